@@ -1,0 +1,44 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * A configuration mistake found while building the construct tree.
+ *
+ * The message always reads `<construct path>: <prop> <problem>, got <value>; <fix>` so that a user can find
+ * the line to change without reading a stack trace.
+ */
+export class ConfigError extends Error {
+  public readonly constructPath: string;
+  public readonly prop: string;
+
+  constructor(constructPath: string, prop: string, message: string) {
+    super(message);
+    this.name = 'ConfigError';
+    this.constructPath = constructPath;
+    this.prop = prop;
+  }
+}
+
+/** Renders a received value the way it would be typed in code. */
+export function show(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return JSON.stringify(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * The one way to report bad input: names the construct path, the prop, the value received and the fix.
+ *
+ * @param scope the construct whose props are wrong (its path prefixes the message)
+ * @param prop the prop, as the user wrote it (`resources.memoryLimit`)
+ * @param problem what is wrong, lowercase (`must be a DNS-1123 label`)
+ * @param value the value received
+ * @param fix how to fix it (`use lowercase letters, digits and '-'`)
+ */
+export function configError(scope: IConstruct, prop: string, problem: string, value: unknown, fix: string): ConfigError {
+  const path = scope.node.path || '<app>';
+  return new ConfigError(path, prop, `${path}: ${prop} ${problem}, got ${show(value)}; ${fix}`);
+}

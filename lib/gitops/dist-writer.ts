@@ -1,0 +1,54 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** How files are written; tests swap in one that fails (a full disk) to prove dist/ survives. */
+export type WriteFile = (file: string, data: string) => void;
+
+const defaultWriteFile: WriteFile = (file, data) => fs.writeFileSync(file, data);
+
+/**
+ * Replaces `outdir` with exactly `files`, or leaves it byte for byte as it was.
+ *
+ * Everything is written into a staging folder beside `outdir` (same filesystem, so the swap is two renames);
+ * only a complete tree replaces the old one. Files that are no longer produced disappear with the old tree.
+ */
+export function writeTree(outdir: string, files: ReadonlyMap<string, string>, writeFile: WriteFile = defaultWriteFile): void {
+  const target = path.resolve(outdir);
+  const parent = path.dirname(target);
+  const base = path.basename(target);
+  fs.mkdirSync(parent, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(parent, `.${base}.staging-`));
+  try {
+    const made = new Set<string>();
+    for (const [rel, data] of files) {
+      const file = path.join(staging, rel);
+      const dir = path.dirname(file);
+      if (!made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      writeFile(file, data);
+    }
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+  swapInto(staging, target);
+}
+
+function swapInto(staging: string, target: string): void {
+  if (!fs.existsSync(target)) {
+    fs.renameSync(staging, target);
+    return;
+  }
+  const old = `${path.join(path.dirname(target), `.${path.basename(target)}.old-`)}${process.pid}-${Date.now()}`;
+  fs.renameSync(target, old);
+  try {
+    fs.renameSync(staging, target);
+  } catch (e) {
+    fs.renameSync(old, target);
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+  fs.rmSync(old, { recursive: true, force: true });
+}

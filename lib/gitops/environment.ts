@@ -1,0 +1,166 @@
+import { IConstruct } from 'constructs';
+import { ConfigError, isDnsLabel, show } from '../core';
+
+/** Where one environment runs. */
+export interface ClusterProps {
+  /** Cluster name: a DNS-1123 label, used in folder and object names (`prod-eu-west-1`). */
+  readonly name: string;
+  /** API server URL, as Argo CD knows the cluster (`https://kubernetes.default.svc` for the local one). */
+  readonly server: string;
+  /**
+   * Region or zone label, free text, for humans and for per-cluster values.
+   * @default - none
+   */
+  readonly region?: string;
+}
+
+/** The per-environment description, everything that differs between dev, staging and prod. */
+export interface EnvironmentProps<S = {}> {
+  /** One or more clusters the environment is deployed to. */
+  readonly clusters: ClusterProps[];
+  /**
+   * Whether this environment serves real users: production environments get stricter defaults where a library
+   * default depends on it (documented on the prop that does).
+   * @default false
+   */
+  readonly production?: boolean;
+  /**
+   * Base DNS domain of the environment's public hostnames (`staging.example.com`).
+   * @default - none; services that need a hostname must be given one
+   */
+  readonly domain?: string;
+  /**
+   * Prometheus base URL the environment's analysis and alerts query.
+   * @default 'http://prometheus-operated.monitoring.svc:9090'
+   */
+  readonly prometheusAddress?: string;
+  /**
+   * Free-form typed settings of your own (feature flags, sizes): `env.settings.x`.
+   * @default - none
+   */
+  readonly settings?: S;
+}
+
+export const DEFAULT_PROMETHEUS_ADDRESS = 'http://prometheus-operated.monitoring.svc:9090';
+
+/** One environment of a fixed set named `N`. `pick` needs a value for every name in `N`. */
+export class Environment<N extends string = string, S = {}> {
+  public readonly name: N;
+  public readonly clusters: readonly ClusterProps[];
+  public readonly production: boolean;
+  public readonly domain?: string;
+  public readonly prometheusAddress: string;
+  public readonly settings: S;
+
+  constructor(name: N, props: EnvironmentProps<S>) {
+    this.name = name;
+    this.clusters = [...props.clusters];
+    this.production = props.production ?? false;
+    this.domain = props.domain;
+    this.prometheusAddress = props.prometheusAddress ?? DEFAULT_PROMETHEUS_ADDRESS;
+    this.settings = (props.settings ?? {}) as S;
+  }
+
+  /**
+   * The value for this environment. Every environment must be listed: forgetting one is a type error.
+   *
+   * @example env.pick({ dev: 1, staging: 2, prod: 6 })
+   */
+  public pick<T>(values: { readonly [K in N]: T }): T {
+    if (!Object.prototype.hasOwnProperty.call(values, this.name)) {
+      // only reachable from untyped callers (JavaScript, `as any`)
+      throw new ConfigError(`environment ${this.name}`, 'pick', `environment ${this.name}: pick has no value for '${this.name}', got keys ${show(Object.keys(values))}; add a '${this.name}' entry`);
+    }
+    return values[this.name];
+  }
+
+  /** True when this is one of the named environments. */
+  public is(...names: N[]): boolean {
+    return names.includes(this.name);
+  }
+
+  /** Whether the environment runs on more than one cluster (and so gets one dist/ folder per cluster). */
+  public get multiCluster(): boolean {
+    return this.clusters.length > 1;
+  }
+}
+
+/** The environments of a platform, in the order they are promoted through (dev, staging, prod). */
+export class Environments<N extends string = string, S = {}> {
+  /**
+   * Declares the environments. Keys are environment names (DNS-1123 labels), values their description.
+   *
+   * @example Environments.define({ dev: { clusters: [...] }, staging: {...}, prod: {...} })
+   */
+  public static define<N extends string, S = {}>(defs: { readonly [K in N]: EnvironmentProps<S> }): Environments<N, S> {
+    return new Environments<N, S>(defs);
+  }
+
+  public readonly all: readonly Environment<N, S>[];
+
+  private constructor(defs: { readonly [K in N]: EnvironmentProps<S> }) {
+    const names = Object.keys(defs) as N[];
+    if (names.length === 0) {
+      throw new ConfigError('environments', 'environments', 'environments: at least one environment is required, got {}; define e.g. { dev: { clusters: [...] } }');
+    }
+    const seenClusters = new Map<string, string>();
+    this.all = names.map((name) => {
+      const props = defs[name];
+      const where = `environments.${name}`;
+      if (!isDnsLabel(name, 40)) {
+        throw new ConfigError(where, 'name', `${where}: environment name must be a DNS-1123 label of at most 40 characters, got ${show(name)}; use e.g. 'prod'`);
+      }
+      if (!props.clusters || props.clusters.length === 0) {
+        throw new ConfigError(where, 'clusters', `${where}: clusters must list at least one cluster, got ${show(props.clusters)}; add { name: '${name}', server: 'https://...' }`);
+      }
+      for (const [i, c] of props.clusters.entries()) {
+        if (!isDnsLabel(c.name, 40)) {
+          throw new ConfigError(where, `clusters[${i}].name`, `${where}: clusters[${i}].name must be a DNS-1123 label of at most 40 characters, got ${show(c.name)}; use e.g. '${name}-eu-1'`);
+        }
+        if (!/^https?:\/\/[^\s]+$/.test(c.server ?? '')) {
+          throw new ConfigError(where, `clusters[${i}].server`, `${where}: clusters[${i}].server must be the API server URL, got ${show(c.server)}; use e.g. 'https://kubernetes.default.svc'`);
+        }
+        const other = seenClusters.get(c.name);
+        if (other) {
+          throw new ConfigError(where, `clusters[${i}].name`, `${where}: clusters[${i}].name is already used by environment ${other}, got ${show(c.name)}; give every cluster a unique name`);
+        }
+        seenClusters.set(c.name, name);
+      }
+      return new Environment<N, S>(name, props);
+    });
+  }
+
+  public get names(): N[] {
+    return this.all.map((e) => e.name);
+  }
+
+  public get(name: N): Environment<N, S> {
+    const env = this.all.find((e) => e.name === name);
+    if (!env) throw new ConfigError('environments', 'name', `environments: no environment named ${show(name)}; known: ${this.names.join(', ')}`);
+    return env;
+  }
+}
+
+/** An environment and one of its clusters: the unit that gets a folder in dist/. */
+export interface Target<N extends string = string, S = {}> {
+  readonly env: Environment<N, S>;
+  readonly cluster: ClusterProps;
+  /** Folder of this target below dist/: `<env>` or, for multi-cluster environments, `<env>/<cluster>`. */
+  readonly path: string;
+}
+
+const TARGET = Symbol.for('typed-manifests.target');
+
+/** Attaches a target to a scope (done by GitOpsApp for each target's chart). */
+export function setTarget(scope: IConstruct, target: Target<any, any>): void {
+  Object.defineProperty(scope, TARGET, { value: target, enumerable: false });
+}
+
+/** The target a construct is rendered for, or undefined when it is not under a GitOpsApp target. */
+export function targetOf<N extends string = string, S = {}>(scope: IConstruct): Target<N, S> | undefined {
+  for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
+    const t = (c as any)[TARGET];
+    if (t) return t as Target<N, S>;
+  }
+  return undefined;
+}

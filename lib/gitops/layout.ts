@@ -1,0 +1,144 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { ConfigError, unitOf } from '../core';
+import { toYaml } from './serialize';
+
+const FOLDER = Symbol.for('typed-manifests.folder');
+
+/** Sends every API object below `scope` to `folder` (relative to dist/). */
+export function setOutputFolder(scope: IConstruct, folder: string): void {
+  Object.defineProperty(scope, FOLDER, { value: folder, enumerable: false });
+}
+
+export function outputFolderOf(scope: IConstruct): string | undefined {
+  for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
+    const f = (c as any)[FOLDER];
+    if (f !== undefined) return f;
+  }
+  return undefined;
+}
+
+/** One API object as it will be written. */
+export interface RenderedObject {
+  readonly apiObject: ApiObject;
+  /** The manifest, as written to disk. */
+  readonly manifest: any;
+  /** Folder below dist/ (`dev`, `prod/prod-eu-1`, `argocd`). */
+  readonly folder: string;
+  /** File below the folder (`storefront/web.yaml`, `_cluster/storefront.yaml`). */
+  readonly file: string;
+}
+
+/** Folder for cluster-scoped objects: a leading underscore can never collide with a namespace name. */
+export const CLUSTER_SCOPED_DIR = '_cluster';
+
+/**
+ * Walks the tree once: runs every construct's validations, then renders each API object exactly once
+ * (linear in the size of the tree, unlike `App.synth()` which re-resolves the whole app per chart).
+ */
+export function renderTree(root: IConstruct): RenderedObject[] {
+  const errors: string[] = [];
+  const objects: ApiObject[] = [];
+  const stack: IConstruct[] = [root];
+  while (stack.length > 0) {
+    const c = stack.pop()!;
+    for (const e of c.node.validate()) errors.push(`${c.node.path}: ${e}`);
+    if (c instanceof ApiObject) objects.push(c);
+    const children = c.node.children;
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  if (errors.length > 0) {
+    throw new ConfigError(root.node.path, 'validation', `validation failed:\n  ${errors.join('\n  ')}`);
+  }
+
+  const owners = new Map<string, string>();
+  return objects.map((apiObject) => {
+    const folder = outputFolderOf(apiObject);
+    if (folder === undefined) {
+      throw new ConfigError(apiObject.node.path, 'scope', `${apiObject.node.path}: object is not under an environment target, got chart '${Chart.of(apiObject).node.path}'; create it inside app.forEachTarget(...) or a GitOpsApp chart`);
+    }
+    const manifest = apiObject.toJson();
+    const ns: string | undefined = manifest.metadata?.namespace;
+    const unit = unitOf(apiObject);
+    const file = `${ns ?? CLUSTER_SCOPED_DIR}/${unit}.yaml`;
+    const key = `${folder}/${file}`;
+    const owner = unitOwner(apiObject);
+    const prev = owners.get(key);
+    if (prev !== undefined && prev !== owner) {
+      throw new ConfigError(apiObject.node.path, 'name', `${apiObject.node.path}: two constructs write dist/${key}, got '${prev}' and '${owner}'; give one of them another name`);
+    }
+    owners.set(key, owner);
+    return { apiObject, manifest, folder, file };
+  });
+}
+
+function unitOwner(obj: ApiObject): string {
+  // the construct that produced the unit name: the path up to (and including) the marked ancestor
+  const unit = unitOf(obj);
+  for (let c: IConstruct | undefined = obj.node.scope; c; c = c.node.scope) {
+    if ((c as any)[Symbol.for('typed-manifests.unit')] === unit || Chart.isChart(c)) return c.node.path;
+  }
+  return obj.node.path;
+}
+
+// Apply order inside a file, so a reader sees prerequisites first; unknown kinds sort by name after these.
+const KIND_ORDER = [
+  'CustomResourceDefinition', 'Namespace', 'ResourceQuota', 'LimitRange', 'PriorityClass', 'ClusterRole', 'ClusterRoleBinding',
+  'NetworkPolicy', 'ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Secret', 'PersistentVolumeClaim',
+  'Service', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Rollout',
+  'HorizontalPodAutoscaler', 'PodDisruptionBudget',
+];
+const rank = (kind: string) => {
+  const i = KIND_ORDER.indexOf(kind);
+  return i < 0 ? KIND_ORDER.length : i;
+};
+
+export function compareManifests(a: any, b: any): number {
+  return rank(a.kind) - rank(b.kind)
+    || cmp(a.kind, b.kind)
+    || cmp(a.metadata?.namespace ?? '', b.metadata?.namespace ?? '')
+    || cmp(a.metadata?.name ?? '', b.metadata?.name ?? '');
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The files of dist/, keyed by path relative to dist/, in sorted order. Every folder gets a kustomization.yaml
+ * listing its files (cluster-scoped first) so `kubectl kustomize dist/<folder>` builds it unchanged.
+ */
+export function layoutFiles(objects: readonly RenderedObject[]): Map<string, string> {
+  const byFolder = new Map<string, Map<string, any[]>>();
+  for (const o of objects) {
+    let files = byFolder.get(o.folder);
+    if (!files) byFolder.set(o.folder, (files = new Map()));
+    let docs = files.get(o.file);
+    if (!docs) files.set(o.file, (docs = []));
+    docs.push(o.manifest);
+  }
+  const out = new Map<string, string>();
+  for (const folder of [...byFolder.keys()].sort()) {
+    const files = byFolder.get(folder)!;
+    const names = [...files.keys()].sort(compareFiles);
+    for (const name of names) {
+      out.set(`${folder}/${name}`, toYaml(files.get(name)!.sort(compareManifests)));
+    }
+    out.set(`${folder}/kustomization.yaml`, toYaml([kustomization(names)]));
+  }
+  return new Map([...out.entries()].sort(([a], [b]) => cmp(a, b)));
+}
+
+function compareFiles(a: string, b: string): number {
+  const ca = a.startsWith(`${CLUSTER_SCOPED_DIR}/`) ? 0 : 1;
+  const cb = b.startsWith(`${CLUSTER_SCOPED_DIR}/`) ? 0 : 1;
+  return ca - cb || cmp(a, b);
+}
+
+function kustomization(resources: string[]) {
+  return {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources,
+  };
+}

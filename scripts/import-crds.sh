@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Regenerates imports/ from the vendored CRD snapshots (developers only; the result is committed).
+# CRDS_DIR defaults to ../shared/crds, the team's pinned, description-stripped copies of the upstream CRDs.
+# With a network, a bare `npx cdk8s import` regenerates from the upstream sources listed in cdk8s.yaml instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+crds="${CRDS_DIR:-../shared/crds}"
+[ -d "$crds" ] || { echo "import-crds: no CRD folder at '$crds'; set CRDS_DIR to the folder holding argo-rollouts.yaml etc." >&2; exit 1; }
+
+# module name (empty: cdk8s names the file after the API group) and source file
+specs=(
+  "argo-rollouts:=argo-rollouts.yaml"
+  "argo-cd:=argo-cd.yaml"
+  "flux.yaml"
+  "flagger.yaml"
+  "istio.yaml"
+  "prometheus-operator.yaml"
+  "keda.yaml"
+  "external-secrets.yaml"
+  "sealed-secrets.yaml"
+  "kyverno.yaml"
+  "velero.yaml"
+  "gateway-api.yaml"
+)
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+for spec in "${specs[@]}"; do
+  case "$spec" in
+    *:=*) name="${spec%%:=*}:="; file="${spec#*:=}" ;;
+    *) name=""; file="$spec" ;;
+  esac
+  echo "import-crds: $file"
+  npx --no-install cdk8s import "${name}${crds}/${file}" --language typescript --output "$out" --no-check-upgrade >/dev/null
+done
+# replace imports/ only once every import succeeded
+rm -rf imports
+mkdir -p imports
+cp "$out"/*.ts imports/
+ls imports
