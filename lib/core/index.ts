@@ -1,4 +1,5 @@
 export * from './errors';
 export * from './names';
 export * from './quantity';
+export * from './scope';
 export * from './unit';

@@ -13,6 +13,7 @@ const defaultWriteFile: WriteFile = (file, data) => fs.writeFileSync(file, data)
  * only a complete tree replaces the old one. Files that are no longer produced disappear with the old tree.
  */
 export function writeTree(outdir: string, files: ReadonlyMap<string, string>, writeFile: WriteFile = defaultWriteFile): void {
+  for (const rel of files.keys()) assertRelativeFile(rel);
   const target = path.resolve(outdir);
   const parent = path.dirname(target);
   const base = path.basename(target);
@@ -34,6 +35,14 @@ export function writeTree(outdir: string, files: ReadonlyMap<string, string>, wr
     throw e;
   }
   swapInto(staging, target);
+}
+
+/** A file name below dist/ must stay below it: relative, forward slashes, no `.`/`..`/empty segments. */
+function assertRelativeFile(rel: string): void {
+  const segments = rel.split('/');
+  if (rel.length === 0 || path.isAbsolute(rel) || rel.includes('\\') || segments.some((s) => s === '' || s === '.' || s === '..')) {
+    throw new Error(`writeTree: file names must be relative paths below the output folder, got ${JSON.stringify(rel)}`);
+  }
 }
 
 function swapInto(staging: string, target: string): void {

@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ConfigError, unitOf } from '../core';
+import { ConfigError, show, unitOf } from '../core';
 import { toYaml } from './serialize';
 
 const FOLDER = Symbol.for('typed-manifests.folder');
@@ -32,18 +32,38 @@ export interface RenderedObject {
 /** Folder for cluster-scoped objects: a leading underscore can never collide with a namespace name. */
 export const CLUSTER_SCOPED_DIR = '_cluster';
 
+/** Which parts of a tree `renderTree` visits. */
+export interface RenderTreeOptions {
+  /**
+   * Subtrees to leave out entirely (neither validated nor rendered); GitOpsApp renders its Argo CD and Flux
+   * charts after the environment targets, because their content depends on what the targets rendered.
+   * @default - none
+   */
+  readonly exclude?: readonly IConstruct[];
+  /**
+   * Objects to render; the others are validated but not rendered (their Lazy values are never resolved).
+   * @default - all
+   */
+  readonly include?: (obj: ApiObject) => boolean;
+}
+
 /**
  * Walks the tree once: runs every construct's validations, then renders each API object exactly once
  * (linear in the size of the tree, unlike `App.synth()` which re-resolves the whole app per chart).
+ *
+ * Throws when two objects of one output folder share group, kind, namespace and name (kustomize would reject
+ * the folder, and the API server would only keep one of them).
  */
-export function renderTree(root: IConstruct): RenderedObject[] {
+export function renderTree(root: IConstruct, options: RenderTreeOptions = {}): RenderedObject[] {
   const errors: string[] = [];
   const objects: ApiObject[] = [];
+  const excluded = new Set<IConstruct>(options.exclude ?? []);
   const stack: IConstruct[] = [root];
   while (stack.length > 0) {
     const c = stack.pop()!;
+    if (excluded.has(c)) continue;
     for (const e of c.node.validate()) errors.push(`${c.node.path}: ${e}`);
-    if (c instanceof ApiObject) objects.push(c);
+    if (c instanceof ApiObject && (!options.include || options.include(c))) objects.push(c);
     const children = c.node.children;
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
@@ -52,6 +72,7 @@ export function renderTree(root: IConstruct): RenderedObject[] {
   }
 
   const owners = new Map<string, string>();
+  const identities = new Map<string, string>();
   return objects.map((apiObject) => {
     const folder = outputFolderOf(apiObject);
     if (folder === undefined) {
@@ -68,8 +89,29 @@ export function renderTree(root: IConstruct): RenderedObject[] {
       throw new ConfigError(apiObject.node.path, 'name', `${apiObject.node.path}: two constructs write dist/${key}, got '${prev}' and '${owner}'; give one of them another name`);
     }
     owners.set(key, owner);
+    const id = `${folder}|${objectKey(manifest)}`;
+    const same = identities.get(id);
+    if (same !== undefined) {
+      throw new ConfigError(apiObject.node.path, 'metadata.name', `${apiObject.node.path}: metadata.name is already used by ${same} in dist/${folder} (same kind and namespace), got ${show(manifest.metadata?.name)}; give one of them another name`);
+    }
+    identities.set(id, apiObject.node.path);
     return { apiObject, manifest, folder, file };
   });
+}
+
+/** The API group of an apiVersion (`apps/v1` -> `apps`, `v1` -> ``). */
+export function apiGroupOf(apiVersion: string | undefined): string {
+  const s = apiVersion ?? '';
+  const i = s.lastIndexOf('/');
+  return i < 0 ? '' : s.slice(0, i);
+}
+
+/**
+ * What identifies an object on a cluster: group, kind, namespace and name (the version does not: `v1` and
+ * `v2` of one kind address the same object).
+ */
+export function objectKey(manifest: any): string {
+  return [apiGroupOf(manifest?.apiVersion), manifest?.kind ?? '', manifest?.metadata?.namespace ?? '', manifest?.metadata?.name ?? ''].join('|');
 }
 
 function unitOwner(obj: ApiObject): string {
@@ -107,9 +149,16 @@ function cmp(a: string, b: string): number {
 /**
  * The files of dist/, keyed by path relative to dist/, in sorted order. Every folder gets a kustomization.yaml
  * listing its files (cluster-scoped first) so `kubectl kustomize dist/<folder>` builds it unchanged.
+ *
+ * @param folders folders that get a kustomization.yaml even when no object is rendered into them (every
+ * environment target: its folder exists, with an empty resource list, so a path that Flux or a user points
+ * at never disappears)
  */
-export function layoutFiles(objects: readonly RenderedObject[]): Map<string, string> {
+export function layoutFiles(objects: readonly RenderedObject[], folders: Iterable<string> = []): Map<string, string> {
   const byFolder = new Map<string, Map<string, any[]>>();
+  for (const f of folders) {
+    if (!byFolder.has(f)) byFolder.set(f, new Map());
+  }
   for (const o of objects) {
     let files = byFolder.get(o.folder);
     if (!files) byFolder.set(o.folder, (files = new Map()));

@@ -1,0 +1,76 @@
+import { ConfigError } from '../core';
+import { Target } from './environment';
+import { apiGroupOf, objectKey, RenderedObject } from './layout';
+
+/** A cluster-scoped kind, as Argo CD's AppProject lists it. */
+export interface GroupKind {
+  readonly group: string;
+  readonly kind: string;
+}
+
+/** What one environment target renders, known after its objects are rendered. */
+export interface TargetInventory {
+  /** Folder below dist/ (`dev`, `prod/prod-eu-1`). */
+  readonly path: string;
+  /** How many objects the folder holds. */
+  readonly objectCount: number;
+  /** Namespaces the target writes into or creates, sorted. */
+  readonly namespaces: readonly string[];
+  /** Group and kind of every cluster-scoped (namespace-less) object, sorted. */
+  readonly clusterKinds: readonly GroupKind[];
+}
+
+/**
+ * Summarizes the rendered objects per target folder (every target gets an entry, empty ones too) and checks
+ * that no two targets deploy the same object to the same API server: they would overwrite each other on every
+ * sync (Argo CD reports a shared resource, Flux flips the object back and forth).
+ */
+export function buildInventory(targets: readonly Target<any, any>[], objects: readonly RenderedObject[]): Map<string, TargetInventory> {
+  const byFolder = new Map<string, RenderedObject[]>();
+  for (const t of targets) byFolder.set(t.path, []);
+  for (const o of objects) byFolder.get(o.folder)?.push(o);
+
+  const owners = new Map<string, { target: Target<any, any>; path: string }>();
+  for (const target of targets) {
+    for (const o of byFolder.get(target.path)!) {
+      const key = `${target.cluster.server}|${objectKey(o.manifest)}`;
+      const prev = owners.get(key);
+      if (prev) {
+        const what = `${o.manifest.kind} ${o.manifest.metadata?.namespace ? `${o.manifest.metadata.namespace}/` : ''}${o.manifest.metadata?.name}`;
+        throw new ConfigError(o.apiObject.node.path, 'metadata.name',
+          `${o.apiObject.node.path}: ${what} is also rendered by ${prev.path} for target '${prev.target.path}', and both targets deploy to ${target.cluster.server}, got the same object twice; `
+          + 'give the objects environment-specific names or namespaces (e.g. with env.pick), or deploy the targets to different clusters');
+      }
+      owners.set(key, { target, path: o.apiObject.node.path });
+    }
+  }
+
+  const result = new Map<string, TargetInventory>();
+  for (const target of targets) {
+    const objs = byFolder.get(target.path)!;
+    const namespaces = new Set<string>();
+    const kinds = new Map<string, GroupKind>();
+    for (const o of objs) {
+      const m = o.manifest;
+      const ns: string | undefined = m.metadata?.namespace;
+      if (ns) {
+        namespaces.add(ns);
+      } else {
+        const gk = { group: apiGroupOf(m.apiVersion), kind: String(m.kind) };
+        kinds.set(`${gk.group}|${gk.kind}`, gk);
+        if (m.kind === 'Namespace' && gk.group === '' && m.metadata?.name) namespaces.add(m.metadata.name);
+      }
+    }
+    result.set(target.path, {
+      path: target.path,
+      objectCount: objs.length,
+      namespaces: [...namespaces].sort(),
+      clusterKinds: [...kinds.values()].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind)),
+    });
+  }
+  return result;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,108 @@
+/**
+ * The rule model: a rule looks at one rendered object, with the other objects of its environment folder in
+ * view, and reports what is wrong as findings.
+ */
+
+/** `pss-restricted`: Kubernetes' Pod Security Standards "restricted" level (which includes "baseline"). `hygiene`: this project's production rules. */
+export type PolicyProfile = 'pss-restricted' | 'hygiene';
+
+export const POLICY_PROFILES: readonly PolicyProfile[] = ['pss-restricted', 'hygiene'];
+
+/** Object metadata as far as the rules read it. */
+export interface ManifestMetadata {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly labels?: { readonly [key: string]: string };
+  readonly annotations?: { readonly [key: string]: string };
+  readonly [key: string]: unknown;
+}
+
+/** A Kubernetes object as plain JSON (what is written to dist/). */
+export interface Manifest {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: ManifestMetadata;
+  readonly [key: string]: unknown;
+}
+
+/** Which object a finding is about. */
+export interface ObjectRef {
+  readonly kind: string;
+  /** Unset for cluster-scoped objects (and for namespaced ones that leave it to kustomize). */
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+/** One thing wrong with one object. */
+export interface Finding {
+  /** Rule id (`pss-run-as-non-root`). */
+  readonly rule: string;
+  readonly object: ObjectRef;
+  /** JSON path of the offending (or missing) field: `spec.template.spec.containers[0].securityContext.runAsNonRoot`. */
+  readonly field: string;
+  /** What is wrong, lowercase, with the value found. */
+  readonly message: string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/** What a check sees besides its object: every object rendered into the same environment folder. */
+export interface RuleContext {
+  /** Environment folder below dist/ (`dev`, `prod/prod-eu-1`); '' when the caller did not give one. */
+  readonly folder: string;
+  /** All objects of the folder, the checked one included. */
+  readonly objects: readonly Manifest[];
+}
+
+export interface Rule {
+  /** Kebab-case id, prefixed with its profile (`pss-…`, `hygiene-…`); what exemptions name. */
+  readonly id: string;
+  readonly title: string;
+  readonly profile: PolicyProfile;
+  /** Findings for `manifest`; an empty array when it complies or the rule does not apply to its kind. */
+  check(manifest: Manifest, context: RuleContext): Finding[];
+}
+
+/** A finding without the parts the rule helper fills in (rule id and object). */
+export interface Violation {
+  readonly field: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+export interface RuleDefinition {
+  readonly id: string;
+  readonly title: string;
+  readonly profile: PolicyProfile;
+  readonly check: (manifest: Manifest, context: RuleContext) => readonly Violation[];
+}
+
+/** Builds a rule whose check only says what is wrong; the rule id and object reference are added here. */
+export function defineRule(def: RuleDefinition): Rule {
+  return {
+    id: def.id,
+    title: def.title,
+    profile: def.profile,
+    check: (manifest, context) => def.check(manifest, context).map((v) => ({
+      rule: def.id,
+      object: objectRef(manifest),
+      field: v.field,
+      message: v.message,
+      fix: v.fix,
+    })),
+  };
+}
+
+export function objectRef(manifest: Manifest): ObjectRef {
+  const ns = manifest.metadata?.namespace;
+  return {
+    kind: manifest.kind ?? '<no kind>',
+    ...(ns ? { namespace: ns } : {}),
+    name: manifest.metadata?.name ?? '<no name>',
+  };
+}
+
+/** `Deployment/shop/web`, or `Namespace/shop` for cluster-scoped objects. */
+export function formatObjectRef(ref: ObjectRef): string {
+  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}

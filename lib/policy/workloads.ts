@@ -1,0 +1,132 @@
+import { apiGroupOf, hasReplicas, isPodBearing, podTemplateOf, workloadRefOf } from './pod-template';
+import { Manifest, RuleContext } from './rule';
+
+/** Relations between objects of one folder: which pods a selector picks, how many replicas a workload keeps. */
+
+export interface LabelSelectorRequirement {
+  readonly key: string;
+  readonly operator: string;
+  readonly values?: readonly string[];
+}
+
+export interface LabelSelector {
+  readonly matchLabels?: { readonly [key: string]: string };
+  readonly matchExpressions?: readonly LabelSelectorRequirement[];
+}
+
+type Labels = { readonly [key: string]: string };
+
+/**
+ * Kubernetes label-selector semantics: an empty selector matches every pod; `null`/`undefined` matches none
+ * (callers that default a missing selector to "all", like NetworkPolicy's podSelector, pass `{}`).
+ */
+export function selectorMatches(selector: LabelSelector | null | undefined, labels: Labels | undefined): boolean {
+  if (selector === null || selector === undefined || typeof selector !== 'object') return false;
+  const l = labels ?? {};
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
+    if (l[k] !== v) return false;
+  }
+  for (const req of selector.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(l, req.key);
+    const values = req.values ?? [];
+    switch (req.operator) {
+      case 'In': if (!has || !values.includes(l[req.key])) return false; break;
+      case 'NotIn': if (has && values.includes(l[req.key])) return false; break;
+      case 'Exists': if (!has) return false; break;
+      case 'DoesNotExist': if (has) return false; break;
+      default: return false; // an unknown operator is rejected by the API server; never count it as a match
+    }
+  }
+  return true;
+}
+
+export function namespaceOf(m: Manifest): string {
+  return m.metadata?.namespace ?? '';
+}
+
+function sameNamespace(a: Manifest, b: Manifest): boolean {
+  return namespaceOf(a) === namespaceOf(b);
+}
+
+function isKind(m: Manifest, group: string, kind: string): boolean {
+  return m.kind === kind && apiGroupOf(m) === group;
+}
+
+/** The labels a workload's pods carry; for a Rollout with workloadRef, those of the referenced Deployment. */
+export function podLabelsOf(m: Manifest, context: RuleContext): Labels | undefined {
+  const ref = workloadRefOf(m);
+  if (ref) {
+    const target = context.objects.find((o) => o.kind === ref.kind && o.metadata?.name === ref.name && sameNamespace(o, m));
+    return target ? podTemplateOf(target)?.metadata?.labels : undefined;
+  }
+  return podTemplateOf(m)?.metadata?.labels;
+}
+
+export function podDisruptionBudgetsOf(m: Manifest, context: RuleContext): Manifest[] {
+  const labels = podLabelsOf(m, context);
+  if (!labels) return [];
+  return context.objects.filter((o) => isKind(o, 'policy', 'PodDisruptionBudget') && sameNamespace(o, m)
+    && selectorMatches((o as any).spec?.selector, labels));
+}
+
+export function networkPoliciesOf(m: Manifest, context: RuleContext): Manifest[] {
+  const labels = podLabelsOf(m, context) ?? {};
+  return context.objects.filter((o) => isKind(o, 'networking.k8s.io', 'NetworkPolicy') && sameNamespace(o, m)
+    // podSelector is a required, non-pointer field: left out it is the empty selector, which selects every pod
+    && selectorMatches((o as any).spec?.podSelector ?? {}, labels));
+}
+
+/** The pod-bearing workloads of the folder whose pods `selector` picks in `namespace`. */
+export function workloadsSelectedBy(selector: LabelSelector | null | undefined, namespace: string, context: RuleContext): Manifest[] {
+  return context.objects.filter((o) => isPodBearing(o) && namespaceOf(o) === namespace && !workloadRefOf(o)
+    && selectorMatches(selector, podTemplateOf(o)?.metadata?.labels));
+}
+
+/** The autoscaler floor: HorizontalPodAutoscaler `minReplicas` (default 1) or KEDA ScaledObject `minReplicaCount` (default 0). */
+function autoscalerFloor(m: Manifest, context: RuleContext): number | undefined {
+  let floor: number | undefined;
+  for (const o of context.objects) {
+    if (!sameNamespace(o, m)) continue;
+    const spec = (o as any).spec ?? {};
+    const target = spec.scaleTargetRef ?? {};
+    let min: number | undefined;
+    if (o.kind === 'HorizontalPodAutoscaler' && apiGroupOf(o) === 'autoscaling') {
+      if (target.kind === m.kind && target.name === m.metadata?.name) min = spec.minReplicas ?? 1;
+    } else if (o.kind === 'ScaledObject' && apiGroupOf(o) === 'keda.sh') {
+      if ((target.kind ?? 'Deployment') === m.kind && target.name === m.metadata?.name) min = spec.minReplicaCount ?? 0;
+    }
+    if (min !== undefined) floor = floor === undefined ? min : Math.min(floor, min);
+  }
+  return floor;
+}
+
+/**
+ * How many pods a workload keeps.
+ *
+ * `declared` is `spec.replicas` (default 1); `floor` is the fewest pods it can run with, the autoscaler minimum when
+ * one targets it. A Deployment that an Argo Rollout references through workloadRef is scaled to 0 by the Rollout,
+ * which runs its pods: it takes the Rollout's counts. Undefined for kinds without replicas (DaemonSet, Job, Pod).
+ */
+export function replicasOf(m: Manifest, context: RuleContext): { readonly declared: number; readonly floor: number } | undefined {
+  if (!hasReplicas(m)) return undefined;
+  const own = ownReplicas(m, context);
+  if (m.kind !== 'Deployment') return own;
+  const rollouts = context.objects.filter((o) => sameNamespace(o, m) && workloadRefOf(o)?.name === m.metadata?.name
+    && workloadRefOf(o)?.kind === 'Deployment');
+  if (rollouts.length === 0) return own;
+  const counts = rollouts.map((r) => ownReplicas(r, context));
+  return { declared: Math.max(...counts.map((c) => c.declared)), floor: Math.min(...counts.map((c) => c.floor)) };
+}
+
+function ownReplicas(m: Manifest, context: RuleContext): { declared: number; floor: number } {
+  const raw = (m as any).spec?.replicas;
+  const declared = typeof raw === 'number' ? raw : 1;
+  const auto = autoscalerFloor(m, context);
+  return { declared, floor: auto ?? declared };
+}
+
+/** Replicated: more than one replica declared, or an autoscaler that never goes below two. */
+export function isReplicated(m: Manifest, context: RuleContext): boolean {
+  const r = replicasOf(m, context);
+  return r !== undefined && (r.declared > 1 || r.floor > 1);
+}

@@ -1,0 +1,234 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { configError, markUnit } from '../core';
+import { WORKLOAD_DEFAULTS as D } from './defaults';
+import { DisruptionBudget } from './disruption-budget';
+import { NetworkPeer, NetworkRule } from './network-peer';
+import { HardenedPod, Manifest } from './pod-template';
+import { Probe } from './probe';
+import { WorkloadProps } from './workload-props';
+
+/** Horizontal autoscaling on CPU utilisation. */
+export interface AutoscalingOptions {
+  /** @default 2 */
+  readonly minReplicas?: number;
+  readonly maxReplicas: number;
+  /** Target average CPU utilisation, percent of the request. @default 70 */
+  readonly cpuUtilization?: number;
+}
+
+/** An extra container port (metrics, admin). */
+export interface ExtraPort {
+  readonly name: string;
+  readonly port: number;
+}
+
+/** Props of workloads that run continuously (services and workers). */
+export interface LongRunningProps extends WorkloadProps {
+  /**
+   * Fixed replica count. Not allowed together with `autoscaling`.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /** Scale with a HorizontalPodAutoscaler instead of a fixed count. @default - fixed replicas */
+  readonly autoscaling?: AutoscalingOptions;
+  /** @default Probe.http('/healthz') on the main port */
+  readonly readiness?: Probe;
+  /** @default Probe.http('/healthz') on the main port */
+  readonly liveness?: Probe;
+  /** For slow starters: liveness waits until this succeeds. @default - none */
+  readonly startup?: Probe;
+  /**
+   * Seconds the preStop hook sleeps so endpoints drop the pod before it gets SIGTERM; 0 disables it.
+   * @default 5
+   */
+  readonly drainSeconds?: number;
+  /** @default - drainSeconds + 25 */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Created whenever more than one replica runs.
+   * @default DisruptionBudget.maxUnavailable(1)
+   */
+  readonly disruptionBudget?: DisruptionBudget;
+  /**
+   * Relaxation: set false for no topology spread (soft spread over zones and hosts otherwise).
+   * @default true
+   */
+  readonly spread?: boolean;
+  /** More container ports. @default - none */
+  readonly extraPorts?: ExtraPort[];
+}
+
+/** A reference to the object that runs the pods, for the autoscaler. */
+export interface ScaleTargetRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+}
+
+/**
+ * What services and workers share: ServiceAccount, Deployment, NetworkPolicy, a PodDisruptionBudget when more
+ * than one replica runs, an optional HorizontalPodAutoscaler.
+ */
+export abstract class LongRunningWorkload extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly pod: HardenedPod;
+  public readonly serviceAccount: ApiObject;
+  public readonly deployment: ApiObject;
+  public readonly networkPolicy: ApiObject;
+  public readonly podDisruptionBudget?: ApiObject;
+  public readonly autoscaler?: ApiObject;
+  /** Replicas when fixed; undefined when autoscaled. */
+  public readonly replicas?: number;
+  /** The lowest number of pods that run (fixed replicas, or the autoscaler's minimum). */
+  public readonly minReplicas: number;
+  /** The pod template the Deployment carries (a Rollout may carry the same one). */
+  public readonly podTemplate: Manifest;
+  protected readonly ingressPeers: NetworkPeer[] = [];
+  private scaleTarget: ScaleTargetRef;
+
+  protected constructor(scope: Construct, id: string, props: LongRunningProps, component: string,
+    main: { readonly name: string; readonly port: number; readonly prop: string }) {
+    super(scope, id);
+    this.pod = new HardenedPod(this, props, component);
+    this.name = this.pod.name;
+    this.namespace = this.pod.namespace;
+    markUnit(this, this.name);
+
+    if (props.replicas !== undefined && props.autoscaling) {
+      throw configError(this, 'replicas', 'is fixed while autoscaling is set (the autoscaler owns the replica count)', props.replicas, 'remove replicas, or remove autoscaling');
+    }
+    if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 0)) {
+      throw configError(this, 'replicas', 'must be a non-negative integer', props.replicas, `use e.g. ${D.replicas}`);
+    }
+    const scaling = props.autoscaling ? validateAutoscaling(this, props.autoscaling) : undefined;
+    this.replicas = scaling ? undefined : props.replicas ?? D.replicas;
+    this.minReplicas = scaling ? scaling.minReplicas : this.replicas!;
+
+    const drainSeconds = props.drainSeconds ?? D.drainSeconds;
+    if (!Number.isInteger(drainSeconds) || drainSeconds < 0) {
+      throw configError(this, 'drainSeconds', 'must be a non-negative integer', drainSeconds, `use e.g. ${D.drainSeconds}`);
+    }
+    const grace = props.terminationGracePeriodSeconds ?? drainSeconds + D.shutdownSeconds;
+    if (!Number.isInteger(grace) || grace <= drainSeconds) {
+      throw configError(this, 'terminationGracePeriodSeconds', `must exceed drainSeconds (${drainSeconds}) so the process gets time after SIGTERM`, grace,
+        `use at least ${drainSeconds + 1}, e.g. ${drainSeconds + D.shutdownSeconds}`);
+    }
+
+    this.podTemplate = this.pod.template({
+      ports: [main, ...(props.extraPorts ?? [])],
+      longRunning: {
+        probePort: main.port,
+        readiness: props.readiness ?? Probe.http(D.probes.path),
+        liveness: props.liveness ?? Probe.http(D.probes.path),
+        startup: props.startup,
+        drainSeconds,
+        terminationGracePeriodSeconds: grace,
+        spread: props.spread ?? true,
+      },
+    });
+
+    this.serviceAccount = new ApiObject(this, 'ServiceAccount', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: this.pod.metadata(),
+      automountServiceAccountToken: false,
+    });
+
+    this.scaleTarget = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };
+    this.deployment = new ApiObject(this, 'Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: this.pod.metadata(),
+      spec: {
+        replicas: this.replicas,
+        revisionHistoryLimit: D.revisionHistoryLimit,
+        progressDeadlineSeconds: D.progressDeadlineSeconds,
+        selector: { matchLabels: { ...this.pod.selectorLabels } },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { ...D.rollingUpdate } },
+        template: this.podTemplate,
+      },
+    });
+
+    this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: this.pod.metadata(),
+      spec: {
+        podSelector: { matchLabels: { ...this.pod.selectorLabels } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: Lazy.any({ produce: () => this.ingressRules() }),
+        egress: Lazy.any({ produce: () => this.pod.egressRules() }),
+      },
+    });
+
+    if (this.minReplicas > 1) {
+      const budget = props.disruptionBudget ?? DisruptionBudget.maxUnavailable(D.disruptionBudget.maxUnavailable);
+      budget._validate(this, this.minReplicas);
+      this.podDisruptionBudget = new ApiObject(this, 'PodDisruptionBudget', {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: this.pod.metadata(),
+        spec: {
+          [budget.field]: budget.value,
+          selector: { matchLabels: { ...this.pod.selectorLabels } },
+          // pods that never became ready must not block node drains
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        },
+      });
+    }
+
+    if (scaling) {
+      this.autoscaler = new ApiObject(this, 'HorizontalPodAutoscaler', {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: this.pod.metadata(),
+        spec: {
+          scaleTargetRef: Lazy.any({ produce: () => ({ ...this.scaleTarget }) }),
+          minReplicas: scaling.minReplicas,
+          maxReplicas: scaling.maxReplicas,
+          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: scaling.cpuUtilization } } }],
+        },
+      });
+    }
+  }
+
+  /** The NetworkPolicy's ingress rules. */
+  protected abstract ingressRules(): Manifest[];
+
+  /** Allows egress to `rule`'s peer and ports (DNS is always allowed). */
+  public allowTo(rule: NetworkRule): void {
+    this.pod.addEgress(rule);
+  }
+
+  /** Adds an environment variable to the container. */
+  public addEnv(name: string, value: string): void {
+    this.pod.addEnv(name, value);
+  }
+
+  /** A peer that selects this workload's pods, for other workloads' rules. */
+  public get peer(): NetworkPeer {
+    return NetworkPeer.pods(this.pod.selectorLabels, this.namespace);
+  }
+
+  /** Points the autoscaler at the object that really runs the pods (a Rollout, say). For delivery strategies. */
+  public retargetScaling(target: ScaleTargetRef): void {
+    this.scaleTarget = { ...target };
+  }
+}
+
+function validateAutoscaling(scope: Construct, a: AutoscalingOptions): Required<AutoscalingOptions> {
+  const minReplicas = a.minReplicas ?? D.replicas;
+  const cpuUtilization = a.cpuUtilization ?? D.autoscaling.cpuUtilization;
+  if (!Number.isInteger(minReplicas) || minReplicas < 1) {
+    throw configError(scope, 'autoscaling.minReplicas', 'must be an integer of at least 1', a.minReplicas, `use e.g. ${D.replicas}`);
+  }
+  if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < minReplicas) {
+    throw configError(scope, 'autoscaling.maxReplicas', `must be an integer of at least minReplicas (${minReplicas})`, a.maxReplicas, `use e.g. ${Math.max(minReplicas * 3, 3)}`);
+  }
+  if (!Number.isInteger(cpuUtilization) || cpuUtilization < 1 || cpuUtilization > 100) {
+    throw configError(scope, 'autoscaling.cpuUtilization', 'must be a percentage between 1 and 100', a.cpuUtilization, `use e.g. ${D.autoscaling.cpuUtilization}`);
+  }
+  return { minReplicas, maxReplicas: a.maxReplicas, cpuUtilization };
+}
