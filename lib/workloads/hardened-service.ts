@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { assertDnsLabel } from '../core';
+import { IDeliveryStrategy } from './delivery-strategy';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { LongRunningProps, LongRunningWorkload } from './long-running-workload';
 import { NetworkPeer } from './network-peer';
@@ -17,6 +18,11 @@ export interface HardenedServiceProps extends LongRunningProps {
    * @default - no one: add peers here or with allowFrom() / connectTo()
    */
   readonly ingress?: NetworkPeer[];
+  /**
+   * How new versions roll out, e.g. `env.pick({ dev: undefined, prod: Delivery.canary({...}) })`.
+   * @default - the Deployment's rolling update
+   */
+  readonly delivery?: IDeliveryStrategy;
 }
 
 /**
@@ -47,6 +53,7 @@ export class HardenedService extends LongRunningWorkload {
         ports: [{ name: this.portName, port: this.port, targetPort: this.portName, protocol: 'TCP' }],
       },
     });
+    props.delivery?.bind(this);
   }
 
   /** Admits traffic to the service port from `peers`. */

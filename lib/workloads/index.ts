@@ -1,4 +1,5 @@
 export * from './defaults';
+export * from './delivery-strategy';
 export * from './disruption-budget';
 export * from './hardened-cron-job';
 export * from './hardened-service';
