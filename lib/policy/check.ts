@@ -1,4 +1,99 @@
+import type { ApiObject } from 'cdk8s';
 import type { RenderedObject } from '../gitops/layout';
+import { Policy } from './policy';
+import { PolicyError } from './policy-error';
+import { PolicyRules } from './policy-rules';
+import { Manifest, PolicyFinding, Rule, RuleContext } from './rule';
 
-/** Placeholder: the policy engine replaces this with the restricted + hygiene rules. */
-export function checkPolicy(_objects: readonly RenderedObject[]): void {}
+/** A manifest and the environment folder it is deployed with (the objects a rule may relate it to). */
+export interface ManifestInput {
+  readonly folder: string;
+  readonly manifest: Manifest;
+}
+
+export interface EvaluateOptions {
+  /**
+   * The rules to run.
+   * @default PolicyRules.all
+   */
+  readonly rules?: readonly Rule[];
+  /**
+   * Also return the findings an exemption lifts (with `exemption` set), e.g. to list exemptions in a review.
+   * @default false
+   */
+  readonly includeExempted?: boolean;
+}
+
+interface Subject {
+  readonly manifest: Manifest;
+  readonly folder: string;
+  readonly apiObject?: ApiObject;
+}
+
+/**
+ * Runs the policy over the rendered objects of an app and throws a `PolicyError` listing every finding that no
+ * exemption lifts. Called by `GitOpsApp.render()` before anything is written.
+ */
+export function checkPolicy(objects: readonly RenderedObject[]): void {
+  const findings = evaluate(objects);
+  if (findings.length > 0) throw new PolicyError(findings);
+}
+
+/** The findings for rendered objects (exemptions declared with `Policy.exempt` applied), in a stable order. */
+export function evaluate(objects: readonly RenderedObject[], options: EvaluateOptions = {}): PolicyFinding[] {
+  return run(objects.map((o) => ({ manifest: o.manifest, folder: o.folder, apiObject: o.apiObject })), options);
+}
+
+/**
+ * The findings for plain manifests, e.g. parsed back from dist/. Pass `{ folder, manifest }` pairs so that
+ * rules relating objects (PodDisruptionBudget, NetworkPolicy, autoscalers) see each environment on its own;
+ * bare manifests are treated as one folder. No exemptions apply: there are no constructs to carry them.
+ */
+export function evaluateManifests(inputs: readonly (ManifestInput | Manifest)[], options: EvaluateOptions = {}): PolicyFinding[] {
+  return run(inputs.map((i) => (isInput(i) ? { manifest: i.manifest, folder: i.folder } : { manifest: i, folder: '' })), options);
+}
+
+function isInput(i: ManifestInput | Manifest): i is ManifestInput {
+  return typeof (i as ManifestInput).folder === 'string' && typeof (i as ManifestInput).manifest === 'object' && (i as Manifest).kind === undefined;
+}
+
+function run(subjects: readonly Subject[], options: EvaluateOptions): PolicyFinding[] {
+  const rules = options.rules ?? PolicyRules.all;
+  const byFolder = new Map<string, Subject[]>();
+  for (const s of subjects) {
+    let list = byFolder.get(s.folder);
+    if (!list) byFolder.set(s.folder, (list = []));
+    list.push(s);
+  }
+  const out: PolicyFinding[] = [];
+  for (const [folder, list] of byFolder) {
+    const context: RuleContext = { folder, objects: list.map((s) => s.manifest) };
+    for (const s of list) {
+      const constructPath = s.apiObject?.node.path;
+      for (const rule of rules) {
+        const findings = rule.check(s.manifest, context);
+        if (findings.length === 0) continue;
+        const exemption = s.apiObject ? Policy.exemptionFor(s.apiObject, rule.id) : undefined;
+        if (exemption && !options.includeExempted) continue;
+        for (const f of findings) {
+          out.push({ ...f, folder, ...(constructPath !== undefined ? { constructPath } : {}), ...(exemption ? { exemption } : {}) });
+        }
+      }
+    }
+  }
+  return out.sort(compareFindings);
+}
+
+function compareFindings(a: PolicyFinding, b: PolicyFinding): number {
+  return cmp(a.folder, b.folder)
+    || cmp(a.object.namespace ?? '', b.object.namespace ?? '')
+    || cmp(a.object.kind, b.object.kind)
+    || cmp(a.object.name, b.object.name)
+    || cmp(a.rule, b.rule)
+    || cmp(a.field, b.field)
+    || cmp(a.message, b.message);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,3 +1,5 @@
+import type { Exemption } from './policy';
+
 /**
  * The rule model: a rule looks at one rendered object, with the other objects of its environment folder in
  * view, and reports what is wrong as findings.
@@ -105,4 +107,14 @@ export function objectRef(manifest: Manifest): ObjectRef {
 /** `Deployment/shop/web`, or `Namespace/shop` for cluster-scoped objects. */
 export function formatObjectRef(ref: ObjectRef): string {
   return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}
+
+/** A finding as the engine reports it: where the object is rendered and which construct made it. */
+export interface PolicyFinding extends Finding {
+  /** Environment folder below dist/ (`dev`, `prod/prod-eu-1`). */
+  readonly folder: string;
+  /** Path of the construct that rendered the object; unset for plain manifests. */
+  readonly constructPath?: string;
+  /** Set only when the caller asked for exempted findings too: the exemption that lifts this one. */
+  readonly exemption?: Exemption;
 }

@@ -1,0 +1,15 @@
+export * from './rule';
+export * from './pod-template';
+export * from './workloads';
+export {
+  PSS_RULES, BASELINE_CAPABILITIES, RESTRICTED_CAPABILITIES, SAFE_SYSCTLS, RESTRICTED_VOLUME_TYPES, SELINUX_TYPES,
+} from './pss-rules';
+export {
+  HYGIENE_RULES, RECOMMENDED_LABELS, HASHED_SELECTOR_LABEL, DEFAULT_TERMINATION_GRACE_SECONDS, imagePinOf,
+  preStopSleepSeconds,
+} from './hygiene-rules';
+export type { ImagePin } from './hygiene-rules';
+export * from './policy-rules';
+export * from './policy';
+export * from './policy-error';
+export * from './check';

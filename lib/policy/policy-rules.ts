@@ -1,0 +1,26 @@
+import { HYGIENE_RULES } from './hygiene-rules';
+import { PSS_RULES } from './pss-rules';
+import { PolicyProfile, Rule } from './rule';
+
+/** The rule catalogue: every rule the engine runs, and the ids exemptions may name. */
+export class PolicyRules {
+  /** Every rule, Pod Security Standards first, in a stable order. */
+  public static readonly all: readonly Rule[] = [...PSS_RULES, ...HYGIENE_RULES];
+
+  /** The rules of one profile. */
+  public static ofProfile(profile: PolicyProfile): Rule[] {
+    return PolicyRules.all.filter((r) => r.profile === profile);
+  }
+
+  /** The rule with this id, or undefined. */
+  public static find(id: string): Rule | undefined {
+    return PolicyRules.all.find((r) => r.id === id);
+  }
+
+  /** Every rule id, in catalogue order. */
+  public static ids(): string[] {
+    return PolicyRules.all.map((r) => r.id);
+  }
+
+  private constructor() {}
+}
