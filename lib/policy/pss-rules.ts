@@ -100,7 +100,7 @@ export const capabilities = pssRule('pss-capabilities', 'Capabilities: drop ALL,
       if (!allowed.includes(cap as string)) {
         out.push({
           field: `${c.path}.securityContext.capabilities.add[${i}]`,
-          message: `${c.label} adds capability ${show(cap)}`,
+          message: `${c.label} adds a capability ${windows ? 'outside the default set' : 'other than NET_BIND_SERVICE'}, got ${show(cap)}`,
           fix: windows ? `add only capabilities from the default set (${BASELINE_CAPABILITIES.join(', ')})` : 'remove it; restricted allows adding only NET_BIND_SERVICE',
         });
       }
@@ -233,14 +233,14 @@ export const seccomp = pssRule('pss-seccomp', 'Seccomp profile RuntimeDefault or
   const fix = 'set securityContext.seccompProfile.type: RuntimeDefault (or Localhost) on the pod';
   const podType = podSc(t).seccompProfile?.type;
   if (podType !== undefined && bad(podType)) {
-    out.push({ field: `${podScPath(t)}.seccompProfile.type`, message: `pod uses seccomp profile type ${show(podType)}`, fix });
+    out.push({ field: `${podScPath(t)}.seccompProfile.type`, message: `pod uses a seccomp profile ${windows ? 'that turns seccomp off' : 'other than RuntimeDefault or Localhost'}, got type ${show(podType)}`, fix });
   }
   const podOk = podType !== undefined && SECCOMP_TYPES.includes(podType);
   for (const c of containersOf(t)) {
     const type = c.container.securityContext?.seccompProfile?.type;
     if (type !== undefined) {
       if (bad(type)) {
-        out.push({ field: `${c.path}.securityContext.seccompProfile.type`, message: `${c.label} uses seccomp profile type ${show(type)}`, fix: 'set seccompProfile.type to RuntimeDefault or Localhost, or remove it to inherit the pod\'s' });
+        out.push({ field: `${c.path}.securityContext.seccompProfile.type`, message: `${c.label} uses a seccomp profile ${windows ? 'that turns seccomp off' : 'other than RuntimeDefault or Localhost'}, got type ${show(type)}`, fix: 'set seccompProfile.type to RuntimeDefault or Localhost, or remove it to inherit the pod\'s' });
       }
     } else if (!windows && !podOk) {
       out.push({ field: `${c.path}.securityContext.seccompProfile`, message: `${c.label} has no seccomp profile and the pod sets none, got pod type ${show(podType)}`, fix });

@@ -1,0 +1,113 @@
+import { evaluateManifests, Manifest, PolicyFinding } from '../../lib/policy';
+
+/** Test fixtures: a workload that passes every rule, as plain manifests that tests break one field at a time. */
+
+export const LABELS = {
+  'app.kubernetes.io/name': 'web',
+  'app.kubernetes.io/instance': 'web-dev',
+  'app.kubernetes.io/version': '1.4.2',
+  'app.kubernetes.io/component': 'frontend',
+  'app.kubernetes.io/part-of': 'shop',
+  'app.kubernetes.io/managed-by': 'cdk8s',
+};
+
+export const SELECTOR = { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web-dev' };
+
+export function compliantContainer(name = 'web'): any {
+  return {
+    name,
+    image: 'ghcr.io/acme/web:1.4.2',
+    ports: [{ containerPort: 8080, name: 'http' }],
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+    readinessProbe: { httpGet: { path: '/healthz', port: 8080 } },
+    livenessProbe: { httpGet: { path: '/healthz', port: 8080 } },
+    lifecycle: { preStop: { sleep: { seconds: 5 } } },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    },
+    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+  };
+}
+
+export function compliantPodSpec(): any {
+  return {
+    serviceAccountName: 'web',
+    automountServiceAccountToken: false,
+    terminationGracePeriodSeconds: 30,
+    securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+    topologySpreadConstraints: [{
+      maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: SELECTOR },
+    }],
+    containers: [compliantContainer()],
+    volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+  };
+}
+
+export function deployment(name = 'web', namespace = 'shop'): any {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace, labels: { ...LABELS } },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { ...SELECTOR } },
+      template: { metadata: { labels: { ...LABELS } }, spec: compliantPodSpec() },
+    },
+  };
+}
+
+export function pdb(namespace = 'shop', spec: any = { maxUnavailable: 1, selector: { matchLabels: { ...SELECTOR } } }): any {
+  return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace, labels: { ...LABELS } }, spec };
+}
+
+export function defaultDeny(namespace = 'shop'): any {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'default-deny', namespace },
+    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+  };
+}
+
+export function service(namespace = 'shop'): any {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace, labels: { ...LABELS } },
+    spec: { selector: { ...SELECTOR }, ports: [{ port: 80, targetPort: 8080 }] },
+  };
+}
+
+/** A compliant environment: the workload plus what the cross-object rules look for. */
+export interface Bundle {
+  workload: any;
+  pdb: any;
+  netpol: any;
+  service: any;
+  extra: any[];
+}
+
+export function bundle(workload: any = deployment()): Bundle {
+  return { workload, pdb: pdb(), netpol: defaultDeny(), service: service(), extra: [] };
+}
+
+export function manifestsOf(b: Bundle): Manifest[] {
+  return [b.workload, b.pdb, b.netpol, b.service, ...b.extra].filter((m) => m !== undefined);
+}
+
+export function findings(b: Bundle | Manifest[], rule?: string): PolicyFinding[] {
+  const list = Array.isArray(b) ? b : manifestsOf(b);
+  const all = evaluateManifests(list.map((manifest) => ({ folder: 'dev', manifest })));
+  return rule ? all.filter((f) => f.rule === rule) : all;
+}
+
+/** The pod spec of the fixture's Deployment. */
+export const podOf = (b: Bundle): any => b.workload.spec.template.spec;
+/** Its first container. */
+export const containerOf = (b: Bundle): any => podOf(b).containers[0];
+
+export const CONTAINER = 'spec.template.spec.containers[0]';
+export const POD = 'spec.template.spec';
