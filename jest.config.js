@@ -1,10 +1,10 @@
-/** Jest transpiles with swc (no type-check); `npm run typecheck` type-checks once for the whole tree. */
+/** Jest transpiles with esbuild (no type-check); `npm test` type-checks once for the whole tree first. */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+    '^.+\\.ts$': '<rootDir>/test/esbuild-transform.js',
   },
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
   // synth tests spawn processes and write folders; two workers suit a 2-core machine
