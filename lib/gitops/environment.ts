@@ -164,3 +164,11 @@ export function targetOf<N extends string = string, S = {}>(scope: IConstruct): 
   }
   return undefined;
 }
+
+/**
+ * The id of a target: its environment name, or for multi-cluster environments its cluster name. It names the
+ * target's chart (and so starts construct paths) and the Argo CD Application / Flux Kustomization of it.
+ */
+export function targetIdOf(target: Target<any, any>): string {
+  return target.env.multiCluster ? target.cluster.name : target.env.name;
+}

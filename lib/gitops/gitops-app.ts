@@ -1,25 +1,14 @@
 import { App, Chart } from 'cdk8s';
-import { ConfigError } from '../core';
+import { ConfigError, configError } from '../core';
 import { checkPolicy } from '../policy/check';
+import { ARGO_CD_FOLDER, ArgoCdChart, ArgoCdOptions } from './argo-cd-chart';
 import { writeTree, WriteFile } from './dist-writer';
-import { Environment, Environments, setTarget, Target } from './environment';
+import { Environment, Environments, setTarget, Target, targetIdOf } from './environment';
+import { FLUX_FOLDER, FluxChart, FluxOptions } from './flux-chart';
+import { buildInventory, TargetInventory } from './inventory';
 import { layoutFiles, renderTree, RenderedObject, setOutputFolder } from './layout';
-
-/** The Git repository that holds dist/ and that Argo CD and Flux sync from. */
-export interface RepositoryProps {
-  /** Clone URL (`https://github.com/acme/platform-gitops.git`). */
-  readonly url: string;
-  /**
-   * Branch, tag or commit the controllers follow.
-   * @default 'main'
-   */
-  readonly revision?: string;
-  /**
-   * Path of dist/ inside the repository.
-   * @default 'dist'
-   */
-  readonly path?: string;
-}
+import { checkReferences, GitOpsReference, referencesOf } from './references';
+import { RepositoryProps, resolveRepository } from './repository';
 
 export interface GitOpsAppProps<N extends string, S> {
   /** The environments every service is rendered for. */
@@ -34,6 +23,16 @@ export interface GitOpsAppProps<N extends string, S> {
    * @default - $CDK8S_OUTDIR (set by `cdk8s synth`), else 'dist'
    */
   readonly outdir?: string;
+  /**
+   * The Argo CD AppProject and Applications written to dist/argocd/, or `false` for none.
+   * @default - {} (see ArgoCdOptions for each default)
+   */
+  readonly argoCd?: ArgoCdOptions | false;
+  /**
+   * The Flux GitRepository and Kustomizations written to dist/flux/, or `false` for none.
+   * @default - {} (see FluxOptions for each default)
+   */
+  readonly flux?: FluxOptions | false;
 }
 
 /**
@@ -41,28 +40,51 @@ export interface GitOpsAppProps<N extends string, S> {
  *
  * `synth()` walks the tree once, validates (construct validations and policy) before writing anything,
  * and replaces dist/ atomically: on any failure the previous dist/ is left as it was.
+ *
+ * dist/ holds `<target>/` per environment target (every target gets its folder and kustomization.yaml, even
+ * when it renders nothing), `argocd/` (AppProject, Applications) and `flux/` (GitRepository, Kustomizations).
+ * The Argo CD and Flux objects are rendered after the targets, from what the targets rendered.
  */
 export class GitOpsApp<N extends string = string, S = {}> extends App {
   public readonly environments: Environments<N, S>;
   public readonly targets: readonly Target<N, S>[];
   public readonly repository: Required<RepositoryProps>;
+  /** The chart of dist/argocd/, unless `argoCd: false`. */
+  public readonly argoCd?: ArgoCdChart;
+  /** The chart of dist/flux/, unless `flux: false`. */
+  public readonly flux?: FluxChart;
   private readonly charts_ = new Map<string, Chart>();
+  private inventory_?: Map<string, TargetInventory>;
 
   constructor(props: GitOpsAppProps<N, S>) {
     super({ outdir: props.outdir });
     this.environments = props.environments;
-    this.repository = {
-      url: props.repository?.url ?? 'https://example.invalid/platform.git',
-      revision: props.repository?.revision ?? 'main',
-      path: (props.repository?.path ?? 'dist').replace(/\/+$/, ''),
-    };
+    this.repository = resolveRepository(this, props.repository);
     const targets: Target<N, S>[] = [];
     for (const env of this.environments.all) {
       for (const cluster of env.clusters) {
-        targets.push({ env, cluster, path: env.multiCluster ? `${env.name}/${cluster.name}` : env.name });
+        const target = { env, cluster, path: env.multiCluster ? `${env.name}/${cluster.name}` : env.name };
+        const top = target.path.split('/')[0];
+        if (top === ARGO_CD_FOLDER || top === FLUX_FOLDER) {
+          throw configError(this, 'environments', `must not use the folder names '${ARGO_CD_FOLDER}' and '${FLUX_FOLDER}' (they hold the Argo CD and Flux objects)`, env.name, 'rename the environment');
+        }
+        targets.push(target);
       }
     }
     this.targets = targets;
+
+    const inventory = () => {
+      if (!this.inventory_) throw new ConfigError(this.node.path, 'render', '<app>: the Argo CD and Flux objects depend on what the targets render; render them with app.render(), app.synthFiles() or app.synth()');
+      return this.inventory_;
+    };
+    if (props.argoCd !== false) {
+      this.argoCd = new ArgoCdChart(this, ARGO_CD_FOLDER, { ...props.argoCd, targets, repository: this.repository, inventory });
+      setOutputFolder(this.argoCd, ARGO_CD_FOLDER);
+    }
+    if (props.flux !== false) {
+      this.flux = new FluxChart(this, FLUX_FOLDER, { ...props.flux, targets, repository: this.repository, inventory });
+      setOutputFolder(this.flux, FLUX_FOLDER);
+    }
   }
 
   /**
@@ -77,7 +99,7 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
   public chartFor(target: Target<N, S>): Chart {
     let chart = this.charts_.get(target.path);
     if (!chart) {
-      const id = target.env.multiCluster ? target.cluster.name : target.env.name;
+      const id = targetIdOf(target);
       if (this.node.tryFindChild(id)) {
         throw new ConfigError(this.node.path, 'environments', `<app>: target id '${id}' is used twice, got cluster '${target.cluster.name}' of environment '${target.env.name}'; rename the cluster or environment`);
       }
@@ -94,16 +116,38 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     return this.targets.filter((t) => t.env.name === env.name);
   }
 
-  /** Validates and renders every object once, without writing. Throws on any construct or policy error. */
+  /**
+   * Validates and renders every object once, without writing: first the environment targets, then the Argo CD
+   * and Flux objects from what the targets rendered. Throws on any construct or policy error, and when two
+   * targets deploy the same object to the same cluster.
+   */
   public render(): RenderedObject[] {
-    const objects = renderTree(this);
+    const gitops = [this.argoCd, this.flux].filter((c): c is ArgoCdChart | FluxChart => c !== undefined);
+    const objects = renderTree(this, { exclude: gitops });
+    this.inventory_ = buildInventory(this.targets, objects);
+    try {
+      for (const chart of gitops) objects.push(...renderTree(chart, { include: (o) => chart.includes(o) }));
+    } finally {
+      this.inventory_ = undefined;
+    }
     checkPolicy(objects);
     return objects;
   }
 
-  /** The files dist/ will hold, keyed by path relative to it. */
+  /**
+   * The files dist/ will hold, keyed by path relative to it. Every folder an Argo CD Application or Flux
+   * Kustomization of this repository points at is checked to be among them.
+   */
   public synthFiles(): Map<string, string> {
-    return layoutFiles(this.render());
+    const objects = this.render();
+    const files = layoutFiles(objects, this.targets.map((t) => t.path));
+    checkReferences(files, this.referencesOf(objects));
+    return files;
+  }
+
+  /** The dist/ folders that the rendered Argo CD Applications and Flux Kustomizations point at. */
+  public referencesOf(objects: readonly RenderedObject[]): GitOpsReference[] {
+    return referencesOf(objects, this.repository);
   }
 
   /** Renders and replaces dist/; writes nothing unless everything validated. */

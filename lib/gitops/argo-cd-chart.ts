@@ -1,0 +1,215 @@
+import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Application, AppProject } from '../../imports/argo-cd-argoproj.io';
+import { assertDnsLabel, configError, markUnit } from '../core';
+import { targetIdOf, Target } from './environment';
+import { TargetInventory } from './inventory';
+import { argoRevisionOf, RepositoryProps, repositoryPathOf } from './repository';
+
+/** How the Argo CD objects in dist/argocd/ are generated. */
+export interface ArgoCdOptions {
+  /**
+   * Namespace Argo CD runs in (the AppProject and the Applications live there).
+   * @default 'argocd'
+   */
+  readonly namespace?: string;
+  /**
+   * Name of the AppProject; the Applications are named `<project>-<target id>` (`platform-dev`,
+   * `platform-prod-eu-1`).
+   * @default 'platform'
+   */
+  readonly project?: string;
+  /**
+   * Whether an automated sync deletes objects that are no longer in dist/.
+   * @default true
+   */
+  readonly prune?: boolean;
+  /**
+   * Whether Argo CD reverts changes made in the cluster by hand.
+   * @default true
+   */
+  readonly selfHeal?: boolean;
+  /**
+   * Whether deleting an Application (a target removed from the code) also deletes what it deployed
+   * (the `resources-finalizer.argocd.argoproj.io` finalizer). Without it the objects are left orphaned.
+   * @default true
+   */
+  readonly cascadeDelete?: boolean;
+  /**
+   * Whether Argo CD applies with server-side apply (field ownership, no size limit of the last-applied
+   * annotation; needs Argo CD 2.5 or later).
+   * @default true
+   */
+  readonly serverSideApply?: boolean;
+  /**
+   * How many times a failed sync is retried (backoff 10s, doubling, at most 5m apart).
+   * @default 5
+   */
+  readonly retryLimit?: number;
+}
+
+export const ARGO_CD_DEFAULTS = {
+  namespace: 'argocd',
+  project: 'platform',
+  prune: true,
+  selfHeal: true,
+  cascadeDelete: true,
+  serverSideApply: true,
+  retryLimit: 5,
+} as const;
+
+/** The folder below dist/ that holds the Argo CD objects. */
+export const ARGO_CD_FOLDER = 'argocd';
+
+const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+
+export interface ArgoCdChartProps extends ArgoCdOptions {
+  readonly targets: readonly Target<any, any>[];
+  readonly repository: Required<RepositoryProps>;
+  /** What each target renders; only available while GitOpsApp renders (values are resolved then). */
+  readonly inventory: () => ReadonlyMap<string, TargetInventory>;
+}
+
+/**
+ * The Argo CD half of the GitOps wiring, written to dist/argocd/: one AppProject that allows exactly this
+ * repository, the targets' clusters and the namespaces and cluster-scoped kinds they render, and one
+ * Application per target that renders anything.
+ *
+ * Why Applications and not an ApplicationSet: every Application is a plain object in dist/, so a review and
+ * `npm run diff` show exactly what each environment's sync settings become; each can carry its own sync wave
+ * (project first, then environments in promotion order); and nothing depends on the ApplicationSet
+ * controller's template rendering. A list generator would only save a few lines of YAML per target.
+ *
+ * Sync waves order objects when dist/argocd/ itself is synced by an Argo CD Application ("app of apps"): the
+ * AppProject (wave -1) before the Applications (wave = the environment's position in promotion order, dev 0,
+ * staging 1, ...). Argo CD waits for a wave to be healthy before the next only when the argoproj.io/Application
+ * health check is enabled in argocd-cm (off by default since Argo CD 1.8); otherwise waves order creation only.
+ */
+export class ArgoCdChart extends Chart {
+  public readonly project: AppProject;
+  private readonly applications = new Map<string, Application>();
+  private readonly inventory: () => ReadonlyMap<string, TargetInventory>;
+
+  constructor(scope: Construct, id: string, props: ArgoCdChartProps) {
+    super(scope, id);
+    this.inventory = props.inventory;
+    const namespace = assertDnsLabel(scope, 'argoCd.namespace', props.namespace ?? ARGO_CD_DEFAULTS.namespace);
+    const projectName = assertDnsLabel(scope, 'argoCd.project', props.project ?? ARGO_CD_DEFAULTS.project, 40);
+    const retryLimit = props.retryLimit ?? ARGO_CD_DEFAULTS.retryLimit;
+    if (!Number.isInteger(retryLimit) || retryLimit < 0) {
+      throw configError(scope, 'argoCd.retryLimit', 'must be a whole number of retries, 0 or more', retryLimit, 'use e.g. 5');
+    }
+    const repository = props.repository;
+    const targets = props.targets;
+    const envOrder = [...new Set(targets.map((t) => t.env.name))];
+
+    const projectUnit = unit(this, `appproject-${projectName}`);
+    this.project = new AppProject(projectUnit, 'Resource', {
+      metadata: { name: projectName, namespace, annotations: { [SYNC_WAVE]: '-1' } },
+      spec: {
+        description: `Rendered manifests of environments ${envOrder.join(', ')} (generated; edit the code, not this file)`,
+        sourceRepos: [repository.url],
+        destinations: Lazy.any({ produce: () => this.destinations(targets) }),
+        clusterResourceWhitelist: Lazy.any({ produce: () => this.clusterKinds() }),
+      },
+    });
+
+    const syncOptions = [
+      // namespaces are rendered objects (with their Pod Security labels); never create bare ones
+      'CreateNamespace=false',
+      // two Applications must not fight over one object
+      'FailOnSharedResource=true',
+      // delete what left dist/ only after everything else is applied and healthy
+      'PruneLast=true',
+      ...(props.serverSideApply ?? ARGO_CD_DEFAULTS.serverSideApply ? ['ServerSideApply=true'] : []),
+    ];
+    for (const target of targets) {
+      const name = `${projectName}-${targetIdOf(target)}`;
+      const app = new Application(unit(this, `application-${name}`), 'Resource', {
+        metadata: {
+          name,
+          namespace,
+          annotations: { [SYNC_WAVE]: String(envOrder.indexOf(target.env.name)) },
+          finalizers: props.cascadeDelete ?? ARGO_CD_DEFAULTS.cascadeDelete ? ['resources-finalizer.argocd.argoproj.io'] : undefined,
+        },
+        spec: {
+          project: projectName,
+          source: {
+            repoUrl: repository.url,
+            targetRevision: argoRevisionOf(repository.revision),
+            path: repositoryPathOf(repository, target.path),
+          },
+          destination: {
+            server: target.cluster.server,
+            // every rendered object names its namespace; Argo CD still needs a destination namespace that the
+            // project permits (an empty one is rejected), so use the target's first namespace
+            namespace: Lazy.any({ produce: () => this.inventoryOf(target).namespaces[0] }),
+          },
+          syncPolicy: {
+            automated: { prune: props.prune ?? ARGO_CD_DEFAULTS.prune, selfHeal: props.selfHeal ?? ARGO_CD_DEFAULTS.selfHeal },
+            syncOptions,
+            retry: { limit: retryLimit, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
+          },
+        },
+      });
+      this.applications.set(target.path, app);
+    }
+  }
+
+  /** The Application of a target (rendered only when the target renders objects). */
+  public applicationFor(target: Target<any, any>): Application | undefined {
+    return this.applications.get(target.path);
+  }
+
+  /**
+   * Whether `obj` is written: a target that renders nothing gets no Application (its folder still exists).
+   * Removing the last object of a target therefore removes its Application, and with `cascadeDelete` what it
+   * had deployed, the same result a prune would have.
+   */
+  public includes(obj: ApiObject): boolean {
+    for (const [path, app] of this.applications) {
+      if (app === obj) return (this.inventory().get(path)?.objectCount ?? 0) > 0;
+    }
+    return true;
+  }
+
+  private inventoryOf(target: Target<any, any>): TargetInventory {
+    const inv = this.inventory().get(target.path);
+    if (!inv) throw new Error(`${this.node.path}: no inventory for target ${target.path}`);
+    return inv;
+  }
+
+  private destinations(targets: readonly Target<any, any>[]) {
+    const seen = new Set<string>();
+    const out: { server: string; namespace: string }[] = [];
+    for (const t of targets) {
+      for (const namespace of this.inventoryOf(t).namespaces) {
+        const key = `${t.cluster.server}|${namespace}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          out.push({ server: t.cluster.server, namespace });
+        }
+      }
+    }
+    return out.sort((a, b) => cmp(a.server, b.server) || cmp(a.namespace, b.namespace));
+  }
+
+  private clusterKinds() {
+    const seen = new Map<string, { group: string; kind: string }>();
+    for (const inv of this.inventory().values()) {
+      for (const gk of inv.clusterKinds) seen.set(`${gk.group}|${gk.kind}`, { group: gk.group, kind: gk.kind });
+    }
+    return [...seen.values()].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind));
+  }
+}
+
+/** A construct that makes everything below it one file, `<namespace>/<name>.yaml`. */
+function unit(scope: Construct, name: string): Construct {
+  const c = new Construct(scope, name);
+  markUnit(c, name);
+  return c;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,404 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { apiGroupOf } from './layout';
+
+/** One object of a dist/ tree. */
+export interface ObjectRef {
+  /** The kustomization folder it is in (`dev`, `prod/prod-eu-1`, `argocd`). */
+  readonly folder: string;
+  /** File below dist/ (`dev/storefront/web.yaml`). */
+  readonly file: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** Undefined for cluster-scoped objects. */
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+/** One changed leaf: `old` or `new` is undefined when the field was added or removed. */
+export interface FieldChange {
+  /** `spec.template.spec.containers[name=web].image`, `metadata.labels["app.kubernetes.io/name"]`. */
+  readonly path: string;
+  readonly old?: unknown;
+  readonly new?: unknown;
+}
+
+export interface ObjectChange {
+  readonly old: ObjectRef;
+  readonly new: ObjectRef;
+  readonly fields: readonly FieldChange[];
+}
+
+/** Changes that Kubernetes rejects, or that a GitOps controller carries out by deleting and recreating. */
+export type DiffWarningKind =
+  | 'renamed'
+  | 'selector-changed'
+  | 'statefulset-immutable'
+  | 'service-type-changed'
+  | 'service-cluster-ip-changed'
+  | 'job-template-changed';
+
+export interface DiffWarning {
+  readonly kind: DiffWarningKind;
+  readonly folder: string;
+  /** The object(s) concerned: one, or for a rename the removed and the added one. */
+  readonly objects: readonly ObjectRef[];
+  readonly message: string;
+}
+
+/** What changed in one kustomization folder. */
+export interface FolderDiff {
+  readonly folder: string;
+  readonly added: readonly ObjectRef[];
+  readonly removed: readonly ObjectRef[];
+  readonly changed: readonly ObjectChange[];
+  readonly warnings: readonly DiffWarning[];
+}
+
+export interface TreeDiff {
+  /** True when both trees hold the same files with the same bytes. */
+  readonly upToDate: boolean;
+  /** File-level differences (paths below dist/), sorted. */
+  readonly files: { readonly added: readonly string[]; readonly removed: readonly string[]; readonly changed: readonly string[] };
+  /** Folders with object-level differences, sorted by folder. */
+  readonly folders: readonly FolderDiff[];
+  /** Every warning of every folder, in folder order. */
+  readonly warnings: readonly DiffWarning[];
+  /** Files that are not valid YAML (their objects are left out of the comparison). */
+  readonly unparsable: readonly { readonly file: string; readonly side: 'old' | 'new'; readonly error: string }[];
+}
+
+interface Parsed {
+  readonly ref: ObjectRef;
+  readonly manifest: any;
+}
+
+/**
+ * Compares two dist/ trees (path below dist/ -> file content), object by object.
+ *
+ * Objects are matched per kustomization folder (a folder with a kustomization.yaml) by API group, kind,
+ * namespace and name; kustomization.yaml files themselves only count as file changes.
+ */
+export function diffTrees(oldTree: ReadonlyMap<string, string>, newTree: ReadonlyMap<string, string>): TreeDiff {
+  const added = [...newTree.keys()].filter((f) => !oldTree.has(f)).sort();
+  const removed = [...oldTree.keys()].filter((f) => !newTree.has(f)).sort();
+  const changed = [...newTree.keys()].filter((f) => oldTree.has(f) && oldTree.get(f) !== newTree.get(f)).sort();
+
+  const folders = kustomizationFolders([...oldTree.keys(), ...newTree.keys()]);
+  const unparsable: { file: string; side: 'old' | 'new'; error: string }[] = [];
+  const oldObjects = parseTree(oldTree, folders, 'old', unparsable);
+  const newObjects = parseTree(newTree, folders, 'new', unparsable);
+
+  const byFolder = new Map<string, { added: Parsed[]; removed: Parsed[]; changed: ObjectChange[]; warnings: DiffWarning[]; pairs: [Parsed, Parsed][] }>();
+  const entry = (folder: string) => {
+    let e = byFolder.get(folder);
+    if (!e) byFolder.set(folder, (e = { added: [], removed: [], changed: [], warnings: [], pairs: [] }));
+    return e;
+  };
+  for (const [key, o] of newObjects) {
+    const prev = oldObjects.get(key);
+    if (!prev) {
+      entry(o.ref.folder).added.push(o);
+    } else {
+      const fields = diffValues(prev.manifest, o.manifest);
+      if (fields.length > 0 || prev.ref.file !== o.ref.file) {
+        const e = entry(o.ref.folder);
+        e.changed.push({ old: prev.ref, new: o.ref, fields });
+        e.pairs.push([prev, o]);
+      }
+    }
+  }
+  for (const [key, o] of oldObjects) {
+    if (!newObjects.has(key)) entry(o.ref.folder).removed.push(o);
+  }
+
+  const result: FolderDiff[] = [];
+  for (const folder of [...byFolder.keys()].sort()) {
+    const e = byFolder.get(folder)!;
+    const warnings: DiffWarning[] = [
+      ...renames(folder, e.removed, e.added),
+      ...e.pairs.flatMap(([a, b]) => immutableChanges(folder, a, b)),
+    ];
+    result.push({
+      folder,
+      added: e.added.map((o) => o.ref).sort(compareRefs),
+      removed: e.removed.map((o) => o.ref).sort(compareRefs),
+      changed: e.changed.sort((a, b) => compareRefs(a.new, b.new)),
+      warnings,
+    });
+  }
+  return {
+    upToDate: added.length === 0 && removed.length === 0 && changed.length === 0,
+    files: { added, removed, changed },
+    folders: result,
+    warnings: result.flatMap((f) => f.warnings),
+    unparsable: unparsable.sort((a, b) => cmp(a.file, b.file) || cmp(a.side, b.side)),
+  };
+}
+
+/** Folders that hold a kustomization.yaml (`''` for the root), longest first. */
+function kustomizationFolders(files: string[]): string[] {
+  const set = new Set<string>();
+  for (const f of files) {
+    if (f === 'kustomization.yaml') set.add('');
+    else if (f.endsWith('/kustomization.yaml')) set.add(f.slice(0, -'/kustomization.yaml'.length));
+  }
+  return [...set].sort((a, b) => b.length - a.length || cmp(a, b));
+}
+
+function folderOf(file: string, folders: string[]): string {
+  for (const f of folders) {
+    if (f === '' || file.startsWith(`${f}/`)) return f;
+  }
+  const i = file.indexOf('/');
+  return i < 0 ? '' : file.slice(0, i);
+}
+
+function parseTree(tree: ReadonlyMap<string, string>, folders: string[], side: 'old' | 'new',
+  unparsable: { file: string; side: 'old' | 'new'; error: string }[]): Map<string, Parsed> {
+  const out = new Map<string, Parsed>();
+  for (const file of [...tree.keys()].sort()) {
+    if (!/\.ya?ml$/.test(file)) continue;
+    const docs = YAML.parseAllDocuments(tree.get(file)!, { version: '1.1' });
+    const list = Array.isArray(docs) ? docs : [docs];
+    const bad = list.find((d) => d.errors.length > 0);
+    if (bad) {
+      unparsable.push({ file, side, error: bad.errors[0].message.split('\n')[0] });
+      continue;
+    }
+    const folder = folderOf(file, folders);
+    for (const doc of list) {
+      const m = doc.toJS({ maxAliasCount: -1 });
+      if (!m || typeof m !== 'object' || typeof m.kind !== 'string') continue;
+      // a folder's kustomization.yaml is an index of its files, not an object that is applied
+      if (apiGroupOf(m.apiVersion) === 'kustomize.config.k8s.io') continue;
+      const ref: ObjectRef = {
+        folder,
+        file,
+        apiVersion: String(m.apiVersion ?? ''),
+        kind: m.kind,
+        namespace: m.metadata?.namespace ?? undefined,
+        name: String(m.metadata?.name ?? ''),
+      };
+      out.set(`${folder}|${apiGroupOf(ref.apiVersion)}|${ref.kind}|${ref.namespace ?? ''}|${ref.name}`, { ref, manifest: m });
+    }
+  }
+  return out;
+}
+
+// ---- field-level differences ------------------------------------------------------------------------------
+
+/** The changed leaves between two values, in document order (keys sorted). */
+export function diffValues(a: unknown, b: unknown, at = ''): FieldChange[] {
+  if (deepEqual(a, b)) return [];
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((k) => diffValues(a[k], b[k], join(at, k)));
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const ka = namedKeys(a);
+    const kb = namedKeys(b);
+    if (ka && kb) {
+      const ma = new Map(a.map((x: any) => [x.name, x]));
+      const mb = new Map(b.map((x: any) => [x.name, x]));
+      const names = [...ka, ...kb.filter((n) => !ma.has(n))];
+      return names.flatMap((n) => diffValues(ma.get(n), mb.get(n), `${at}[name=${n}]`));
+    }
+    const n = Math.max(a.length, b.length);
+    const out: FieldChange[] = [];
+    for (let i = 0; i < n; i++) out.push(...diffValues(a[i], b[i], `${at}[${i}]`));
+    return out;
+  }
+  return [{ path: at || '.', old: a, new: b }];
+}
+
+/** The `name`s of an array of named objects (containers, ports, env), or undefined when it is not one. */
+function namedKeys(arr: unknown[]): string[] | undefined {
+  if (arr.length === 0) return [];
+  const names: string[] = [];
+  for (const x of arr) {
+    if (!isPlainObject(x) || typeof x.name !== 'string') return undefined;
+    names.push(x.name);
+  }
+  return new Set(names).size === names.length ? names : undefined;
+}
+
+function join(at: string, key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? (at ? `${at}.${key}` : key) : `${at}[${JSON.stringify(key)}]`;
+}
+
+function isPlainObject(x: unknown): x is Record<string, any> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+// ---- changes that need a delete-and-recreate ---------------------------------------------------------------
+
+const SELECTOR_KINDS = new Set(['apps|Deployment', 'apps|StatefulSet', 'apps|DaemonSet', 'apps|ReplicaSet', 'batch|Job']);
+
+function immutableChanges(folder: string, a: Parsed, b: Parsed): DiffWarning[] {
+  const out: DiffWarning[] = [];
+  const group = apiGroupOf(b.ref.apiVersion);
+  const kind = b.ref.kind;
+  const what = describe(b.ref);
+  const warn = (k: DiffWarningKind, message: string) => out.push({ kind: k, folder, objects: [b.ref], message: `${what}: ${message}` });
+  const changedAt = (p: string) => diffValues(get(a.manifest, p), get(b.manifest, p), p);
+
+  if (SELECTOR_KINDS.has(`${group}|${kind}`) && changedAt('spec.selector').length > 0) {
+    warn('selector-changed', `spec.selector changed (${summary(changedAt('spec.selector'))}); the selector is immutable, so the API server rejects the update and the object must be deleted and recreated (pods are replaced all at once). Keep the selector (use stable app.kubernetes.io/* labels) or rename the object on purpose.`);
+  }
+  if (group === 'apps' && kind === 'StatefulSet') {
+    for (const field of ['spec.volumeClaimTemplates', 'spec.serviceName', 'spec.podManagementPolicy']) {
+      const fields = changedAt(field);
+      if (fields.length > 0) {
+        warn('statefulset-immutable', `${field} changed (${summary(fields)}); Kubernetes forbids updating it, so the StatefulSet must be deleted (orphaning its pods and PVCs: kubectl delete --cascade=orphan) and recreated. Revert it, or plan that migration.`);
+      }
+    }
+  }
+  if (group === '' && kind === 'Service') {
+    const type = changedAt('spec.type');
+    if (type.length > 0) {
+      warn('service-type-changed', `spec.type changed (${summary(type)}); the Service gets a new address (a LoadBalancer's external IP and cloud load balancer are released or created, ExternalName drops the cluster IP), and some transitions are rejected. Clients must follow.`);
+    }
+    const ip = [...changedAt('spec.clusterIP'), ...changedAt('spec.clusterIPs')];
+    if (ip.length > 0) {
+      warn('service-cluster-ip-changed', `spec.clusterIP changed (${summary(ip)}); it is immutable (also between headless "None" and an allocated IP), so the Service must be deleted and recreated and its address changes. Revert it, or create a Service with a new name.`);
+    }
+  }
+  if (group === 'batch' && kind === 'Job') {
+    const tpl = changedAt('spec.template');
+    if (tpl.length > 0) {
+      warn('job-template-changed', `spec.template changed (${summary(tpl)}); a Job's pod template is immutable, so the apply is rejected until the Job is deleted (Argo CD: add the Replace=true or Force=true sync option; Flux: force: true), and it then runs again. Give the Job a new name per version, or use a CronJob.`);
+    }
+  }
+  return out;
+}
+
+/** Removed and added objects of one file, kind and namespace that select the same pods or carry the same labels. */
+function renames(folder: string, removed: Parsed[], added: Parsed[]): DiffWarning[] {
+  const out: DiffWarning[] = [];
+  const used = new Set<Parsed>();
+  const group = (o: Parsed) => `${o.ref.file}|${apiGroupOf(o.ref.apiVersion)}|${o.ref.kind}|${o.ref.namespace ?? ''}`;
+  for (const r of [...removed].sort((x, y) => compareRefs(x.ref, y.ref))) {
+    const candidates = added.filter((a) => !used.has(a) && group(a) === group(r));
+    const sig = signature(r.manifest);
+    let match = sig ? candidates.find((a) => signature(a.manifest) === sig) : undefined;
+    let why = match ? (r.manifest.spec?.selector ? 'same selector' : 'same labels') : '';
+    if (!match && candidates.length === 1 && removed.filter((x) => group(x) === group(r)).length === 1) {
+      match = candidates[0];
+      why = 'the only object of its kind removed from and added to that file';
+    }
+    if (!match) continue;
+    used.add(match);
+    out.push({
+      kind: 'renamed',
+      folder,
+      objects: [r.ref, match.ref],
+      message: `${describe(r.ref)} -> ${match.ref.name}: looks renamed (${why}, ${r.ref.file}); Kubernetes has no rename, so the controller deletes ${r.ref.name} and creates ${match.ref.name}`
+        + ' (pods restart, a Service gets a new IP, volumes of a StatefulSet are not carried over). Keep the old metadata.name unless a replacement is intended.',
+    });
+  }
+  return out;
+}
+
+function signature(m: any): string | undefined {
+  const sel = m?.spec?.selector;
+  const value = sel && Object.keys(sel).length > 0 ? sel : m?.metadata?.labels;
+  return value && Object.keys(value).length > 0 ? canonical(value) : undefined;
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (isPlainObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+function get(m: any, p: string): unknown {
+  return p.split('.').reduce((x, k) => (x == null ? undefined : x[k]), m);
+}
+
+function summary(fields: readonly FieldChange[]): string {
+  const shown = fields.slice(0, 2).map((f) => `${f.path}: ${showValue(f.old)} -> ${showValue(f.new)}`);
+  return fields.length > 2 ? `${shown.join('; ')}; and ${fields.length - 2} more` : shown.join('; ');
+}
+
+// ---- text output -------------------------------------------------------------------------------------------
+
+const MAX_VALUE = 160;
+
+/** A value as the diff prints it: JSON, `(absent)` for a missing field, long values shortened. */
+export function showValue(v: unknown): string {
+  if (v === undefined) return '(absent)';
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE)}… (${s.length} chars)` : s;
+}
+
+function describe(ref: ObjectRef): string {
+  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+}
+
+/**
+ * The diff as text for a terminal or a CI log: per folder the added (+), removed (-) and changed (~) objects
+ * with their changed fields (`path: old -> new`), then the warnings, each line starting with `!!!`.
+ */
+export function formatTreeDiff(diff: TreeDiff, distLabel = 'dist'): string {
+  if (diff.upToDate) return `${distLabel}/ is up to date.\n`;
+  const lines: string[] = [];
+  const { added, removed, changed } = diff.files;
+  lines.push(`${distLabel}/ is out of date: ${changed.length} file(s) changed, ${added.length} added, ${removed.length} removed.`);
+  for (const f of diff.folders) {
+    lines.push('', `== ${f.folder || '(root)'} ==`);
+    for (const r of f.added) lines.push(`  + ${describe(r)}  (${r.file})`);
+    for (const r of f.removed) lines.push(`  - ${describe(r)}  (${r.file})`);
+    for (const c of f.changed) {
+      lines.push(`  ~ ${describe(c.new)}  (${c.new.file})`);
+      if (c.old.file !== c.new.file) lines.push(`      moved from ${c.old.file}`);
+      for (const fc of c.fields) lines.push(`      ${fc.path}: ${showValue(fc.old)} -> ${showValue(fc.new)}`);
+    }
+    for (const w of f.warnings) lines.push(`  !!! ${w.kind.toUpperCase()}: ${w.message}`);
+  }
+  const objectFiles = new Set(diff.folders.flatMap((f) => [...f.added, ...f.removed, ...f.changed.flatMap((c) => [c.old, c.new])].map((r) => r.file)));
+  const other = [...added, ...removed, ...changed].filter((f) => !objectFiles.has(f)).sort();
+  if (other.length > 0) {
+    lines.push('', 'Files that differ without an object change (kustomization.yaml indexes, formatting, stray files):');
+    for (const f of other) lines.push(`  ${added.includes(f) ? '+' : removed.includes(f) ? '-' : '~'} ${f}`);
+  }
+  for (const u of diff.unparsable) lines.push('', `!!! UNPARSABLE: ${u.side === 'old' ? `${distLabel}/` : 'rendered '}${u.file} is not valid YAML (${u.error}); its objects were not compared.`);
+  if (diff.warnings.length > 0) {
+    lines.push('', `!!! ${diff.warnings.length} change(s) above will be rejected by Kubernetes or turned into a delete-and-recreate by Argo CD / Flux. Read the !!! lines before merging.`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Every file below `dir` (path relative to it, `/`-separated) -> content; empty when `dir` does not exist. */
+export function readTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!fs.existsSync(dir)) return out;
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(r);
+      else if (entry.isFile()) out.set(r, fs.readFileSync(path.join(dir, r), 'utf8'));
+    }
+  };
+  walk('');
+  return new Map([...out.entries()].sort(([a], [b]) => cmp(a, b)));
+}
+
+function compareRefs(a: ObjectRef, b: ObjectRef): number {
+  return cmp(a.file, b.file) || cmp(a.kind, b.kind) || cmp(a.namespace ?? '', b.namespace ?? '') || cmp(a.name, b.name);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
