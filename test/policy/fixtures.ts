@@ -111,3 +111,52 @@ export const containerOf = (b: Bundle): any => podOf(b).containers[0];
 
 export const CONTAINER = 'spec.template.spec.containers[0]';
 export const POD = 'spec.template.spec';
+
+/** The fixture's pod template as a CronJob (jobs need no probes, budget or spread). */
+export function cronJob(name = 'report', namespace = 'shop'): any {
+  const d = deployment(name, namespace);
+  const spec = d.spec.template.spec;
+  delete spec.topologySpreadConstraints;
+  for (const c of spec.containers) {
+    delete c.readinessProbe;
+    delete c.livenessProbe;
+    delete c.lifecycle;
+  }
+  spec.restartPolicy = 'Never';
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: d.metadata,
+    spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: d.spec.template } } },
+  };
+}
+
+export function hpa(target: { kind: string; name: string }, minReplicas: number | undefined, namespace = 'shop'): any {
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: target.name, namespace },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', ...target },
+      ...(minReplicas === undefined ? {} : { minReplicas }),
+      maxReplicas: 10,
+    },
+  };
+}
+
+/** An Argo Rollout that takes its pods from the Deployment `web` (workloadRef). */
+export function rolloutRef(replicas: number, namespace = 'shop'): any {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'web', namespace, labels: { ...LABELS } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { ...SELECTOR } },
+      workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+      strategy: { canary: { steps: [{ setWeight: 20 }] } },
+    },
+  };
+}
+
+export const DIGEST = `sha256:${'a1'.repeat(32)}`;
