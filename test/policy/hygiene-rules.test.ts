@@ -15,7 +15,6 @@ interface Case {
 const WEB: ObjectRef = { kind: 'Deployment', namespace: 'shop', name: 'web' };
 const PDB: ObjectRef = { kind: 'PodDisruptionBudget', namespace: 'shop', name: 'web' };
 const CRON: ObjectRef = { kind: 'CronJob', namespace: 'shop', name: 'report' };
-const CRON_POD = 'spec.jobTemplate.spec.template.spec';
 
 const sc = (b: Bundle) => containerOf(b).securityContext;
 const asCronJob = (b: Bundle) => { b.workload = cronJob(); };
