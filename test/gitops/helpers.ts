@@ -36,7 +36,7 @@ export function namespace(scope: Construct, name: string): ApiObject {
 }
 
 export function configMap(scope: Construct, ns: string, name: string, data: Record<string, string>): ApiObject {
-  return new ApiObject(scope, `cm-${name}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data });
+  return new ApiObject(scope, `cm-${ns}-${name}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data });
 }
 
 export function service(scope: Construct, ns: string, name: string): ApiObject {
