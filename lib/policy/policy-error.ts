@@ -41,32 +41,44 @@ export function formatFindings(findings: readonly PolicyFinding[]): string {
     return out.join('\n');
   };
   const rule = line(Object.fromEntries(cols.map((c) => [c, '-'.repeat(width[c])])) as Record<typeof cols[number], string>);
-  return [render(header), rule, ...rows.map(render)].join('\n');
+  // a blank line between rows keeps wrapped cells readable
+  return [render(header), rule, rows.map(render).join('\n\n')].join('\n');
 }
 
-/** Greedy word wrap; a word longer than the column is cut. */
+/** Greedy word wrap; a word longer than the column breaks after its commas (JSON values), else anywhere. */
 function wrap(text: string, width: number): string[] {
-  return pack(text.split(/\s+/).filter((w) => w !== ''), width, ' ');
+  const tokens: Token[] = [];
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    word.split(/(?<=,)/).forEach((part, i) => tokens.push({ text: part, sep: i === 0 ? ' ' : '' }));
+  }
+  return pack(tokens, width);
 }
 
 /** Wraps a JSON path after its dots, so a line break never splits a field name. */
 function wrapPath(path: string, width: number): string[] {
-  return pack(path.split(/(?<=\.)/), width, '');
+  return pack(path.split(/(?<=\.)/).map((text) => ({ text, sep: '' })), width);
 }
 
-function pack(tokens: string[], width: number, sep: string): string[] {
+interface Token {
+  readonly text: string;
+  /** What joins it to the previous token on the same line. */
+  readonly sep: string;
+}
+
+function pack(tokens: readonly Token[], width: number): string[] {
   const lines: string[] = [];
   let cur = '';
-  for (let tok of tokens) {
-    while (tok.length > width) {
+  for (const tok of tokens) {
+    let text = tok.text;
+    while (text.length > width) {
       if (cur) { lines.push(cur); cur = ''; }
-      lines.push(tok.slice(0, width));
-      tok = tok.slice(width);
+      lines.push(text.slice(0, width));
+      text = text.slice(width);
     }
-    const next = cur ? `${cur}${sep}${tok}` : tok;
+    const next = cur ? `${cur}${tok.sep}${text}` : text;
     if (next.length > width && cur) {
       lines.push(cur);
-      cur = tok;
+      cur = text;
     } else {
       cur = next;
     }
