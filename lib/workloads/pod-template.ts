@@ -1,6 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { assertDnsLabel, assertLabelValue, assertQuantity, configError, namespaceOf } from '../core';
+import { Policy } from '../policy/policy';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { ImageRef, parsePinnedImage, versionOf } from './image';
 import { NetworkRule } from './network-peer';
@@ -226,6 +227,8 @@ export class HardenedPod {
     if (w !== undefined && !(typeof w.reason === 'string' && w.reason.trim())) {
       throw configError(this.scope, 'security.writableRootFilesystem.reason', 'must explain the relaxation', w.reason, "write why, e.g. { reason: 'nginx writes its pid under /var/run' }");
     }
+    // the relaxation is the exemption: policy lets exactly this workload through, with the reason on record
+    if (w !== undefined) Policy.exempt(this.scope, 'hygiene-read-only-root-filesystem', w.reason);
     if (this.image.digest && this.props.imagePullPolicy === 'Always') {
       throw configError(this.scope, 'imagePullPolicy', 'pulls on every start although the image is pinned by digest', this.props.imagePullPolicy, "use 'IfNotPresent' (the default)");
     }

@@ -374,3 +374,34 @@ describe('HardenedService errors', () => {
     expect(() => new HardenedService(chart, 'api', { image, port: 8080 })).toThrow(/test\/api: namespace is required.*PlatformNamespace/);
   });
 });
+
+describe('HardenedService relaxations under policy', () => {
+  const { Environments, GitOpsApp } = require('../../lib/gitops');
+  const { PlatformNamespace } = require('../../lib/platform');
+  const { evaluate } = require('../../lib/policy');
+
+  function appWith(props: Partial<ConstructorParameters<typeof HardenedService>[2]>) {
+    const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] } }) });
+    app.forEachTarget((scope: any) => new HardenedService(new PlatformNamespace(scope, 'shop'), 'api', { image, port: 8080, ...props }));
+    return app;
+  }
+
+  test('passes policy with no options set', () => {
+    expect(() => appWith({}).render()).not.toThrow();
+  });
+
+  test('a writable root filesystem passes policy only through its recorded reason', () => {
+    const findings = evaluate(appWith({ security: { writableRootFilesystem: { reason: 'legacy app writes /var/cache' } } }).render(), { includeExempted: true });
+    expect(findings).toHaveLength(1);
+    expect(findings[0].rule).toBe('hygiene-read-only-root-filesystem');
+    expect(findings[0].exemption.reason).toBe('legacy app writes /var/cache');
+  });
+
+  test('an escape-hatch patch that breaks hardening fails synth with the construct path', () => {
+    const { JsonPatch } = require('cdk8s');
+    const app = appWith({});
+    const svc = app.node.findAll().find((c: any) => c instanceof HardenedService) as HardenedService;
+    svc.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/allowPrivilegeEscalation', true));
+    expect(() => app.render()).toThrow(/pss-privilege-escalation[\s\S]*dev\/shop\/api\/Deployment/);
+  });
+});

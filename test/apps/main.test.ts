@@ -1,0 +1,104 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { buildApp } from '../../apps/main';
+import { evaluate, evaluateManifests } from '../../lib/policy';
+
+const root = path.resolve(__dirname, '../..');
+
+/** Every file below `dir`, relative path -> bytes. */
+function readTree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), fs.readFileSync(p));
+    }
+  };
+  walk(dir);
+  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** The environment folder of a file: its closest ancestor holding a kustomization.yaml. */
+function folderOf(file: string, tree: Map<string, Buffer>): string {
+  for (let dir = path.dirname(file); dir !== '.'; dir = path.dirname(dir)) {
+    if (tree.has(`${dir}/kustomization.yaml`)) return dir;
+  }
+  throw new Error(`${file} is in no kustomization folder`);
+}
+
+function synthInto(outdir: string, command: string[]): void {
+  const r = spawnSync(command[0], command.slice(1), {
+    cwd: root,
+    env: { ...process.env, CDK8S_OUTDIR: outdir, CDK8S_CHECK_UPGRADE: 'false' },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`${command.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+}
+
+describe('the example platform (apps/main.ts)', () => {
+  let tmp: string;
+  let first: Map<string, Buffer>;
+
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'main-synth-'));
+    synthInto(path.join(tmp, 'a'), ['node', '--import', 'tsx', 'apps/main.ts']);
+    first = readTree(path.join(tmp, 'a'));
+  });
+
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('synthesizing twice writes the same bytes', () => {
+    synthInto(path.join(tmp, 'b'), ['node', '--import', 'tsx', 'apps/main.ts']);
+    const second = readTree(path.join(tmp, 'b'));
+    expect([...second.keys()]).toEqual([...first.keys()]);
+    for (const [file, bytes] of first) expect(second.get(file)!.equals(bytes)).toBe(true);
+  });
+
+  test('npx cdk8s synth writes the same tree as npm run synth', () => {
+    synthInto(path.join(tmp, 'cli'), ['npx', '--no-install', 'cdk8s', 'synth', '--no-check-upgrade', '--output', path.join(tmp, 'cli')]);
+    const viaCli = readTree(path.join(tmp, 'cli'));
+    expect([...viaCli.keys()]).toEqual([...first.keys()]);
+    for (const [file, bytes] of first) expect(viaCli.get(file)!.equals(bytes)).toBe(true);
+  });
+
+  test('renders dev, staging and both prod regions with the four storefront workloads each', () => {
+    for (const folder of ['dev', 'staging', 'prod/prod-eu-west-1', 'prod/prod-us-east-1']) {
+      for (const unit of ['api', 'web', 'order-worker', 'nightly-report']) {
+        expect(first.has(`${folder}/storefront/${unit}.yaml`)).toBe(true);
+      }
+      expect(first.has(`${folder}/_cluster/storefront.yaml`)).toBe(true);
+      expect(first.has(`${folder}/kustomization.yaml`)).toBe(true);
+    }
+  });
+
+  test('writes only YAML (no stray JSON where Argo CD or Flux read)', () => {
+    for (const file of first.keys()) expect(file).toMatch(/\.yaml$/);
+  });
+
+  test('every object in dist/ passes PSS restricted and the hygiene rules with no exemption', () => {
+    const inputs = [...first.entries()]
+      .filter(([file]) => !file.endsWith('kustomization.yaml'))
+      .flatMap(([file, bytes]) => YAML.parseAllDocuments(bytes.toString('utf8')).map((d) => ({
+        folder: folderOf(file, first),
+        manifest: d.toJSON(),
+      })));
+    expect(inputs.length).toBeGreaterThan(50);
+    expect(evaluateManifests(inputs)).toEqual([]);
+    // and nothing in the code relaxed a rule
+    expect(evaluate(buildApp().render(), { includeExempted: true }).filter((f) => f.exemption)).toEqual([]);
+  });
+
+  test('scales the API by environment: 1 replica in dev, an autoscaler from 3 in prod', () => {
+    const docs = (file: string) => YAML.parseAllDocuments(first.get(file)!.toString('utf8')).map((d) => d.toJSON());
+    const devApi = docs('dev/storefront/api.yaml');
+    expect(devApi.find((o) => o.kind === 'Deployment').spec.replicas).toBe(1);
+    expect(devApi.map((o) => o.kind)).not.toContain('PodDisruptionBudget');
+    const prodApi = docs('prod/prod-eu-west-1/storefront/api.yaml');
+    expect(prodApi.find((o) => o.kind === 'HorizontalPodAutoscaler').spec.minReplicas).toBe(3);
+    expect(prodApi.map((o) => o.kind)).toContain('PodDisruptionBudget');
+  });
+});
