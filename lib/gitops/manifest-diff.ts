@@ -169,7 +169,7 @@ function parseTree(tree: ReadonlyMap<string, string>, folders: string[], side: '
     }
     const folder = folderOf(file, folders);
     for (const doc of list) {
-      const m = doc.toJS({ maxAliasCount: -1 });
+      const m = dropNulls(doc.toJS({ maxAliasCount: -1 }));
       if (!m || typeof m !== 'object' || typeof m.kind !== 'string') continue;
       // a folder's kustomization.yaml is an index of its files, not an object that is applied
       if (apiGroupOf(m.apiVersion) === 'kustomize.config.k8s.io') continue;
@@ -187,6 +187,17 @@ function parseTree(tree: ReadonlyMap<string, string>, folders: string[], side: '
   return out;
 }
 
+/** Removes null-valued keys: for the API server `x: null` and a missing `x` are the same. */
+function dropNulls(v: any): any {
+  if (Array.isArray(v)) return v.map(dropNulls);
+  if (isPlainObject(v)) {
+    const out: Record<string, any> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = dropNulls(x);
+    return out;
+  }
+  return v;
+}
+
 // ---- field-level differences ------------------------------------------------------------------------------
 
 /** The changed leaves between two values, in document order (keys sorted). */
@@ -200,8 +211,8 @@ export function diffValues(a: unknown, b: unknown, at = ''): FieldChange[] {
     const ka = namedKeys(a);
     const kb = namedKeys(b);
     if (ka && kb) {
-      const ma = new Map(a.map((x: any) => [x.name, x]));
-      const mb = new Map(b.map((x: any) => [x.name, x]));
+      const ma = new Map(a.map((x: any) => [nameOf(x)!, x]));
+      const mb = new Map(b.map((x: any) => [nameOf(x)!, x]));
       const names = [...ka, ...kb.filter((n) => !ma.has(n))];
       return names.flatMap((n) => diffValues(ma.get(n), mb.get(n), `${at}[name=${n}]`));
     }
@@ -213,15 +224,25 @@ export function diffValues(a: unknown, b: unknown, at = ''): FieldChange[] {
   return [{ path: at || '.', old: a, new: b }];
 }
 
-/** The `name`s of an array of named objects (containers, ports, env), or undefined when it is not one. */
+/**
+ * The names of an array of named objects (containers, ports, env by `name`; volumeClaimTemplates by
+ * `metadata.name`), or undefined when it is not one.
+ */
 function namedKeys(arr: unknown[]): string[] | undefined {
   if (arr.length === 0) return [];
   const names: string[] = [];
   for (const x of arr) {
-    if (!isPlainObject(x) || typeof x.name !== 'string') return undefined;
-    names.push(x.name);
+    const n = nameOf(x);
+    if (n === undefined) return undefined;
+    names.push(n);
   }
   return new Set(names).size === names.length ? names : undefined;
+}
+
+function nameOf(x: unknown): string | undefined {
+  if (!isPlainObject(x)) return undefined;
+  if (typeof x.name === 'string') return x.name;
+  return typeof x.metadata?.name === 'string' ? x.metadata.name : undefined;
 }
 
 function join(at: string, key: string): string {
