@@ -13,3 +13,4 @@ export * from './policy-rules';
 export * from './policy';
 export * from './policy-error';
 export * from './check';
+export * from './kyverno-policies';

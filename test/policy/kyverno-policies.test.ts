@@ -1,0 +1,85 @@
+import * as YAML from 'yaml';
+import { ApiObject } from 'cdk8s';
+import { ConfigError } from '../../lib/core';
+import { KyvernoPolicies, PolicyRules } from '../../lib/policy';
+import { addBundle, makeApp } from './app-fixtures';
+
+function policiesIn(props: ConstructorParameters<typeof KyvernoPolicies>[2] = {}) {
+  const app = makeApp();
+  let policies!: KyvernoPolicies;
+  app.forEachTarget((scope) => {
+    addBundle(scope);
+    policies = new KyvernoPolicies(scope, 'kyverno', props);
+  });
+  return { app, policies };
+}
+
+describe('KyvernoPolicies', () => {
+  test('writes one ClusterPolicy per enforced rule into the cluster-scoped file, and the app still passes policy', () => {
+    const { app } = policiesIn();
+    const files = app.synthFiles();
+    const docs = YAML.parseAllDocuments(files.get('dev/_cluster/kyverno-policies.yaml')!).map((d) => d.toJSON());
+    expect(docs.map((d) => [d.apiVersion, d.kind, d.metadata.name])).toEqual([
+      'hygiene-automount-service-account-token', 'hygiene-image-pinned', 'hygiene-image-pull-policy', 'hygiene-probes',
+      'hygiene-read-only-root-filesystem', 'hygiene-recommended-labels', 'hygiene-resources', 'hygiene-service-account',
+      'hygiene-stable-selectors', 'pss-restricted',
+    ].map((n) => ['kyverno.io/v1', 'ClusterPolicy', n]));
+  });
+
+  test('enforces Pod Security Standards restricted at the latest version with Kyverno\'s podSecurity check', () => {
+    const { policies } = policiesIn();
+    const pss = policies.policies.get('pss-restricted')!.toJson();
+    expect(pss.spec.rules).toEqual([{
+      name: 'restricted',
+      match: { any: [{ resources: { kinds: ['Pod'] } }] },
+      exclude: { any: [{ resources: { namespaces: ['kube-system'] } }] },
+      validate: {
+        failureAction: 'Enforce',
+        message: 'Pods must satisfy the Pod Security Standards restricted profile (rules pss-*)',
+        podSecurity: { level: 'restricted', version: 'latest' },
+      },
+    }]);
+  });
+
+  test('accounts for every rule: enforced at admission or CI-only', () => {
+    expect([...KyvernoPolicies.enforcedRules, ...KyvernoPolicies.ciOnlyRules].sort()).toEqual(PolicyRules.ids().sort());
+    expect(KyvernoPolicies.ciOnlyRules).toEqual([
+      'hygiene-pdb-required', 'hygiene-pdb-allows-disruption', 'hygiene-topology-spread', 'hygiene-network-policy', 'hygiene-pre-stop-sleep',
+    ]);
+  });
+
+  test('audits instead of enforcing when asked, on every rule', () => {
+    const { policies } = policiesIn({ failureAction: 'Audit' });
+    const actions = [...policies.policies.values()].flatMap((p) => p.toJson().spec.rules.map((r: any) => r.validate.failureAction));
+    expect(new Set(actions)).toEqual(new Set(['Audit']));
+  });
+
+  test('skips the rules it is told to skip and excludes the given namespaces', () => {
+    const { policies } = policiesIn({ skipRules: ['hygiene-probes'], excludeNamespaces: ['kube-system', 'monitoring'] });
+    expect(policies.policies.has('hygiene-probes')).toBe(false);
+    expect(policies.policies.get('hygiene-resources')!.toJson().spec.rules[0].exclude).toEqual({ any: [{ resources: { namespaces: ['kube-system', 'monitoring'] } }] });
+  });
+
+  test('matches pod rules on Pods (Kyverno auto-generates the controller rules) and probes on long-running kinds only', () => {
+    const { policies } = policiesIn();
+    const kinds = (id: string) => policies.policies.get(id)!.toJson().spec.rules.map((r: any) => r.match.any[0].resources.kinds);
+    expect(kinds('hygiene-read-only-root-filesystem')).toEqual([['Pod']]);
+    expect(kinds('hygiene-probes')).toEqual([['Deployment', 'StatefulSet', 'DaemonSet', 'argoproj.io/v1alpha1/Rollout']]);
+  });
+
+  test('throws on an unknown skipped rule, a CI-only one included', () => {
+    expect(() => policiesIn({ skipRules: ['hygiene-network-policy'] })).toThrow(ConfigError);
+    expect(() => policiesIn({ skipRules: ['hygiene-network-policy'] })).toThrow(/^dev\/kyverno: skipRules names a policy this construct does not emit, got "hygiene-network-policy"; use one of pss-restricted, /);
+  });
+
+  test('throws on a bad failure action or namespace', () => {
+    expect(() => policiesIn({ failureAction: 'enforce' as any })).toThrow(/^dev\/kyverno: failureAction must be Enforce or Audit, got "enforce"/);
+    expect(() => policiesIn({ excludeNamespaces: ['Kube_System'] })).toThrow(/^dev\/kyverno: excludeNamespaces\[0\] must be a DNS-1123 label/);
+  });
+
+  test('renders stable YAML', () => {
+    const { app } = policiesIn();
+    expect(app.synthFiles().get('dev/_cluster/kyverno-policies.yaml')).toMatchSnapshot();
+    expect(app.node.findAll().filter((c) => c instanceof ApiObject).length).toBeGreaterThan(10);
+  });
+});
