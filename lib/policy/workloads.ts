@@ -44,9 +44,26 @@ export function namespaceOf(m: Manifest): string {
   return m.metadata?.namespace ?? '';
 }
 
-function sameNamespace(a: Manifest, b: Manifest): boolean {
-  return namespaceOf(a) === namespaceOf(b);
+// Objects of a folder by namespace, built once per folder: cross-object rules stay linear in the folder size.
+const BY_NAMESPACE = new WeakMap<readonly Manifest[], Map<string, Manifest[]>>();
+
+/** The objects of the folder in `namespace` ('' for objects without one). */
+export function objectsInNamespace(context: RuleContext, namespace: string): readonly Manifest[] {
+  let index = BY_NAMESPACE.get(context.objects);
+  if (!index) {
+    index = new Map();
+    for (const o of context.objects) {
+      const ns = namespaceOf(o);
+      let list = index.get(ns);
+      if (!list) index.set(ns, (list = []));
+      list.push(o);
+    }
+    BY_NAMESPACE.set(context.objects, index);
+  }
+  return index.get(namespace) ?? [];
 }
+
+const neighbours = (m: Manifest, context: RuleContext) => objectsInNamespace(context, namespaceOf(m));
 
 function isKind(m: Manifest, group: string, kind: string): boolean {
   return m.kind === kind && apiGroupOf(m) === group;
@@ -56,7 +73,7 @@ function isKind(m: Manifest, group: string, kind: string): boolean {
 export function podLabelsOf(m: Manifest, context: RuleContext): Labels | undefined {
   const ref = workloadRefOf(m);
   if (ref) {
-    const target = context.objects.find((o) => o.kind === ref.kind && o.metadata?.name === ref.name && sameNamespace(o, m));
+    const target = neighbours(m, context).find((o) => o.kind === ref.kind && o.metadata?.name === ref.name);
     return target ? podTemplateOf(target)?.metadata?.labels : undefined;
   }
   return podTemplateOf(m)?.metadata?.labels;
@@ -65,28 +82,27 @@ export function podLabelsOf(m: Manifest, context: RuleContext): Labels | undefin
 export function podDisruptionBudgetsOf(m: Manifest, context: RuleContext): Manifest[] {
   const labels = podLabelsOf(m, context);
   if (!labels) return [];
-  return context.objects.filter((o) => isKind(o, 'policy', 'PodDisruptionBudget') && sameNamespace(o, m)
+  return neighbours(m, context).filter((o) => isKind(o, 'policy', 'PodDisruptionBudget')
     && selectorMatches((o as any).spec?.selector, labels));
 }
 
 export function networkPoliciesOf(m: Manifest, context: RuleContext): Manifest[] {
   const labels = podLabelsOf(m, context) ?? {};
-  return context.objects.filter((o) => isKind(o, 'networking.k8s.io', 'NetworkPolicy') && sameNamespace(o, m)
+  return neighbours(m, context).filter((o) => isKind(o, 'networking.k8s.io', 'NetworkPolicy')
     // podSelector is a required, non-pointer field: left out it is the empty selector, which selects every pod
     && selectorMatches((o as any).spec?.podSelector ?? {}, labels));
 }
 
 /** The pod-bearing workloads of the folder whose pods `selector` picks in `namespace`. */
 export function workloadsSelectedBy(selector: LabelSelector | null | undefined, namespace: string, context: RuleContext): Manifest[] {
-  return context.objects.filter((o) => isPodBearing(o) && namespaceOf(o) === namespace && !workloadRefOf(o)
+  return objectsInNamespace(context, namespace).filter((o) => isPodBearing(o) && !workloadRefOf(o)
     && selectorMatches(selector, podTemplateOf(o)?.metadata?.labels));
 }
 
 /** The autoscaler floor: HorizontalPodAutoscaler `minReplicas` (default 1) or KEDA ScaledObject `minReplicaCount` (default 0). */
 function autoscalerFloor(m: Manifest, context: RuleContext): number | undefined {
   let floor: number | undefined;
-  for (const o of context.objects) {
-    if (!sameNamespace(o, m)) continue;
+  for (const o of neighbours(m, context)) {
     const spec = (o as any).spec ?? {};
     const target = spec.scaleTargetRef ?? {};
     let min: number | undefined;
@@ -111,7 +127,7 @@ export function replicasOf(m: Manifest, context: RuleContext): { readonly declar
   if (!hasReplicas(m)) return undefined;
   const own = ownReplicas(m, context);
   if (m.kind !== 'Deployment') return own;
-  const rollouts = context.objects.filter((o) => sameNamespace(o, m) && workloadRefOf(o)?.name === m.metadata?.name
+  const rollouts = neighbours(m, context).filter((o) => workloadRefOf(o)?.name === m.metadata?.name
     && workloadRefOf(o)?.kind === 'Deployment');
   if (rollouts.length === 0) return own;
   const counts = rollouts.map((r) => ownReplicas(r, context));
