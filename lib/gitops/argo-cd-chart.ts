@@ -1,9 +1,10 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Application, AppProject } from '../../imports/argo-cd-argoproj.io';
-import { assertDnsLabel, configError, markUnit } from '../core';
+import { assertDnsLabel, configError } from '../core';
 import { targetIdOf, Target } from './environment';
 import { TargetInventory } from './inventory';
+import { unitScope as unit } from './layout';
 import { argoRevisionOf, RepositoryProps, repositoryPathOf } from './repository';
 
 /** How the Argo CD objects in dist/argocd/ are generated. */
@@ -201,13 +202,6 @@ export class ArgoCdChart extends Chart {
     }
     return [...seen.values()].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind));
   }
-}
-
-/** A construct that makes everything below it one file, `<namespace>/<name>.yaml`. */
-function unit(scope: Construct, name: string): Construct {
-  const c = new Construct(scope, name);
-  markUnit(c, name);
-  return c;
 }
 
 function cmp(a: string, b: string): number {

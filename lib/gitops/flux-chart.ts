@@ -2,9 +2,10 @@ import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/kustomize.toolkit.fluxcd.io';
 import { GitRepository } from '../../imports/source.toolkit.fluxcd.io';
-import { assertDnsLabel, configError, markUnit } from '../core';
+import { assertDnsLabel, configError } from '../core';
 import { ClusterProps, targetIdOf, Target } from './environment';
 import { TargetInventory } from './inventory';
+import { unitScope as unit } from './layout';
 import { gitRefOf, RepositoryProps, repositoryPathOf } from './repository';
 
 /** In-cluster API server address: a cluster with this server is the one Flux runs in. */
@@ -199,8 +200,3 @@ export function ignoreAllBut(path: string): string | undefined {
   return `${lines.join('\n')}\n`;
 }
 
-function unit(scope: Construct, name: string): Construct {
-  const c = new Construct(scope, name);
-  markUnit(c, name);
-  return c;
-}

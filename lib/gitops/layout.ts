@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { IConstruct } from 'constructs';
-import { ConfigError, show, unitOf } from '../core';
+import { Construct, IConstruct } from 'constructs';
+import { ConfigError, markUnit, show, unitOf } from '../core';
 import { toYaml } from './serialize';
 
 const FOLDER = Symbol.for('typed-manifests.folder');
@@ -8,6 +8,13 @@ const FOLDER = Symbol.for('typed-manifests.folder');
 /** Sends every API object below `scope` to `folder` (relative to dist/). */
 export function setOutputFolder(scope: IConstruct, folder: string): void {
   Object.defineProperty(scope, FOLDER, { value: folder, enumerable: false });
+}
+
+/** A new construct below `scope` whose API objects all go to one file, `<namespace>/<name>.yaml`. */
+export function unitScope(scope: IConstruct, name: string): Construct {
+  const c = new Construct(scope, name);
+  markUnit(c, name);
+  return c;
 }
 
 export function outputFolderOf(scope: IConstruct): string | undefined {
