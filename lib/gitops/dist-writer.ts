@@ -18,6 +18,7 @@ export function writeTree(outdir: string, files: ReadonlyMap<string, string>, wr
   const parent = path.dirname(target);
   const base = path.basename(target);
   fs.mkdirSync(parent, { recursive: true });
+  recoverInterruptedSwap(target);
   const staging = fs.mkdtempSync(path.join(parent, `.${base}.staging-`));
   try {
     const made = new Set<string>();
@@ -43,6 +44,28 @@ function assertRelativeFile(rel: string): void {
   if (rel.length === 0 || path.isAbsolute(rel) || rel.includes('\\') || segments.some((s) => s === '' || s === '.' || s === '..')) {
     throw new Error(`writeTree: file names must be relative paths below the output folder, got ${JSON.stringify(rel)}`);
   }
+}
+
+/**
+ * A process killed between the two renames of a swap leaves no `outdir`, only its previous tree under
+ * `.<outdir>.old-<pid>-<ms>`: put the newest such tree back. Old trees left beside a complete `outdir`
+ * (killed after the swap, before the clean-up) are removed.
+ */
+export function recoverInterruptedSwap(target: string): void {
+  const parent = path.dirname(target);
+  const prefix = `.${path.basename(target)}.old-`;
+  if (!fs.existsSync(parent)) return;
+  const olds = fs.readdirSync(parent)
+    .filter((n) => n.startsWith(prefix))
+    .map((n) => ({ dir: path.join(parent, n), ms: Number(n.slice(prefix.length).split('-')[1]) || 0 }))
+    .sort((a, b) => b.ms - a.ms);
+  if (olds.length === 0) return;
+  let rest = olds;
+  if (!fs.existsSync(target)) {
+    fs.renameSync(olds[0].dir, target);
+    rest = olds.slice(1);
+  }
+  for (const o of rest) fs.rmSync(o.dir, { recursive: true, force: true });
 }
 
 function swapInto(staging: string, target: string): void {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { readTree, writeTree, WriteFile } from '../../lib/gitops';
+import { readTree, recoverInterruptedSwap, writeTree, WriteFile } from '../../lib/gitops';
 import { tempDir } from './helpers';
 
 function failingAfter(n: number): { write: WriteFile; written: () => number } {
@@ -71,6 +71,27 @@ describe('writeTree', () => {
     }
     expect(readTree(outdir)).toEqual(new Map([['dev/a.yaml', 'keep\n']]));
     expect(fs.existsSync(path.join(root, 'evil.yaml'))).toBe(false);
+    expect(leftovers(outdir)).toEqual([]);
+  });
+
+  it('puts back the previous tree left by a synth killed between its two renames', () => {
+    // GIVEN a crash after dist/ was moved aside and before the new tree took its place
+    writeTree(outdir, new Map([['dev/a.yaml', 'good\n']]));
+    fs.renameSync(outdir, path.join(root, '.dist.old-123-1000'));
+    // WHEN the next synth fails to write
+    expect(() => writeTree(outdir, new Map([['dev/a.yaml', 'new\n']]), failingAfter(0).write)).toThrow(/ENOSPC/);
+    // THEN the last good tree is back in place and nothing is left beside it
+    expect(readTree(outdir)).toEqual(new Map([['dev/a.yaml', 'good\n']]));
+    expect(leftovers(outdir)).toEqual([]);
+  });
+
+  it('restores the newest of several old trees and removes the rest', () => {
+    fs.mkdirSync(path.join(root, '.dist.old-1-1000/dev'), { recursive: true });
+    fs.writeFileSync(path.join(root, '.dist.old-1-1000/dev/a.yaml'), 'older\n');
+    fs.mkdirSync(path.join(root, '.dist.old-2-2000/dev'), { recursive: true });
+    fs.writeFileSync(path.join(root, '.dist.old-2-2000/dev/a.yaml'), 'newer\n');
+    recoverInterruptedSwap(outdir);
+    expect(readTree(outdir)).toEqual(new Map([['dev/a.yaml', 'newer\n']]));
     expect(leftovers(outdir)).toEqual([]);
   });
 });
