@@ -81,6 +81,8 @@ export abstract class LongRunningWorkload extends Construct {
   public readonly autoscaler?: ApiObject;
   /** Replicas when fixed; undefined when autoscaled. */
   public readonly replicas?: number;
+  /** The `replicas` prop as given: undefined when it was left to the default (or autoscaled). For delivery strategies. */
+  public readonly requestedReplicas?: number;
   /** The lowest number of pods that run (fixed replicas, or the autoscaler's minimum). */
   public readonly minReplicas: number;
   /** The pod template the Deployment carries (a Rollout may carry the same one). */
@@ -104,6 +106,7 @@ export abstract class LongRunningWorkload extends Construct {
     }
     const scaling = props.autoscaling ? validateAutoscaling(this, props.autoscaling) : undefined;
     this.replicas = scaling ? undefined : props.replicas ?? D.replicas;
+    this.requestedReplicas = props.replicas;
     this.minReplicas = scaling ? scaling.minReplicas : this.replicas!;
 
     const drainSeconds = props.drainSeconds ?? D.drainSeconds;

@@ -1,0 +1,3 @@
+export * from './defaults';
+export * from './service-level-objective';
+export * from './slo-metrics';
