@@ -1,4 +1,4 @@
-import { Rollout, RolloutSpecStrategyCanary, RolloutSpecStrategyCanarySteps } from '../../imports/argo-rollouts-argoproj.io';
+import { RolloutSpecStrategyCanary, RolloutSpecStrategyCanarySteps } from '../../imports/argo-rollouts-argoproj.io';
 import { configError } from '../core';
 import { ServiceLevelObjective } from '../observability';
 import { TRAFFIC_DEFAULTS } from '../traffic/defaults';
@@ -131,11 +131,6 @@ export class ArgoCanary implements IDeliveryStrategy {
         o.scaleDownDelaySeconds ?? o.abortScaleDownDelaySeconds, 'set trafficRouting, or remove the delay');
     }
     createRollout(service, { canary });
-  }
-
-  /** The Rollout of a bound service (for escape hatches). */
-  public static rolloutOf(service: HardenedService): Rollout | undefined {
-    return service.node.tryFindChild('Rollout') as Rollout | undefined;
   }
 }
 
