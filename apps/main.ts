@@ -1,8 +1,14 @@
-// The example platform: a storefront (web front end, API, order worker, nightly report) in dev, staging
-// and prod (two regions). `npm run synth` renders it into dist/.
+// The example platform: a storefront (web front end, API, checkout, order worker, nightly report) in dev,
+// staging and prod (two regions). `npm run synth` renders it into dist/.
+//
+// Delivery per environment: dev rolls out Deployments; in staging and prod the API is an Istio canary analysed
+// against its SLO (Argo Rollouts), web goes blue-green (Argo Rollouts) and checkout is a Flagger canary.
+import { CanaryStep, Delivery } from '../lib/delivery';
 import { Environments, GitOpsApp } from '../lib/gitops';
+import { ServiceLevelObjective } from '../lib/observability';
 import { PlatformNamespace } from '../lib/platform';
-import { HardenedCronJob, HardenedService, HardenedWorker, NetworkPeer, Probe } from '../lib/workloads';
+import { TrafficRouting } from '../lib/traffic';
+import { HardenedCronJob, HardenedService, HardenedWorker, IDeliveryStrategy, NetworkPeer, Probe } from '../lib/workloads';
 
 export const environments = Environments.define({
   dev: {
@@ -23,7 +29,14 @@ export const environments = Environments.define({
   },
 });
 
-const VERSION = { web: '2.14.0', api: '3.8.1', worker: '3.8.1', report: '1.2.0' };
+const VERSION = { web: '2.14.0', api: '3.8.1', checkout: '1.6.0', worker: '3.8.1', report: '1.2.0' };
+
+/** What the storefront's services promise their callers: canary analysis measures these (and, later, alerts). */
+export const slos = {
+  api: ServiceLevelObjective.of({ successRate: 0.999, latency: { percentile: 0.99, thresholdMs: 300 } }),
+  web: ServiceLevelObjective.of({ successRate: 0.995, latency: { percentile: 0.95, thresholdMs: 800 } }),
+  checkout: ServiceLevelObjective.of({ successRate: 0.999, latency: { percentile: 0.99, thresholdMs: 500 } }),
+};
 
 /** Builds the platform without writing anything (used by synth, the diff command and the tests). */
 export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'> {
@@ -56,6 +69,32 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
       secretEnv: { DATABASE_URL: { secret: 'storefront-db', key: 'url' } },
       // the managed Postgres lives outside the cluster
       egress: [{ peer: NetworkPeer.ipBlock('10.20.0.0/16'), ports: [5432] }],
+      delivery: env.pick<IDeliveryStrategy>({
+        dev: Delivery.rollingUpdate(),
+        // default steps (10%, 25%, 50%, 2 minutes each) under background analysis; GET traffic mirrored to the
+        // canary before it takes real requests
+        staging: Delivery.canary({
+          trafficRouting: TrafficRouting.istio(),
+          slo: slos.api,
+          steps: [
+            CanaryStep.scaleCanary(25), CanaryStep.mirror({ method: 'GET', percentage: 50 }), CanaryStep.pause('5m'),
+            CanaryStep.setWeight(10), CanaryStep.pause('2m'),
+            CanaryStep.setWeight(50), CanaryStep.pause('2m'),
+          ],
+        }),
+        // testers reach the canary with a header first; analysis gates each half
+        prod: Delivery.canary({
+          trafficRouting: TrafficRouting.istio(),
+          slo: slos.api,
+          steps: [
+            CanaryStep.setWeight(5), CanaryStep.headerRoute({ header: 'x-storefront-canary', value: 'always' }), CanaryStep.pause('10m'),
+            CanaryStep.analysis(),
+            CanaryStep.setWeight(25), CanaryStep.pause('10m'),
+            CanaryStep.setWeight(50), CanaryStep.pause('10m'),
+            CanaryStep.analysis(),
+          ],
+        }),
+      }),
     });
 
     const web = new HardenedService(ns, 'web', {
@@ -63,9 +102,34 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
       port: 8080,
       replicas: env.pick({ dev: 1, staging: 2, prod: 4 }),
       ingress: [NetworkPeer.namespace('ingress-nginx')],
-      env: { API_URL: 'http://api:8080', PUBLIC_HOST: env.domain ?? 'localhost' },
+      env: { API_URL: 'http://api:8080', CHECKOUT_URL: 'http://checkout:8080', PUBLIC_HOST: env.domain ?? 'localhost' },
+      delivery: env.pick<IDeliveryStrategy>({
+        dev: Delivery.rollingUpdate(),
+        // the preview must meet the SLO before it is promoted
+        staging: Delivery.blueGreen({ slo: slos.web, previewReplicaCount: 1 }),
+        // a human promotes; the new version is measured again while the previous one still runs
+        prod: Delivery.blueGreen({ slo: slos.web, autoPromotionEnabled: false, postPromotionAnalysis: true, scaleDownDelaySeconds: 300 }),
+      }),
     });
     web.connectTo(api);
+
+    // Flagger scales checkout from its autoscaler, so staging and prod autoscale
+    const checkout = new HardenedService(ns, 'checkout', {
+      image: `ghcr.io/acme/storefront-checkout:${VERSION.checkout}`,
+      port: 8080,
+      ...env.pick<{ replicas?: number; autoscaling?: { minReplicas: number; maxReplicas: number } }>({
+        dev: { replicas: 1 },
+        staging: { autoscaling: { minReplicas: 2, maxReplicas: 4 } },
+        prod: { autoscaling: { minReplicas: 3, maxReplicas: 10 } },
+      }),
+      delivery: env.pick<IDeliveryStrategy>({
+        dev: Delivery.rollingUpdate(),
+        staging: Delivery.flagger({ slo: slos.checkout, loadTest: {} }),
+        prod: Delivery.flagger({ slo: slos.checkout, stepWeights: [5, 10, 25, 50], threshold: 3 }),
+      }),
+    });
+    web.connectTo(checkout);
+    checkout.connectTo(api);
 
     const worker = new HardenedWorker(ns, 'order-worker', {
       image: `ghcr.io/acme/storefront-api:${VERSION.worker}`,
