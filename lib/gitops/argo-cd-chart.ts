@@ -1,9 +1,9 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Application, AppProject } from '../../imports/argo-cd-argoproj.io';
+import { Application, ApplicationProps, AppProject } from '../../imports/argo-cd-argoproj.io';
 import { assertDnsLabel, configError } from '../core';
 import { targetIdOf, Target } from './environment';
-import { TargetInventory } from './inventory';
+import { GroupKind, TargetInventory } from './inventory';
 import { unitScope as unit } from './layout';
 import { argoRevisionOf, RepositoryProps, repositoryPathOf } from './repository';
 
@@ -126,7 +126,7 @@ export class ArgoCdChart extends Chart {
     ];
     for (const target of targets) {
       const name = `${projectName}-${targetIdOf(target)}`;
-      const app = new Application(unit(this, `application-${name}`), 'Resource', {
+      const app = new InventoryAwareApplication(unit(this, `application-${name}`), 'Resource', () => this.inventoryOf(target), {
         metadata: {
           name,
           namespace,
@@ -206,4 +206,38 @@ export class ArgoCdChart extends Chart {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Objects whose fields Argo Rollouts rewrites at runtime: Service selectors (stable/canary/active/preview),
+ * VirtualService and HTTPRoute weights, DestinationRule subset labels. Git must not fight the controller over them.
+ */
+const ROLLOUTS_MANAGED: readonly GroupKind[] = [
+  { group: '', kind: 'Service' },
+  { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' },
+  { group: 'networking.istio.io', kind: 'DestinationRule' },
+  { group: 'networking.istio.io', kind: 'VirtualService' },
+];
+
+/**
+ * An Application whose diffing settings follow what its target renders (known only after the targets render,
+ * and the generated class drops Lazy values inside arrays, so they are added to the rendered JSON).
+ */
+class InventoryAwareApplication extends Application {
+  constructor(scope: Construct, id: string, private readonly inventory: () => TargetInventory, props: ApplicationProps) {
+    super(scope, id, props);
+  }
+
+  public toJson(): any {
+    const json = super.toJson();
+    const kinds = this.inventory().kinds;
+    const has = (gk: GroupKind) => kinds.some((k) => k.group === gk.group && k.kind === gk.kind);
+    if (has({ group: 'argoproj.io', kind: 'Rollout' })) {
+      // the fields the rollouts-controller owns (server-side apply managedFields) are not drift
+      json.spec.ignoreDifferences = ROLLOUTS_MANAGED.filter(has).map((gk) => ({ ...gk, managedFieldsManagers: ['rollouts-controller'] }));
+      json.spec.syncPolicy.syncOptions = [...json.spec.syncPolicy.syncOptions, 'RespectIgnoreDifferences=true'];
+      json.spec = Object.fromEntries(Object.entries(json.spec).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return json;
+  }
 }

@@ -18,6 +18,8 @@ export interface TargetInventory {
   readonly namespaces: readonly string[];
   /** Group and kind of every cluster-scoped (namespace-less) object, sorted. */
   readonly clusterKinds: readonly GroupKind[];
+  /** Group and kind of every object, sorted. */
+  readonly kinds: readonly GroupKind[];
 }
 
 /**
@@ -50,8 +52,11 @@ export function buildInventory(targets: readonly Target<any, any>[], objects: re
     const objs = byFolder.get(target.path)!;
     const namespaces = new Set<string>();
     const kinds = new Map<string, GroupKind>();
+    const allKinds = new Map<string, GroupKind>();
     for (const o of objs) {
       const m = o.manifest;
+      const group = apiGroupOf(m.apiVersion);
+      allKinds.set(`${group}|${m.kind}`, { group, kind: String(m.kind) });
       const ns: string | undefined = m.metadata?.namespace;
       if (ns) {
         namespaces.add(ns);
@@ -66,6 +71,7 @@ export function buildInventory(targets: readonly Target<any, any>[], objects: re
       objectCount: objs.length,
       namespaces: [...namespaces].sort(),
       clusterKinds: [...kinds.values()].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind)),
+      kinds: [...allKinds.values()].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind)),
     });
   }
   return result;

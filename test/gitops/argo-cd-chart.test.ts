@@ -120,4 +120,24 @@ describe('ArgoCdChart', () => {
     const argocd = [...files].filter(([f]) => f.startsWith('argocd/'));
     expect(Object.fromEntries(argocd)).toMatchSnapshot();
   });
+
+  describe('with Argo Rollouts in a target', () => {
+    // the example platform runs a canary and a blue-green in staging and prod, rolling updates in dev
+    const example = require('../../apps/main').buildApp().synthFiles();
+    const staging = doc(example, `${APPS}/application-platform-staging.yaml`);
+    const devApp = doc(example, `${APPS}/application-platform-dev.yaml`);
+
+    it('leaves the fields the rollouts-controller manages out of the diff, for the kinds the target renders', () => {
+      expect(staging.spec.ignoreDifferences).toEqual([
+        { group: '', kind: 'Service', managedFieldsManagers: ['rollouts-controller'] },
+        { group: 'networking.istio.io', kind: 'VirtualService', managedFieldsManagers: ['rollouts-controller'] },
+      ]);
+      expect(staging.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
+    });
+
+    it('ignores nothing where no Rollout is rendered', () => {
+      expect(devApp.spec.ignoreDifferences).toBeUndefined();
+      expect(devApp.spec.syncPolicy.syncOptions).not.toContain('RespectIgnoreDifferences=true');
+    });
+  });
 });
