@@ -1,0 +1,509 @@
+// `npm run bench` — how fast synth is at platform scale, and how far from the limits.
+//
+//   npx tsx scripts/bench.ts [--services 100,1000] [--runs 3] [--modes tsx,bundle] [--cli-runs 5 | --no-cli]
+//                            [--tmpdir <folder>] [--keep]
+//
+// For every N (services, each in dev, staging and prod; see apps/bench.ts) every measurement runs in a fresh
+// child process and is timed from spawn to exit, so node start-up and module loading count as they do in a
+// real `npm run synth`:
+//   ours   our synth of the bench platform (GitOpsApp: render, policy, layout, write);
+//   floor  the same rendered objects, serialized with toYaml and written with writeTree in the same file
+//          layout by a process that loads nothing else (scripts/bench-floor.ts);
+//   stock  stock cdk8s App.synth() of the same construct tree (one App per environment, one Chart per
+//          service; scripts/bench-plain.ts).
+// Each runs in two modes: `tsx` (node --import tsx <file>.ts, as `npm run synth` does) and `bundle` (each
+// entry precompiled once with esbuild into one self-contained .js file in a temp folder, run with plain node).
+// The targets are judged on the tsx mode. Times are medians of --runs runs; a stock run slower than 20 s is
+// not repeated. Peak RSS is the child's process.resourceUsage().maxRSS at exit (a --require'd hook).
+// A further child per N times our synth phase by phase (scripts/bench-phases.ts), in process.
+// Last, `npm run synth` of the example platform and `npx cdk8s synth` (median of --cli-runs).
+// Every output goes below a fresh folder in --tmpdir (default: the OS temp folder); the report starts with
+// what creating a small file costs there, since that differs a lot between machines and file systems.
+//
+// Exits 0 whether or not a target is met (each is printed as PASS or FAIL); 2 on usage errors or when a
+// child fails.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { BENCH_NAMESPACES, OBJECTS_PER_NAMESPACE, OBJECTS_PER_SERVICE } from '../apps/bench';
+
+const ROOT = path.resolve(__dirname, '..');
+const STOCK_REPEAT_LIMIT_S = 20;
+
+type Mode = 'tsx' | 'bundle';
+type Kind = 'ours' | 'floor' | 'stock';
+
+interface Args {
+  readonly services: number[];
+  readonly runs: number;
+  readonly modes: Mode[];
+  readonly cliRuns: number;
+  readonly keep: boolean;
+  readonly tmpdir: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  let services = [100, 1000];
+  let runs = 3;
+  let modes: Mode[] = ['tsx', 'bundle'];
+  let cliRuns = 5;
+  let keep = false;
+  let tmpdir = os.tmpdir();
+  const positiveInts = (flag: string, v: string | undefined) => {
+    const list = (v ?? '').split(',').map((s) => Number(s.trim()));
+    if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1)) usage(`${flag} takes positive integers separated by commas, got ${JSON.stringify(v)}`);
+    return list;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--services') services = positiveInts(a, argv[++i]);
+    else if (a === '--runs') runs = positiveInts(a, argv[++i])[0];
+    else if (a === '--cli-runs') cliRuns = positiveInts(a, argv[++i])[0];
+    else if (a === '--no-cli') cliRuns = 0;
+    else if (a === '--keep') keep = true;
+    else if (a === '--tmpdir') tmpdir = argv[++i] ?? usage('--tmpdir needs a folder');
+    else if (a === '--modes') {
+      const v = argv[++i] ?? '';
+      const list = v.split(',').map((s) => s.trim());
+      if (list.length === 0 || list.some((m) => m !== 'tsx' && m !== 'bundle')) usage(`--modes takes tsx and/or bundle, got ${JSON.stringify(v)}`);
+      modes = [...new Set(list as Mode[])];
+    } else if (a === '--help' || a === '-h') usage();
+    else usage(`unknown argument ${JSON.stringify(a)}`);
+  }
+  return { services, runs, modes, cliRuns, keep, tmpdir };
+}
+
+function usage(problem?: string): never {
+  if (problem) process.stderr.write(`bench: ${problem}\n`);
+  process.stderr.write('usage: npx tsx scripts/bench.ts [--services 100,1000] [--runs 3] [--modes tsx,bundle] [--cli-runs 5 | --no-cli] [--tmpdir <folder>] [--keep]\n');
+  process.exit(problem ? 2 : 0);
+}
+
+// ---------------------------------------------------------------------------------------------- children
+
+interface RunResult {
+  /** Whole-process wall time, spawn to exit, seconds. */
+  readonly wall: number;
+  /** Peak resident set of the child, bytes (undefined when it could not report). */
+  readonly rss?: number;
+  /** User + system CPU time of the child, seconds (undefined when it could not report). */
+  readonly cpu?: number;
+  readonly stdout: string;
+}
+
+class ChildFailed extends Error {}
+
+let tmpRoot = '';
+let rssHook = '';
+let runCounter = 0;
+
+function run(command: string, args: string[], env: Record<string, string> = {}, withRss = true): RunResult {
+  const rssFile = path.join(tmpRoot, `rss-${++runCounter}`);
+  const nodeOptions = withRss ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${rssHook}`.trim(), BENCH_RSS_FILE: rssFile } : {};
+  const t0 = performance.now();
+  const r = spawnSync(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', ...nodeOptions, ...env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const wall = (performance.now() - t0) / 1000;
+  if (r.status !== 0) {
+    throw new ChildFailed(`${command} ${args.join(' ')} failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stdout}\n${r.stderr}`);
+  }
+  let rss: number | undefined;
+  let cpu: number | undefined;
+  if (withRss && fs.existsSync(rssFile)) {
+    const usage = JSON.parse(fs.readFileSync(rssFile, 'utf8'));
+    rss = usage.maxRSS * 1024;
+    cpu = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+    fs.rmSync(rssFile);
+  }
+  return { wall, rss, cpu, stdout: r.stdout };
+}
+
+/** The hook every timed node child loads: records its own peak RSS (kB) and CPU time (us) when it exits. */
+function writeRssHook(): string {
+  const file = path.join(tmpRoot, 'rss-hook.cjs');
+  fs.writeFileSync(file, [
+    "'use strict';",
+    'const target = process.env.BENCH_RSS_FILE;',
+    // only the first node process of a run reports (npm and npx start further node processes)
+    'if (target) {',
+    '  delete process.env.BENCH_RSS_FILE;',
+    "  process.on('exit', () => { require('fs').writeFileSync(target, JSON.stringify(process.resourceUsage())); });",
+    '}',
+    '',
+  ].join('\n'));
+  return file;
+}
+
+interface Entries {
+  readonly ours: string[];
+  readonly floor: (input: string) => string[];
+  readonly stock: string[];
+}
+
+const ENTRY = { ours: 'apps/bench.ts', floor: 'scripts/bench-floor.ts', stock: 'scripts/bench-plain.ts' };
+
+function tsxEntries(): Entries {
+  const node = (file: string) => ['--import', 'tsx', file];
+  return { ours: node(ENTRY.ours), floor: (input) => [...node(ENTRY.floor), input], stock: node(ENTRY.stock) };
+}
+
+/** Bundles each entry (with its dependencies) into one .js file; returns the entries and the build time. */
+function bundleEntries(): { entries: Entries; seconds: number } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  const outdir = path.join(tmpRoot, 'bundle');
+  const t0 = performance.now();
+  const out: Record<string, string> = {};
+  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error' } as const;
+  for (const [name, entry] of Object.entries(ENTRY)) {
+    out[name] = path.join(outdir, `${name}.js`);
+    if (name === 'stock') {
+      // apps/bench.ts, bundled into the stock entry, would pass its own `require.main === module` check (one
+      // bundle, one module) and synth our app as well: call the entry's main from a wrapper with the checks off
+      esbuild.buildSync({
+        ...common,
+        stdin: { contents: `require(${JSON.stringify(`./${entry}`)}).main(process.argv.slice(2));`, resolveDir: ROOT, sourcefile: 'stock-entry.js' },
+        define: { 'require.main': 'undefined' },
+        outfile: out[name],
+      });
+    } else {
+      esbuild.buildSync({ ...common, entryPoints: [path.join(ROOT, entry)], outfile: out[name] });
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { entries: { ours: [out.ours], floor: (input) => [out.floor, input], stock: [out.stock] }, seconds };
+}
+
+// ---------------------------------------------------------------------------------------------- measuring
+
+interface PhaseReport {
+  readonly load: number;
+  readonly build: number;
+  readonly render: number;
+  readonly policy: number;
+  readonly layout: number;
+  readonly references: number;
+  readonly write: number;
+  readonly objects: number;
+  readonly files: number;
+  readonly bytes: number;
+}
+
+interface Series {
+  readonly walls: number[];
+  readonly rss: number[];
+  readonly cpu: number[];
+}
+
+interface ModeResult {
+  readonly ours: Series;
+  readonly floor: Series;
+  readonly stock: Series;
+  readonly floorInner: { load: number; read: number; serialize: number; write: number }[];
+}
+
+interface NResult {
+  readonly services: number;
+  readonly phases: PhaseReport;
+  readonly stockObjects: number;
+  readonly bytesWritten: number;
+  readonly stockBytes: number;
+  readonly modes: Map<Mode, ModeResult>;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function treeStats(dir: string): { files: number; bytes: number; docs: number } {
+  let files = 0;
+  let bytes = 0;
+  let docs = 0;
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        const text = fs.readFileSync(p, 'utf8');
+        files++;
+        bytes += Buffer.byteLength(text);
+        if (text.trim()) docs += 1 + (text.match(/^---$/gm)?.length ?? 0);
+      }
+    }
+  };
+  walk(dir);
+  return { files, bytes, docs };
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+function measure(services: number, args: Args, modes: Map<Mode, Entries>): NResult {
+  const dir = path.join(tmpRoot, `n${services}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const env = { SERVICES: String(services) };
+
+  log(`N=${services}: phases (in-process) and floor input`);
+  const dump = path.join(dir, 'floor-input.json');
+  const phased = run('node', ['--import', 'tsx', 'scripts/bench-phases.ts', path.join(dir, 'phases'), dump], env);
+  const phases: PhaseReport = JSON.parse(phased.stdout.trim().split('\n').pop()!);
+  const reference = treeStats(path.join(dir, 'phases'));
+  fs.rmSync(path.join(dir, 'phases'), { recursive: true, force: true });
+
+  const expectedStock = 3 * (services * OBJECTS_PER_SERVICE + Math.min(BENCH_NAMESPACES, services) * OBJECTS_PER_NAMESPACE);
+  let stockObjects = expectedStock;
+  let stockBytes = 0;
+  const results = new Map<Mode, ModeResult>();
+  for (const [mode, entries] of modes) {
+    const series = (): Series => ({ walls: [], rss: [], cpu: [] });
+    const r: ModeResult = { ours: series(), floor: series(), stock: series(), floorInner: [] };
+    let stockDone = false;
+    for (let i = 0; i < args.runs; i++) {
+      // round robin, so that drift of the machine spreads over all three
+      for (const kind of ['ours', 'floor', 'stock'] as Kind[]) {
+        if (kind === 'stock' && stockDone) continue;
+        const out = path.join(dir, `${mode}-${kind}-${i}`);
+        const argv = kind === 'ours' ? entries.ours : kind === 'floor' ? entries.floor(dump) : entries.stock;
+        const res = run('node', kind === 'floor' ? [...argv, out] : kind === 'stock' ? [...argv, out] : argv, { ...env, CDK8S_OUTDIR: out });
+        r[kind].walls.push(res.wall);
+        if (res.rss !== undefined) r[kind].rss.push(res.rss);
+        if (res.cpu !== undefined) r[kind].cpu.push(res.cpu);
+        if (kind === 'floor') r.floorInner.push(JSON.parse(res.stdout.trim().split('\n').pop()!));
+        if (i === 0) {
+          const stats = treeStats(out);
+          if (kind === 'stock') {
+            stockObjects = stats.docs;
+            stockBytes = stats.bytes;
+            if (stats.docs !== expectedStock) log(`  warning: stock cdk8s wrote ${stats.docs} objects, expected ${expectedStock}`);
+          } else if (stats.bytes !== reference.bytes || stats.files !== reference.files) {
+            log(`  warning: ${mode} ${kind} wrote ${stats.files} files / ${stats.bytes} bytes, the phased synth ${reference.files} / ${reference.bytes}`);
+          }
+        }
+        fs.rmSync(out, { recursive: true, force: true });
+        log(`  ${mode} ${kind} run ${i + 1}: ${res.wall.toFixed(2)} s${res.cpu ? ` (cpu ${res.cpu.toFixed(2)} s)` : ''}${res.rss ? `, ${(res.rss / 2 ** 20).toFixed(0)} MB` : ''}`);
+        if (kind === 'stock' && res.wall > STOCK_REPEAT_LIMIT_S) stockDone = true;
+      }
+    }
+    results.set(mode, r);
+  }
+  return { services, phases, stockObjects, bytesWritten: reference.bytes, stockBytes, modes: results };
+}
+
+function measureCli(runs: number): { npmSynth: number[]; cdk8sSynth: number[] } {
+  const npmSynth: number[] = [];
+  const cdk8sSynth: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const a = path.join(tmpRoot, `main-npm-${i}`);
+    npmSynth.push(run('npm', ['run', '--silent', 'synth'], { CDK8S_OUTDIR: a }, false).wall);
+    fs.rmSync(a, { recursive: true, force: true });
+    const b = path.join(tmpRoot, `main-cli-${i}`);
+    cdk8sSynth.push(run('npx', ['--no-install', 'cdk8s', 'synth', '--no-check-upgrade', '--output', b], {}, false).wall);
+    fs.rmSync(b, { recursive: true, force: true });
+    log(`  npm run synth ${npmSynth[i].toFixed(2)} s, npx cdk8s synth ${cdk8sSynth[i].toFixed(2)} s`);
+  }
+  return { npmSynth, cdk8sSynth };
+}
+
+// ---------------------------------------------------------------------------------------------- report
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+}
+
+const s = (x: number) => x.toFixed(2);
+const us = (x: number) => x.toFixed(0);
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+const ratio = (x: number) => `${x.toFixed(2)}x`;
+const maxOf = (xs: number[]) => (xs.length ? Math.max(...xs) : NaN);
+
+/** Microseconds to create and write one 8 kB file (1,000 files in 100 folders), the machine's write floor. */
+function fileCost(): number {
+  const dir = path.join(tmpRoot, 'file-cost');
+  const data = 'x'.repeat(8192);
+  const t0 = performance.now();
+  for (let i = 0; i < 1000; i++) {
+    const sub = path.join(dir, String(i % 100));
+    if (i < 100) fs.mkdirSync(sub, { recursive: true });
+    fs.writeFileSync(path.join(sub, `${i}.yaml`), data);
+  }
+  const us = ((performance.now() - t0) * 1000) / 1000;
+  fs.rmSync(dir, { recursive: true, force: true });
+  return us;
+}
+
+interface Machine {
+  readonly fileUs: number;
+  readonly loadBefore: number[];
+}
+
+function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: number[] } | undefined, args: Args, machine: Machine, bundleSeconds?: number): void {
+  const out: string[] = [];
+  const objectsOf = (r: NResult) => r.phases.objects;
+  out.push('');
+  out.push(`bench platform: N services x 3 environments (dev, staging, prod), ${OBJECTS_PER_SERVICE} objects per service, ${OBJECTS_PER_NAMESPACE} per namespace (${BENCH_NAMESPACES} namespaces), plus the Argo CD and Flux objects`);
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  out.push(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, node ${process.version}; load average ${load(machine.loadBefore)} before, ${load(os.loadavg())} after`);
+  out.push(`output folder: ${args.tmpdir}, ${us(machine.fileUs)} us to create and write one 8 kB file`);
+  out.push(`wall = whole process, spawn to exit, median of ${args.runs} runs`);
+  if (bundleSeconds !== undefined) out.push(`bundle mode: each entry precompiled once with esbuild into one .js file (took ${s(bundleSeconds)} s, not counted)`);
+  out.push('');
+
+  const rows: string[][] = [['N', 'mode', 'objects', 'bytes', 'files', 'ours s', 'us/obj', 'RSS MB', 'floor s', 'vs floor', 'stock s', 'stock us/obj', 'stock RSS MB', 'faster/obj']];
+  for (const r of results) {
+    for (const [mode, m] of r.modes) {
+      const ours = median(m.ours.walls);
+      const floor = median(m.floor.walls);
+      const stock = median(m.stock.walls);
+      const perObj = (ours / objectsOf(r)) * 1e6;
+      const stockPerObj = (stock / r.stockObjects) * 1e6;
+      rows.push([String(r.services), mode, String(objectsOf(r)), String(r.bytesWritten), String(r.phases.files), s(ours), us(perObj), mb(maxOf(m.ours.rss)),
+        s(floor), ratio(ours / floor), `${s(stock)}${m.stock.walls.length < args.runs ? ` (${m.stock.walls.length} run)` : ''}`, us(stockPerObj), mb(maxOf(m.stock.rss)),
+        ratio(stockPerObj / perObj)]);
+    }
+  }
+  out.push(table(rows));
+  out.push('  floor s: the same objects serialized (toYaml) and written (writeTree, same layout) by a process that loads nothing else');
+  out.push('  stock: stock cdk8s App.synth() of the same construct tree (one App per environment, one Chart per service), no policy;');
+  out.push('         stock writes no Argo CD / Flux objects and no kustomization.yaml, so it is compared per object');
+  for (const r of results) {
+    for (const [mode, m] of r.modes) {
+      if (m.stock.walls.length < args.runs) out.push(`  N=${r.services} ${mode}: stock ran once (${s(m.stock.walls[0])} s > ${STOCK_REPEAT_LIMIT_S} s)`);
+    }
+  }
+  out.push('');
+
+  out.push('CPU time (user + system) of the same children, median: less sensitive to other load on the machine than wall time');
+  const crows: string[][] = [['N', 'mode', 'ours cpu s', 'us/obj', 'floor cpu s', 'vs floor', 'stock cpu s', 'stock us/obj', 'faster/obj']];
+  for (const r of results) {
+    for (const [mode, m] of r.modes) {
+      if (!m.ours.cpu.length || !m.floor.cpu.length || !m.stock.cpu.length) continue;
+      const ours = median(m.ours.cpu);
+      const perObj = (ours / objectsOf(r)) * 1e6;
+      const stockPerObj = (median(m.stock.cpu) / r.stockObjects) * 1e6;
+      crows.push([String(r.services), mode, s(ours), us(perObj), s(median(m.floor.cpu)), ratio(ours / median(m.floor.cpu)), s(median(m.stock.cpu)), us(stockPerObj), ratio(stockPerObj / perObj)]);
+    }
+  }
+  out.push(table(crows));
+  out.push('');
+
+  out.push('floor, in process (ms, median): load = node start-up + module loading before main');
+  const frows: string[][] = [['N', 'mode', 'load', 'read input', 'serialize', 'write', 'us/obj serialize']];
+  for (const r of results) {
+    for (const [mode, m] of r.modes) {
+      const f = (k: 'load' | 'read' | 'serialize' | 'write') => median(m.floorInner.map((x) => x[k]));
+      frows.push([String(r.services), mode, us(f('load')), us(f('read')), us(f('serialize')), us(f('write')), us((f('serialize') * 1000) / objectsOf(r))]);
+    }
+  }
+  out.push(table(frows));
+  out.push('');
+
+  out.push('our synth phase by phase, in process (one run, tsx, ms):');
+  const keys = ['load', 'build', 'render', 'policy', 'layout', 'references', 'write'] as const;
+  const prows: string[][] = [['N', 'load', 'build tree', 'render (validate+toJson)', 'policy', 'layout+serialize', 'references', 'write', 'total', 'us/obj excl. load']];
+  for (const r of results) {
+    const p = r.phases;
+    const total = keys.reduce((acc, k) => acc + p[k], 0);
+    prows.push([String(r.services), ...keys.map((k) => `${us(p[k])} (${((p[k] / total) * 100).toFixed(0)}%)`), us(total), us(((total - p.load) * 1000) / p.objects)]);
+  }
+  out.push(table(prows));
+  out.push('');
+
+  const small = results.find((r) => r.services === 100);
+  const large = results.find((r) => r.services === 1000);
+  const primary: Mode = args.modes.includes('tsx') ? 'tsx' : args.modes[0];
+  let scaling: number | undefined;
+  if (small && large) {
+    for (const mode of args.modes) {
+      const a = median(small.modes.get(mode)!.ours.walls);
+      const b = median(large.modes.get(mode)!.ours.walls);
+      out.push(`scaling time(1000)/time(100), ${mode}: ours ${ratio(b / a)} (whole process; objects x${(large.phases.objects / small.phases.objects).toFixed(2)}), `
+        + `stock ${ratio(median(large.modes.get(mode)!.stock.walls) / median(small.modes.get(mode)!.stock.walls))}`);
+      if (mode === primary) scaling = b / a;
+    }
+    const inner = (p: PhaseReport) => p.build + p.render + p.policy + p.layout + p.references + p.write;
+    out.push(`scaling in process (excluding load), tsx: ours ${ratio(inner(large.phases) / inner(small.phases))}`);
+  }
+
+  if (cli && cli.npmSynth.length) {
+    out.push(`example platform (apps/main.ts): npm run synth ${s(median(cli.npmSynth))} s, npx cdk8s synth --no-check-upgrade ${s(median(cli.cdk8sSynth))} s (median of ${cli.npmSynth.length})`);
+  }
+  out.push('');
+
+  out.push(`targets (judged on the ${primary} mode, N=1000${primary === 'tsx' ? ', like npm run synth' : ''}; other modes in brackets):`);
+  const target = (name: string, value: (m: Mode) => number | undefined, pass: (v: number) => boolean, show: (v: number) => string) => {
+    const v = value(primary);
+    const others = args.modes.filter((m) => m !== primary).map((m) => {
+      const o = value(m);
+      return o === undefined ? '' : ` [${m}: ${show(o)} ${pass(o) ? 'PASS' : 'FAIL'}]`;
+    }).join('');
+    out.push(`  ${v === undefined ? 'SKIP' : pass(v) ? 'PASS' : 'FAIL'}  ${name}: ${v === undefined ? 'not measured' : show(v)}${others}`);
+  };
+  const at = (m: Mode) => large?.modes.get(m);
+  const perObj = (m: Mode) => (at(m) ? (median(at(m)!.ours.walls) / large!.phases.objects) * 1e6 : undefined);
+  target('N=1000 under 250 us per object (whole process)', perObj, (v) => v < 250, (v) => `${us(v)} us/object`);
+  target('at most 1.5x the serialization floor', (m) => (at(m) ? median(at(m)!.ours.walls) / median(at(m)!.floor.walls) : undefined), (v) => v <= 1.5, ratio);
+  target('at least 5x faster per object than plain App.synth', (m) => {
+    const x = at(m);
+    return x ? ((median(x.stock.walls) / large!.stockObjects) * 1e6) / perObj(m)! : undefined;
+  }, (v) => v >= 5, ratio);
+  target('time(1000)/time(100) at most 11', (m) => (m === primary ? scaling : small && large ? median(large.modes.get(m)!.ours.walls) / median(small.modes.get(m)!.ours.walls) : undefined),
+    (v) => v <= 11, ratio);
+  target('peak RSS under 1 GB', (m) => {
+    const x = at(m);
+    return x && x.ours.rss.length ? maxOf(x.ours.rss) : undefined;
+  }, (v) => v < 2 ** 30, (v) => `${mb(v)} MB`);
+  const cliTarget = (name: string, xs: number[] | undefined, limit: number) => {
+    if (!xs || xs.length === 0) out.push(`  SKIP  ${name}: not measured`);
+    else out.push(`  ${median(xs) < limit ? 'PASS' : 'FAIL'}  ${name}: ${s(median(xs))} s`);
+  };
+  cliTarget('npm run synth under 1.0 s', cli?.npmSynth, 1.0);
+  cliTarget('npx cdk8s synth under 1.5 s', cli?.cdk8sSynth, 1.5);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------- main
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  tmpRoot = fs.mkdtempSync(path.join(path.resolve(args.tmpdir), 'bench-'));
+  try {
+    rssHook = writeRssHook();
+    const machine: Machine = { loadBefore: os.loadavg(), fileUs: fileCost() };
+    const modes = new Map<Mode, Entries>();
+    let bundleSeconds: number | undefined;
+    for (const mode of args.modes) {
+      if (mode === 'tsx') modes.set(mode, tsxEntries());
+      else {
+        const b = bundleEntries();
+        bundleSeconds = b.seconds;
+        modes.set(mode, b.entries);
+      }
+    }
+    const results = args.services.map((n) => measure(n, args, modes));
+    let cli: { npmSynth: number[]; cdk8sSynth: number[] } | undefined;
+    if (args.cliRuns > 0) {
+      log('example platform: npm run synth and npx cdk8s synth');
+      cli = measureCli(args.cliRuns);
+    }
+    report(results, cli, args, machine, bundleSeconds);
+  } catch (e) {
+    if (!(e instanceof ChildFailed)) throw e;
+    process.stderr.write(`bench: ${e.message}\n`);
+    process.exitCode = 2;
+  } finally {
+    if (args.keep) log(`kept ${tmpRoot}`);
+    else fs.rmSync(tmpRoot, { recursive: true, force: true });
+  }
+}
+
+main();

@@ -1,0 +1,151 @@
+// Correctness of the benchmark platform and of what the benchmark compares (no timing here: scripts/bench.ts).
+import { ApiObject, App } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import {
+  benchPlatform, BENCH_NAMESPACES, buildBenchApp, buildPlainBenchApps, OBJECTS_PER_NAMESPACE, OBJECTS_PER_SERVICE, servicesFromEnv,
+} from '../../apps/bench';
+import { RenderedObject } from '../../lib/gitops';
+import { HardenedService } from '../../lib/workloads';
+import { FloorInput, writeFloor } from '../../scripts/bench-floor';
+import { floorInput, synthInPhases } from '../../scripts/bench-phases';
+
+const SERVICES = 3;
+const ENVS = ['dev', 'staging', 'prod'];
+
+/** Every file below `dir`, relative path -> bytes. */
+function readTree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), fs.readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** JSON with sorted keys: equal for equal objects, whatever the key order. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+const identity = (m: any) => `${m.kind}/${m.metadata?.namespace ?? ''}/${m.metadata?.name}`;
+
+function serviceOf(obj: ApiObject): HardenedService | undefined {
+  for (let c: IConstruct | undefined = obj.node.scope; c; c = c.node.scope) {
+    if (c instanceof HardenedService) return c;
+  }
+  return undefined;
+}
+
+/** The parsed objects of every YAML file below `dir` whose relative path passes `keep`. */
+function parseTree(dir: string, keep: (file: string) => boolean): any[] {
+  return [...readTree(dir).entries()]
+    .filter(([file]) => keep(file))
+    .flatMap(([, bytes]) => YAML.parseAllDocuments(bytes.toString('utf8'), { version: '1.1' }).map((d) => d.toJS()))
+    .filter((d) => d !== null);
+}
+
+describe('the benchmark platform (apps/bench.ts)', () => {
+  let rendered: RenderedObject[];
+  let tmp: string;
+
+  beforeAll(() => {
+    rendered = buildBenchApp(SERVICES).render();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-test-'));
+  });
+
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test(`renders 3 environments x ${SERVICES} services x ${OBJECTS_PER_SERVICE} objects per service, plus the namespaces`, () => {
+    const ofServices = rendered.filter((o) => serviceOf(o.apiObject));
+    expect(ofServices).toHaveLength(3 * SERVICES * OBJECTS_PER_SERVICE);
+    for (const env of ENVS) {
+      const inEnv = rendered.filter((o) => o.folder === env);
+      expect(inEnv).toHaveLength(SERVICES * OBJECTS_PER_SERVICE + Math.min(SERVICES, BENCH_NAMESPACES) * OBJECTS_PER_NAMESPACE);
+      expect(new Set(inEnv.filter((o) => serviceOf(o.apiObject)).map((o) => o.manifest.kind))).toEqual(
+        new Set(['ServiceAccount', 'Deployment', 'Service', 'NetworkPolicy', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ConfigMap']));
+    }
+  });
+
+  test('every service has its ConfigMap, in its own file', () => {
+    for (const env of ENVS) {
+      for (const spec of benchPlatform(SERVICES).services) {
+        const cm = rendered.filter((o) => o.folder === env && o.manifest.kind === 'ConfigMap' && o.manifest.metadata.name === `${spec.name}-config`);
+        expect(cm).toHaveLength(1);
+        expect(cm[0].manifest.metadata.namespace).toBe(spec.namespace);
+        expect(cm[0].file).toBe(`${spec.namespace}/${spec.name}.yaml`);
+        expect(cm[0].manifest.data.environment).toBe(env);
+      }
+    }
+  });
+
+  test('spreads services over at most ten namespaces and connects every service but the first to another', () => {
+    const platform = benchPlatform(25);
+    expect(platform.namespaces).toHaveLength(BENCH_NAMESPACES);
+    expect(new Set(platform.services.map((s) => s.namespace)).size).toBe(BENCH_NAMESPACES);
+    expect(platform.services.filter((s) => s.calls === undefined).map((s) => s.index)).toEqual([0]);
+    const policy = rendered.find((o) => o.folder === 'dev' && o.manifest.kind === 'NetworkPolicy' && o.manifest.metadata.name === 'svc-0000')!;
+    // svc-0000 admits the ingress controller and its two callers
+    expect(policy.manifest.spec.ingress[0].from).toHaveLength(3);
+  });
+
+  test('SERVICES must be a positive integer', () => {
+    expect(servicesFromEnv(undefined)).toBe(100);
+    expect(servicesFromEnv('7')).toBe(7);
+    expect(() => servicesFromEnv('1e3x')).toThrow(/SERVICES must be a positive integer, got "1e3x"/);
+    expect(() => buildBenchApp(0)).toThrow(/positive integer/);
+  });
+
+  test('the stock cdk8s tree builds the same objects (kind, namespace, name) per environment', () => {
+    const apps = buildPlainBenchApps(SERVICES, path.join(tmp, 'unused'));
+    expect(apps).toHaveLength(3);
+    apps.forEach((app: App, i) => {
+      const stock = app.charts.flatMap((c) => c.toJson()).map(identity).sort();
+      const ours = rendered.filter((o) => o.folder === ENVS[i]).map((o) => identity(o.manifest)).sort();
+      expect(stock).toEqual(ours);
+    });
+  });
+
+  test('our synth and stock App.synth() write the same objects; only the file layout differs', () => {
+    buildBenchApp(SERVICES).synthTo(path.join(tmp, 'ours'));
+    for (const app of buildPlainBenchApps(SERVICES, path.join(tmp, 'stock'))) app.synth();
+    for (const env of ENVS) {
+      const ours = parseTree(path.join(tmp, 'ours', env), (f) => f !== 'kustomization.yaml').map(canonical).sort();
+      const stock = parseTree(path.join(tmp, 'stock', env), () => true).map(canonical).sort();
+      expect(ours.length).toBe(SERVICES * OBJECTS_PER_SERVICE + SERVICES * OBJECTS_PER_NAMESPACE);
+      expect(stock).toEqual(ours);
+    }
+  });
+
+  test('the serialization floor writes the same bytes as GitOpsApp.synthTo for the same objects', () => {
+    buildBenchApp(SERVICES).synthTo(path.join(tmp, 'synth'));
+    const { objects, files } = synthInPhases(() => buildBenchApp(SERVICES));
+    // through JSON, as the floor process reads it
+    const input: FloorInput = JSON.parse(JSON.stringify(floorInput(objects, files)));
+    writeFloor(input, path.join(tmp, 'floor'));
+    const expected = readTree(path.join(tmp, 'synth'));
+    const actual = readTree(path.join(tmp, 'floor'));
+    expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [file, bytes] of expected) expect(actual.get(file)!.equals(bytes)).toBe(true);
+  });
+
+  test('the phase-by-phase synth of the benchmark produces exactly what GitOpsApp.synthFiles() does', () => {
+    const phased = synthInPhases(() => buildBenchApp(SERVICES), path.join(tmp, 'phased'));
+    const files = buildBenchApp(SERVICES).synthFiles();
+    expect([...phased.files.keys()]).toEqual([...files.keys()]);
+    for (const [file, text] of files) expect(phased.files.get(file)).toBe(text);
+    expect(Object.keys(phased.times).sort()).toEqual(['build', 'layout', 'policy', 'references', 'render', 'write']);
+    expect(readTree(path.join(tmp, 'phased')).size).toBe(files.size);
+  });
+});
