@@ -102,3 +102,14 @@ describe('the example platform (apps/main.ts)', () => {
     expect(prodApi.map((o) => o.kind)).toContain('PodDisruptionBudget');
   });
 });
+
+describe('the committed dist/', () => {
+  test('is what the code renders now (run `npm run synth` and commit dist/ after changing the code)', () => {
+    const { readTree: readDist } = require('../../lib/gitops');
+    const committed: Map<string, string> = readDist(path.join(root, 'dist'));
+    const fresh = buildApp().synthFiles();
+    expect([...committed.keys()]).toEqual([...fresh.keys()]);
+    const stale = [...fresh.keys()].filter((file) => committed.get(file) !== fresh.get(file));
+    expect(stale).toEqual([]);
+  });
+});
