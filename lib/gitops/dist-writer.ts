@@ -20,6 +20,7 @@ export function writeTree(outdir: string, files: ReadonlyMap<string, string>, wr
   fs.mkdirSync(parent, { recursive: true });
   recoverInterruptedSwap(target);
   const staging = fs.mkdtempSync(path.join(parent, `.${base}.staging-`));
+  const previous = fs.existsSync(target) ? target : undefined;
   try {
     const made = new Set<string>();
     for (const [rel, data] of files) {
@@ -29,13 +30,29 @@ export function writeTree(outdir: string, files: ReadonlyMap<string, string>, wr
         fs.mkdirSync(dir, { recursive: true });
         made.add(dir);
       }
-      writeFile(file, data);
+      if (!(previous && linkIfUnchanged(path.join(previous, rel), file, data))) writeFile(file, data);
     }
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;
   }
   swapInto(staging, target);
+}
+
+/**
+ * Re-synthesizing usually changes few files: an unchanged file is hard-linked from the previous tree instead
+ * of written again (no data written; the previous tree itself is never modified, so a failure still leaves it
+ * intact). Any problem (no such file, links unsupported) just means the file is written.
+ */
+function linkIfUnchanged(previousFile: string, file: string, data: string): boolean {
+  try {
+    const old = fs.readFileSync(previousFile);
+    if (old.length !== Buffer.byteLength(data) || old.toString('utf8') !== data) return false;
+    fs.linkSync(previousFile, file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A file name below dist/ must stay below it: relative, forward slashes, no `.`/`..`/empty segments. */

@@ -94,4 +94,27 @@ describe('writeTree', () => {
     expect(readTree(outdir)).toEqual(new Map([['dev/a.yaml', 'newer\n']]));
     expect(leftovers(outdir)).toEqual([]);
   });
+
+  it('links unchanged files from the previous tree and writes only the changed ones', () => {
+    writeTree(outdir, new Map([['dev/a.yaml', 'same\n'], ['dev/b.yaml', 'old\n']]));
+    const inodeA = fs.statSync(path.join(outdir, 'dev/a.yaml')).ino;
+    const written: string[] = [];
+    writeTree(outdir, new Map([['dev/a.yaml', 'same\n'], ['dev/b.yaml', 'new\n']]), (file, data) => {
+      written.push(path.basename(file));
+      fs.writeFileSync(file, data);
+    });
+    expect(written).toEqual(['b.yaml']);
+    expect(fs.statSync(path.join(outdir, 'dev/a.yaml')).ino).toBe(inodeA);
+    expect(readTree(outdir)).toEqual(new Map([['dev/a.yaml', 'same\n'], ['dev/b.yaml', 'new\n']]));
+    expect(leftovers(outdir)).toEqual([]);
+  });
+
+  it('keeps the previous tree intact when a write fails after unchanged files were linked', () => {
+    writeTree(outdir, new Map([['dev/a.yaml', 'same\n'], ['dev/b.yaml', 'old\n']]));
+    const before = readTree(outdir);
+    expect(() => writeTree(outdir, new Map([['dev/a.yaml', 'same\n'], ['dev/b.yaml', 'new\n']]), failingAfter(0).write)).toThrow(/ENOSPC/);
+    expect(readTree(outdir)).toEqual(before);
+    expect(fs.statSync(path.join(outdir, 'dev/a.yaml')).nlink).toBe(1);
+    expect(leftovers(outdir)).toEqual([]);
+  });
 });
