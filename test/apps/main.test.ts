@@ -45,14 +45,14 @@ describe('the example platform (apps/main.ts)', () => {
 
   beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'main-synth-'));
-    synthInto(path.join(tmp, 'a'), ['node', '--import', 'tsx', 'apps/main.ts']);
+    synthInto(path.join(tmp, 'a'), ['node', 'scripts/run.js', 'apps/main.ts']);
     first = readTree(path.join(tmp, 'a'));
   });
 
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   test('synthesizing twice writes the same bytes', () => {
-    synthInto(path.join(tmp, 'b'), ['node', '--import', 'tsx', 'apps/main.ts']);
+    synthInto(path.join(tmp, 'b'), ['node', 'scripts/run.js', 'apps/main.ts']);
     const second = readTree(path.join(tmp, 'b'));
     expect([...second.keys()]).toEqual([...first.keys()]);
     for (const [file, bytes] of first) expect(second.get(file)!.equals(bytes)).toBe(true);
