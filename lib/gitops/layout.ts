@@ -1,6 +1,7 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ConfigError, markUnit, show, unitOf } from '../core';
+import { renderObject } from './render-object';
 import { toYaml } from './serialize';
 
 const FOLDER = Symbol.for('typed-manifests.folder');
@@ -80,12 +81,13 @@ export function renderTree(root: IConstruct, options: RenderTreeOptions = {}): R
 
   const owners = new Map<string, string>();
   const identities = new Map<string, string>();
+  const app = objects.length > 0 ? App.of(objects[0]) : undefined;
   return objects.map((apiObject) => {
     const folder = outputFolderOf(apiObject);
     if (folder === undefined) {
       throw new ConfigError(apiObject.node.path, 'scope', `${apiObject.node.path}: object is not under an environment target, got chart '${Chart.of(apiObject).node.path}'; create it inside app.forEachTarget(...) or a GitOpsApp chart`);
     }
-    const manifest = apiObject.toJson();
+    const manifest = renderObject(apiObject, app!);
     const ns: string | undefined = manifest.metadata?.namespace;
     const unit = unitOf(apiObject);
     const file = `${ns ?? CLUSTER_SCOPED_DIR}/${unit}.yaml`;

@@ -1,0 +1,52 @@
+import { ApiObject, App, Chart, JsonPatch, Lazy } from 'cdk8s';
+import { buildApp } from '../../apps/main';
+import { buildBenchApp } from '../../apps/bench';
+import { renderObject } from '../../lib/gitops/render-object';
+
+// renderObject must return exactly what cdk8s's own apiObject.toJson() returns, key order included
+const same = (obj: ApiObject) => expect(JSON.stringify(renderObject(obj, App.of(obj)))).toBe(JSON.stringify(obj.toJson()));
+// the Argo CD and Flux objects depend on a render pass (and are generated classes, rendered by toJson anyway)
+const apiObjects = (app: App) => app.node.findAll()
+  .filter((c): c is ApiObject => c instanceof ApiObject && !/^(argocd|flux)\//.test(c.node.path));
+
+describe('renderObject', () => {
+  test('renders every object of the example platform exactly like toJson()', () => {
+    const objects = apiObjects(buildApp());
+    expect(objects.length).toBeGreaterThan(100);
+    objects.forEach(same);
+  });
+
+  test('renders the bench platform exactly like toJson()', () => {
+    apiObjects(buildBenchApp(4)).forEach(same);
+  });
+
+  test('resolves lazies, tokens and number/string unions, drops nulls and sorts keys like toJson()', () => {
+    const chart = new Chart(new App(), 'c');
+    class Union { constructor(public readonly value: number | string) {} }
+    const obj = new ApiObject(chart, 'o', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'x', labels: { b: '2', a: '1' } },
+      zeta: Lazy.any({ produce: () => ({ y: Lazy.any({ produce: () => 'deep' }), x: null, w: undefined }) }),
+      list: [null, 1, { resolve: () => 'token' }, new Union(8080), new Union('http')],
+      alpha: { resolve: () => Lazy.any({ produce: () => [1, 2] }) },
+    });
+    obj.addJsonPatch(JsonPatch.add('/data', { k: 'v' }));
+    same(obj);
+    expect(renderObject(obj, App.of(obj)).zeta).toEqual({ y: 'deep' });
+  });
+
+  test('falls back to toJson() when the app has its own resolvers', () => {
+    const resolver = { resolve: (ctx: any) => { if (ctx.value === 'REPLACE') ctx.replaceValue('replaced'); } };
+    const chart = new Chart(new App({ resolvers: [resolver] }), 'c');
+    const obj = new ApiObject(chart, 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: { a: 'REPLACE' } });
+    expect(renderObject(obj, App.of(obj)).data).toEqual({ a: 'replaced' });
+    same(obj);
+  });
+
+  test('names the construct when an object cannot be rendered', () => {
+    const chart = new Chart(new App(), 'c');
+    const obj = new ApiObject(chart, 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: new Map() as any });
+    expect(() => renderObject(obj, App.of(obj))).toThrow(/Failed serializing construct at path 'c\/o'.*non-simple object of type 'Map'/);
+  });
+});
