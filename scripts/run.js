@@ -38,12 +38,13 @@ function fresh() {
   return true;
 }
 
-function build() {
+async function build() {
   const esbuild = require('esbuild');
+  const entryPath = path.resolve(entry);
   fs.mkdirSync(cacheDir, { recursive: true });
   const tmp = `${outfile}.${process.pid}.tmp`;
-  const result = esbuild.buildSync({
-    entryPoints: [path.resolve(entry)],
+  const result = await esbuild.build({
+    entryPoints: [entryPath],
     absWorkingDir: root,
     bundle: true,
     platform: 'node',
@@ -53,6 +54,7 @@ function build() {
     sourcemap: true,
     metafile: true,
     logLevel: 'warning',
+    plugins: [mainModuleOnlyInEntry(entryPath)],
   });
   const meta = {};
   for (const file of [...Object.keys(result.metafile.inputs), 'package-lock.json']) {
@@ -67,16 +69,36 @@ function build() {
   fs.renameSync(`${metaFile}.${process.pid}.tmp`, metaFile);
 }
 
+/**
+ * In a bundle all modules share one `module`, so `require.main === module` would hold in every file and an
+ * app importing another app would run both. Make the idiom true in the entry file only.
+ */
+function mainModuleOnlyInEntry(entryPath) {
+  return {
+    name: 'main-module-only-in-entry',
+    setup(b) {
+      b.onLoad({ filter: /\.ts$/ }, (args) => {
+        const source = fs.readFileSync(args.path, 'utf8');
+        if (!source.includes('require.main === module')) return undefined;
+        return { contents: source.split('require.main === module').join(args.path === entryPath ? 'true' : 'false'), loader: 'ts' };
+      });
+    },
+  };
+}
+
 // configuration and policy errors say everything in their message (construct path, prop, value, fix):
 // print that, not a stack trace; anything else is a bug and keeps its stack
-process.on('uncaughtException', (e) => {
+function fail(e) {
   const known = e && (e.name === 'ConfigError' || e.name === 'PolicyError');
   process.stderr.write(`synth failed, nothing was written: ${known ? e.message : (e && e.stack) || String(e)}\n`);
   process.exit(1);
-});
+}
+process.on('uncaughtException', fail);
 
-if (!fresh()) build();
-process.setSourceMapsEnabled(true);
-// run the bundle as the main module, so the app's `require.main === module` holds
-process.argv.splice(1, 2, outfile);
-Module.runMain();
+(async () => {
+  if (!fresh()) await build();
+  process.setSourceMapsEnabled(true);
+  // run the bundle as the main module
+  process.argv.splice(1, 2, outfile);
+  Module.runMain();
+})().catch(fail);

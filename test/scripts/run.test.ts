@@ -26,6 +26,13 @@ describe('scripts/run.js', () => {
     expect(r.status).toBe(0);
   });
 
+  test('runs only the entry\'s main block, not those of modules it imports', () => {
+    const app = path.join(dir, 'app.ts');
+    fs.writeFileSync(path.join(dir, 'other.ts'), "export const x = 1;\nif (require.main === module) console.log('other main');\n");
+    fs.writeFileSync(app, "import { x } from './other';\nif (require.main === module) console.log(`entry main ${x}`);\n");
+    expect(run(app).stdout).toBe('entry main 1\n');
+  });
+
   test('rebuilds the bundle when an input changes', () => {
     const app = path.join(dir, 'app.ts');
     const dep = path.join(dir, 'dep.ts');
