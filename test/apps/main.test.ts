@@ -113,3 +113,23 @@ describe('the committed dist/', () => {
     expect(stale).toEqual([]);
   });
 });
+
+describe('the optimized synth path', () => {
+  test('writes the same bytes as the unoptimized one (toJson and the yaml library)', () => {
+    const { compareManifests, toYamlReference } = require('../../lib/gitops');
+    const app = buildApp();
+    const fast: Map<string, string> = app.synthFiles();
+    const objects = app.render();
+    const docs = new Map<string, any[]>();
+    for (const o of objects) {
+      if (o.folder === 'argocd' || o.folder === 'flux') continue; // generated classes: always rendered by toJson
+      const key = `${o.folder}/${o.file}`;
+      docs.set(key, [...(docs.get(key) ?? []), o.apiObject.toJson()]);
+    }
+    expect(docs.size).toBeGreaterThan(20);
+    for (const [file, manifests] of docs) {
+      const reference = manifests.sort(compareManifests).map((m: unknown) => toYamlReference(m)).join('---\n');
+      expect(fast.get(file)).toBe(reference);
+    }
+  });
+});
