@@ -44,26 +44,61 @@ export function namespaceOf(m: Manifest): string {
   return m.metadata?.namespace ?? '';
 }
 
-// Objects of a folder by namespace, built once per folder: cross-object rules stay linear in the folder size.
-const BY_NAMESPACE = new WeakMap<readonly Manifest[], Map<string, Manifest[]>>();
+/** One namespace of a folder, indexed once so that cross-object rules stay linear in the folder size. */
+interface NamespaceIndex {
+  readonly all: Manifest[];
+  /** by `group/kind` */
+  readonly byKind: Map<string, Manifest[]>;
+  /** first object by `kind/name` */
+  readonly byKindName: Map<string, Manifest>;
+  /** HorizontalPodAutoscalers and KEDA ScaledObjects by the `kind/name` they scale */
+  readonly scalersByTarget: Map<string, Manifest[]>;
+  /** Rollouts by the name of the Deployment they reference through workloadRef */
+  readonly rolloutsByDeployment: Map<string, Manifest[]>;
+  readonly podBearing: Manifest[];
+}
+
+const INDEX = new WeakMap<readonly Manifest[], Map<string, NamespaceIndex>>();
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function namespaceIndex(context: RuleContext, namespace: string): NamespaceIndex | undefined {
+  let folder = INDEX.get(context.objects);
+  if (!folder) {
+    folder = new Map();
+    for (const o of context.objects) {
+      const ns = namespaceOf(o);
+      let idx = folder.get(ns);
+      if (!idx) {
+        idx = { all: [], byKind: new Map(), byKindName: new Map(), scalersByTarget: new Map(), rolloutsByDeployment: new Map(), podBearing: [] };
+        folder.set(ns, idx);
+      }
+      idx.all.push(o);
+      push(idx.byKind, `${apiGroupOf(o)}/${o.kind}`, o);
+      const kn = `${o.kind}/${o.metadata?.name}`;
+      if (!idx.byKindName.has(kn)) idx.byKindName.set(kn, o);
+      const target = (o as any).spec?.scaleTargetRef ?? {};
+      if (isKind(o, 'autoscaling', 'HorizontalPodAutoscaler')) push(idx.scalersByTarget, `${target.kind}/${target.name}`, o);
+      else if (isKind(o, 'keda.sh', 'ScaledObject')) push(idx.scalersByTarget, `${target.kind ?? 'Deployment'}/${target.name}`, o);
+      const ref = workloadRefOf(o);
+      if (ref?.kind === 'Deployment') push(idx.rolloutsByDeployment, ref.name, o);
+      if (isPodBearing(o)) idx.podBearing.push(o);
+    }
+    INDEX.set(context.objects, folder);
+  }
+  return folder.get(namespace);
+}
 
 /** The objects of the folder in `namespace` ('' for objects without one). */
 export function objectsInNamespace(context: RuleContext, namespace: string): readonly Manifest[] {
-  let index = BY_NAMESPACE.get(context.objects);
-  if (!index) {
-    index = new Map();
-    for (const o of context.objects) {
-      const ns = namespaceOf(o);
-      let list = index.get(ns);
-      if (!list) index.set(ns, (list = []));
-      list.push(o);
-    }
-    BY_NAMESPACE.set(context.objects, index);
-  }
-  return index.get(namespace) ?? [];
+  return namespaceIndex(context, namespace)?.all ?? [];
 }
 
-const neighbours = (m: Manifest, context: RuleContext) => objectsInNamespace(context, namespaceOf(m));
+const ofKind = (m: Manifest, context: RuleContext, groupKind: string) => namespaceIndex(context, namespaceOf(m))?.byKind.get(groupKind) ?? [];
 
 function isKind(m: Manifest, group: string, kind: string): boolean {
   return m.kind === kind && apiGroupOf(m) === group;
@@ -73,7 +108,7 @@ function isKind(m: Manifest, group: string, kind: string): boolean {
 export function podLabelsOf(m: Manifest, context: RuleContext): Labels | undefined {
   const ref = workloadRefOf(m);
   if (ref) {
-    const target = neighbours(m, context).find((o) => o.kind === ref.kind && o.metadata?.name === ref.name);
+    const target = namespaceIndex(context, namespaceOf(m))?.byKindName.get(`${ref.kind}/${ref.name}`);
     return target ? podTemplateOf(target)?.metadata?.labels : undefined;
   }
   return podTemplateOf(m)?.metadata?.labels;
@@ -82,36 +117,28 @@ export function podLabelsOf(m: Manifest, context: RuleContext): Labels | undefin
 export function podDisruptionBudgetsOf(m: Manifest, context: RuleContext): Manifest[] {
   const labels = podLabelsOf(m, context);
   if (!labels) return [];
-  return neighbours(m, context).filter((o) => isKind(o, 'policy', 'PodDisruptionBudget')
-    && selectorMatches((o as any).spec?.selector, labels));
+  return ofKind(m, context, 'policy/PodDisruptionBudget').filter((o) => selectorMatches((o as any).spec?.selector, labels));
 }
 
 export function networkPoliciesOf(m: Manifest, context: RuleContext): Manifest[] {
   const labels = podLabelsOf(m, context) ?? {};
-  return neighbours(m, context).filter((o) => isKind(o, 'networking.k8s.io', 'NetworkPolicy')
-    // podSelector is a required, non-pointer field: left out it is the empty selector, which selects every pod
-    && selectorMatches((o as any).spec?.podSelector ?? {}, labels));
+  // podSelector is a required, non-pointer field: left out it is the empty selector, which selects every pod
+  return ofKind(m, context, 'networking.k8s.io/NetworkPolicy').filter((o) => selectorMatches((o as any).spec?.podSelector ?? {}, labels));
 }
 
 /** The pod-bearing workloads of the folder whose pods `selector` picks in `namespace`. */
 export function workloadsSelectedBy(selector: LabelSelector | null | undefined, namespace: string, context: RuleContext): Manifest[] {
-  return objectsInNamespace(context, namespace).filter((o) => isPodBearing(o) && !workloadRefOf(o)
+  return (namespaceIndex(context, namespace)?.podBearing ?? []).filter((o) => !workloadRefOf(o)
     && selectorMatches(selector, podTemplateOf(o)?.metadata?.labels));
 }
 
 /** The autoscaler floor: HorizontalPodAutoscaler `minReplicas` (default 1) or KEDA ScaledObject `minReplicaCount` (default 0). */
 function autoscalerFloor(m: Manifest, context: RuleContext): number | undefined {
   let floor: number | undefined;
-  for (const o of neighbours(m, context)) {
+  for (const o of namespaceIndex(context, namespaceOf(m))?.scalersByTarget.get(`${m.kind}/${m.metadata?.name}`) ?? []) {
     const spec = (o as any).spec ?? {};
-    const target = spec.scaleTargetRef ?? {};
-    let min: number | undefined;
-    if (o.kind === 'HorizontalPodAutoscaler' && apiGroupOf(o) === 'autoscaling') {
-      if (target.kind === m.kind && target.name === m.metadata?.name) min = spec.minReplicas ?? 1;
-    } else if (o.kind === 'ScaledObject' && apiGroupOf(o) === 'keda.sh') {
-      if ((target.kind ?? 'Deployment') === m.kind && target.name === m.metadata?.name) min = spec.minReplicaCount ?? 0;
-    }
-    if (min !== undefined) floor = floor === undefined ? min : Math.min(floor, min);
+    const min: number = o.kind === 'HorizontalPodAutoscaler' ? spec.minReplicas ?? 1 : spec.minReplicaCount ?? 0;
+    floor = floor === undefined ? min : Math.min(floor, min);
   }
   return floor;
 }
@@ -127,8 +154,7 @@ export function replicasOf(m: Manifest, context: RuleContext): { readonly declar
   if (!hasReplicas(m)) return undefined;
   const own = ownReplicas(m, context);
   if (m.kind !== 'Deployment') return own;
-  const rollouts = neighbours(m, context).filter((o) => workloadRefOf(o)?.name === m.metadata?.name
-    && workloadRefOf(o)?.kind === 'Deployment');
+  const rollouts = namespaceIndex(context, namespaceOf(m))?.rolloutsByDeployment.get(m.metadata?.name ?? '') ?? [];
   if (rollouts.length === 0) return own;
   const counts = rollouts.map((r) => ownReplicas(r, context));
   return { declared: Math.max(...counts.map((c) => c.declared)), floor: Math.min(...counts.map((c) => c.floor)) };
