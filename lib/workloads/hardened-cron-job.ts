@@ -1,4 +1,4 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { configError, markUnit } from '../core';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
@@ -91,17 +91,7 @@ export class HardenedCronJob extends Construct {
       },
     });
 
-    this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: this.pod.metadata(),
-      spec: {
-        podSelector: { matchLabels: { ...this.pod.selectorLabels } },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: [],
-        egress: Lazy.any({ produce: () => this.pod.egressRules() }),
-      },
-    });
+    this.networkPolicy = this.pod.networkPolicy(this, () => []);
   }
 
   /** Allows egress to `rule`'s peer and ports (DNS is always allowed). */

@@ -154,17 +154,7 @@ export abstract class LongRunningWorkload extends Construct {
       },
     });
 
-    this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: this.pod.metadata(),
-      spec: {
-        podSelector: { matchLabels: { ...this.pod.selectorLabels } },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: Lazy.any({ produce: () => this.ingressRules() }),
-        egress: Lazy.any({ produce: () => this.pod.egressRules() }),
-      },
-    });
+    this.networkPolicy = this.pod.networkPolicy(this, () => this.ingressRules());
 
     if (this.minReplicas > 1) {
       const budget = props.disruptionBudget ?? DisruptionBudget.maxUnavailable(D.disruptionBudget.maxUnavailable);

@@ -1,5 +1,5 @@
-import { Lazy } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import { assertDnsLabel, assertLabelValue, assertQuantity, configError, namespaceOf } from '../core';
 import { Policy } from '../policy/policy';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
@@ -165,6 +165,24 @@ export class HardenedPod {
       metadata: { labels: { ...this.labels }, annotations: p.podAnnotations },
       spec,
     };
+  }
+
+  /**
+   * The workload's NetworkPolicy: ingress as `ingressRules` produces it at synth time (peers can be added after
+   * construction), egress to DNS and the declared destinations.
+   */
+  public networkPolicy(scope: IConstruct, ingressRules: () => Manifest[]): ApiObject {
+    return new ApiObject(scope as Construct, 'NetworkPolicy', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: this.metadata(),
+      spec: {
+        podSelector: { matchLabels: { ...this.selectorLabels } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: Lazy.any({ produce: ingressRules }),
+        egress: Lazy.any({ produce: () => this.egressRules() }),
+      },
+    });
   }
 
   /** Egress rules: DNS, then the declared destinations. */

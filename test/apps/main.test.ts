@@ -4,22 +4,14 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { buildApp } from '../../apps/main';
+import { readTree as readDistTree } from '../../lib/gitops';
 import { evaluate, evaluateManifests } from '../../lib/policy';
 
 const root = path.resolve(__dirname, '../..');
 
-/** Every file below `dir`, relative path -> bytes. */
+/** Every file below `dir`, relative path -> bytes, sorted. */
 function readTree(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), fs.readFileSync(p));
-    }
-  };
-  walk(dir);
-  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+  return new Map([...readDistTree(dir).entries()].map(([file, text]) => [file, Buffer.from(text, 'utf8')]));
 }
 
 /** The environment folder of a file: its closest ancestor holding a kustomization.yaml. */
