@@ -11,9 +11,10 @@
 //          layout by a process that loads nothing else (scripts/bench-floor.ts);
 //   stock  stock cdk8s App.synth() of the same construct tree (one App per environment, one Chart per
 //          service; scripts/bench-plain.ts).
-// Each runs in two modes: `tsx` (node --import tsx <file>.ts, as `npm run synth` does) and `bundle` (each
-// entry precompiled once with esbuild into one self-contained .js file in a temp folder, run with plain node).
-// The targets are judged on the tsx mode. Times are medians of --runs runs; a stock run slower than 20 s is
+// Each runs in one or more modes: `run` (ours through scripts/run.js, exactly as `npm run synth` runs it: a
+// cached esbuild bundle; floor and stock bundled likewise), `tsx` (node --import tsx <file>.ts) and `bundle`
+// (each entry precompiled once with esbuild into one .js file, run with plain node). Ours is measured into an
+// empty folder and as a re-synth over its previous output. The targets are judged on the run mode. Times are medians of --runs runs; a stock run slower than 20 s is
 // not repeated. Peak RSS is the child's process.resourceUsage().maxRSS at exit (a --require'd hook).
 // A further child per N times our synth phase by phase (scripts/bench-phases.ts), in process.
 // Last, `npm run synth` of the example platform and `npx cdk8s synth` (median of --cli-runs).
@@ -28,6 +29,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { BENCH_NAMESPACES, OBJECTS_PER_NAMESPACE, OBJECTS_PER_SERVICE } from '../apps/bench';
+import type { PhaseTimes } from './bench-phases';
 
 const ROOT = path.resolve(__dirname, '..');
 const STOCK_REPEAT_LIMIT_S = 20;
@@ -183,14 +185,9 @@ function bundleEntries(): { entries: Entries; seconds: number } {
 
 // ---------------------------------------------------------------------------------------------- measuring
 
-interface PhaseReport {
+/** Our synth phase by phase (ms), plus module loading and what it wrote. */
+interface PhaseReport extends PhaseTimes {
   readonly load: number;
-  readonly build: number;
-  readonly render: number;
-  readonly policy: number;
-  readonly layout: number;
-  readonly references: number;
-  readonly write: number;
   readonly objects: number;
   readonly files: number;
   readonly bytes: number;

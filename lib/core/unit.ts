@@ -11,12 +11,18 @@ export function markUnit(scope: IConstruct, name: string): void {
   Object.defineProperty(scope, UNIT, { value: name, enumerable: false });
 }
 
-/** The unit name of an API object: its closest marked ancestor, else its chart's id. */
-export function unitOf(obj: ApiObject): string {
+/** The unit of an API object: its name, and the path of the construct that gave it (for clash errors). */
+export interface UnitRef {
+  readonly name: string;
+  readonly ownerPath: string;
+}
+
+/** The unit of an API object: its closest marked ancestor, else its chart (named after the chart's id). */
+export function unitRefOf(obj: ApiObject): UnitRef {
   for (let c: IConstruct | undefined = obj.node.scope; c; c = c.node.scope) {
     const name = (c as any)[UNIT];
-    if (name) return name;
-    if (Chart.isChart(c)) return c.node.id.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+    if (name) return { name, ownerPath: c.node.path };
+    if (Chart.isChart(c)) return { name: c.node.id.toLowerCase().replace(/[^a-z0-9-]+/g, '-'), ownerPath: c.node.path };
   }
-  return 'objects';
+  return { name: 'objects', ownerPath: obj.node.path };
 }

@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ConfigError, markUnit, show, unitOf } from '../core';
+import { ConfigError, markUnit, show, unitRefOf } from '../core';
 import { renderObject } from './render-object';
 import { toYaml } from './serialize';
 
@@ -89,10 +89,9 @@ export function renderTree(root: IConstruct, options: RenderTreeOptions = {}): R
     }
     const manifest = renderObject(apiObject, app!);
     const ns: string | undefined = manifest.metadata?.namespace;
-    const unit = unitOf(apiObject);
+    const { name: unit, ownerPath: owner } = unitRefOf(apiObject);
     const file = `${ns ?? CLUSTER_SCOPED_DIR}/${unit}.yaml`;
     const key = `${folder}/${file}`;
-    const owner = unitOwner(apiObject);
     const prev = owners.get(key);
     if (prev !== undefined && prev !== owner) {
       throw new ConfigError(apiObject.node.path, 'name', `${apiObject.node.path}: two constructs write dist/${key}, got '${prev}' and '${owner}'; give one of them another name`);
@@ -121,15 +120,6 @@ export function apiGroupOf(apiVersion: string | undefined): string {
  */
 export function objectKey(manifest: any): string {
   return [apiGroupOf(manifest?.apiVersion), manifest?.kind ?? '', manifest?.metadata?.namespace ?? '', manifest?.metadata?.name ?? ''].join('|');
-}
-
-function unitOwner(obj: ApiObject): string {
-  // the construct that produced the unit name: the path up to (and including) the marked ancestor
-  const unit = unitOf(obj);
-  for (let c: IConstruct | undefined = obj.node.scope; c; c = c.node.scope) {
-    if ((c as any)[Symbol.for('typed-manifests.unit')] === unit || Chart.isChart(c)) return c.node.path;
-  }
-  return obj.node.path;
 }
 
 // Apply order inside a file, so a reader sees prerequisites first; unknown kinds sort by name after these.

@@ -1,4 +1,4 @@
-import { evaluateManifests, Manifest, PolicyFinding } from '../../lib/policy';
+import { evaluateManifests, Manifest, ObjectRef, PolicyFinding } from '../../lib/policy';
 
 /** Test fixtures: a workload that passes every rule, as plain manifests that tests break one field at a time. */
 
@@ -160,3 +160,41 @@ export function rolloutRef(replicas: number, namespace = 'shop'): any {
 }
 
 export const DIGEST = `sha256:${'a1'.repeat(32)}`;
+
+/** One case of a rule: a change to the compliant bundle and the fields the rule must then report. */
+export interface RuleCase {
+  readonly name: string;
+  readonly mutate: (b: Bundle) => void;
+  /** Fields the rule must report, exactly (empty: the rule must stay silent). */
+  readonly fields: readonly string[];
+  /** The object the findings are about. @default the Deployment shop/web */
+  readonly object?: ObjectRef;
+}
+
+export const WEB: ObjectRef = { kind: 'Deployment', namespace: 'shop', name: 'web' };
+
+/**
+ * A describe block per rule, a test per case: exactly the expected fields are reported, about the expected
+ * object, with a lowercase message that quotes the value found and a fix.
+ */
+export function describeRuleCases(cases: { readonly [rule: string]: readonly RuleCase[] }): void {
+  for (const [rule, list] of Object.entries(cases)) {
+    describe(rule, () => {
+      for (const c of list) {
+        test(c.name, () => {
+          const b = bundle();
+          c.mutate(b);
+          const found = findings(b, rule);
+          expect(found.map((f) => f.field).sort()).toEqual([...c.fields].sort());
+          for (const f of found) {
+            expect(f.object).toEqual(c.object ?? WEB);
+            expect(f.message).toMatch(/^[a-z]/);
+            expect(f.message).toMatch(/got /);
+            expect(f.fix.length).toBeGreaterThan(10);
+          }
+        });
+      }
+    });
+  }
+}
+

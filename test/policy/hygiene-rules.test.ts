@@ -1,18 +1,8 @@
 import { HYGIENE_RULES, imagePinOf, ObjectRef, preStopSleepSeconds } from '../../lib/policy';
 import {
-  Bundle, bundle, CONTAINER, containerOf, cronJob, DIGEST, findings, hpa, POD, podOf, rolloutRef,
+  Bundle, bundle, CONTAINER, containerOf, cronJob, describeRuleCases, DIGEST, findings, hpa, POD, podOf, rolloutRef, RuleCase, WEB,
 } from './fixtures';
 
-interface Case {
-  readonly name: string;
-  readonly mutate: (b: Bundle) => void;
-  /** Fields the rule must report, exactly (empty: the rule must stay silent). */
-  readonly fields: readonly string[];
-  /** The object the findings are about. @default the Deployment shop/web */
-  readonly object?: ObjectRef;
-}
-
-const WEB: ObjectRef = { kind: 'Deployment', namespace: 'shop', name: 'web' };
 const PDB: ObjectRef = { kind: 'PodDisruptionBudget', namespace: 'shop', name: 'web' };
 const CRON: ObjectRef = { kind: 'CronJob', namespace: 'shop', name: 'report' };
 
@@ -22,7 +12,7 @@ const initContainer = (b: Bundle, extra: any = {}) => {
   podOf(b).initContainers = [{ ...containerOf(b), name: 'migrate', readinessProbe: undefined, livenessProbe: undefined, ...extra }];
 };
 
-const CASES: { readonly [rule: string]: readonly Case[] } = {
+const CASES: { readonly [rule: string]: readonly RuleCase[] } = {
   'hygiene-resources': [
     { name: 'flags a container without a cpu request', mutate: (b) => { delete containerOf(b).resources.requests.cpu; }, fields: [`${CONTAINER}.resources.requests.cpu`] },
     { name: 'flags a container without any resources', mutate: (b) => { delete containerOf(b).resources; }, fields: [`${CONTAINER}.resources.limits.memory`, `${CONTAINER}.resources.requests.cpu`, `${CONTAINER}.resources.requests.memory`] },
@@ -126,24 +116,7 @@ describe('production hygiene rules', () => {
     }
   });
 
-  for (const [rule, cases] of Object.entries(CASES)) {
-    describe(rule, () => {
-      for (const c of cases) {
-        test(c.name, () => {
-          const b = bundle();
-          c.mutate(b);
-          const found = findings(b, rule);
-          expect(found.map((f) => f.field).sort()).toEqual([...c.fields].sort());
-          for (const f of found) {
-            expect(f.object).toEqual(c.object ?? WEB);
-            expect(f.message).toMatch(/^[a-z]/);
-            expect(f.message).toMatch(/got /);
-            expect(f.fix.length).toBeGreaterThan(10);
-          }
-        });
-      }
-    });
-  }
+  describeRuleCases(CASES);
 
   test('a compliant CronJob passes every rule', () => {
     const b = bundle();

@@ -1,18 +1,11 @@
 import { PSS_RULES } from '../../lib/policy';
-import { Bundle, bundle, CONTAINER, containerOf, findings, POD, podOf } from './fixtures';
-
-interface Case {
-  readonly name: string;
-  readonly mutate: (b: Bundle) => void;
-  /** Fields the rule must report, exactly (empty: the rule must stay silent). */
-  readonly fields: readonly string[];
-}
+import { Bundle, bundle, CONTAINER, containerOf, describeRuleCases, findings, POD, podOf, RuleCase } from './fixtures';
 
 const sc = (b: Bundle) => containerOf(b).securityContext;
 const podSc = (b: Bundle) => podOf(b).securityContext;
 const windows = (b: Bundle) => { podOf(b).os = { name: 'windows' }; };
 
-const CASES: { readonly [rule: string]: readonly Case[] } = {
+const CASES: { readonly [rule: string]: readonly RuleCase[] } = {
   'pss-host-process': [
     { name: 'flags a pod that runs as a Windows HostProcess pod', mutate: (b) => { podSc(b).windowsOptions = { hostProcess: true }; }, fields: [`${POD}.securityContext.windowsOptions.hostProcess`] },
     { name: 'flags a container that runs as a HostProcess container', mutate: (b) => { sc(b).windowsOptions = { hostProcess: true }; }, fields: [`${CONTAINER}.securityContext.windowsOptions.hostProcess`] },
@@ -132,24 +125,7 @@ describe('Pod Security Standards restricted rules', () => {
     expect(Object.keys(CASES).sort()).toEqual(PSS_RULES.map((r) => r.id).sort());
   });
 
-  for (const [rule, cases] of Object.entries(CASES)) {
-    describe(rule, () => {
-      for (const c of cases) {
-        test(c.name, () => {
-          const b = bundle();
-          c.mutate(b);
-          const found = findings(b, rule);
-          expect(found.map((f) => f.field).sort()).toEqual([...c.fields].sort());
-          for (const f of found) {
-            expect(f.object).toEqual({ kind: 'Deployment', namespace: 'shop', name: 'web' });
-            expect(f.message).toMatch(/^[a-z]/);
-            expect(f.message).toMatch(/got /);
-            expect(f.fix.length).toBeGreaterThan(10);
-          }
-        });
-      }
-    });
-  }
+  describeRuleCases(CASES);
 
   test('a finding says what is wrong with the value found and how to fix it', () => {
     const b = bundle();
