@@ -1059,6 +1059,1213 @@ export enum GatewaySpecTlsFrontendPerPortTlsValidationMode {
 /**
  *
  *
+ * @schema GRPCRoute
+ */
+export class GrpcRoute extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "GRPCRoute"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'GRPCRoute',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "GRPCRoute".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: GrpcRouteProps): any {
+    return {
+      ...GrpcRoute.GVK,
+      ...toJson_GrpcRouteProps(props),
+    };
+  }
+
+  /**
+   * Defines a "GRPCRoute" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: GrpcRouteProps) {
+    super(scope, id, {
+      ...GrpcRoute.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...GrpcRoute.GVK,
+      ...toJson_GrpcRouteProps(resolved),
+    };
+  }
+}
+
+/**
+ * @schema GRPCRoute
+ */
+export interface GrpcRouteProps {
+  /**
+   * @schema GRPCRoute#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * @schema GRPCRoute#spec
+   */
+  readonly spec: GrpcRouteSpec;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteProps(obj: GrpcRouteProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_GrpcRouteSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpec
+ */
+export interface GrpcRouteSpec {
+  /**
+   * @schema GrpcRouteSpec#hostnames
+   */
+  readonly hostnames?: string[];
+
+  /**
+   * @schema GrpcRouteSpec#parentRefs
+   */
+  readonly parentRefs?: GrpcRouteSpecParentRefs[];
+
+  /**
+   * @schema GrpcRouteSpec#rules
+   */
+  readonly rules?: GrpcRouteSpecRules[];
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpec(obj: GrpcRouteSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'hostnames': obj.hostnames?.map(y => y),
+    'parentRefs': obj.parentRefs?.map(y => toJson_GrpcRouteSpecParentRefs(y)),
+    'rules': obj.rules?.map(y => toJson_GrpcRouteSpecRules(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecParentRefs
+ */
+export interface GrpcRouteSpecParentRefs {
+  /**
+   * @schema GrpcRouteSpecParentRefs#group
+   */
+  readonly group?: string;
+
+  /**
+   * @schema GrpcRouteSpecParentRefs#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * @schema GrpcRouteSpecParentRefs#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema GrpcRouteSpecParentRefs#namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * @schema GrpcRouteSpecParentRefs#port
+   */
+  readonly port?: number;
+
+  /**
+   * @schema GrpcRouteSpecParentRefs#sectionName
+   */
+  readonly sectionName?: string;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecParentRefs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecParentRefs(obj: GrpcRouteSpecParentRefs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
+    'port': obj.port,
+    'sectionName': obj.sectionName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRules
+ */
+export interface GrpcRouteSpecRules {
+  /**
+   * @schema GrpcRouteSpecRules#backendRefs
+   */
+  readonly backendRefs?: GrpcRouteSpecRulesBackendRefs[];
+
+  /**
+   * @schema GrpcRouteSpecRules#filters
+   */
+  readonly filters?: GrpcRouteSpecRulesFilters[];
+
+  /**
+   * @schema GrpcRouteSpecRules#matches
+   */
+  readonly matches?: GrpcRouteSpecRulesMatches[];
+
+  /**
+   * @schema GrpcRouteSpecRules#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRules' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRules(obj: GrpcRouteSpecRules | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'backendRefs': obj.backendRefs?.map(y => toJson_GrpcRouteSpecRulesBackendRefs(y)),
+    'filters': obj.filters?.map(y => toJson_GrpcRouteSpecRulesFilters(y)),
+    'matches': obj.matches?.map(y => toJson_GrpcRouteSpecRulesMatches(y)),
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesBackendRefs
+ */
+export interface GrpcRouteSpecRulesBackendRefs {
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefs#filters
+   */
+  readonly filters?: GrpcRouteSpecRulesBackendRefsFilters[];
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefs#group
+   */
+  readonly group?: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefs#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefs#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefs#namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefs#port
+   */
+  readonly port?: number;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefs#weight
+   */
+  readonly weight?: number;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesBackendRefs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesBackendRefs(obj: GrpcRouteSpecRulesBackendRefs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'filters': obj.filters?.map(y => toJson_GrpcRouteSpecRulesBackendRefsFilters(y)),
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
+    'port': obj.port,
+    'weight': obj.weight,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesFilters
+ */
+export interface GrpcRouteSpecRulesFilters {
+  /**
+   * @schema GrpcRouteSpecRulesFilters#extensionRef
+   */
+  readonly extensionRef?: GrpcRouteSpecRulesFiltersExtensionRef;
+
+  /**
+   * @schema GrpcRouteSpecRulesFilters#requestHeaderModifier
+   */
+  readonly requestHeaderModifier?: GrpcRouteSpecRulesFiltersRequestHeaderModifier;
+
+  /**
+   * @schema GrpcRouteSpecRulesFilters#requestMirror
+   */
+  readonly requestMirror?: GrpcRouteSpecRulesFiltersRequestMirror;
+
+  /**
+   * @schema GrpcRouteSpecRulesFilters#responseHeaderModifier
+   */
+  readonly responseHeaderModifier?: GrpcRouteSpecRulesFiltersResponseHeaderModifier;
+
+  /**
+   * @schema GrpcRouteSpecRulesFilters#type
+   */
+  readonly type: GrpcRouteSpecRulesFiltersType;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesFilters' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesFilters(obj: GrpcRouteSpecRulesFilters | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'extensionRef': toJson_GrpcRouteSpecRulesFiltersExtensionRef(obj.extensionRef),
+    'requestHeaderModifier': toJson_GrpcRouteSpecRulesFiltersRequestHeaderModifier(obj.requestHeaderModifier),
+    'requestMirror': toJson_GrpcRouteSpecRulesFiltersRequestMirror(obj.requestMirror),
+    'responseHeaderModifier': toJson_GrpcRouteSpecRulesFiltersResponseHeaderModifier(obj.responseHeaderModifier),
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesMatches
+ */
+export interface GrpcRouteSpecRulesMatches {
+  /**
+   * @schema GrpcRouteSpecRulesMatches#headers
+   */
+  readonly headers?: GrpcRouteSpecRulesMatchesHeaders[];
+
+  /**
+   * @schema GrpcRouteSpecRulesMatches#method
+   */
+  readonly method?: GrpcRouteSpecRulesMatchesMethod;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesMatches' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesMatches(obj: GrpcRouteSpecRulesMatches | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'headers': obj.headers?.map(y => toJson_GrpcRouteSpecRulesMatchesHeaders(y)),
+    'method': toJson_GrpcRouteSpecRulesMatchesMethod(obj.method),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesBackendRefsFilters
+ */
+export interface GrpcRouteSpecRulesBackendRefsFilters {
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFilters#extensionRef
+   */
+  readonly extensionRef?: GrpcRouteSpecRulesBackendRefsFiltersExtensionRef;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFilters#requestHeaderModifier
+   */
+  readonly requestHeaderModifier?: GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifier;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFilters#requestMirror
+   */
+  readonly requestMirror?: GrpcRouteSpecRulesBackendRefsFiltersRequestMirror;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFilters#responseHeaderModifier
+   */
+  readonly responseHeaderModifier?: GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifier;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFilters#type
+   */
+  readonly type: GrpcRouteSpecRulesBackendRefsFiltersType;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesBackendRefsFilters' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesBackendRefsFilters(obj: GrpcRouteSpecRulesBackendRefsFilters | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'extensionRef': toJson_GrpcRouteSpecRulesBackendRefsFiltersExtensionRef(obj.extensionRef),
+    'requestHeaderModifier': toJson_GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifier(obj.requestHeaderModifier),
+    'requestMirror': toJson_GrpcRouteSpecRulesBackendRefsFiltersRequestMirror(obj.requestMirror),
+    'responseHeaderModifier': toJson_GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifier(obj.responseHeaderModifier),
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesFiltersExtensionRef
+ */
+export interface GrpcRouteSpecRulesFiltersExtensionRef {
+  /**
+   * @schema GrpcRouteSpecRulesFiltersExtensionRef#group
+   */
+  readonly group: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesFiltersExtensionRef#kind
+   */
+  readonly kind: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesFiltersExtensionRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesFiltersExtensionRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesFiltersExtensionRef(obj: GrpcRouteSpecRulesFiltersExtensionRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesFiltersRequestHeaderModifier
+ */
+export interface GrpcRouteSpecRulesFiltersRequestHeaderModifier {
+  /**
+   * @schema GrpcRouteSpecRulesFiltersRequestHeaderModifier#add
+   */
+  readonly add?: GrpcRouteSpecRulesFiltersRequestHeaderModifierAdd[];
+
+  /**
+   * @schema GrpcRouteSpecRulesFiltersRequestHeaderModifier#remove
+   */
+  readonly remove?: string[];
+
+  /**
+   * @schema GrpcRouteSpecRulesFiltersRequestHeaderModifier#set
+   */
+  readonly set?: GrpcRouteSpecRulesFiltersRequestHeaderModifierSet[];
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesFiltersRequestHeaderModifier' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesFiltersRequestHeaderModifier(obj: GrpcRouteSpecRulesFiltersRequestHeaderModifier | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'add': obj.add?.map(y => toJson_GrpcRouteSpecRulesFiltersRequestHeaderModifierAdd(y)),
+    'remove': obj.remove?.map(y => y),
+    'set': obj.set?.map(y => toJson_GrpcRouteSpecRulesFiltersRequestHeaderModifierSet(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesFiltersRequestMirror
+ */
+export interface GrpcRouteSpecRulesFiltersRequestMirror {
+  /**
+   * @schema GrpcRouteSpecRulesFiltersRequestMirror#backendRef
+   */
+  readonly backendRef: GrpcRouteSpecRulesFiltersRequestMirrorBackendRef;
+
+  /**
+   * @schema GrpcRouteSpecRulesFiltersRequestMirror#fraction
+   */
+  readonly fraction?: GrpcRouteSpecRulesFiltersRequestMirrorFraction;
+
+  /**
+   * @schema GrpcRouteSpecRulesFiltersRequestMirror#percent
+   */
+  readonly percent?: number;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesFiltersRequestMirror' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesFiltersRequestMirror(obj: GrpcRouteSpecRulesFiltersRequestMirror | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'backendRef': toJson_GrpcRouteSpecRulesFiltersRequestMirrorBackendRef(obj.backendRef),
+    'fraction': toJson_GrpcRouteSpecRulesFiltersRequestMirrorFraction(obj.fraction),
+    'percent': obj.percent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesFiltersResponseHeaderModifier
+ */
+export interface GrpcRouteSpecRulesFiltersResponseHeaderModifier {
+  /**
+   * @schema GrpcRouteSpecRulesFiltersResponseHeaderModifier#add
+   */
+  readonly add?: GrpcRouteSpecRulesFiltersResponseHeaderModifierAdd[];
+
+  /**
+   * @schema GrpcRouteSpecRulesFiltersResponseHeaderModifier#remove
+   */
+  readonly remove?: string[];
+
+  /**
+   * @schema GrpcRouteSpecRulesFiltersResponseHeaderModifier#set
+   */
+  readonly set?: GrpcRouteSpecRulesFiltersResponseHeaderModifierSet[];
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesFiltersResponseHeaderModifier' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesFiltersResponseHeaderModifier(obj: GrpcRouteSpecRulesFiltersResponseHeaderModifier | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'add': obj.add?.map(y => toJson_GrpcRouteSpecRulesFiltersResponseHeaderModifierAdd(y)),
+    'remove': obj.remove?.map(y => y),
+    'set': obj.set?.map(y => toJson_GrpcRouteSpecRulesFiltersResponseHeaderModifierSet(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesFiltersType
+ */
+export enum GrpcRouteSpecRulesFiltersType {
+  /** ResponseHeaderModifier */
+  RESPONSE_HEADER_MODIFIER = "ResponseHeaderModifier",
+  /** RequestHeaderModifier */
+  REQUEST_HEADER_MODIFIER = "RequestHeaderModifier",
+  /** RequestMirror */
+  REQUEST_MIRROR = "RequestMirror",
+  /** ExtensionRef */
+  EXTENSION_REF = "ExtensionRef",
+}
+
+/**
+ * @schema GrpcRouteSpecRulesMatchesHeaders
+ */
+export interface GrpcRouteSpecRulesMatchesHeaders {
+  /**
+   * @schema GrpcRouteSpecRulesMatchesHeaders#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesMatchesHeaders#type
+   */
+  readonly type?: GrpcRouteSpecRulesMatchesHeadersType;
+
+  /**
+   * @schema GrpcRouteSpecRulesMatchesHeaders#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesMatchesHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesMatchesHeaders(obj: GrpcRouteSpecRulesMatchesHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'type': obj.type,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesMatchesMethod
+ */
+export interface GrpcRouteSpecRulesMatchesMethod {
+  /**
+   * @schema GrpcRouteSpecRulesMatchesMethod#method
+   */
+  readonly method?: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesMatchesMethod#service
+   */
+  readonly service?: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesMatchesMethod#type
+   */
+  readonly type?: GrpcRouteSpecRulesMatchesMethodType;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesMatchesMethod' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesMatchesMethod(obj: GrpcRouteSpecRulesMatchesMethod | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'method': obj.method,
+    'service': obj.service,
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesBackendRefsFiltersExtensionRef
+ */
+export interface GrpcRouteSpecRulesBackendRefsFiltersExtensionRef {
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersExtensionRef#group
+   */
+  readonly group: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersExtensionRef#kind
+   */
+  readonly kind: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersExtensionRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesBackendRefsFiltersExtensionRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesBackendRefsFiltersExtensionRef(obj: GrpcRouteSpecRulesBackendRefsFiltersExtensionRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifier
+ */
+export interface GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifier {
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifier#add
+   */
+  readonly add?: GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd[];
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifier#remove
+   */
+  readonly remove?: string[];
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifier#set
+   */
+  readonly set?: GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet[];
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifier' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifier(obj: GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifier | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'add': obj.add?.map(y => toJson_GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd(y)),
+    'remove': obj.remove?.map(y => y),
+    'set': obj.set?.map(y => toJson_GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestMirror
+ */
+export interface GrpcRouteSpecRulesBackendRefsFiltersRequestMirror {
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestMirror#backendRef
+   */
+  readonly backendRef: GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestMirror#fraction
+   */
+  readonly fraction?: GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorFraction;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestMirror#percent
+   */
+  readonly percent?: number;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesBackendRefsFiltersRequestMirror' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesBackendRefsFiltersRequestMirror(obj: GrpcRouteSpecRulesBackendRefsFiltersRequestMirror | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'backendRef': toJson_GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef(obj.backendRef),
+    'fraction': toJson_GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorFraction(obj.fraction),
+    'percent': obj.percent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifier
+ */
+export interface GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifier {
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifier#add
+   */
+  readonly add?: GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd[];
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifier#remove
+   */
+  readonly remove?: string[];
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifier#set
+   */
+  readonly set?: GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet[];
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifier' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifier(obj: GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifier | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'add': obj.add?.map(y => toJson_GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd(y)),
+    'remove': obj.remove?.map(y => y),
+    'set': obj.set?.map(y => toJson_GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesBackendRefsFiltersType
+ */
+export enum GrpcRouteSpecRulesBackendRefsFiltersType {
+  /** ResponseHeaderModifier */
+  RESPONSE_HEADER_MODIFIER = "ResponseHeaderModifier",
+  /** RequestHeaderModifier */
+  REQUEST_HEADER_MODIFIER = "RequestHeaderModifier",
+  /** RequestMirror */
+  REQUEST_MIRROR = "RequestMirror",
+  /** ExtensionRef */
+  EXTENSION_REF = "ExtensionRef",
+}
+
+/**
+ * @schema GrpcRouteSpecRulesFiltersRequestHeaderModifierAdd
+ */
+export interface GrpcRouteSpecRulesFiltersRequestHeaderModifierAdd {
+  /**
+   * @schema GrpcRouteSpecRulesFiltersRequestHeaderModifierAdd#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesFiltersRequestHeaderModifierAdd#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesFiltersRequestHeaderModifierAdd' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesFiltersRequestHeaderModifierAdd(obj: GrpcRouteSpecRulesFiltersRequestHeaderModifierAdd | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesFiltersRequestHeaderModifierSet
+ */
+export interface GrpcRouteSpecRulesFiltersRequestHeaderModifierSet {
+  /**
+   * @schema GrpcRouteSpecRulesFiltersRequestHeaderModifierSet#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesFiltersRequestHeaderModifierSet#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesFiltersRequestHeaderModifierSet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesFiltersRequestHeaderModifierSet(obj: GrpcRouteSpecRulesFiltersRequestHeaderModifierSet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesFiltersRequestMirrorBackendRef
+ */
+export interface GrpcRouteSpecRulesFiltersRequestMirrorBackendRef {
+  /**
+   * @schema GrpcRouteSpecRulesFiltersRequestMirrorBackendRef#group
+   */
+  readonly group?: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesFiltersRequestMirrorBackendRef#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesFiltersRequestMirrorBackendRef#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesFiltersRequestMirrorBackendRef#namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesFiltersRequestMirrorBackendRef#port
+   */
+  readonly port?: number;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesFiltersRequestMirrorBackendRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesFiltersRequestMirrorBackendRef(obj: GrpcRouteSpecRulesFiltersRequestMirrorBackendRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
+    'port': obj.port,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesFiltersRequestMirrorFraction
+ */
+export interface GrpcRouteSpecRulesFiltersRequestMirrorFraction {
+  /**
+   * @schema GrpcRouteSpecRulesFiltersRequestMirrorFraction#denominator
+   */
+  readonly denominator?: number;
+
+  /**
+   * @schema GrpcRouteSpecRulesFiltersRequestMirrorFraction#numerator
+   */
+  readonly numerator: number;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesFiltersRequestMirrorFraction' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesFiltersRequestMirrorFraction(obj: GrpcRouteSpecRulesFiltersRequestMirrorFraction | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'denominator': obj.denominator,
+    'numerator': obj.numerator,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesFiltersResponseHeaderModifierAdd
+ */
+export interface GrpcRouteSpecRulesFiltersResponseHeaderModifierAdd {
+  /**
+   * @schema GrpcRouteSpecRulesFiltersResponseHeaderModifierAdd#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesFiltersResponseHeaderModifierAdd#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesFiltersResponseHeaderModifierAdd' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesFiltersResponseHeaderModifierAdd(obj: GrpcRouteSpecRulesFiltersResponseHeaderModifierAdd | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesFiltersResponseHeaderModifierSet
+ */
+export interface GrpcRouteSpecRulesFiltersResponseHeaderModifierSet {
+  /**
+   * @schema GrpcRouteSpecRulesFiltersResponseHeaderModifierSet#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesFiltersResponseHeaderModifierSet#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesFiltersResponseHeaderModifierSet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesFiltersResponseHeaderModifierSet(obj: GrpcRouteSpecRulesFiltersResponseHeaderModifierSet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesMatchesHeadersType
+ */
+export enum GrpcRouteSpecRulesMatchesHeadersType {
+  /** Exact */
+  EXACT = "Exact",
+  /** RegularExpression */
+  REGULAR_EXPRESSION = "RegularExpression",
+}
+
+/**
+ * @schema GrpcRouteSpecRulesMatchesMethodType
+ */
+export enum GrpcRouteSpecRulesMatchesMethodType {
+  /** Exact */
+  EXACT = "Exact",
+  /** RegularExpression */
+  REGULAR_EXPRESSION = "RegularExpression",
+}
+
+/**
+ * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd
+ */
+export interface GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd {
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd(obj: GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet
+ */
+export interface GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet {
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet(obj: GrpcRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef
+ */
+export interface GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef {
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef#group
+   */
+  readonly group?: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef#namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef#port
+   */
+  readonly port?: number;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef(obj: GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
+    'port': obj.port,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorFraction
+ */
+export interface GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorFraction {
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorFraction#denominator
+   */
+  readonly denominator?: number;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorFraction#numerator
+   */
+  readonly numerator: number;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorFraction' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorFraction(obj: GrpcRouteSpecRulesBackendRefsFiltersRequestMirrorFraction | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'denominator': obj.denominator,
+    'numerator': obj.numerator,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd
+ */
+export interface GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd {
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd(obj: GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet
+ */
+export interface GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet {
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet(obj: GrpcRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ *
+ *
  * @schema HTTPRoute
  */
 export class HttpRoute extends ApiObject {
@@ -2975,4 +4182,191 @@ export enum HttpRouteSpecRulesBackendRefsFiltersUrlRewritePathType {
   /** ReplacePrefixMatch */
   REPLACE_PREFIX_MATCH = "ReplacePrefixMatch",
 }
+
+
+/**
+ *
+ *
+ * @schema ReferenceGrant
+ */
+export class ReferenceGrant extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "ReferenceGrant"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'gateway.networking.k8s.io/v1beta1',
+    kind: 'ReferenceGrant',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "ReferenceGrant".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: ReferenceGrantProps): any {
+    return {
+      ...ReferenceGrant.GVK,
+      ...toJson_ReferenceGrantProps(props),
+    };
+  }
+
+  /**
+   * Defines a "ReferenceGrant" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: ReferenceGrantProps) {
+    super(scope, id, {
+      ...ReferenceGrant.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...ReferenceGrant.GVK,
+      ...toJson_ReferenceGrantProps(resolved),
+    };
+  }
+}
+
+/**
+ * @schema ReferenceGrant
+ */
+export interface ReferenceGrantProps {
+  /**
+   * @schema ReferenceGrant#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * @schema ReferenceGrant#spec
+   */
+  readonly spec: ReferenceGrantSpec;
+}
+
+/**
+ * Converts an object of type 'ReferenceGrantProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ReferenceGrantProps(obj: ReferenceGrantProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_ReferenceGrantSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ReferenceGrantSpec
+ */
+export interface ReferenceGrantSpec {
+  /**
+   * @schema ReferenceGrantSpec#from
+   */
+  readonly from: ReferenceGrantSpecFrom[];
+
+  /**
+   * @schema ReferenceGrantSpec#to
+   */
+  readonly to: ReferenceGrantSpecTo[];
+}
+
+/**
+ * Converts an object of type 'ReferenceGrantSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ReferenceGrantSpec(obj: ReferenceGrantSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'from': obj.from?.map(y => toJson_ReferenceGrantSpecFrom(y)),
+    'to': obj.to?.map(y => toJson_ReferenceGrantSpecTo(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ReferenceGrantSpecFrom
+ */
+export interface ReferenceGrantSpecFrom {
+  /**
+   * @schema ReferenceGrantSpecFrom#group
+   */
+  readonly group: string;
+
+  /**
+   * @schema ReferenceGrantSpecFrom#kind
+   */
+  readonly kind: string;
+
+  /**
+   * @schema ReferenceGrantSpecFrom#namespace
+   */
+  readonly namespace: string;
+}
+
+/**
+ * Converts an object of type 'ReferenceGrantSpecFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ReferenceGrantSpecFrom(obj: ReferenceGrantSpecFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ReferenceGrantSpecTo
+ */
+export interface ReferenceGrantSpecTo {
+  /**
+   * @schema ReferenceGrantSpecTo#group
+   */
+  readonly group: string;
+
+  /**
+   * @schema ReferenceGrantSpecTo#kind
+   */
+  readonly kind: string;
+
+  /**
+   * @schema ReferenceGrantSpecTo#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'ReferenceGrantSpecTo' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ReferenceGrantSpecTo(obj: ReferenceGrantSpecTo | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

@@ -6,6 +6,14952 @@ import { Construct } from 'constructs';
 /**
  *
  *
+ * @schema ClusterTriggerAuthentication
+ */
+export class ClusterTriggerAuthentication extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "ClusterTriggerAuthentication"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'ClusterTriggerAuthentication',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "ClusterTriggerAuthentication".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: ClusterTriggerAuthenticationProps): any {
+    return {
+      ...ClusterTriggerAuthentication.GVK,
+      ...toJson_ClusterTriggerAuthenticationProps(props),
+    };
+  }
+
+  /**
+   * Defines a "ClusterTriggerAuthentication" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: ClusterTriggerAuthenticationProps) {
+    super(scope, id, {
+      ...ClusterTriggerAuthentication.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...ClusterTriggerAuthentication.GVK,
+      ...toJson_ClusterTriggerAuthenticationProps(resolved),
+    };
+  }
+}
+
+/**
+ * @schema ClusterTriggerAuthentication
+ */
+export interface ClusterTriggerAuthenticationProps {
+  /**
+   * @schema ClusterTriggerAuthentication#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * @schema ClusterTriggerAuthentication#spec
+   */
+  readonly spec: ClusterTriggerAuthenticationSpec;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationProps(obj: ClusterTriggerAuthenticationProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_ClusterTriggerAuthenticationSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpec
+ */
+export interface ClusterTriggerAuthenticationSpec {
+  /**
+   * @schema ClusterTriggerAuthenticationSpec#awsSecretManager
+   */
+  readonly awsSecretManager?: ClusterTriggerAuthenticationSpecAwsSecretManager;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpec#azureKeyVault
+   */
+  readonly azureKeyVault?: ClusterTriggerAuthenticationSpecAzureKeyVault;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpec#boundServiceAccountToken
+   */
+  readonly boundServiceAccountToken?: ClusterTriggerAuthenticationSpecBoundServiceAccountToken[];
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpec#configMapTargetRef
+   */
+  readonly configMapTargetRef?: ClusterTriggerAuthenticationSpecConfigMapTargetRef[];
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpec#env
+   */
+  readonly env?: ClusterTriggerAuthenticationSpecEnv[];
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpec#filePath
+   */
+  readonly filePath?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpec#gcpSecretManager
+   */
+  readonly gcpSecretManager?: ClusterTriggerAuthenticationSpecGcpSecretManager;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpec#hashiCorpVault
+   */
+  readonly hashiCorpVault?: ClusterTriggerAuthenticationSpecHashiCorpVault;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpec#oauth2
+   */
+  readonly oauth2?: ClusterTriggerAuthenticationSpecOauth2;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpec#podIdentity
+   */
+  readonly podIdentity?: ClusterTriggerAuthenticationSpecPodIdentity;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpec#secretTargetRef
+   */
+  readonly secretTargetRef?: ClusterTriggerAuthenticationSpecSecretTargetRef[];
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpec(obj: ClusterTriggerAuthenticationSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'awsSecretManager': toJson_ClusterTriggerAuthenticationSpecAwsSecretManager(obj.awsSecretManager),
+    'azureKeyVault': toJson_ClusterTriggerAuthenticationSpecAzureKeyVault(obj.azureKeyVault),
+    'boundServiceAccountToken': obj.boundServiceAccountToken?.map(y => toJson_ClusterTriggerAuthenticationSpecBoundServiceAccountToken(y)),
+    'configMapTargetRef': obj.configMapTargetRef?.map(y => toJson_ClusterTriggerAuthenticationSpecConfigMapTargetRef(y)),
+    'env': obj.env?.map(y => toJson_ClusterTriggerAuthenticationSpecEnv(y)),
+    'filePath': obj.filePath,
+    'gcpSecretManager': toJson_ClusterTriggerAuthenticationSpecGcpSecretManager(obj.gcpSecretManager),
+    'hashiCorpVault': toJson_ClusterTriggerAuthenticationSpecHashiCorpVault(obj.hashiCorpVault),
+    'oauth2': toJson_ClusterTriggerAuthenticationSpecOauth2(obj.oauth2),
+    'podIdentity': toJson_ClusterTriggerAuthenticationSpecPodIdentity(obj.podIdentity),
+    'secretTargetRef': obj.secretTargetRef?.map(y => toJson_ClusterTriggerAuthenticationSpecSecretTargetRef(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAwsSecretManager
+ */
+export interface ClusterTriggerAuthenticationSpecAwsSecretManager {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManager#credentials
+   */
+  readonly credentials?: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentials;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManager#podIdentity
+   */
+  readonly podIdentity?: ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentity;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManager#region
+   */
+  readonly region?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManager#secrets
+   */
+  readonly secrets: ClusterTriggerAuthenticationSpecAwsSecretManagerSecrets[];
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAwsSecretManager' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAwsSecretManager(obj: ClusterTriggerAuthenticationSpecAwsSecretManager | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'credentials': toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentials(obj.credentials),
+    'podIdentity': toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentity(obj.podIdentity),
+    'region': obj.region,
+    'secrets': obj.secrets?.map(y => toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerSecrets(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAzureKeyVault
+ */
+export interface ClusterTriggerAuthenticationSpecAzureKeyVault {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVault#cloud
+   */
+  readonly cloud?: ClusterTriggerAuthenticationSpecAzureKeyVaultCloud;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVault#credentials
+   */
+  readonly credentials?: ClusterTriggerAuthenticationSpecAzureKeyVaultCredentials;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVault#podIdentity
+   */
+  readonly podIdentity?: ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentity;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVault#secrets
+   */
+  readonly secrets: ClusterTriggerAuthenticationSpecAzureKeyVaultSecrets[];
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVault#vaultUri
+   */
+  readonly vaultUri: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAzureKeyVault' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAzureKeyVault(obj: ClusterTriggerAuthenticationSpecAzureKeyVault | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'cloud': toJson_ClusterTriggerAuthenticationSpecAzureKeyVaultCloud(obj.cloud),
+    'credentials': toJson_ClusterTriggerAuthenticationSpecAzureKeyVaultCredentials(obj.credentials),
+    'podIdentity': toJson_ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentity(obj.podIdentity),
+    'secrets': obj.secrets?.map(y => toJson_ClusterTriggerAuthenticationSpecAzureKeyVaultSecrets(y)),
+    'vaultUri': obj.vaultUri,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecBoundServiceAccountToken
+ */
+export interface ClusterTriggerAuthenticationSpecBoundServiceAccountToken {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecBoundServiceAccountToken#parameter
+   */
+  readonly parameter: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecBoundServiceAccountToken#serviceAccountName
+   */
+  readonly serviceAccountName: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecBoundServiceAccountToken' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecBoundServiceAccountToken(obj: ClusterTriggerAuthenticationSpecBoundServiceAccountToken | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'parameter': obj.parameter,
+    'serviceAccountName': obj.serviceAccountName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecConfigMapTargetRef
+ */
+export interface ClusterTriggerAuthenticationSpecConfigMapTargetRef {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecConfigMapTargetRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecConfigMapTargetRef#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecConfigMapTargetRef#parameter
+   */
+  readonly parameter: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecConfigMapTargetRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecConfigMapTargetRef(obj: ClusterTriggerAuthenticationSpecConfigMapTargetRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'parameter': obj.parameter,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecEnv
+ */
+export interface ClusterTriggerAuthenticationSpecEnv {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecEnv#containerName
+   */
+  readonly containerName?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecEnv#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecEnv#parameter
+   */
+  readonly parameter: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecEnv' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecEnv(obj: ClusterTriggerAuthenticationSpecEnv | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'containerName': obj.containerName,
+    'name': obj.name,
+    'parameter': obj.parameter,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecGcpSecretManager
+ */
+export interface ClusterTriggerAuthenticationSpecGcpSecretManager {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecGcpSecretManager#credentials
+   */
+  readonly credentials?: ClusterTriggerAuthenticationSpecGcpSecretManagerCredentials;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecGcpSecretManager#podIdentity
+   */
+  readonly podIdentity?: ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentity;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecGcpSecretManager#secrets
+   */
+  readonly secrets: ClusterTriggerAuthenticationSpecGcpSecretManagerSecrets[];
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecGcpSecretManager' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecGcpSecretManager(obj: ClusterTriggerAuthenticationSpecGcpSecretManager | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'credentials': toJson_ClusterTriggerAuthenticationSpecGcpSecretManagerCredentials(obj.credentials),
+    'podIdentity': toJson_ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentity(obj.podIdentity),
+    'secrets': obj.secrets?.map(y => toJson_ClusterTriggerAuthenticationSpecGcpSecretManagerSecrets(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecHashiCorpVault
+ */
+export interface ClusterTriggerAuthenticationSpecHashiCorpVault {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVault#address
+   */
+  readonly address: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVault#authentication
+   */
+  readonly authentication: ClusterTriggerAuthenticationSpecHashiCorpVaultAuthentication;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVault#credential
+   */
+  readonly credential?: ClusterTriggerAuthenticationSpecHashiCorpVaultCredential;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVault#mount
+   */
+  readonly mount?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVault#namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVault#role
+   */
+  readonly role?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVault#secrets
+   */
+  readonly secrets: ClusterTriggerAuthenticationSpecHashiCorpVaultSecrets[];
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecHashiCorpVault' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecHashiCorpVault(obj: ClusterTriggerAuthenticationSpecHashiCorpVault | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'address': obj.address,
+    'authentication': obj.authentication,
+    'credential': toJson_ClusterTriggerAuthenticationSpecHashiCorpVaultCredential(obj.credential),
+    'mount': obj.mount,
+    'namespace': obj.namespace,
+    'role': obj.role,
+    'secrets': obj.secrets?.map(y => toJson_ClusterTriggerAuthenticationSpecHashiCorpVaultSecrets(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecOauth2
+ */
+export interface ClusterTriggerAuthenticationSpecOauth2 {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecOauth2#clientId
+   */
+  readonly clientId: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecOauth2#clientSecret
+   */
+  readonly clientSecret?: ClusterTriggerAuthenticationSpecOauth2ClientSecret;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecOauth2#scopes
+   */
+  readonly scopes?: string[];
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecOauth2#tokenUrl
+   */
+  readonly tokenUrl: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecOauth2#tokenUrlParams
+   */
+  readonly tokenUrlParams?: { [key: string]: string };
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecOauth2#type
+   */
+  readonly type: ClusterTriggerAuthenticationSpecOauth2Type;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecOauth2' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecOauth2(obj: ClusterTriggerAuthenticationSpecOauth2 | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'clientId': obj.clientId,
+    'clientSecret': toJson_ClusterTriggerAuthenticationSpecOauth2ClientSecret(obj.clientSecret),
+    'scopes': obj.scopes?.map(y => y),
+    'tokenUrl': obj.tokenUrl,
+    'tokenUrlParams': ((obj.tokenUrlParams) === undefined) ? undefined : (Object.entries(obj.tokenUrlParams).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecPodIdentity
+ */
+export interface ClusterTriggerAuthenticationSpecPodIdentity {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecPodIdentity#externalID
+   */
+  readonly externalId?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecPodIdentity#identityAuthorityHost
+   */
+  readonly identityAuthorityHost?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecPodIdentity#identityId
+   */
+  readonly identityId?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecPodIdentity#identityOwner
+   */
+  readonly identityOwner?: ClusterTriggerAuthenticationSpecPodIdentityIdentityOwner;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecPodIdentity#identityTenantId
+   */
+  readonly identityTenantId?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecPodIdentity#provider
+   */
+  readonly provider: ClusterTriggerAuthenticationSpecPodIdentityProvider;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecPodIdentity#roleArn
+   */
+  readonly roleArn?: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecPodIdentity' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecPodIdentity(obj: ClusterTriggerAuthenticationSpecPodIdentity | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'externalID': obj.externalId,
+    'identityAuthorityHost': obj.identityAuthorityHost,
+    'identityId': obj.identityId,
+    'identityOwner': obj.identityOwner,
+    'identityTenantId': obj.identityTenantId,
+    'provider': obj.provider,
+    'roleArn': obj.roleArn,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecSecretTargetRef
+ */
+export interface ClusterTriggerAuthenticationSpecSecretTargetRef {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecSecretTargetRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecSecretTargetRef#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecSecretTargetRef#parameter
+   */
+  readonly parameter: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecSecretTargetRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecSecretTargetRef(obj: ClusterTriggerAuthenticationSpecSecretTargetRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'parameter': obj.parameter,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentials
+ */
+export interface ClusterTriggerAuthenticationSpecAwsSecretManagerCredentials {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentials#accessKey
+   */
+  readonly accessKey: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKey;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentials#accessSecretKey
+   */
+  readonly accessSecretKey: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKey;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentials#accessToken
+   */
+  readonly accessToken?: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessToken;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAwsSecretManagerCredentials' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentials(obj: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentials | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'accessKey': toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKey(obj.accessKey),
+    'accessSecretKey': toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKey(obj.accessSecretKey),
+    'accessToken': toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessToken(obj.accessToken),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentity
+ */
+export interface ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentity {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentity#externalID
+   */
+  readonly externalId?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentity#identityAuthorityHost
+   */
+  readonly identityAuthorityHost?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentity#identityId
+   */
+  readonly identityId?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentity#identityOwner
+   */
+  readonly identityOwner?: ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentityIdentityOwner;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentity#identityTenantId
+   */
+  readonly identityTenantId?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentity#provider
+   */
+  readonly provider: ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentityProvider;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentity#roleArn
+   */
+  readonly roleArn?: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentity' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentity(obj: ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentity | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'externalID': obj.externalId,
+    'identityAuthorityHost': obj.identityAuthorityHost,
+    'identityId': obj.identityId,
+    'identityOwner': obj.identityOwner,
+    'identityTenantId': obj.identityTenantId,
+    'provider': obj.provider,
+    'roleArn': obj.roleArn,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerSecrets
+ */
+export interface ClusterTriggerAuthenticationSpecAwsSecretManagerSecrets {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerSecrets#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerSecrets#parameter
+   */
+  readonly parameter: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerSecrets#secretKey
+   */
+  readonly secretKey?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerSecrets#versionId
+   */
+  readonly versionId?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerSecrets#versionStage
+   */
+  readonly versionStage?: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAwsSecretManagerSecrets' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerSecrets(obj: ClusterTriggerAuthenticationSpecAwsSecretManagerSecrets | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'parameter': obj.parameter,
+    'secretKey': obj.secretKey,
+    'versionId': obj.versionId,
+    'versionStage': obj.versionStage,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultCloud
+ */
+export interface ClusterTriggerAuthenticationSpecAzureKeyVaultCloud {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultCloud#activeDirectoryEndpoint
+   */
+  readonly activeDirectoryEndpoint?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultCloud#keyVaultResourceURL
+   */
+  readonly keyVaultResourceUrl?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultCloud#type
+   */
+  readonly type: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAzureKeyVaultCloud' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAzureKeyVaultCloud(obj: ClusterTriggerAuthenticationSpecAzureKeyVaultCloud | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'activeDirectoryEndpoint': obj.activeDirectoryEndpoint,
+    'keyVaultResourceURL': obj.keyVaultResourceUrl,
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultCredentials
+ */
+export interface ClusterTriggerAuthenticationSpecAzureKeyVaultCredentials {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultCredentials#clientId
+   */
+  readonly clientId: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultCredentials#clientSecret
+   */
+  readonly clientSecret: ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecret;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultCredentials#tenantId
+   */
+  readonly tenantId: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAzureKeyVaultCredentials' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAzureKeyVaultCredentials(obj: ClusterTriggerAuthenticationSpecAzureKeyVaultCredentials | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'clientId': obj.clientId,
+    'clientSecret': toJson_ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecret(obj.clientSecret),
+    'tenantId': obj.tenantId,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentity
+ */
+export interface ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentity {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentity#externalID
+   */
+  readonly externalId?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentity#identityAuthorityHost
+   */
+  readonly identityAuthorityHost?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentity#identityId
+   */
+  readonly identityId?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentity#identityOwner
+   */
+  readonly identityOwner?: ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentityIdentityOwner;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentity#identityTenantId
+   */
+  readonly identityTenantId?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentity#provider
+   */
+  readonly provider: ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentityProvider;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentity#roleArn
+   */
+  readonly roleArn?: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentity' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentity(obj: ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentity | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'externalID': obj.externalId,
+    'identityAuthorityHost': obj.identityAuthorityHost,
+    'identityId': obj.identityId,
+    'identityOwner': obj.identityOwner,
+    'identityTenantId': obj.identityTenantId,
+    'provider': obj.provider,
+    'roleArn': obj.roleArn,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultSecrets
+ */
+export interface ClusterTriggerAuthenticationSpecAzureKeyVaultSecrets {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultSecrets#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultSecrets#parameter
+   */
+  readonly parameter: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultSecrets#version
+   */
+  readonly version?: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAzureKeyVaultSecrets' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAzureKeyVaultSecrets(obj: ClusterTriggerAuthenticationSpecAzureKeyVaultSecrets | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'parameter': obj.parameter,
+    'version': obj.version,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerCredentials
+ */
+export interface ClusterTriggerAuthenticationSpecGcpSecretManagerCredentials {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerCredentials#clientSecret
+   */
+  readonly clientSecret: ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecret;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecGcpSecretManagerCredentials' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecGcpSecretManagerCredentials(obj: ClusterTriggerAuthenticationSpecGcpSecretManagerCredentials | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'clientSecret': toJson_ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecret(obj.clientSecret),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentity
+ */
+export interface ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentity {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentity#externalID
+   */
+  readonly externalId?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentity#identityAuthorityHost
+   */
+  readonly identityAuthorityHost?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentity#identityId
+   */
+  readonly identityId?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentity#identityOwner
+   */
+  readonly identityOwner?: ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentityIdentityOwner;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentity#identityTenantId
+   */
+  readonly identityTenantId?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentity#provider
+   */
+  readonly provider: ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentityProvider;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentity#roleArn
+   */
+  readonly roleArn?: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentity' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentity(obj: ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentity | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'externalID': obj.externalId,
+    'identityAuthorityHost': obj.identityAuthorityHost,
+    'identityId': obj.identityId,
+    'identityOwner': obj.identityOwner,
+    'identityTenantId': obj.identityTenantId,
+    'provider': obj.provider,
+    'roleArn': obj.roleArn,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerSecrets
+ */
+export interface ClusterTriggerAuthenticationSpecGcpSecretManagerSecrets {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerSecrets#id
+   */
+  readonly id: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerSecrets#parameter
+   */
+  readonly parameter: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerSecrets#version
+   */
+  readonly version?: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecGcpSecretManagerSecrets' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecGcpSecretManagerSecrets(obj: ClusterTriggerAuthenticationSpecGcpSecretManagerSecrets | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'id': obj.id,
+    'parameter': obj.parameter,
+    'version': obj.version,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultAuthentication
+ */
+export enum ClusterTriggerAuthenticationSpecHashiCorpVaultAuthentication {
+  /** token */
+  TOKEN = "token",
+  /** kubernetes */
+  KUBERNETES = "kubernetes",
+}
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultCredential
+ */
+export interface ClusterTriggerAuthenticationSpecHashiCorpVaultCredential {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultCredential#serviceAccount
+   */
+  readonly serviceAccount?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultCredential#serviceAccountName
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultCredential#token
+   */
+  readonly token?: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecHashiCorpVaultCredential' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecHashiCorpVaultCredential(obj: ClusterTriggerAuthenticationSpecHashiCorpVaultCredential | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'serviceAccount': obj.serviceAccount,
+    'serviceAccountName': obj.serviceAccountName,
+    'token': obj.token,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultSecrets
+ */
+export interface ClusterTriggerAuthenticationSpecHashiCorpVaultSecrets {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultSecrets#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultSecrets#parameter
+   */
+  readonly parameter: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultSecrets#path
+   */
+  readonly path: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultSecrets#pkiData
+   */
+  readonly pkiData?: ClusterTriggerAuthenticationSpecHashiCorpVaultSecretsPkiData;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultSecrets#type
+   */
+  readonly type?: ClusterTriggerAuthenticationSpecHashiCorpVaultSecretsType;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecHashiCorpVaultSecrets' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecHashiCorpVaultSecrets(obj: ClusterTriggerAuthenticationSpecHashiCorpVaultSecrets | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'parameter': obj.parameter,
+    'path': obj.path,
+    'pkiData': toJson_ClusterTriggerAuthenticationSpecHashiCorpVaultSecretsPkiData(obj.pkiData),
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecOauth2ClientSecret
+ */
+export interface ClusterTriggerAuthenticationSpecOauth2ClientSecret {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecOauth2ClientSecret#valueFrom
+   */
+  readonly valueFrom: ClusterTriggerAuthenticationSpecOauth2ClientSecretValueFrom;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecOauth2ClientSecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecOauth2ClientSecret(obj: ClusterTriggerAuthenticationSpecOauth2ClientSecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'valueFrom': toJson_ClusterTriggerAuthenticationSpecOauth2ClientSecretValueFrom(obj.valueFrom),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecOauth2Type
+ */
+export enum ClusterTriggerAuthenticationSpecOauth2Type {
+  /** clientCredentials */
+  CLIENT_CREDENTIALS = "clientCredentials",
+}
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecPodIdentityIdentityOwner
+ */
+export enum ClusterTriggerAuthenticationSpecPodIdentityIdentityOwner {
+  /** keda */
+  KEDA = "keda",
+  /** workload */
+  WORKLOAD = "workload",
+}
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecPodIdentityProvider
+ */
+export enum ClusterTriggerAuthenticationSpecPodIdentityProvider {
+  /** azure-workload */
+  AZURE_HYPHEN_WORKLOAD = "azure-workload",
+  /** gcp */
+  GCP = "gcp",
+  /** aws */
+  AWS = "aws",
+  /** aws-eks */
+  AWS_HYPHEN_EKS = "aws-eks",
+  /** none */
+  NONE = "none",
+}
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKey
+ */
+export interface ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKey {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKey#valueFrom
+   */
+  readonly valueFrom: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFrom;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKey' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKey(obj: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKey | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'valueFrom': toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFrom(obj.valueFrom),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKey
+ */
+export interface ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKey {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKey#valueFrom
+   */
+  readonly valueFrom: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKeyValueFrom;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKey' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKey(obj: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKey | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'valueFrom': toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKeyValueFrom(obj.valueFrom),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessToken
+ */
+export interface ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessToken {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessToken#valueFrom
+   */
+  readonly valueFrom: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessTokenValueFrom;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessToken' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessToken(obj: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessToken | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'valueFrom': toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessTokenValueFrom(obj.valueFrom),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentityIdentityOwner
+ */
+export enum ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentityIdentityOwner {
+  /** keda */
+  KEDA = "keda",
+  /** workload */
+  WORKLOAD = "workload",
+}
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentityProvider
+ */
+export enum ClusterTriggerAuthenticationSpecAwsSecretManagerPodIdentityProvider {
+  /** azure-workload */
+  AZURE_HYPHEN_WORKLOAD = "azure-workload",
+  /** gcp */
+  GCP = "gcp",
+  /** aws */
+  AWS = "aws",
+  /** aws-eks */
+  AWS_HYPHEN_EKS = "aws-eks",
+  /** none */
+  NONE = "none",
+}
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecret
+ */
+export interface ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecret {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecret#valueFrom
+   */
+  readonly valueFrom: ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecretValueFrom;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecret(obj: ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'valueFrom': toJson_ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecretValueFrom(obj.valueFrom),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentityIdentityOwner
+ */
+export enum ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentityIdentityOwner {
+  /** keda */
+  KEDA = "keda",
+  /** workload */
+  WORKLOAD = "workload",
+}
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentityProvider
+ */
+export enum ClusterTriggerAuthenticationSpecAzureKeyVaultPodIdentityProvider {
+  /** azure-workload */
+  AZURE_HYPHEN_WORKLOAD = "azure-workload",
+  /** gcp */
+  GCP = "gcp",
+  /** aws */
+  AWS = "aws",
+  /** aws-eks */
+  AWS_HYPHEN_EKS = "aws-eks",
+  /** none */
+  NONE = "none",
+}
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecret
+ */
+export interface ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecret {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecret#valueFrom
+   */
+  readonly valueFrom: ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecretValueFrom;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecret(obj: ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'valueFrom': toJson_ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecretValueFrom(obj.valueFrom),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentityIdentityOwner
+ */
+export enum ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentityIdentityOwner {
+  /** keda */
+  KEDA = "keda",
+  /** workload */
+  WORKLOAD = "workload",
+}
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentityProvider
+ */
+export enum ClusterTriggerAuthenticationSpecGcpSecretManagerPodIdentityProvider {
+  /** azure-workload */
+  AZURE_HYPHEN_WORKLOAD = "azure-workload",
+  /** gcp */
+  GCP = "gcp",
+  /** aws */
+  AWS = "aws",
+  /** aws-eks */
+  AWS_HYPHEN_EKS = "aws-eks",
+  /** none */
+  NONE = "none",
+}
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultSecretsPkiData
+ */
+export interface ClusterTriggerAuthenticationSpecHashiCorpVaultSecretsPkiData {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultSecretsPkiData#altNames
+   */
+  readonly altNames?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultSecretsPkiData#commonName
+   */
+  readonly commonName?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultSecretsPkiData#format
+   */
+  readonly format?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultSecretsPkiData#ipSans
+   */
+  readonly ipSans?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultSecretsPkiData#otherSans
+   */
+  readonly otherSans?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultSecretsPkiData#ttl
+   */
+  readonly ttl?: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultSecretsPkiData#uriSans
+   */
+  readonly uriSans?: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecHashiCorpVaultSecretsPkiData' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecHashiCorpVaultSecretsPkiData(obj: ClusterTriggerAuthenticationSpecHashiCorpVaultSecretsPkiData | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'altNames': obj.altNames,
+    'commonName': obj.commonName,
+    'format': obj.format,
+    'ipSans': obj.ipSans,
+    'otherSans': obj.otherSans,
+    'ttl': obj.ttl,
+    'uriSans': obj.uriSans,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecHashiCorpVaultSecretsType
+ */
+export enum ClusterTriggerAuthenticationSpecHashiCorpVaultSecretsType {
+  /** secretV2 */
+  SECRET_V2 = "secretV2",
+  /** secret */
+  SECRET = "secret",
+  /** pki */
+  PKI = "pki",
+}
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecOauth2ClientSecretValueFrom
+ */
+export interface ClusterTriggerAuthenticationSpecOauth2ClientSecretValueFrom {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecOauth2ClientSecretValueFrom#secretKeyRef
+   */
+  readonly secretKeyRef: ClusterTriggerAuthenticationSpecOauth2ClientSecretValueFromSecretKeyRef;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecOauth2ClientSecretValueFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecOauth2ClientSecretValueFrom(obj: ClusterTriggerAuthenticationSpecOauth2ClientSecretValueFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secretKeyRef': toJson_ClusterTriggerAuthenticationSpecOauth2ClientSecretValueFromSecretKeyRef(obj.secretKeyRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFrom
+ */
+export interface ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFrom {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFrom#secretKeyRef
+   */
+  readonly secretKeyRef: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFromSecretKeyRef;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFrom(obj: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secretKeyRef': toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFromSecretKeyRef(obj.secretKeyRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKeyValueFrom
+ */
+export interface ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKeyValueFrom {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKeyValueFrom#secretKeyRef
+   */
+  readonly secretKeyRef: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKeyValueFromSecretKeyRef;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKeyValueFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKeyValueFrom(obj: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKeyValueFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secretKeyRef': toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKeyValueFromSecretKeyRef(obj.secretKeyRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessTokenValueFrom
+ */
+export interface ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessTokenValueFrom {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessTokenValueFrom#secretKeyRef
+   */
+  readonly secretKeyRef: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessTokenValueFromSecretKeyRef;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessTokenValueFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessTokenValueFrom(obj: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessTokenValueFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secretKeyRef': toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessTokenValueFromSecretKeyRef(obj.secretKeyRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecretValueFrom
+ */
+export interface ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecretValueFrom {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecretValueFrom#secretKeyRef
+   */
+  readonly secretKeyRef: ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecretValueFromSecretKeyRef;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecretValueFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecretValueFrom(obj: ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecretValueFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secretKeyRef': toJson_ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecretValueFromSecretKeyRef(obj.secretKeyRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecretValueFrom
+ */
+export interface ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecretValueFrom {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecretValueFrom#secretKeyRef
+   */
+  readonly secretKeyRef: ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecretValueFromSecretKeyRef;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecretValueFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecretValueFrom(obj: ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecretValueFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secretKeyRef': toJson_ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecretValueFromSecretKeyRef(obj.secretKeyRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecOauth2ClientSecretValueFromSecretKeyRef
+ */
+export interface ClusterTriggerAuthenticationSpecOauth2ClientSecretValueFromSecretKeyRef {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecOauth2ClientSecretValueFromSecretKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecOauth2ClientSecretValueFromSecretKeyRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecOauth2ClientSecretValueFromSecretKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecOauth2ClientSecretValueFromSecretKeyRef(obj: ClusterTriggerAuthenticationSpecOauth2ClientSecretValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFromSecretKeyRef
+ */
+export interface ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFromSecretKeyRef {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFromSecretKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFromSecretKeyRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFromSecretKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFromSecretKeyRef(obj: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKeyValueFromSecretKeyRef
+ */
+export interface ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKeyValueFromSecretKeyRef {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKeyValueFromSecretKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKeyValueFromSecretKeyRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKeyValueFromSecretKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKeyValueFromSecretKeyRef(obj: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessSecretKeyValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessTokenValueFromSecretKeyRef
+ */
+export interface ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessTokenValueFromSecretKeyRef {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessTokenValueFromSecretKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessTokenValueFromSecretKeyRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessTokenValueFromSecretKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessTokenValueFromSecretKeyRef(obj: ClusterTriggerAuthenticationSpecAwsSecretManagerCredentialsAccessTokenValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecretValueFromSecretKeyRef
+ */
+export interface ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecretValueFromSecretKeyRef {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecretValueFromSecretKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecretValueFromSecretKeyRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecretValueFromSecretKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecretValueFromSecretKeyRef(obj: ClusterTriggerAuthenticationSpecAzureKeyVaultCredentialsClientSecretValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecretValueFromSecretKeyRef
+ */
+export interface ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecretValueFromSecretKeyRef {
+  /**
+   * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecretValueFromSecretKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecretValueFromSecretKeyRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecretValueFromSecretKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecretValueFromSecretKeyRef(obj: ClusterTriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecretValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ *
+ *
+ * @schema ScaledJob
+ */
+export class ScaledJob extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "ScaledJob"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'ScaledJob',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "ScaledJob".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: ScaledJobProps = {}): any {
+    return {
+      ...ScaledJob.GVK,
+      ...toJson_ScaledJobProps(props),
+    };
+  }
+
+  /**
+   * Defines a "ScaledJob" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: ScaledJobProps = {}) {
+    super(scope, id, {
+      ...ScaledJob.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...ScaledJob.GVK,
+      ...toJson_ScaledJobProps(resolved),
+    };
+  }
+}
+
+/**
+ * @schema ScaledJob
+ */
+export interface ScaledJobProps {
+  /**
+   * @schema ScaledJob#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * @schema ScaledJob#spec
+   */
+  readonly spec?: ScaledJobSpec;
+}
+
+/**
+ * Converts an object of type 'ScaledJobProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobProps(obj: ScaledJobProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_ScaledJobSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpec
+ */
+export interface ScaledJobSpec {
+  /**
+   * @schema ScaledJobSpec#envSourceContainerName
+   */
+  readonly envSourceContainerName?: string;
+
+  /**
+   * @schema ScaledJobSpec#failedJobsHistoryLimit
+   */
+  readonly failedJobsHistoryLimit?: number;
+
+  /**
+   * @schema ScaledJobSpec#jobTargetRef
+   */
+  readonly jobTargetRef: ScaledJobSpecJobTargetRef;
+
+  /**
+   * @schema ScaledJobSpec#maxReplicaCount
+   */
+  readonly maxReplicaCount?: number;
+
+  /**
+   * @schema ScaledJobSpec#minReplicaCount
+   */
+  readonly minReplicaCount?: number;
+
+  /**
+   * @schema ScaledJobSpec#pollingInterval
+   */
+  readonly pollingInterval?: number;
+
+  /**
+   * @schema ScaledJobSpec#rollout
+   */
+  readonly rollout?: ScaledJobSpecRollout;
+
+  /**
+   * @schema ScaledJobSpec#rolloutStrategy
+   */
+  readonly rolloutStrategy?: ScaledJobSpecRolloutStrategy;
+
+  /**
+   * @schema ScaledJobSpec#scalingStrategy
+   */
+  readonly scalingStrategy?: ScaledJobSpecScalingStrategy;
+
+  /**
+   * @schema ScaledJobSpec#successfulJobsHistoryLimit
+   */
+  readonly successfulJobsHistoryLimit?: number;
+
+  /**
+   * @schema ScaledJobSpec#triggers
+   */
+  readonly triggers: ScaledJobSpecTriggers[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpec(obj: ScaledJobSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'envSourceContainerName': obj.envSourceContainerName,
+    'failedJobsHistoryLimit': obj.failedJobsHistoryLimit,
+    'jobTargetRef': toJson_ScaledJobSpecJobTargetRef(obj.jobTargetRef),
+    'maxReplicaCount': obj.maxReplicaCount,
+    'minReplicaCount': obj.minReplicaCount,
+    'pollingInterval': obj.pollingInterval,
+    'rollout': toJson_ScaledJobSpecRollout(obj.rollout),
+    'rolloutStrategy': obj.rolloutStrategy,
+    'scalingStrategy': toJson_ScaledJobSpecScalingStrategy(obj.scalingStrategy),
+    'successfulJobsHistoryLimit': obj.successfulJobsHistoryLimit,
+    'triggers': obj.triggers?.map(y => toJson_ScaledJobSpecTriggers(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRef
+ */
+export interface ScaledJobSpecJobTargetRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRef#activeDeadlineSeconds
+   */
+  readonly activeDeadlineSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRef#backoffLimit
+   */
+  readonly backoffLimit?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRef#backoffLimitPerIndex
+   */
+  readonly backoffLimitPerIndex?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRef#completionMode
+   */
+  readonly completionMode?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRef#completions
+   */
+  readonly completions?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRef#managedBy
+   */
+  readonly managedBy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRef#manualSelector
+   */
+  readonly manualSelector?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRef#maxFailedIndexes
+   */
+  readonly maxFailedIndexes?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRef#parallelism
+   */
+  readonly parallelism?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRef#podFailurePolicy
+   */
+  readonly podFailurePolicy?: ScaledJobSpecJobTargetRefPodFailurePolicy;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRef#podReplacementPolicy
+   */
+  readonly podReplacementPolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRef#selector
+   */
+  readonly selector?: ScaledJobSpecJobTargetRefSelector;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRef#successPolicy
+   */
+  readonly successPolicy?: ScaledJobSpecJobTargetRefSuccessPolicy;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRef#suspend
+   */
+  readonly suspend?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRef#template
+   */
+  readonly template: ScaledJobSpecJobTargetRefTemplate;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRef#ttlSecondsAfterFinished
+   */
+  readonly ttlSecondsAfterFinished?: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRef(obj: ScaledJobSpecJobTargetRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'activeDeadlineSeconds': obj.activeDeadlineSeconds,
+    'backoffLimit': obj.backoffLimit,
+    'backoffLimitPerIndex': obj.backoffLimitPerIndex,
+    'completionMode': obj.completionMode,
+    'completions': obj.completions,
+    'managedBy': obj.managedBy,
+    'manualSelector': obj.manualSelector,
+    'maxFailedIndexes': obj.maxFailedIndexes,
+    'parallelism': obj.parallelism,
+    'podFailurePolicy': toJson_ScaledJobSpecJobTargetRefPodFailurePolicy(obj.podFailurePolicy),
+    'podReplacementPolicy': obj.podReplacementPolicy,
+    'selector': toJson_ScaledJobSpecJobTargetRefSelector(obj.selector),
+    'successPolicy': toJson_ScaledJobSpecJobTargetRefSuccessPolicy(obj.successPolicy),
+    'suspend': obj.suspend,
+    'template': toJson_ScaledJobSpecJobTargetRefTemplate(obj.template),
+    'ttlSecondsAfterFinished': obj.ttlSecondsAfterFinished,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecRollout
+ */
+export interface ScaledJobSpecRollout {
+  /**
+   * @schema ScaledJobSpecRollout#propagationPolicy
+   */
+  readonly propagationPolicy?: ScaledJobSpecRolloutPropagationPolicy;
+
+  /**
+   * @schema ScaledJobSpecRollout#strategy
+   */
+  readonly strategy?: ScaledJobSpecRolloutStrategy;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecRollout' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecRollout(obj: ScaledJobSpecRollout | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'propagationPolicy': obj.propagationPolicy,
+    'strategy': obj.strategy,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecRolloutStrategy
+ */
+export enum ScaledJobSpecRolloutStrategy {
+  /** gradual */
+  GRADUAL = "gradual",
+  /** immediate */
+  IMMEDIATE = "immediate",
+}
+
+/**
+ * @schema ScaledJobSpecScalingStrategy
+ */
+export interface ScaledJobSpecScalingStrategy {
+  /**
+   * @schema ScaledJobSpecScalingStrategy#customScalingQueueLengthDeduction
+   */
+  readonly customScalingQueueLengthDeduction?: number;
+
+  /**
+   * @schema ScaledJobSpecScalingStrategy#customScalingRunningJobPercentage
+   */
+  readonly customScalingRunningJobPercentage?: string;
+
+  /**
+   * @schema ScaledJobSpecScalingStrategy#multipleScalersCalculation
+   */
+  readonly multipleScalersCalculation?: ScaledJobSpecScalingStrategyMultipleScalersCalculation;
+
+  /**
+   * @schema ScaledJobSpecScalingStrategy#pendingPodConditions
+   */
+  readonly pendingPodConditions?: string[];
+
+  /**
+   * @schema ScaledJobSpecScalingStrategy#strategy
+   */
+  readonly strategy?: ScaledJobSpecScalingStrategyStrategy;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecScalingStrategy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecScalingStrategy(obj: ScaledJobSpecScalingStrategy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'customScalingQueueLengthDeduction': obj.customScalingQueueLengthDeduction,
+    'customScalingRunningJobPercentage': obj.customScalingRunningJobPercentage,
+    'multipleScalersCalculation': obj.multipleScalersCalculation,
+    'pendingPodConditions': obj.pendingPodConditions?.map(y => y),
+    'strategy': obj.strategy,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecTriggers
+ */
+export interface ScaledJobSpecTriggers {
+  /**
+   * @schema ScaledJobSpecTriggers#authenticationRef
+   */
+  readonly authenticationRef?: ScaledJobSpecTriggersAuthenticationRef;
+
+  /**
+   * @schema ScaledJobSpecTriggers#metadata
+   */
+  readonly metadata: { [key: string]: string };
+
+  /**
+   * @schema ScaledJobSpecTriggers#metricType
+   */
+  readonly metricType?: string;
+
+  /**
+   * @schema ScaledJobSpecTriggers#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecTriggers#type
+   */
+  readonly type: string;
+
+  /**
+   * @schema ScaledJobSpecTriggers#useCachedMetrics
+   */
+  readonly useCachedMetrics?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecTriggers' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecTriggers(obj: ScaledJobSpecTriggers | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'authenticationRef': toJson_ScaledJobSpecTriggersAuthenticationRef(obj.authenticationRef),
+    'metadata': ((obj.metadata) === undefined) ? undefined : (Object.entries(obj.metadata).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'metricType': obj.metricType,
+    'name': obj.name,
+    'type': obj.type,
+    'useCachedMetrics': obj.useCachedMetrics,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefPodFailurePolicy
+ */
+export interface ScaledJobSpecJobTargetRefPodFailurePolicy {
+  /**
+   * @schema ScaledJobSpecJobTargetRefPodFailurePolicy#rules
+   */
+  readonly rules: ScaledJobSpecJobTargetRefPodFailurePolicyRules[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefPodFailurePolicy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefPodFailurePolicy(obj: ScaledJobSpecJobTargetRefPodFailurePolicy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'rules': obj.rules?.map(y => toJson_ScaledJobSpecJobTargetRefPodFailurePolicyRules(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefSelector
+ */
+export interface ScaledJobSpecJobTargetRefSelector {
+  /**
+   * @schema ScaledJobSpecJobTargetRefSelector#matchExpressions
+   */
+  readonly matchExpressions?: ScaledJobSpecJobTargetRefSelectorMatchExpressions[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefSelector(obj: ScaledJobSpecJobTargetRefSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ScaledJobSpecJobTargetRefSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefSuccessPolicy
+ */
+export interface ScaledJobSpecJobTargetRefSuccessPolicy {
+  /**
+   * @schema ScaledJobSpecJobTargetRefSuccessPolicy#rules
+   */
+  readonly rules: ScaledJobSpecJobTargetRefSuccessPolicyRules[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefSuccessPolicy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefSuccessPolicy(obj: ScaledJobSpecJobTargetRefSuccessPolicy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'rules': obj.rules?.map(y => toJson_ScaledJobSpecJobTargetRefSuccessPolicyRules(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplate
+ */
+export interface ScaledJobSpecJobTargetRefTemplate {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplate#metadata
+   */
+  readonly metadata?: ScaledJobSpecJobTargetRefTemplateMetadata;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplate#spec
+   */
+  readonly spec?: ScaledJobSpecJobTargetRefTemplateSpec;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplate' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplate(obj: ScaledJobSpecJobTargetRefTemplate | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': toJson_ScaledJobSpecJobTargetRefTemplateMetadata(obj.metadata),
+    'spec': toJson_ScaledJobSpecJobTargetRefTemplateSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecRolloutPropagationPolicy
+ */
+export enum ScaledJobSpecRolloutPropagationPolicy {
+  /** foreground */
+  FOREGROUND = "foreground",
+  /** background */
+  BACKGROUND = "background",
+}
+
+/**
+ * @schema ScaledJobSpecScalingStrategyMultipleScalersCalculation
+ */
+export enum ScaledJobSpecScalingStrategyMultipleScalersCalculation {
+  /** min */
+  MIN = "min",
+  /** avg */
+  AVG = "avg",
+  /** sum */
+  SUM = "sum",
+  /** max */
+  MAX = "max",
+}
+
+/**
+ * @schema ScaledJobSpecScalingStrategyStrategy
+ */
+export enum ScaledJobSpecScalingStrategyStrategy {
+  /** default */
+  DEFAULT = "default",
+  /** custom */
+  CUSTOM = "custom",
+  /** accurate */
+  ACCURATE = "accurate",
+  /** eager */
+  EAGER = "eager",
+}
+
+/**
+ * @schema ScaledJobSpecTriggersAuthenticationRef
+ */
+export interface ScaledJobSpecTriggersAuthenticationRef {
+  /**
+   * @schema ScaledJobSpecTriggersAuthenticationRef#kind
+   */
+  readonly kind?: ScaledJobSpecTriggersAuthenticationRefKind;
+
+  /**
+   * @schema ScaledJobSpecTriggersAuthenticationRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecTriggersAuthenticationRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecTriggersAuthenticationRef(obj: ScaledJobSpecTriggersAuthenticationRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefPodFailurePolicyRules
+ */
+export interface ScaledJobSpecJobTargetRefPodFailurePolicyRules {
+  /**
+   * @schema ScaledJobSpecJobTargetRefPodFailurePolicyRules#action
+   */
+  readonly action: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefPodFailurePolicyRules#onExitCodes
+   */
+  readonly onExitCodes?: ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnExitCodes;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefPodFailurePolicyRules#onPodConditions
+   */
+  readonly onPodConditions?: ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnPodConditions[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefPodFailurePolicyRules' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefPodFailurePolicyRules(obj: ScaledJobSpecJobTargetRefPodFailurePolicyRules | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'action': obj.action,
+    'onExitCodes': toJson_ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnExitCodes(obj.onExitCodes),
+    'onPodConditions': obj.onPodConditions?.map(y => toJson_ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnPodConditions(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefSelectorMatchExpressions
+ */
+export interface ScaledJobSpecJobTargetRefSelectorMatchExpressions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefSelectorMatchExpressions(obj: ScaledJobSpecJobTargetRefSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefSuccessPolicyRules
+ */
+export interface ScaledJobSpecJobTargetRefSuccessPolicyRules {
+  /**
+   * @schema ScaledJobSpecJobTargetRefSuccessPolicyRules#succeededCount
+   */
+  readonly succeededCount?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefSuccessPolicyRules#succeededIndexes
+   */
+  readonly succeededIndexes?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefSuccessPolicyRules' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefSuccessPolicyRules(obj: ScaledJobSpecJobTargetRefSuccessPolicyRules | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'succeededCount': obj.succeededCount,
+    'succeededIndexes': obj.succeededIndexes,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateMetadata
+ */
+export interface ScaledJobSpecJobTargetRefTemplateMetadata {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateMetadata#annotations
+   */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateMetadata#finalizers
+   */
+  readonly finalizers?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateMetadata#labels
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateMetadata#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateMetadata#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateMetadata' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateMetadata(obj: ScaledJobSpecJobTargetRefTemplateMetadata | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'finalizers': obj.finalizers?.map(y => y),
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpec
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpec {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#activeDeadlineSeconds
+   */
+  readonly activeDeadlineSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#affinity
+   */
+  readonly affinity?: ScaledJobSpecJobTargetRefTemplateSpecAffinity;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#automountServiceAccountToken
+   */
+  readonly automountServiceAccountToken?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#containers
+   */
+  readonly containers: ScaledJobSpecJobTargetRefTemplateSpecContainers[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#dnsConfig
+   */
+  readonly dnsConfig?: ScaledJobSpecJobTargetRefTemplateSpecDnsConfig;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#dnsPolicy
+   */
+  readonly dnsPolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#enableServiceLinks
+   */
+  readonly enableServiceLinks?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#ephemeralContainers
+   */
+  readonly ephemeralContainers?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#hostAliases
+   */
+  readonly hostAliases?: ScaledJobSpecJobTargetRefTemplateSpecHostAliases[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#hostIPC
+   */
+  readonly hostIpc?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#hostNetwork
+   */
+  readonly hostNetwork?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#hostPID
+   */
+  readonly hostPid?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#hostUsers
+   */
+  readonly hostUsers?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#hostname
+   */
+  readonly hostname?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#hostnameOverride
+   */
+  readonly hostnameOverride?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#imagePullSecrets
+   */
+  readonly imagePullSecrets?: ScaledJobSpecJobTargetRefTemplateSpecImagePullSecrets[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#initContainers
+   */
+  readonly initContainers?: ScaledJobSpecJobTargetRefTemplateSpecInitContainers[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#nodeName
+   */
+  readonly nodeName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#nodeSelector
+   */
+  readonly nodeSelector?: { [key: string]: string };
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#os
+   */
+  readonly os?: ScaledJobSpecJobTargetRefTemplateSpecOs;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#overhead
+   */
+  readonly overhead?: { [key: string]: ScaledJobSpecJobTargetRefTemplateSpecOverhead };
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#preemptionPolicy
+   */
+  readonly preemptionPolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#priority
+   */
+  readonly priority?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#priorityClassName
+   */
+  readonly priorityClassName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#readinessGates
+   */
+  readonly readinessGates?: ScaledJobSpecJobTargetRefTemplateSpecReadinessGates[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#resourceClaims
+   */
+  readonly resourceClaims?: ScaledJobSpecJobTargetRefTemplateSpecResourceClaims[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#resources
+   */
+  readonly resources?: ScaledJobSpecJobTargetRefTemplateSpecResources;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#restartPolicy
+   */
+  readonly restartPolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#runtimeClassName
+   */
+  readonly runtimeClassName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#schedulerName
+   */
+  readonly schedulerName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#schedulingGates
+   */
+  readonly schedulingGates?: ScaledJobSpecJobTargetRefTemplateSpecSchedulingGates[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#securityContext
+   */
+  readonly securityContext?: ScaledJobSpecJobTargetRefTemplateSpecSecurityContext;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#serviceAccount
+   */
+  readonly serviceAccount?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#serviceAccountName
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#setHostnameAsFQDN
+   */
+  readonly setHostnameAsFqdn?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#shareProcessNamespace
+   */
+  readonly shareProcessNamespace?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#subdomain
+   */
+  readonly subdomain?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#terminationGracePeriodSeconds
+   */
+  readonly terminationGracePeriodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#tolerations
+   */
+  readonly tolerations?: ScaledJobSpecJobTargetRefTemplateSpecTolerations[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#topologySpreadConstraints
+   */
+  readonly topologySpreadConstraints?: ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraints[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#volumes
+   */
+  readonly volumes?: ScaledJobSpecJobTargetRefTemplateSpecVolumes[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpec#workloadRef
+   */
+  readonly workloadRef?: ScaledJobSpecJobTargetRefTemplateSpecWorkloadRef;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpec(obj: ScaledJobSpecJobTargetRefTemplateSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'activeDeadlineSeconds': obj.activeDeadlineSeconds,
+    'affinity': toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinity(obj.affinity),
+    'automountServiceAccountToken': obj.automountServiceAccountToken,
+    'containers': obj.containers?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecContainers(y)),
+    'dnsConfig': toJson_ScaledJobSpecJobTargetRefTemplateSpecDnsConfig(obj.dnsConfig),
+    'dnsPolicy': obj.dnsPolicy,
+    'enableServiceLinks': obj.enableServiceLinks,
+    'ephemeralContainers': obj.ephemeralContainers?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers(y)),
+    'hostAliases': obj.hostAliases?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecHostAliases(y)),
+    'hostIPC': obj.hostIpc,
+    'hostNetwork': obj.hostNetwork,
+    'hostPID': obj.hostPid,
+    'hostUsers': obj.hostUsers,
+    'hostname': obj.hostname,
+    'hostnameOverride': obj.hostnameOverride,
+    'imagePullSecrets': obj.imagePullSecrets?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecImagePullSecrets(y)),
+    'initContainers': obj.initContainers?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainers(y)),
+    'nodeName': obj.nodeName,
+    'nodeSelector': ((obj.nodeSelector) === undefined) ? undefined : (Object.entries(obj.nodeSelector).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'os': toJson_ScaledJobSpecJobTargetRefTemplateSpecOs(obj.os),
+    'overhead': ((obj.overhead) === undefined) ? undefined : (Object.entries(obj.overhead).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+    'preemptionPolicy': obj.preemptionPolicy,
+    'priority': obj.priority,
+    'priorityClassName': obj.priorityClassName,
+    'readinessGates': obj.readinessGates?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecReadinessGates(y)),
+    'resourceClaims': obj.resourceClaims?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecResourceClaims(y)),
+    'resources': toJson_ScaledJobSpecJobTargetRefTemplateSpecResources(obj.resources),
+    'restartPolicy': obj.restartPolicy,
+    'runtimeClassName': obj.runtimeClassName,
+    'schedulerName': obj.schedulerName,
+    'schedulingGates': obj.schedulingGates?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecSchedulingGates(y)),
+    'securityContext': toJson_ScaledJobSpecJobTargetRefTemplateSpecSecurityContext(obj.securityContext),
+    'serviceAccount': obj.serviceAccount,
+    'serviceAccountName': obj.serviceAccountName,
+    'setHostnameAsFQDN': obj.setHostnameAsFqdn,
+    'shareProcessNamespace': obj.shareProcessNamespace,
+    'subdomain': obj.subdomain,
+    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
+    'tolerations': obj.tolerations?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecTolerations(y)),
+    'topologySpreadConstraints': obj.topologySpreadConstraints?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraints(y)),
+    'volumes': obj.volumes?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumes(y)),
+    'workloadRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecWorkloadRef(obj.workloadRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecTriggersAuthenticationRefKind
+ */
+export enum ScaledJobSpecTriggersAuthenticationRefKind {
+  /** TriggerAuthentication */
+  TRIGGER_AUTHENTICATION = "TriggerAuthentication",
+  /** ClusterTriggerAuthentication */
+  CLUSTER_TRIGGER_AUTHENTICATION = "ClusterTriggerAuthentication",
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnExitCodes
+ */
+export interface ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnExitCodes {
+  /**
+   * @schema ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnExitCodes#containerName
+   */
+  readonly containerName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnExitCodes#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnExitCodes#values
+   */
+  readonly values: number[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnExitCodes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnExitCodes(obj: ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnExitCodes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'containerName': obj.containerName,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnPodConditions
+ */
+export interface ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnPodConditions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnPodConditions#status
+   */
+  readonly status?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnPodConditions#type
+   */
+  readonly type: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnPodConditions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnPodConditions(obj: ScaledJobSpecJobTargetRefPodFailurePolicyRulesOnPodConditions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'status': obj.status,
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinity
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinity {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinity#nodeAffinity
+   */
+  readonly nodeAffinity?: ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinity;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinity#podAffinity
+   */
+  readonly podAffinity?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinity;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinity#podAntiAffinity
+   */
+  readonly podAntiAffinity?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinity;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinity' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinity(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinity | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'nodeAffinity': toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinity(obj.nodeAffinity),
+    'podAffinity': toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinity(obj.podAffinity),
+    'podAntiAffinity': toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinity(obj.podAntiAffinity),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainers {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#args
+   */
+  readonly args?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#command
+   */
+  readonly command?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#env
+   */
+  readonly env?: ScaledJobSpecJobTargetRefTemplateSpecContainersEnv[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#envFrom
+   */
+  readonly envFrom?: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFrom[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#image
+   */
+  readonly image?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#imagePullPolicy
+   */
+  readonly imagePullPolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#lifecycle
+   */
+  readonly lifecycle?: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecycle;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#livenessProbe
+   */
+  readonly livenessProbe?: ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbe;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#ports
+   */
+  readonly ports?: ScaledJobSpecJobTargetRefTemplateSpecContainersPorts[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#readinessProbe
+   */
+  readonly readinessProbe?: ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbe;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#resizePolicy
+   */
+  readonly resizePolicy?: ScaledJobSpecJobTargetRefTemplateSpecContainersResizePolicy[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#resources
+   */
+  readonly resources?: ScaledJobSpecJobTargetRefTemplateSpecContainersResources;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#restartPolicy
+   */
+  readonly restartPolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#restartPolicyRules
+   */
+  readonly restartPolicyRules?: ScaledJobSpecJobTargetRefTemplateSpecContainersRestartPolicyRules[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#securityContext
+   */
+  readonly securityContext?: ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#startupProbe
+   */
+  readonly startupProbe?: ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbe;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#stdin
+   */
+  readonly stdin?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#stdinOnce
+   */
+  readonly stdinOnce?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#terminationMessagePath
+   */
+  readonly terminationMessagePath?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#terminationMessagePolicy
+   */
+  readonly terminationMessagePolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#tty
+   */
+  readonly tty?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#volumeDevices
+   */
+  readonly volumeDevices?: ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeDevices[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#volumeMounts
+   */
+  readonly volumeMounts?: ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeMounts[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainers#workingDir
+   */
+  readonly workingDir?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainers' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainers(obj: ScaledJobSpecJobTargetRefTemplateSpecContainers | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'args': obj.args?.map(y => y),
+    'command': obj.command?.map(y => y),
+    'env': obj.env?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnv(y)),
+    'envFrom': obj.envFrom?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFrom(y)),
+    'image': obj.image,
+    'imagePullPolicy': obj.imagePullPolicy,
+    'lifecycle': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecycle(obj.lifecycle),
+    'livenessProbe': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbe(obj.livenessProbe),
+    'name': obj.name,
+    'ports': obj.ports?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersPorts(y)),
+    'readinessProbe': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbe(obj.readinessProbe),
+    'resizePolicy': obj.resizePolicy?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersResizePolicy(y)),
+    'resources': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersResources(obj.resources),
+    'restartPolicy': obj.restartPolicy,
+    'restartPolicyRules': obj.restartPolicyRules?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersRestartPolicyRules(y)),
+    'securityContext': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext(obj.securityContext),
+    'startupProbe': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbe(obj.startupProbe),
+    'stdin': obj.stdin,
+    'stdinOnce': obj.stdinOnce,
+    'terminationMessagePath': obj.terminationMessagePath,
+    'terminationMessagePolicy': obj.terminationMessagePolicy,
+    'tty': obj.tty,
+    'volumeDevices': obj.volumeDevices?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeDevices(y)),
+    'volumeMounts': obj.volumeMounts?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeMounts(y)),
+    'workingDir': obj.workingDir,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecDnsConfig
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecDnsConfig {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecDnsConfig#nameservers
+   */
+  readonly nameservers?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecDnsConfig#options
+   */
+  readonly options?: ScaledJobSpecJobTargetRefTemplateSpecDnsConfigOptions[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecDnsConfig#searches
+   */
+  readonly searches?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecDnsConfig' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecDnsConfig(obj: ScaledJobSpecJobTargetRefTemplateSpecDnsConfig | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'nameservers': obj.nameservers?.map(y => y),
+    'options': obj.options?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecDnsConfigOptions(y)),
+    'searches': obj.searches?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#args
+   */
+  readonly args?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#command
+   */
+  readonly command?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#env
+   */
+  readonly env?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnv[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#envFrom
+   */
+  readonly envFrom?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFrom[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#image
+   */
+  readonly image?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#imagePullPolicy
+   */
+  readonly imagePullPolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#lifecycle
+   */
+  readonly lifecycle?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecycle;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#livenessProbe
+   */
+  readonly livenessProbe?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbe;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#ports
+   */
+  readonly ports?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersPorts[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#readinessProbe
+   */
+  readonly readinessProbe?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbe;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#resizePolicy
+   */
+  readonly resizePolicy?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResizePolicy[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#resources
+   */
+  readonly resources?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResources;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#restartPolicy
+   */
+  readonly restartPolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#restartPolicyRules
+   */
+  readonly restartPolicyRules?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersRestartPolicyRules[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#securityContext
+   */
+  readonly securityContext?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#startupProbe
+   */
+  readonly startupProbe?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbe;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#stdin
+   */
+  readonly stdin?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#stdinOnce
+   */
+  readonly stdinOnce?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#targetContainerName
+   */
+  readonly targetContainerName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#terminationMessagePath
+   */
+  readonly terminationMessagePath?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#terminationMessagePolicy
+   */
+  readonly terminationMessagePolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#tty
+   */
+  readonly tty?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#volumeDevices
+   */
+  readonly volumeDevices?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeDevices[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#volumeMounts
+   */
+  readonly volumeMounts?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeMounts[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers#workingDir
+   */
+  readonly workingDir?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainers | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'args': obj.args?.map(y => y),
+    'command': obj.command?.map(y => y),
+    'env': obj.env?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnv(y)),
+    'envFrom': obj.envFrom?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFrom(y)),
+    'image': obj.image,
+    'imagePullPolicy': obj.imagePullPolicy,
+    'lifecycle': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecycle(obj.lifecycle),
+    'livenessProbe': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbe(obj.livenessProbe),
+    'name': obj.name,
+    'ports': obj.ports?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersPorts(y)),
+    'readinessProbe': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbe(obj.readinessProbe),
+    'resizePolicy': obj.resizePolicy?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResizePolicy(y)),
+    'resources': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResources(obj.resources),
+    'restartPolicy': obj.restartPolicy,
+    'restartPolicyRules': obj.restartPolicyRules?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersRestartPolicyRules(y)),
+    'securityContext': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext(obj.securityContext),
+    'startupProbe': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbe(obj.startupProbe),
+    'stdin': obj.stdin,
+    'stdinOnce': obj.stdinOnce,
+    'targetContainerName': obj.targetContainerName,
+    'terminationMessagePath': obj.terminationMessagePath,
+    'terminationMessagePolicy': obj.terminationMessagePolicy,
+    'tty': obj.tty,
+    'volumeDevices': obj.volumeDevices?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeDevices(y)),
+    'volumeMounts': obj.volumeMounts?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeMounts(y)),
+    'workingDir': obj.workingDir,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecHostAliases
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecHostAliases {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecHostAliases#hostnames
+   */
+  readonly hostnames?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecHostAliases#ip
+   */
+  readonly ip: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecHostAliases' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecHostAliases(obj: ScaledJobSpecJobTargetRefTemplateSpecHostAliases | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'hostnames': obj.hostnames?.map(y => y),
+    'ip': obj.ip,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecImagePullSecrets
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecImagePullSecrets {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecImagePullSecrets#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecImagePullSecrets' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecImagePullSecrets(obj: ScaledJobSpecJobTargetRefTemplateSpecImagePullSecrets | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainers {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#args
+   */
+  readonly args?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#command
+   */
+  readonly command?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#env
+   */
+  readonly env?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnv[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#envFrom
+   */
+  readonly envFrom?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFrom[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#image
+   */
+  readonly image?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#imagePullPolicy
+   */
+  readonly imagePullPolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#lifecycle
+   */
+  readonly lifecycle?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecycle;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#livenessProbe
+   */
+  readonly livenessProbe?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbe;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#ports
+   */
+  readonly ports?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersPorts[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#readinessProbe
+   */
+  readonly readinessProbe?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbe;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#resizePolicy
+   */
+  readonly resizePolicy?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersResizePolicy[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#resources
+   */
+  readonly resources?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersResources;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#restartPolicy
+   */
+  readonly restartPolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#restartPolicyRules
+   */
+  readonly restartPolicyRules?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersRestartPolicyRules[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#securityContext
+   */
+  readonly securityContext?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#startupProbe
+   */
+  readonly startupProbe?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbe;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#stdin
+   */
+  readonly stdin?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#stdinOnce
+   */
+  readonly stdinOnce?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#terminationMessagePath
+   */
+  readonly terminationMessagePath?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#terminationMessagePolicy
+   */
+  readonly terminationMessagePolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#tty
+   */
+  readonly tty?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#volumeDevices
+   */
+  readonly volumeDevices?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeDevices[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#volumeMounts
+   */
+  readonly volumeMounts?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeMounts[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainers#workingDir
+   */
+  readonly workingDir?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainers' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainers(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainers | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'args': obj.args?.map(y => y),
+    'command': obj.command?.map(y => y),
+    'env': obj.env?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnv(y)),
+    'envFrom': obj.envFrom?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFrom(y)),
+    'image': obj.image,
+    'imagePullPolicy': obj.imagePullPolicy,
+    'lifecycle': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecycle(obj.lifecycle),
+    'livenessProbe': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbe(obj.livenessProbe),
+    'name': obj.name,
+    'ports': obj.ports?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersPorts(y)),
+    'readinessProbe': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbe(obj.readinessProbe),
+    'resizePolicy': obj.resizePolicy?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersResizePolicy(y)),
+    'resources': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersResources(obj.resources),
+    'restartPolicy': obj.restartPolicy,
+    'restartPolicyRules': obj.restartPolicyRules?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersRestartPolicyRules(y)),
+    'securityContext': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext(obj.securityContext),
+    'startupProbe': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbe(obj.startupProbe),
+    'stdin': obj.stdin,
+    'stdinOnce': obj.stdinOnce,
+    'terminationMessagePath': obj.terminationMessagePath,
+    'terminationMessagePolicy': obj.terminationMessagePolicy,
+    'tty': obj.tty,
+    'volumeDevices': obj.volumeDevices?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeDevices(y)),
+    'volumeMounts': obj.volumeMounts?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeMounts(y)),
+    'workingDir': obj.workingDir,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecOs
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecOs {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecOs#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecOs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecOs(obj: ScaledJobSpecJobTargetRefTemplateSpecOs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecOverhead
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecOverhead {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecOverhead {
+    return new ScaledJobSpecJobTargetRefTemplateSpecOverhead(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecOverhead {
+    return new ScaledJobSpecJobTargetRefTemplateSpecOverhead(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecReadinessGates
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecReadinessGates {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecReadinessGates#conditionType
+   */
+  readonly conditionType: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecReadinessGates' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecReadinessGates(obj: ScaledJobSpecJobTargetRefTemplateSpecReadinessGates | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'conditionType': obj.conditionType,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecResourceClaims
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecResourceClaims {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecResourceClaims#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecResourceClaims#resourceClaimName
+   */
+  readonly resourceClaimName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecResourceClaims#resourceClaimTemplateName
+   */
+  readonly resourceClaimTemplateName?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecResourceClaims' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecResourceClaims(obj: ScaledJobSpecJobTargetRefTemplateSpecResourceClaims | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'resourceClaimName': obj.resourceClaimName,
+    'resourceClaimTemplateName': obj.resourceClaimTemplateName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecResources
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecResources {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecResources#claims
+   */
+  readonly claims?: ScaledJobSpecJobTargetRefTemplateSpecResourcesClaims[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecResources#limits
+   */
+  readonly limits?: { [key: string]: ScaledJobSpecJobTargetRefTemplateSpecResourcesLimits };
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecResources#requests
+   */
+  readonly requests?: { [key: string]: ScaledJobSpecJobTargetRefTemplateSpecResourcesRequests };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecResources' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecResources(obj: ScaledJobSpecJobTargetRefTemplateSpecResources | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'claims': obj.claims?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecResourcesClaims(y)),
+    'limits': ((obj.limits) === undefined) ? undefined : (Object.entries(obj.limits).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+    'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecSchedulingGates
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecSchedulingGates {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSchedulingGates#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecSchedulingGates' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecSchedulingGates(obj: ScaledJobSpecJobTargetRefTemplateSpecSchedulingGates | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContext
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecSecurityContext {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContext#appArmorProfile
+   */
+  readonly appArmorProfile?: ScaledJobSpecJobTargetRefTemplateSpecSecurityContextAppArmorProfile;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContext#fsGroup
+   */
+  readonly fsGroup?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContext#fsGroupChangePolicy
+   */
+  readonly fsGroupChangePolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContext#runAsGroup
+   */
+  readonly runAsGroup?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContext#runAsNonRoot
+   */
+  readonly runAsNonRoot?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContext#runAsUser
+   */
+  readonly runAsUser?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContext#seLinuxChangePolicy
+   */
+  readonly seLinuxChangePolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContext#seLinuxOptions
+   */
+  readonly seLinuxOptions?: ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeLinuxOptions;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContext#seccompProfile
+   */
+  readonly seccompProfile?: ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeccompProfile;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContext#supplementalGroups
+   */
+  readonly supplementalGroups?: number[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContext#supplementalGroupsPolicy
+   */
+  readonly supplementalGroupsPolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContext#sysctls
+   */
+  readonly sysctls?: ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSysctls[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContext#windowsOptions
+   */
+  readonly windowsOptions?: ScaledJobSpecJobTargetRefTemplateSpecSecurityContextWindowsOptions;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecSecurityContext' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecSecurityContext(obj: ScaledJobSpecJobTargetRefTemplateSpecSecurityContext | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'appArmorProfile': toJson_ScaledJobSpecJobTargetRefTemplateSpecSecurityContextAppArmorProfile(obj.appArmorProfile),
+    'fsGroup': obj.fsGroup,
+    'fsGroupChangePolicy': obj.fsGroupChangePolicy,
+    'runAsGroup': obj.runAsGroup,
+    'runAsNonRoot': obj.runAsNonRoot,
+    'runAsUser': obj.runAsUser,
+    'seLinuxChangePolicy': obj.seLinuxChangePolicy,
+    'seLinuxOptions': toJson_ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeLinuxOptions(obj.seLinuxOptions),
+    'seccompProfile': toJson_ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeccompProfile(obj.seccompProfile),
+    'supplementalGroups': obj.supplementalGroups?.map(y => y),
+    'supplementalGroupsPolicy': obj.supplementalGroupsPolicy,
+    'sysctls': obj.sysctls?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSysctls(y)),
+    'windowsOptions': toJson_ScaledJobSpecJobTargetRefTemplateSpecSecurityContextWindowsOptions(obj.windowsOptions),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecTolerations
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecTolerations {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecTolerations#effect
+   */
+  readonly effect?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecTolerations#key
+   */
+  readonly key?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecTolerations#operator
+   */
+  readonly operator?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecTolerations#tolerationSeconds
+   */
+  readonly tolerationSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecTolerations#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecTolerations' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecTolerations(obj: ScaledJobSpecJobTargetRefTemplateSpecTolerations | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'effect': obj.effect,
+    'key': obj.key,
+    'operator': obj.operator,
+    'tolerationSeconds': obj.tolerationSeconds,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraints
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraints {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraints#labelSelector
+   */
+  readonly labelSelector?: ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelector;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraints#matchLabelKeys
+   */
+  readonly matchLabelKeys?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraints#maxSkew
+   */
+  readonly maxSkew: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraints#minDomains
+   */
+  readonly minDomains?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraints#nodeAffinityPolicy
+   */
+  readonly nodeAffinityPolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraints#nodeTaintsPolicy
+   */
+  readonly nodeTaintsPolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraints#topologyKey
+   */
+  readonly topologyKey: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraints#whenUnsatisfiable
+   */
+  readonly whenUnsatisfiable: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraints' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraints(obj: ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraints | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'labelSelector': toJson_ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelector(obj.labelSelector),
+    'matchLabelKeys': obj.matchLabelKeys?.map(y => y),
+    'maxSkew': obj.maxSkew,
+    'minDomains': obj.minDomains,
+    'nodeAffinityPolicy': obj.nodeAffinityPolicy,
+    'nodeTaintsPolicy': obj.nodeTaintsPolicy,
+    'topologyKey': obj.topologyKey,
+    'whenUnsatisfiable': obj.whenUnsatisfiable,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumes {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#awsElasticBlockStore
+   */
+  readonly awsElasticBlockStore?: ScaledJobSpecJobTargetRefTemplateSpecVolumesAwsElasticBlockStore;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#azureDisk
+   */
+  readonly azureDisk?: ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureDisk;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#azureFile
+   */
+  readonly azureFile?: ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureFile;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#cephfs
+   */
+  readonly cephfs?: ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfs;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#cinder
+   */
+  readonly cinder?: ScaledJobSpecJobTargetRefTemplateSpecVolumesCinder;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#configMap
+   */
+  readonly configMap?: ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMap;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#csi
+   */
+  readonly csi?: ScaledJobSpecJobTargetRefTemplateSpecVolumesCsi;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#downwardAPI
+   */
+  readonly downwardApi?: ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApi;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#emptyDir
+   */
+  readonly emptyDir?: ScaledJobSpecJobTargetRefTemplateSpecVolumesEmptyDir;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#ephemeral
+   */
+  readonly ephemeral?: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeral;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#fc
+   */
+  readonly fc?: ScaledJobSpecJobTargetRefTemplateSpecVolumesFc;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#flexVolume
+   */
+  readonly flexVolume?: ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolume;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#flocker
+   */
+  readonly flocker?: ScaledJobSpecJobTargetRefTemplateSpecVolumesFlocker;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#gcePersistentDisk
+   */
+  readonly gcePersistentDisk?: ScaledJobSpecJobTargetRefTemplateSpecVolumesGcePersistentDisk;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#gitRepo
+   */
+  readonly gitRepo?: ScaledJobSpecJobTargetRefTemplateSpecVolumesGitRepo;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#glusterfs
+   */
+  readonly glusterfs?: ScaledJobSpecJobTargetRefTemplateSpecVolumesGlusterfs;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#hostPath
+   */
+  readonly hostPath?: ScaledJobSpecJobTargetRefTemplateSpecVolumesHostPath;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#image
+   */
+  readonly image?: ScaledJobSpecJobTargetRefTemplateSpecVolumesImage;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#iscsi
+   */
+  readonly iscsi?: ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsi;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#nfs
+   */
+  readonly nfs?: ScaledJobSpecJobTargetRefTemplateSpecVolumesNfs;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#persistentVolumeClaim
+   */
+  readonly persistentVolumeClaim?: ScaledJobSpecJobTargetRefTemplateSpecVolumesPersistentVolumeClaim;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#photonPersistentDisk
+   */
+  readonly photonPersistentDisk?: ScaledJobSpecJobTargetRefTemplateSpecVolumesPhotonPersistentDisk;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#portworxVolume
+   */
+  readonly portworxVolume?: ScaledJobSpecJobTargetRefTemplateSpecVolumesPortworxVolume;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#projected
+   */
+  readonly projected?: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjected;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#quobyte
+   */
+  readonly quobyte?: ScaledJobSpecJobTargetRefTemplateSpecVolumesQuobyte;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#rbd
+   */
+  readonly rbd?: ScaledJobSpecJobTargetRefTemplateSpecVolumesRbd;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#scaleIO
+   */
+  readonly scaleIo?: ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIo;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#secret
+   */
+  readonly secret?: ScaledJobSpecJobTargetRefTemplateSpecVolumesSecret;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#storageos
+   */
+  readonly storageos?: ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageos;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumes#vsphereVolume
+   */
+  readonly vsphereVolume?: ScaledJobSpecJobTargetRefTemplateSpecVolumesVsphereVolume;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumes(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'awsElasticBlockStore': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesAwsElasticBlockStore(obj.awsElasticBlockStore),
+    'azureDisk': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureDisk(obj.azureDisk),
+    'azureFile': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureFile(obj.azureFile),
+    'cephfs': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfs(obj.cephfs),
+    'cinder': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesCinder(obj.cinder),
+    'configMap': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMap(obj.configMap),
+    'csi': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesCsi(obj.csi),
+    'downwardAPI': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApi(obj.downwardApi),
+    'emptyDir': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEmptyDir(obj.emptyDir),
+    'ephemeral': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeral(obj.ephemeral),
+    'fc': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesFc(obj.fc),
+    'flexVolume': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolume(obj.flexVolume),
+    'flocker': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesFlocker(obj.flocker),
+    'gcePersistentDisk': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesGcePersistentDisk(obj.gcePersistentDisk),
+    'gitRepo': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesGitRepo(obj.gitRepo),
+    'glusterfs': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesGlusterfs(obj.glusterfs),
+    'hostPath': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesHostPath(obj.hostPath),
+    'image': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesImage(obj.image),
+    'iscsi': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsi(obj.iscsi),
+    'name': obj.name,
+    'nfs': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesNfs(obj.nfs),
+    'persistentVolumeClaim': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesPersistentVolumeClaim(obj.persistentVolumeClaim),
+    'photonPersistentDisk': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesPhotonPersistentDisk(obj.photonPersistentDisk),
+    'portworxVolume': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesPortworxVolume(obj.portworxVolume),
+    'projected': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjected(obj.projected),
+    'quobyte': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesQuobyte(obj.quobyte),
+    'rbd': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesRbd(obj.rbd),
+    'scaleIO': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIo(obj.scaleIo),
+    'secret': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesSecret(obj.secret),
+    'storageos': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageos(obj.storageos),
+    'vsphereVolume': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesVsphereVolume(obj.vsphereVolume),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecWorkloadRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecWorkloadRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecWorkloadRef#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecWorkloadRef#podGroup
+   */
+  readonly podGroup: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecWorkloadRef#podGroupReplicaKey
+   */
+  readonly podGroupReplicaKey?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecWorkloadRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecWorkloadRef(obj: ScaledJobSpecJobTargetRefTemplateSpecWorkloadRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'podGroup': obj.podGroup,
+    'podGroupReplicaKey': obj.podGroupReplicaKey,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinity
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinity {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinity#preferredDuringSchedulingIgnoredDuringExecution
+   */
+  readonly preferredDuringSchedulingIgnoredDuringExecution?: ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinity#requiredDuringSchedulingIgnoredDuringExecution
+   */
+  readonly requiredDuringSchedulingIgnoredDuringExecution?: ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinity' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinity(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinity | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'preferredDuringSchedulingIgnoredDuringExecution': obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution(y)),
+    'requiredDuringSchedulingIgnoredDuringExecution': toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution(obj.requiredDuringSchedulingIgnoredDuringExecution),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinity
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinity {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinity#preferredDuringSchedulingIgnoredDuringExecution
+   */
+  readonly preferredDuringSchedulingIgnoredDuringExecution?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinity#requiredDuringSchedulingIgnoredDuringExecution
+   */
+  readonly requiredDuringSchedulingIgnoredDuringExecution?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinity' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinity(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinity | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'preferredDuringSchedulingIgnoredDuringExecution': obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution(y)),
+    'requiredDuringSchedulingIgnoredDuringExecution': obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinity
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinity {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinity#preferredDuringSchedulingIgnoredDuringExecution
+   */
+  readonly preferredDuringSchedulingIgnoredDuringExecution?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinity#requiredDuringSchedulingIgnoredDuringExecution
+   */
+  readonly requiredDuringSchedulingIgnoredDuringExecution?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinity' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinity(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinity | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'preferredDuringSchedulingIgnoredDuringExecution': obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution(y)),
+    'requiredDuringSchedulingIgnoredDuringExecution': obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnv
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersEnv {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnv#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnv#value
+   */
+  readonly value?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnv#valueFrom
+   */
+  readonly valueFrom?: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFrom;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersEnv' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnv(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersEnv | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+    'valueFrom': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFrom(obj.valueFrom),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFrom
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFrom {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFrom#configMapRef
+   */
+  readonly configMapRef?: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFromConfigMapRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFrom#prefix
+   */
+  readonly prefix?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFrom#secretRef
+   */
+  readonly secretRef?: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFromSecretRef;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFrom(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'configMapRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFromConfigMapRef(obj.configMapRef),
+    'prefix': obj.prefix,
+    'secretRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFromSecretRef(obj.secretRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecycle
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLifecycle {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecycle#postStart
+   */
+  readonly postStart?: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStart;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecycle#preStop
+   */
+  readonly preStop?: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStop;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecycle#stopSignal
+   */
+  readonly stopSignal?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLifecycle' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecycle(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecycle | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'postStart': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStart(obj.postStart),
+    'preStop': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStop(obj.preStop),
+    'stopSignal': obj.stopSignal,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbe
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbe {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbe#exec
+   */
+  readonly exec?: ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeExec;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbe#failureThreshold
+   */
+  readonly failureThreshold?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbe#grpc
+   */
+  readonly grpc?: ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeGrpc;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbe#httpGet
+   */
+  readonly httpGet?: ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGet;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbe#initialDelaySeconds
+   */
+  readonly initialDelaySeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbe#periodSeconds
+   */
+  readonly periodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbe#successThreshold
+   */
+  readonly successThreshold?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbe#tcpSocket
+   */
+  readonly tcpSocket?: ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeTcpSocket;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbe#terminationGracePeriodSeconds
+   */
+  readonly terminationGracePeriodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbe#timeoutSeconds
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbe' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbe(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbe | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exec': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeExec(obj.exec),
+    'failureThreshold': obj.failureThreshold,
+    'grpc': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeGrpc(obj.grpc),
+    'httpGet': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGet(obj.httpGet),
+    'initialDelaySeconds': obj.initialDelaySeconds,
+    'periodSeconds': obj.periodSeconds,
+    'successThreshold': obj.successThreshold,
+    'tcpSocket': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeTcpSocket(obj.tcpSocket),
+    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
+    'timeoutSeconds': obj.timeoutSeconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersPorts
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersPorts {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersPorts#containerPort
+   */
+  readonly containerPort: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersPorts#hostIP
+   */
+  readonly hostIp?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersPorts#hostPort
+   */
+  readonly hostPort?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersPorts#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersPorts#protocol
+   */
+  readonly protocol?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersPorts' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersPorts(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersPorts | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'containerPort': obj.containerPort,
+    'hostIP': obj.hostIp,
+    'hostPort': obj.hostPort,
+    'name': obj.name,
+    'protocol': obj.protocol,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbe
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbe {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbe#exec
+   */
+  readonly exec?: ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeExec;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbe#failureThreshold
+   */
+  readonly failureThreshold?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbe#grpc
+   */
+  readonly grpc?: ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeGrpc;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbe#httpGet
+   */
+  readonly httpGet?: ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGet;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbe#initialDelaySeconds
+   */
+  readonly initialDelaySeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbe#periodSeconds
+   */
+  readonly periodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbe#successThreshold
+   */
+  readonly successThreshold?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbe#tcpSocket
+   */
+  readonly tcpSocket?: ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeTcpSocket;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbe#terminationGracePeriodSeconds
+   */
+  readonly terminationGracePeriodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbe#timeoutSeconds
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbe' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbe(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbe | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exec': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeExec(obj.exec),
+    'failureThreshold': obj.failureThreshold,
+    'grpc': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeGrpc(obj.grpc),
+    'httpGet': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGet(obj.httpGet),
+    'initialDelaySeconds': obj.initialDelaySeconds,
+    'periodSeconds': obj.periodSeconds,
+    'successThreshold': obj.successThreshold,
+    'tcpSocket': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeTcpSocket(obj.tcpSocket),
+    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
+    'timeoutSeconds': obj.timeoutSeconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersResizePolicy
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersResizePolicy {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersResizePolicy#resourceName
+   */
+  readonly resourceName: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersResizePolicy#restartPolicy
+   */
+  readonly restartPolicy: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersResizePolicy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersResizePolicy(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersResizePolicy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'resourceName': obj.resourceName,
+    'restartPolicy': obj.restartPolicy,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersResources
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersResources {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersResources#claims
+   */
+  readonly claims?: ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesClaims[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersResources#limits
+   */
+  readonly limits?: { [key: string]: ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesLimits };
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersResources#requests
+   */
+  readonly requests?: { [key: string]: ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesRequests };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersResources' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersResources(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersResources | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'claims': obj.claims?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesClaims(y)),
+    'limits': ((obj.limits) === undefined) ? undefined : (Object.entries(obj.limits).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+    'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersRestartPolicyRules
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersRestartPolicyRules {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersRestartPolicyRules#action
+   */
+  readonly action: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersRestartPolicyRules#exitCodes
+   */
+  readonly exitCodes?: ScaledJobSpecJobTargetRefTemplateSpecContainersRestartPolicyRulesExitCodes;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersRestartPolicyRules' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersRestartPolicyRules(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersRestartPolicyRules | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'action': obj.action,
+    'exitCodes': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersRestartPolicyRulesExitCodes(obj.exitCodes),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext#allowPrivilegeEscalation
+   */
+  readonly allowPrivilegeEscalation?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext#appArmorProfile
+   */
+  readonly appArmorProfile?: ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextAppArmorProfile;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext#capabilities
+   */
+  readonly capabilities?: ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextCapabilities;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext#privileged
+   */
+  readonly privileged?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext#procMount
+   */
+  readonly procMount?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext#readOnlyRootFilesystem
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext#runAsGroup
+   */
+  readonly runAsGroup?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext#runAsNonRoot
+   */
+  readonly runAsNonRoot?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext#runAsUser
+   */
+  readonly runAsUser?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext#seLinuxOptions
+   */
+  readonly seLinuxOptions?: ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeLinuxOptions;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext#seccompProfile
+   */
+  readonly seccompProfile?: ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeccompProfile;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext#windowsOptions
+   */
+  readonly windowsOptions?: ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextWindowsOptions;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContext | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'allowPrivilegeEscalation': obj.allowPrivilegeEscalation,
+    'appArmorProfile': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextAppArmorProfile(obj.appArmorProfile),
+    'capabilities': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextCapabilities(obj.capabilities),
+    'privileged': obj.privileged,
+    'procMount': obj.procMount,
+    'readOnlyRootFilesystem': obj.readOnlyRootFilesystem,
+    'runAsGroup': obj.runAsGroup,
+    'runAsNonRoot': obj.runAsNonRoot,
+    'runAsUser': obj.runAsUser,
+    'seLinuxOptions': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeLinuxOptions(obj.seLinuxOptions),
+    'seccompProfile': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeccompProfile(obj.seccompProfile),
+    'windowsOptions': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextWindowsOptions(obj.windowsOptions),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbe
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbe {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbe#exec
+   */
+  readonly exec?: ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeExec;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbe#failureThreshold
+   */
+  readonly failureThreshold?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbe#grpc
+   */
+  readonly grpc?: ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeGrpc;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbe#httpGet
+   */
+  readonly httpGet?: ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGet;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbe#initialDelaySeconds
+   */
+  readonly initialDelaySeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbe#periodSeconds
+   */
+  readonly periodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbe#successThreshold
+   */
+  readonly successThreshold?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbe#tcpSocket
+   */
+  readonly tcpSocket?: ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeTcpSocket;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbe#terminationGracePeriodSeconds
+   */
+  readonly terminationGracePeriodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbe#timeoutSeconds
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbe' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbe(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbe | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exec': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeExec(obj.exec),
+    'failureThreshold': obj.failureThreshold,
+    'grpc': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeGrpc(obj.grpc),
+    'httpGet': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGet(obj.httpGet),
+    'initialDelaySeconds': obj.initialDelaySeconds,
+    'periodSeconds': obj.periodSeconds,
+    'successThreshold': obj.successThreshold,
+    'tcpSocket': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeTcpSocket(obj.tcpSocket),
+    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
+    'timeoutSeconds': obj.timeoutSeconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeDevices
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeDevices {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeDevices#devicePath
+   */
+  readonly devicePath: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeDevices#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeDevices' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeDevices(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeDevices | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'devicePath': obj.devicePath,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeMounts
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeMounts {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeMounts#mountPath
+   */
+  readonly mountPath: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeMounts#mountPropagation
+   */
+  readonly mountPropagation?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeMounts#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeMounts#readOnly
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeMounts#recursiveReadOnly
+   */
+  readonly recursiveReadOnly?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeMounts#subPath
+   */
+  readonly subPath?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeMounts#subPathExpr
+   */
+  readonly subPathExpr?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeMounts' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeMounts(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersVolumeMounts | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'mountPath': obj.mountPath,
+    'mountPropagation': obj.mountPropagation,
+    'name': obj.name,
+    'readOnly': obj.readOnly,
+    'recursiveReadOnly': obj.recursiveReadOnly,
+    'subPath': obj.subPath,
+    'subPathExpr': obj.subPathExpr,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecDnsConfigOptions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecDnsConfigOptions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecDnsConfigOptions#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecDnsConfigOptions#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecDnsConfigOptions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecDnsConfigOptions(obj: ScaledJobSpecJobTargetRefTemplateSpecDnsConfigOptions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnv
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnv {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnv#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnv#value
+   */
+  readonly value?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnv#valueFrom
+   */
+  readonly valueFrom?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFrom;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnv' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnv(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnv | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+    'valueFrom': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFrom(obj.valueFrom),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFrom
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFrom {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFrom#configMapRef
+   */
+  readonly configMapRef?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFromConfigMapRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFrom#prefix
+   */
+  readonly prefix?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFrom#secretRef
+   */
+  readonly secretRef?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFromSecretRef;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFrom(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'configMapRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFromConfigMapRef(obj.configMapRef),
+    'prefix': obj.prefix,
+    'secretRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFromSecretRef(obj.secretRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecycle
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecycle {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecycle#postStart
+   */
+  readonly postStart?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStart;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecycle#preStop
+   */
+  readonly preStop?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStop;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecycle#stopSignal
+   */
+  readonly stopSignal?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecycle' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecycle(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecycle | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'postStart': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStart(obj.postStart),
+    'preStop': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStop(obj.preStop),
+    'stopSignal': obj.stopSignal,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbe
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbe {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbe#exec
+   */
+  readonly exec?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeExec;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbe#failureThreshold
+   */
+  readonly failureThreshold?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbe#grpc
+   */
+  readonly grpc?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeGrpc;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbe#httpGet
+   */
+  readonly httpGet?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGet;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbe#initialDelaySeconds
+   */
+  readonly initialDelaySeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbe#periodSeconds
+   */
+  readonly periodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbe#successThreshold
+   */
+  readonly successThreshold?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbe#tcpSocket
+   */
+  readonly tcpSocket?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeTcpSocket;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbe#terminationGracePeriodSeconds
+   */
+  readonly terminationGracePeriodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbe#timeoutSeconds
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbe' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbe(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbe | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exec': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeExec(obj.exec),
+    'failureThreshold': obj.failureThreshold,
+    'grpc': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeGrpc(obj.grpc),
+    'httpGet': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGet(obj.httpGet),
+    'initialDelaySeconds': obj.initialDelaySeconds,
+    'periodSeconds': obj.periodSeconds,
+    'successThreshold': obj.successThreshold,
+    'tcpSocket': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeTcpSocket(obj.tcpSocket),
+    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
+    'timeoutSeconds': obj.timeoutSeconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersPorts
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersPorts {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersPorts#containerPort
+   */
+  readonly containerPort: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersPorts#hostIP
+   */
+  readonly hostIp?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersPorts#hostPort
+   */
+  readonly hostPort?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersPorts#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersPorts#protocol
+   */
+  readonly protocol?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersPorts' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersPorts(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersPorts | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'containerPort': obj.containerPort,
+    'hostIP': obj.hostIp,
+    'hostPort': obj.hostPort,
+    'name': obj.name,
+    'protocol': obj.protocol,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbe
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbe {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbe#exec
+   */
+  readonly exec?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeExec;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbe#failureThreshold
+   */
+  readonly failureThreshold?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbe#grpc
+   */
+  readonly grpc?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeGrpc;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbe#httpGet
+   */
+  readonly httpGet?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGet;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbe#initialDelaySeconds
+   */
+  readonly initialDelaySeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbe#periodSeconds
+   */
+  readonly periodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbe#successThreshold
+   */
+  readonly successThreshold?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbe#tcpSocket
+   */
+  readonly tcpSocket?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeTcpSocket;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbe#terminationGracePeriodSeconds
+   */
+  readonly terminationGracePeriodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbe#timeoutSeconds
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbe' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbe(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbe | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exec': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeExec(obj.exec),
+    'failureThreshold': obj.failureThreshold,
+    'grpc': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeGrpc(obj.grpc),
+    'httpGet': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGet(obj.httpGet),
+    'initialDelaySeconds': obj.initialDelaySeconds,
+    'periodSeconds': obj.periodSeconds,
+    'successThreshold': obj.successThreshold,
+    'tcpSocket': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeTcpSocket(obj.tcpSocket),
+    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
+    'timeoutSeconds': obj.timeoutSeconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResizePolicy
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResizePolicy {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResizePolicy#resourceName
+   */
+  readonly resourceName: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResizePolicy#restartPolicy
+   */
+  readonly restartPolicy: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResizePolicy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResizePolicy(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResizePolicy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'resourceName': obj.resourceName,
+    'restartPolicy': obj.restartPolicy,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResources
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResources {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResources#claims
+   */
+  readonly claims?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesClaims[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResources#limits
+   */
+  readonly limits?: { [key: string]: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesLimits };
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResources#requests
+   */
+  readonly requests?: { [key: string]: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesRequests };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResources' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResources(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResources | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'claims': obj.claims?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesClaims(y)),
+    'limits': ((obj.limits) === undefined) ? undefined : (Object.entries(obj.limits).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+    'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersRestartPolicyRules
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersRestartPolicyRules {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersRestartPolicyRules#action
+   */
+  readonly action: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersRestartPolicyRules#exitCodes
+   */
+  readonly exitCodes?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersRestartPolicyRules' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersRestartPolicyRules(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersRestartPolicyRules | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'action': obj.action,
+    'exitCodes': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes(obj.exitCodes),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext#allowPrivilegeEscalation
+   */
+  readonly allowPrivilegeEscalation?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext#appArmorProfile
+   */
+  readonly appArmorProfile?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextAppArmorProfile;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext#capabilities
+   */
+  readonly capabilities?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextCapabilities;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext#privileged
+   */
+  readonly privileged?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext#procMount
+   */
+  readonly procMount?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext#readOnlyRootFilesystem
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext#runAsGroup
+   */
+  readonly runAsGroup?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext#runAsNonRoot
+   */
+  readonly runAsNonRoot?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext#runAsUser
+   */
+  readonly runAsUser?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext#seLinuxOptions
+   */
+  readonly seLinuxOptions?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext#seccompProfile
+   */
+  readonly seccompProfile?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeccompProfile;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext#windowsOptions
+   */
+  readonly windowsOptions?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextWindowsOptions;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContext | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'allowPrivilegeEscalation': obj.allowPrivilegeEscalation,
+    'appArmorProfile': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextAppArmorProfile(obj.appArmorProfile),
+    'capabilities': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextCapabilities(obj.capabilities),
+    'privileged': obj.privileged,
+    'procMount': obj.procMount,
+    'readOnlyRootFilesystem': obj.readOnlyRootFilesystem,
+    'runAsGroup': obj.runAsGroup,
+    'runAsNonRoot': obj.runAsNonRoot,
+    'runAsUser': obj.runAsUser,
+    'seLinuxOptions': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions(obj.seLinuxOptions),
+    'seccompProfile': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeccompProfile(obj.seccompProfile),
+    'windowsOptions': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextWindowsOptions(obj.windowsOptions),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbe
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbe {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbe#exec
+   */
+  readonly exec?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeExec;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbe#failureThreshold
+   */
+  readonly failureThreshold?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbe#grpc
+   */
+  readonly grpc?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeGrpc;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbe#httpGet
+   */
+  readonly httpGet?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGet;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbe#initialDelaySeconds
+   */
+  readonly initialDelaySeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbe#periodSeconds
+   */
+  readonly periodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbe#successThreshold
+   */
+  readonly successThreshold?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbe#tcpSocket
+   */
+  readonly tcpSocket?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeTcpSocket;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbe#terminationGracePeriodSeconds
+   */
+  readonly terminationGracePeriodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbe#timeoutSeconds
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbe' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbe(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbe | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exec': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeExec(obj.exec),
+    'failureThreshold': obj.failureThreshold,
+    'grpc': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeGrpc(obj.grpc),
+    'httpGet': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGet(obj.httpGet),
+    'initialDelaySeconds': obj.initialDelaySeconds,
+    'periodSeconds': obj.periodSeconds,
+    'successThreshold': obj.successThreshold,
+    'tcpSocket': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeTcpSocket(obj.tcpSocket),
+    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
+    'timeoutSeconds': obj.timeoutSeconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeDevices
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeDevices {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeDevices#devicePath
+   */
+  readonly devicePath: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeDevices#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeDevices' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeDevices(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeDevices | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'devicePath': obj.devicePath,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeMounts
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeMounts {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeMounts#mountPath
+   */
+  readonly mountPath: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeMounts#mountPropagation
+   */
+  readonly mountPropagation?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeMounts#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeMounts#readOnly
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeMounts#recursiveReadOnly
+   */
+  readonly recursiveReadOnly?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeMounts#subPath
+   */
+  readonly subPath?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeMounts#subPathExpr
+   */
+  readonly subPathExpr?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeMounts' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeMounts(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersVolumeMounts | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'mountPath': obj.mountPath,
+    'mountPropagation': obj.mountPropagation,
+    'name': obj.name,
+    'readOnly': obj.readOnly,
+    'recursiveReadOnly': obj.recursiveReadOnly,
+    'subPath': obj.subPath,
+    'subPathExpr': obj.subPathExpr,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnv
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnv {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnv#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnv#value
+   */
+  readonly value?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnv#valueFrom
+   */
+  readonly valueFrom?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFrom;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnv' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnv(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnv | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+    'valueFrom': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFrom(obj.valueFrom),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFrom
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFrom {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFrom#configMapRef
+   */
+  readonly configMapRef?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFromConfigMapRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFrom#prefix
+   */
+  readonly prefix?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFrom#secretRef
+   */
+  readonly secretRef?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFromSecretRef;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFrom(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'configMapRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFromConfigMapRef(obj.configMapRef),
+    'prefix': obj.prefix,
+    'secretRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFromSecretRef(obj.secretRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecycle
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecycle {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecycle#postStart
+   */
+  readonly postStart?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStart;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecycle#preStop
+   */
+  readonly preStop?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStop;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecycle#stopSignal
+   */
+  readonly stopSignal?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecycle' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecycle(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecycle | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'postStart': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStart(obj.postStart),
+    'preStop': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStop(obj.preStop),
+    'stopSignal': obj.stopSignal,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbe
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbe {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbe#exec
+   */
+  readonly exec?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeExec;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbe#failureThreshold
+   */
+  readonly failureThreshold?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbe#grpc
+   */
+  readonly grpc?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeGrpc;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbe#httpGet
+   */
+  readonly httpGet?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGet;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbe#initialDelaySeconds
+   */
+  readonly initialDelaySeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbe#periodSeconds
+   */
+  readonly periodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbe#successThreshold
+   */
+  readonly successThreshold?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbe#tcpSocket
+   */
+  readonly tcpSocket?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeTcpSocket;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbe#terminationGracePeriodSeconds
+   */
+  readonly terminationGracePeriodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbe#timeoutSeconds
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbe' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbe(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbe | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exec': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeExec(obj.exec),
+    'failureThreshold': obj.failureThreshold,
+    'grpc': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeGrpc(obj.grpc),
+    'httpGet': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGet(obj.httpGet),
+    'initialDelaySeconds': obj.initialDelaySeconds,
+    'periodSeconds': obj.periodSeconds,
+    'successThreshold': obj.successThreshold,
+    'tcpSocket': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeTcpSocket(obj.tcpSocket),
+    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
+    'timeoutSeconds': obj.timeoutSeconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersPorts
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersPorts {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersPorts#containerPort
+   */
+  readonly containerPort: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersPorts#hostIP
+   */
+  readonly hostIp?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersPorts#hostPort
+   */
+  readonly hostPort?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersPorts#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersPorts#protocol
+   */
+  readonly protocol?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersPorts' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersPorts(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersPorts | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'containerPort': obj.containerPort,
+    'hostIP': obj.hostIp,
+    'hostPort': obj.hostPort,
+    'name': obj.name,
+    'protocol': obj.protocol,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbe
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbe {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbe#exec
+   */
+  readonly exec?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeExec;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbe#failureThreshold
+   */
+  readonly failureThreshold?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbe#grpc
+   */
+  readonly grpc?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeGrpc;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbe#httpGet
+   */
+  readonly httpGet?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGet;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbe#initialDelaySeconds
+   */
+  readonly initialDelaySeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbe#periodSeconds
+   */
+  readonly periodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbe#successThreshold
+   */
+  readonly successThreshold?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbe#tcpSocket
+   */
+  readonly tcpSocket?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeTcpSocket;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbe#terminationGracePeriodSeconds
+   */
+  readonly terminationGracePeriodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbe#timeoutSeconds
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbe' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbe(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbe | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exec': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeExec(obj.exec),
+    'failureThreshold': obj.failureThreshold,
+    'grpc': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeGrpc(obj.grpc),
+    'httpGet': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGet(obj.httpGet),
+    'initialDelaySeconds': obj.initialDelaySeconds,
+    'periodSeconds': obj.periodSeconds,
+    'successThreshold': obj.successThreshold,
+    'tcpSocket': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeTcpSocket(obj.tcpSocket),
+    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
+    'timeoutSeconds': obj.timeoutSeconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersResizePolicy
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersResizePolicy {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersResizePolicy#resourceName
+   */
+  readonly resourceName: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersResizePolicy#restartPolicy
+   */
+  readonly restartPolicy: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersResizePolicy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersResizePolicy(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersResizePolicy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'resourceName': obj.resourceName,
+    'restartPolicy': obj.restartPolicy,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersResources
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersResources {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersResources#claims
+   */
+  readonly claims?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesClaims[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersResources#limits
+   */
+  readonly limits?: { [key: string]: ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesLimits };
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersResources#requests
+   */
+  readonly requests?: { [key: string]: ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesRequests };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersResources' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersResources(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersResources | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'claims': obj.claims?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesClaims(y)),
+    'limits': ((obj.limits) === undefined) ? undefined : (Object.entries(obj.limits).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+    'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersRestartPolicyRules
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersRestartPolicyRules {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersRestartPolicyRules#action
+   */
+  readonly action: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersRestartPolicyRules#exitCodes
+   */
+  readonly exitCodes?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersRestartPolicyRulesExitCodes;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersRestartPolicyRules' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersRestartPolicyRules(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersRestartPolicyRules | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'action': obj.action,
+    'exitCodes': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersRestartPolicyRulesExitCodes(obj.exitCodes),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext#allowPrivilegeEscalation
+   */
+  readonly allowPrivilegeEscalation?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext#appArmorProfile
+   */
+  readonly appArmorProfile?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextAppArmorProfile;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext#capabilities
+   */
+  readonly capabilities?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextCapabilities;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext#privileged
+   */
+  readonly privileged?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext#procMount
+   */
+  readonly procMount?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext#readOnlyRootFilesystem
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext#runAsGroup
+   */
+  readonly runAsGroup?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext#runAsNonRoot
+   */
+  readonly runAsNonRoot?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext#runAsUser
+   */
+  readonly runAsUser?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext#seLinuxOptions
+   */
+  readonly seLinuxOptions?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeLinuxOptions;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext#seccompProfile
+   */
+  readonly seccompProfile?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeccompProfile;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext#windowsOptions
+   */
+  readonly windowsOptions?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextWindowsOptions;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContext | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'allowPrivilegeEscalation': obj.allowPrivilegeEscalation,
+    'appArmorProfile': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextAppArmorProfile(obj.appArmorProfile),
+    'capabilities': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextCapabilities(obj.capabilities),
+    'privileged': obj.privileged,
+    'procMount': obj.procMount,
+    'readOnlyRootFilesystem': obj.readOnlyRootFilesystem,
+    'runAsGroup': obj.runAsGroup,
+    'runAsNonRoot': obj.runAsNonRoot,
+    'runAsUser': obj.runAsUser,
+    'seLinuxOptions': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeLinuxOptions(obj.seLinuxOptions),
+    'seccompProfile': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeccompProfile(obj.seccompProfile),
+    'windowsOptions': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextWindowsOptions(obj.windowsOptions),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbe
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbe {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbe#exec
+   */
+  readonly exec?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeExec;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbe#failureThreshold
+   */
+  readonly failureThreshold?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbe#grpc
+   */
+  readonly grpc?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeGrpc;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbe#httpGet
+   */
+  readonly httpGet?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGet;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbe#initialDelaySeconds
+   */
+  readonly initialDelaySeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbe#periodSeconds
+   */
+  readonly periodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbe#successThreshold
+   */
+  readonly successThreshold?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbe#tcpSocket
+   */
+  readonly tcpSocket?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeTcpSocket;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbe#terminationGracePeriodSeconds
+   */
+  readonly terminationGracePeriodSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbe#timeoutSeconds
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbe' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbe(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbe | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exec': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeExec(obj.exec),
+    'failureThreshold': obj.failureThreshold,
+    'grpc': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeGrpc(obj.grpc),
+    'httpGet': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGet(obj.httpGet),
+    'initialDelaySeconds': obj.initialDelaySeconds,
+    'periodSeconds': obj.periodSeconds,
+    'successThreshold': obj.successThreshold,
+    'tcpSocket': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeTcpSocket(obj.tcpSocket),
+    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
+    'timeoutSeconds': obj.timeoutSeconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeDevices
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeDevices {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeDevices#devicePath
+   */
+  readonly devicePath: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeDevices#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeDevices' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeDevices(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeDevices | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'devicePath': obj.devicePath,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeMounts
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeMounts {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeMounts#mountPath
+   */
+  readonly mountPath: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeMounts#mountPropagation
+   */
+  readonly mountPropagation?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeMounts#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeMounts#readOnly
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeMounts#recursiveReadOnly
+   */
+  readonly recursiveReadOnly?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeMounts#subPath
+   */
+  readonly subPath?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeMounts#subPathExpr
+   */
+  readonly subPathExpr?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeMounts' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeMounts(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersVolumeMounts | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'mountPath': obj.mountPath,
+    'mountPropagation': obj.mountPropagation,
+    'name': obj.name,
+    'readOnly': obj.readOnly,
+    'recursiveReadOnly': obj.recursiveReadOnly,
+    'subPath': obj.subPath,
+    'subPathExpr': obj.subPathExpr,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecResourcesClaims
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecResourcesClaims {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecResourcesClaims#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecResourcesClaims#request
+   */
+  readonly request?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecResourcesClaims' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecResourcesClaims(obj: ScaledJobSpecJobTargetRefTemplateSpecResourcesClaims | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'request': obj.request,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecResourcesLimits
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecResourcesLimits {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecResourcesLimits {
+    return new ScaledJobSpecJobTargetRefTemplateSpecResourcesLimits(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecResourcesLimits {
+    return new ScaledJobSpecJobTargetRefTemplateSpecResourcesLimits(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecResourcesRequests
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecResourcesRequests {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecResourcesRequests {
+    return new ScaledJobSpecJobTargetRefTemplateSpecResourcesRequests(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecResourcesRequests {
+    return new ScaledJobSpecJobTargetRefTemplateSpecResourcesRequests(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextAppArmorProfile
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecSecurityContextAppArmorProfile {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextAppArmorProfile#localhostProfile
+   */
+  readonly localhostProfile?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextAppArmorProfile#type
+   */
+  readonly type: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecSecurityContextAppArmorProfile' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecSecurityContextAppArmorProfile(obj: ScaledJobSpecJobTargetRefTemplateSpecSecurityContextAppArmorProfile | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'localhostProfile': obj.localhostProfile,
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeLinuxOptions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeLinuxOptions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeLinuxOptions#level
+   */
+  readonly level?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeLinuxOptions#role
+   */
+  readonly role?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeLinuxOptions#type
+   */
+  readonly type?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeLinuxOptions#user
+   */
+  readonly user?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeLinuxOptions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeLinuxOptions(obj: ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeLinuxOptions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'level': obj.level,
+    'role': obj.role,
+    'type': obj.type,
+    'user': obj.user,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeccompProfile
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeccompProfile {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeccompProfile#localhostProfile
+   */
+  readonly localhostProfile?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeccompProfile#type
+   */
+  readonly type: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeccompProfile' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeccompProfile(obj: ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSeccompProfile | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'localhostProfile': obj.localhostProfile,
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSysctls
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSysctls {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSysctls#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSysctls#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSysctls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSysctls(obj: ScaledJobSpecJobTargetRefTemplateSpecSecurityContextSysctls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextWindowsOptions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecSecurityContextWindowsOptions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextWindowsOptions#gmsaCredentialSpec
+   */
+  readonly gmsaCredentialSpec?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextWindowsOptions#gmsaCredentialSpecName
+   */
+  readonly gmsaCredentialSpecName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextWindowsOptions#hostProcess
+   */
+  readonly hostProcess?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecSecurityContextWindowsOptions#runAsUserName
+   */
+  readonly runAsUserName?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecSecurityContextWindowsOptions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecSecurityContextWindowsOptions(obj: ScaledJobSpecJobTargetRefTemplateSpecSecurityContextWindowsOptions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'gmsaCredentialSpec': obj.gmsaCredentialSpec,
+    'gmsaCredentialSpecName': obj.gmsaCredentialSpecName,
+    'hostProcess': obj.hostProcess,
+    'runAsUserName': obj.runAsUserName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelector
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelector {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelector#matchExpressions
+   */
+  readonly matchExpressions?: ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelector(obj: ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesAwsElasticBlockStore
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesAwsElasticBlockStore {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesAwsElasticBlockStore#fsType
+   */
+  readonly fsType?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesAwsElasticBlockStore#partition
+   */
+  readonly partition?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesAwsElasticBlockStore#readOnly
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesAwsElasticBlockStore#volumeID
+   */
+  readonly volumeId: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesAwsElasticBlockStore' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesAwsElasticBlockStore(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesAwsElasticBlockStore | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'fsType': obj.fsType,
+    'partition': obj.partition,
+    'readOnly': obj.readOnly,
+    'volumeID': obj.volumeId,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureDisk
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureDisk {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureDisk#cachingMode
+   */
+  readonly cachingMode?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureDisk#diskName
+   */
+  readonly diskName: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureDisk#diskURI
+   */
+  readonly diskUri: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureDisk#fsType
+   */
+  readonly fsType?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureDisk#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureDisk#readOnly
+   */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureDisk' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureDisk(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureDisk | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'cachingMode': obj.cachingMode,
+    'diskName': obj.diskName,
+    'diskURI': obj.diskUri,
+    'fsType': obj.fsType,
+    'kind': obj.kind,
+    'readOnly': obj.readOnly,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureFile
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureFile {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureFile#readOnly
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureFile#secretName
+   */
+  readonly secretName: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureFile#shareName
+   */
+  readonly shareName: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureFile' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureFile(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesAzureFile | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'readOnly': obj.readOnly,
+    'secretName': obj.secretName,
+    'shareName': obj.shareName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfs
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfs {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfs#monitors
+   */
+  readonly monitors: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfs#path
+   */
+  readonly path?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfs#readOnly
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfs#secretFile
+   */
+  readonly secretFile?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfs#secretRef
+   */
+  readonly secretRef?: ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfsSecretRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfs#user
+   */
+  readonly user?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfs(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'monitors': obj.monitors?.map(y => y),
+    'path': obj.path,
+    'readOnly': obj.readOnly,
+    'secretFile': obj.secretFile,
+    'secretRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfsSecretRef(obj.secretRef),
+    'user': obj.user,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCinder
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesCinder {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCinder#fsType
+   */
+  readonly fsType?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCinder#readOnly
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCinder#secretRef
+   */
+  readonly secretRef?: ScaledJobSpecJobTargetRefTemplateSpecVolumesCinderSecretRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCinder#volumeID
+   */
+  readonly volumeId: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesCinder' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesCinder(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesCinder | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'fsType': obj.fsType,
+    'readOnly': obj.readOnly,
+    'secretRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesCinderSecretRef(obj.secretRef),
+    'volumeID': obj.volumeId,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMap
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMap {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMap#defaultMode
+   */
+  readonly defaultMode?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMap#items
+   */
+  readonly items?: ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMapItems[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMap#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMap#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMap' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMap(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMap | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'defaultMode': obj.defaultMode,
+    'items': obj.items?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMapItems(y)),
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCsi
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesCsi {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCsi#driver
+   */
+  readonly driver: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCsi#fsType
+   */
+  readonly fsType?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCsi#nodePublishSecretRef
+   */
+  readonly nodePublishSecretRef?: ScaledJobSpecJobTargetRefTemplateSpecVolumesCsiNodePublishSecretRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCsi#readOnly
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCsi#volumeAttributes
+   */
+  readonly volumeAttributes?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesCsi' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesCsi(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesCsi | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'driver': obj.driver,
+    'fsType': obj.fsType,
+    'nodePublishSecretRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesCsiNodePublishSecretRef(obj.nodePublishSecretRef),
+    'readOnly': obj.readOnly,
+    'volumeAttributes': ((obj.volumeAttributes) === undefined) ? undefined : (Object.entries(obj.volumeAttributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApi
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApi {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApi#defaultMode
+   */
+  readonly defaultMode?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApi#items
+   */
+  readonly items?: ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItems[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApi' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApi(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApi | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'defaultMode': obj.defaultMode,
+    'items': obj.items?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItems(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEmptyDir
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesEmptyDir {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEmptyDir#medium
+   */
+  readonly medium?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEmptyDir#sizeLimit
+   */
+  readonly sizeLimit?: ScaledJobSpecJobTargetRefTemplateSpecVolumesEmptyDirSizeLimit;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesEmptyDir' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEmptyDir(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesEmptyDir | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'medium': obj.medium,
+    'sizeLimit': obj.sizeLimit?.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeral
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeral {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeral#volumeClaimTemplate
+   */
+  readonly volumeClaimTemplate?: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplate;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeral' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeral(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeral | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'volumeClaimTemplate': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplate(obj.volumeClaimTemplate),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesFc
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesFc {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesFc#fsType
+   */
+  readonly fsType?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesFc#lun
+   */
+  readonly lun?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesFc#readOnly
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesFc#targetWWNs
+   */
+  readonly targetWwNs?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesFc#wwids
+   */
+  readonly wwids?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesFc' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesFc(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesFc | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'fsType': obj.fsType,
+    'lun': obj.lun,
+    'readOnly': obj.readOnly,
+    'targetWWNs': obj.targetWwNs?.map(y => y),
+    'wwids': obj.wwids?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolume
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolume {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolume#driver
+   */
+  readonly driver: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolume#fsType
+   */
+  readonly fsType?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolume#options
+   */
+  readonly options?: { [key: string]: string };
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolume#readOnly
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolume#secretRef
+   */
+  readonly secretRef?: ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolumeSecretRef;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolume' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolume(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolume | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'driver': obj.driver,
+    'fsType': obj.fsType,
+    'options': ((obj.options) === undefined) ? undefined : (Object.entries(obj.options).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'readOnly': obj.readOnly,
+    'secretRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolumeSecretRef(obj.secretRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesFlocker
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesFlocker {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesFlocker#datasetName
+   */
+  readonly datasetName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesFlocker#datasetUUID
+   */
+  readonly datasetUuid?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesFlocker' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesFlocker(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesFlocker | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'datasetName': obj.datasetName,
+    'datasetUUID': obj.datasetUuid,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesGcePersistentDisk
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesGcePersistentDisk {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesGcePersistentDisk#fsType
+   */
+  readonly fsType?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesGcePersistentDisk#partition
+   */
+  readonly partition?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesGcePersistentDisk#pdName
+   */
+  readonly pdName: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesGcePersistentDisk#readOnly
+   */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesGcePersistentDisk' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesGcePersistentDisk(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesGcePersistentDisk | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'fsType': obj.fsType,
+    'partition': obj.partition,
+    'pdName': obj.pdName,
+    'readOnly': obj.readOnly,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesGitRepo
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesGitRepo {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesGitRepo#directory
+   */
+  readonly directory?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesGitRepo#repository
+   */
+  readonly repository: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesGitRepo#revision
+   */
+  readonly revision?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesGitRepo' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesGitRepo(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesGitRepo | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'directory': obj.directory,
+    'repository': obj.repository,
+    'revision': obj.revision,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesGlusterfs
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesGlusterfs {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesGlusterfs#endpoints
+   */
+  readonly endpoints: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesGlusterfs#path
+   */
+  readonly path: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesGlusterfs#readOnly
+   */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesGlusterfs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesGlusterfs(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesGlusterfs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'endpoints': obj.endpoints,
+    'path': obj.path,
+    'readOnly': obj.readOnly,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesHostPath
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesHostPath {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesHostPath#path
+   */
+  readonly path: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesHostPath#type
+   */
+  readonly type?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesHostPath' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesHostPath(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesHostPath | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'path': obj.path,
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesImage
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesImage {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesImage#pullPolicy
+   */
+  readonly pullPolicy?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesImage#reference
+   */
+  readonly reference?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesImage' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesImage(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesImage | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'pullPolicy': obj.pullPolicy,
+    'reference': obj.reference,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsi
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsi {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsi#chapAuthDiscovery
+   */
+  readonly chapAuthDiscovery?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsi#chapAuthSession
+   */
+  readonly chapAuthSession?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsi#fsType
+   */
+  readonly fsType?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsi#initiatorName
+   */
+  readonly initiatorName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsi#iqn
+   */
+  readonly iqn: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsi#iscsiInterface
+   */
+  readonly iscsiInterface?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsi#lun
+   */
+  readonly lun: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsi#portals
+   */
+  readonly portals?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsi#readOnly
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsi#secretRef
+   */
+  readonly secretRef?: ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsiSecretRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsi#targetPortal
+   */
+  readonly targetPortal: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsi' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsi(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsi | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'chapAuthDiscovery': obj.chapAuthDiscovery,
+    'chapAuthSession': obj.chapAuthSession,
+    'fsType': obj.fsType,
+    'initiatorName': obj.initiatorName,
+    'iqn': obj.iqn,
+    'iscsiInterface': obj.iscsiInterface,
+    'lun': obj.lun,
+    'portals': obj.portals?.map(y => y),
+    'readOnly': obj.readOnly,
+    'secretRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsiSecretRef(obj.secretRef),
+    'targetPortal': obj.targetPortal,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesNfs
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesNfs {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesNfs#path
+   */
+  readonly path: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesNfs#readOnly
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesNfs#server
+   */
+  readonly server: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesNfs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesNfs(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesNfs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'path': obj.path,
+    'readOnly': obj.readOnly,
+    'server': obj.server,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesPersistentVolumeClaim
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesPersistentVolumeClaim {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesPersistentVolumeClaim#claimName
+   */
+  readonly claimName: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesPersistentVolumeClaim#readOnly
+   */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesPersistentVolumeClaim' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesPersistentVolumeClaim(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesPersistentVolumeClaim | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'claimName': obj.claimName,
+    'readOnly': obj.readOnly,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesPhotonPersistentDisk
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesPhotonPersistentDisk {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesPhotonPersistentDisk#fsType
+   */
+  readonly fsType?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesPhotonPersistentDisk#pdID
+   */
+  readonly pdId: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesPhotonPersistentDisk' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesPhotonPersistentDisk(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesPhotonPersistentDisk | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'fsType': obj.fsType,
+    'pdID': obj.pdId,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesPortworxVolume
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesPortworxVolume {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesPortworxVolume#fsType
+   */
+  readonly fsType?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesPortworxVolume#readOnly
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesPortworxVolume#volumeID
+   */
+  readonly volumeId: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesPortworxVolume' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesPortworxVolume(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesPortworxVolume | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'fsType': obj.fsType,
+    'readOnly': obj.readOnly,
+    'volumeID': obj.volumeId,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjected
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesProjected {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjected#defaultMode
+   */
+  readonly defaultMode?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjected#sources
+   */
+  readonly sources?: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSources[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesProjected' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjected(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjected | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'defaultMode': obj.defaultMode,
+    'sources': obj.sources?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSources(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesQuobyte
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesQuobyte {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesQuobyte#group
+   */
+  readonly group?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesQuobyte#readOnly
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesQuobyte#registry
+   */
+  readonly registry: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesQuobyte#tenant
+   */
+  readonly tenant?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesQuobyte#user
+   */
+  readonly user?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesQuobyte#volume
+   */
+  readonly volume: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesQuobyte' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesQuobyte(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesQuobyte | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'readOnly': obj.readOnly,
+    'registry': obj.registry,
+    'tenant': obj.tenant,
+    'user': obj.user,
+    'volume': obj.volume,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesRbd
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesRbd {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesRbd#fsType
+   */
+  readonly fsType?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesRbd#image
+   */
+  readonly image: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesRbd#keyring
+   */
+  readonly keyring?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesRbd#monitors
+   */
+  readonly monitors: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesRbd#pool
+   */
+  readonly pool?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesRbd#readOnly
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesRbd#secretRef
+   */
+  readonly secretRef?: ScaledJobSpecJobTargetRefTemplateSpecVolumesRbdSecretRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesRbd#user
+   */
+  readonly user?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesRbd' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesRbd(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesRbd | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'fsType': obj.fsType,
+    'image': obj.image,
+    'keyring': obj.keyring,
+    'monitors': obj.monitors?.map(y => y),
+    'pool': obj.pool,
+    'readOnly': obj.readOnly,
+    'secretRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesRbdSecretRef(obj.secretRef),
+    'user': obj.user,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIo
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIo {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIo#fsType
+   */
+  readonly fsType?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIo#gateway
+   */
+  readonly gateway: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIo#protectionDomain
+   */
+  readonly protectionDomain?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIo#readOnly
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIo#secretRef
+   */
+  readonly secretRef: ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIoSecretRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIo#sslEnabled
+   */
+  readonly sslEnabled?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIo#storageMode
+   */
+  readonly storageMode?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIo#storagePool
+   */
+  readonly storagePool?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIo#system
+   */
+  readonly system: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIo#volumeName
+   */
+  readonly volumeName?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIo' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIo(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIo | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'fsType': obj.fsType,
+    'gateway': obj.gateway,
+    'protectionDomain': obj.protectionDomain,
+    'readOnly': obj.readOnly,
+    'secretRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIoSecretRef(obj.secretRef),
+    'sslEnabled': obj.sslEnabled,
+    'storageMode': obj.storageMode,
+    'storagePool': obj.storagePool,
+    'system': obj.system,
+    'volumeName': obj.volumeName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesSecret
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesSecret {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesSecret#defaultMode
+   */
+  readonly defaultMode?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesSecret#items
+   */
+  readonly items?: ScaledJobSpecJobTargetRefTemplateSpecVolumesSecretItems[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesSecret#optional
+   */
+  readonly optional?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesSecret#secretName
+   */
+  readonly secretName?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesSecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesSecret(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesSecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'defaultMode': obj.defaultMode,
+    'items': obj.items?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesSecretItems(y)),
+    'optional': obj.optional,
+    'secretName': obj.secretName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageos
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageos {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageos#fsType
+   */
+  readonly fsType?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageos#readOnly
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageos#secretRef
+   */
+  readonly secretRef?: ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageosSecretRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageos#volumeName
+   */
+  readonly volumeName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageos#volumeNamespace
+   */
+  readonly volumeNamespace?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageos' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageos(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageos | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'fsType': obj.fsType,
+    'readOnly': obj.readOnly,
+    'secretRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageosSecretRef(obj.secretRef),
+    'volumeName': obj.volumeName,
+    'volumeNamespace': obj.volumeNamespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesVsphereVolume
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesVsphereVolume {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesVsphereVolume#fsType
+   */
+  readonly fsType?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesVsphereVolume#storagePolicyID
+   */
+  readonly storagePolicyId?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesVsphereVolume#storagePolicyName
+   */
+  readonly storagePolicyName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesVsphereVolume#volumePath
+   */
+  readonly volumePath: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesVsphereVolume' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesVsphereVolume(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesVsphereVolume | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'fsType': obj.fsType,
+    'storagePolicyID': obj.storagePolicyId,
+    'storagePolicyName': obj.storagePolicyName,
+    'volumePath': obj.volumePath,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution#preference
+   */
+  readonly preference: ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution#weight
+   */
+  readonly weight: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'preference': toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference(obj.preference),
+    'weight': obj.weight,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution#nodeSelectorTerms
+   */
+  readonly nodeSelectorTerms: ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'nodeSelectorTerms': obj.nodeSelectorTerms?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution#podAffinityTerm
+   */
+  readonly podAffinityTerm: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution#weight
+   */
+  readonly weight: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'podAffinityTerm': toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm(obj.podAffinityTerm),
+    'weight': obj.weight,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#labelSelector
+   */
+  readonly labelSelector?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#matchLabelKeys
+   */
+  readonly matchLabelKeys?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#mismatchLabelKeys
+   */
+  readonly mismatchLabelKeys?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#namespaceSelector
+   */
+  readonly namespaceSelector?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#namespaces
+   */
+  readonly namespaces?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#topologyKey
+   */
+  readonly topologyKey: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'labelSelector': toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector(obj.labelSelector),
+    'matchLabelKeys': obj.matchLabelKeys?.map(y => y),
+    'mismatchLabelKeys': obj.mismatchLabelKeys?.map(y => y),
+    'namespaceSelector': toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector(obj.namespaceSelector),
+    'namespaces': obj.namespaces?.map(y => y),
+    'topologyKey': obj.topologyKey,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution#podAffinityTerm
+   */
+  readonly podAffinityTerm: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution#weight
+   */
+  readonly weight: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'podAffinityTerm': toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm(obj.podAffinityTerm),
+    'weight': obj.weight,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#labelSelector
+   */
+  readonly labelSelector?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#matchLabelKeys
+   */
+  readonly matchLabelKeys?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#mismatchLabelKeys
+   */
+  readonly mismatchLabelKeys?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#namespaceSelector
+   */
+  readonly namespaceSelector?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#namespaces
+   */
+  readonly namespaces?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#topologyKey
+   */
+  readonly topologyKey: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'labelSelector': toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector(obj.labelSelector),
+    'matchLabelKeys': obj.matchLabelKeys?.map(y => y),
+    'mismatchLabelKeys': obj.mismatchLabelKeys?.map(y => y),
+    'namespaceSelector': toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector(obj.namespaceSelector),
+    'namespaces': obj.namespaces?.map(y => y),
+    'topologyKey': obj.topologyKey,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFrom
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFrom {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFrom#configMapKeyRef
+   */
+  readonly configMapKeyRef?: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromConfigMapKeyRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFrom#fieldRef
+   */
+  readonly fieldRef?: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFieldRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFrom#fileKeyRef
+   */
+  readonly fileKeyRef?: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFileKeyRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFrom#resourceFieldRef
+   */
+  readonly resourceFieldRef?: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromResourceFieldRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFrom#secretKeyRef
+   */
+  readonly secretKeyRef?: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromSecretKeyRef;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFrom(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'configMapKeyRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromConfigMapKeyRef(obj.configMapKeyRef),
+    'fieldRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFieldRef(obj.fieldRef),
+    'fileKeyRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFileKeyRef(obj.fileKeyRef),
+    'resourceFieldRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromResourceFieldRef(obj.resourceFieldRef),
+    'secretKeyRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromSecretKeyRef(obj.secretKeyRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFromConfigMapRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFromConfigMapRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFromConfigMapRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFromConfigMapRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFromConfigMapRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFromConfigMapRef(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFromConfigMapRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFromSecretRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFromSecretRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFromSecretRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFromSecretRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFromSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFromSecretRef(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvFromSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStart
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStart {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStart#exec
+   */
+  readonly exec?: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartExec;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStart#httpGet
+   */
+  readonly httpGet?: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGet;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStart#sleep
+   */
+  readonly sleep?: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartSleep;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStart#tcpSocket
+   */
+  readonly tcpSocket?: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartTcpSocket;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStart' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStart(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStart | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exec': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartExec(obj.exec),
+    'httpGet': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGet(obj.httpGet),
+    'sleep': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartSleep(obj.sleep),
+    'tcpSocket': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartTcpSocket(obj.tcpSocket),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStop
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStop {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStop#exec
+   */
+  readonly exec?: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopExec;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStop#httpGet
+   */
+  readonly httpGet?: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGet;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStop#sleep
+   */
+  readonly sleep?: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopSleep;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStop#tcpSocket
+   */
+  readonly tcpSocket?: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopTcpSocket;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStop' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStop(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStop | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exec': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopExec(obj.exec),
+    'httpGet': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGet(obj.httpGet),
+    'sleep': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopSleep(obj.sleep),
+    'tcpSocket': toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopTcpSocket(obj.tcpSocket),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeExec
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeExec {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeExec#command
+   */
+  readonly command?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeExec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeExec(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeExec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'command': obj.command?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeGrpc
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeGrpc {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeGrpc#port
+   */
+  readonly port: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeGrpc#service
+   */
+  readonly service?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeGrpc' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeGrpc(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeGrpc | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'port': obj.port,
+    'service': obj.service,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGet
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGet {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGet#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGet#httpHeaders
+   */
+  readonly httpHeaders?: ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGetHttpHeaders[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGet#path
+   */
+  readonly path?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGet#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGetPort;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGet#scheme
+   */
+  readonly scheme?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGet(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'httpHeaders': obj.httpHeaders?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGetHttpHeaders(y)),
+    'path': obj.path,
+    'port': obj.port?.value,
+    'scheme': obj.scheme,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeTcpSocket
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeTcpSocket {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeTcpSocket#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeTcpSocket#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeTcpSocketPort;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeTcpSocket' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeTcpSocket(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeTcpSocket | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port?.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeExec
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeExec {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeExec#command
+   */
+  readonly command?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeExec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeExec(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeExec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'command': obj.command?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeGrpc
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeGrpc {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeGrpc#port
+   */
+  readonly port: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeGrpc#service
+   */
+  readonly service?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeGrpc' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeGrpc(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeGrpc | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'port': obj.port,
+    'service': obj.service,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGet
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGet {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGet#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGet#httpHeaders
+   */
+  readonly httpHeaders?: ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGetHttpHeaders[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGet#path
+   */
+  readonly path?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGet#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGetPort;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGet#scheme
+   */
+  readonly scheme?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGet(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'httpHeaders': obj.httpHeaders?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGetHttpHeaders(y)),
+    'path': obj.path,
+    'port': obj.port?.value,
+    'scheme': obj.scheme,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeTcpSocket
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeTcpSocket {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeTcpSocket#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeTcpSocket#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeTcpSocketPort;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeTcpSocket' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeTcpSocket(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeTcpSocket | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port?.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesClaims
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesClaims {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesClaims#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesClaims#request
+   */
+  readonly request?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesClaims' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesClaims(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesClaims | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'request': obj.request,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesLimits
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesLimits {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesLimits {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesLimits(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesLimits {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesLimits(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesRequests
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesRequests {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesRequests {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesRequests(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesRequests {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersResourcesRequests(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersRestartPolicyRulesExitCodes
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersRestartPolicyRulesExitCodes {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersRestartPolicyRulesExitCodes#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersRestartPolicyRulesExitCodes#values
+   */
+  readonly values?: number[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersRestartPolicyRulesExitCodes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersRestartPolicyRulesExitCodes(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersRestartPolicyRulesExitCodes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextAppArmorProfile
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextAppArmorProfile {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextAppArmorProfile#localhostProfile
+   */
+  readonly localhostProfile?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextAppArmorProfile#type
+   */
+  readonly type: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextAppArmorProfile' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextAppArmorProfile(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextAppArmorProfile | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'localhostProfile': obj.localhostProfile,
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextCapabilities
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextCapabilities {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextCapabilities#add
+   */
+  readonly add?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextCapabilities#drop
+   */
+  readonly drop?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextCapabilities' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextCapabilities(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextCapabilities | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'add': obj.add?.map(y => y),
+    'drop': obj.drop?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeLinuxOptions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeLinuxOptions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeLinuxOptions#level
+   */
+  readonly level?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeLinuxOptions#role
+   */
+  readonly role?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeLinuxOptions#type
+   */
+  readonly type?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeLinuxOptions#user
+   */
+  readonly user?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeLinuxOptions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeLinuxOptions(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeLinuxOptions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'level': obj.level,
+    'role': obj.role,
+    'type': obj.type,
+    'user': obj.user,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeccompProfile
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeccompProfile {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeccompProfile#localhostProfile
+   */
+  readonly localhostProfile?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeccompProfile#type
+   */
+  readonly type: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeccompProfile' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeccompProfile(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextSeccompProfile | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'localhostProfile': obj.localhostProfile,
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextWindowsOptions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextWindowsOptions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextWindowsOptions#gmsaCredentialSpec
+   */
+  readonly gmsaCredentialSpec?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextWindowsOptions#gmsaCredentialSpecName
+   */
+  readonly gmsaCredentialSpecName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextWindowsOptions#hostProcess
+   */
+  readonly hostProcess?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextWindowsOptions#runAsUserName
+   */
+  readonly runAsUserName?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextWindowsOptions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextWindowsOptions(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersSecurityContextWindowsOptions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'gmsaCredentialSpec': obj.gmsaCredentialSpec,
+    'gmsaCredentialSpecName': obj.gmsaCredentialSpecName,
+    'hostProcess': obj.hostProcess,
+    'runAsUserName': obj.runAsUserName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeExec
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeExec {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeExec#command
+   */
+  readonly command?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeExec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeExec(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeExec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'command': obj.command?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeGrpc
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeGrpc {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeGrpc#port
+   */
+  readonly port: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeGrpc#service
+   */
+  readonly service?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeGrpc' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeGrpc(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeGrpc | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'port': obj.port,
+    'service': obj.service,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGet
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGet {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGet#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGet#httpHeaders
+   */
+  readonly httpHeaders?: ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGetHttpHeaders[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGet#path
+   */
+  readonly path?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGet#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGetPort;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGet#scheme
+   */
+  readonly scheme?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGet(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'httpHeaders': obj.httpHeaders?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGetHttpHeaders(y)),
+    'path': obj.path,
+    'port': obj.port?.value,
+    'scheme': obj.scheme,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeTcpSocket
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeTcpSocket {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeTcpSocket#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeTcpSocket#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeTcpSocketPort;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeTcpSocket' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeTcpSocket(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeTcpSocket | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port?.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFrom
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFrom {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFrom#configMapKeyRef
+   */
+  readonly configMapKeyRef?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFrom#fieldRef
+   */
+  readonly fieldRef?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFieldRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFrom#fileKeyRef
+   */
+  readonly fileKeyRef?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFileKeyRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFrom#resourceFieldRef
+   */
+  readonly resourceFieldRef?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFrom#secretKeyRef
+   */
+  readonly secretKeyRef?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFrom(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'configMapKeyRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef(obj.configMapKeyRef),
+    'fieldRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFieldRef(obj.fieldRef),
+    'fileKeyRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFileKeyRef(obj.fileKeyRef),
+    'resourceFieldRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef(obj.resourceFieldRef),
+    'secretKeyRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef(obj.secretKeyRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFromConfigMapRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFromConfigMapRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFromConfigMapRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFromConfigMapRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFromConfigMapRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFromConfigMapRef(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFromConfigMapRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFromSecretRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFromSecretRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFromSecretRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFromSecretRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFromSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFromSecretRef(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvFromSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStart
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStart {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStart#exec
+   */
+  readonly exec?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartExec;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStart#httpGet
+   */
+  readonly httpGet?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGet;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStart#sleep
+   */
+  readonly sleep?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartSleep;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStart#tcpSocket
+   */
+  readonly tcpSocket?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStart' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStart(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStart | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exec': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartExec(obj.exec),
+    'httpGet': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGet(obj.httpGet),
+    'sleep': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartSleep(obj.sleep),
+    'tcpSocket': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket(obj.tcpSocket),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStop
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStop {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStop#exec
+   */
+  readonly exec?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopExec;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStop#httpGet
+   */
+  readonly httpGet?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGet;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStop#sleep
+   */
+  readonly sleep?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopSleep;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStop#tcpSocket
+   */
+  readonly tcpSocket?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStop' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStop(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStop | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exec': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopExec(obj.exec),
+    'httpGet': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGet(obj.httpGet),
+    'sleep': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopSleep(obj.sleep),
+    'tcpSocket': toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket(obj.tcpSocket),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeExec
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeExec {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeExec#command
+   */
+  readonly command?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeExec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeExec(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeExec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'command': obj.command?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeGrpc
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeGrpc {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeGrpc#port
+   */
+  readonly port: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeGrpc#service
+   */
+  readonly service?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeGrpc' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeGrpc(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeGrpc | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'port': obj.port,
+    'service': obj.service,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGet
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGet {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGet#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGet#httpHeaders
+   */
+  readonly httpHeaders?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGet#path
+   */
+  readonly path?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGet#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGetPort;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGet#scheme
+   */
+  readonly scheme?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGet(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'httpHeaders': obj.httpHeaders?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders(y)),
+    'path': obj.path,
+    'port': obj.port?.value,
+    'scheme': obj.scheme,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeTcpSocket
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeTcpSocket {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeTcpSocket#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeTcpSocket#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeTcpSocketPort;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeTcpSocket' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeTcpSocket(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeTcpSocket | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port?.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeExec
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeExec {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeExec#command
+   */
+  readonly command?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeExec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeExec(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeExec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'command': obj.command?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeGrpc
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeGrpc {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeGrpc#port
+   */
+  readonly port: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeGrpc#service
+   */
+  readonly service?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeGrpc' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeGrpc(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeGrpc | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'port': obj.port,
+    'service': obj.service,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGet
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGet {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGet#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGet#httpHeaders
+   */
+  readonly httpHeaders?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGet#path
+   */
+  readonly path?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGet#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGetPort;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGet#scheme
+   */
+  readonly scheme?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGet(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'httpHeaders': obj.httpHeaders?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders(y)),
+    'path': obj.path,
+    'port': obj.port?.value,
+    'scheme': obj.scheme,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeTcpSocket
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeTcpSocket {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeTcpSocket#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeTcpSocket#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeTcpSocketPort;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeTcpSocket' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeTcpSocket(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeTcpSocket | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port?.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesClaims
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesClaims {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesClaims#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesClaims#request
+   */
+  readonly request?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesClaims' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesClaims(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesClaims | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'request': obj.request,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesLimits
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesLimits {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesLimits {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesLimits(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesLimits {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesLimits(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesRequests
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesRequests {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesRequests {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesRequests(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesRequests {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersResourcesRequests(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes#values
+   */
+  readonly values?: number[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextAppArmorProfile
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextAppArmorProfile {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextAppArmorProfile#localhostProfile
+   */
+  readonly localhostProfile?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextAppArmorProfile#type
+   */
+  readonly type: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextAppArmorProfile' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextAppArmorProfile(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextAppArmorProfile | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'localhostProfile': obj.localhostProfile,
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextCapabilities
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextCapabilities {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextCapabilities#add
+   */
+  readonly add?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextCapabilities#drop
+   */
+  readonly drop?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextCapabilities' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextCapabilities(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextCapabilities | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'add': obj.add?.map(y => y),
+    'drop': obj.drop?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions#level
+   */
+  readonly level?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions#role
+   */
+  readonly role?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions#type
+   */
+  readonly type?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions#user
+   */
+  readonly user?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'level': obj.level,
+    'role': obj.role,
+    'type': obj.type,
+    'user': obj.user,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeccompProfile
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeccompProfile {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeccompProfile#localhostProfile
+   */
+  readonly localhostProfile?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeccompProfile#type
+   */
+  readonly type: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeccompProfile' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeccompProfile(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextSeccompProfile | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'localhostProfile': obj.localhostProfile,
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextWindowsOptions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextWindowsOptions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextWindowsOptions#gmsaCredentialSpec
+   */
+  readonly gmsaCredentialSpec?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextWindowsOptions#gmsaCredentialSpecName
+   */
+  readonly gmsaCredentialSpecName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextWindowsOptions#hostProcess
+   */
+  readonly hostProcess?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextWindowsOptions#runAsUserName
+   */
+  readonly runAsUserName?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextWindowsOptions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextWindowsOptions(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersSecurityContextWindowsOptions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'gmsaCredentialSpec': obj.gmsaCredentialSpec,
+    'gmsaCredentialSpecName': obj.gmsaCredentialSpecName,
+    'hostProcess': obj.hostProcess,
+    'runAsUserName': obj.runAsUserName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeExec
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeExec {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeExec#command
+   */
+  readonly command?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeExec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeExec(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeExec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'command': obj.command?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeGrpc
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeGrpc {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeGrpc#port
+   */
+  readonly port: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeGrpc#service
+   */
+  readonly service?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeGrpc' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeGrpc(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeGrpc | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'port': obj.port,
+    'service': obj.service,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGet
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGet {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGet#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGet#httpHeaders
+   */
+  readonly httpHeaders?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGet#path
+   */
+  readonly path?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGet#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGetPort;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGet#scheme
+   */
+  readonly scheme?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGet(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'httpHeaders': obj.httpHeaders?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders(y)),
+    'path': obj.path,
+    'port': obj.port?.value,
+    'scheme': obj.scheme,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeTcpSocket
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeTcpSocket {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeTcpSocket#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeTcpSocket#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeTcpSocketPort;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeTcpSocket' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeTcpSocket(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeTcpSocket | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port?.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFrom
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFrom {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFrom#configMapKeyRef
+   */
+  readonly configMapKeyRef?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromConfigMapKeyRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFrom#fieldRef
+   */
+  readonly fieldRef?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFieldRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFrom#fileKeyRef
+   */
+  readonly fileKeyRef?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFileKeyRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFrom#resourceFieldRef
+   */
+  readonly resourceFieldRef?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromResourceFieldRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFrom#secretKeyRef
+   */
+  readonly secretKeyRef?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromSecretKeyRef;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFrom(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'configMapKeyRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromConfigMapKeyRef(obj.configMapKeyRef),
+    'fieldRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFieldRef(obj.fieldRef),
+    'fileKeyRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFileKeyRef(obj.fileKeyRef),
+    'resourceFieldRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromResourceFieldRef(obj.resourceFieldRef),
+    'secretKeyRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromSecretKeyRef(obj.secretKeyRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFromConfigMapRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFromConfigMapRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFromConfigMapRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFromConfigMapRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFromConfigMapRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFromConfigMapRef(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFromConfigMapRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFromSecretRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFromSecretRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFromSecretRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFromSecretRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFromSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFromSecretRef(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvFromSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStart
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStart {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStart#exec
+   */
+  readonly exec?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartExec;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStart#httpGet
+   */
+  readonly httpGet?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGet;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStart#sleep
+   */
+  readonly sleep?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartSleep;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStart#tcpSocket
+   */
+  readonly tcpSocket?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartTcpSocket;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStart' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStart(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStart | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exec': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartExec(obj.exec),
+    'httpGet': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGet(obj.httpGet),
+    'sleep': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartSleep(obj.sleep),
+    'tcpSocket': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartTcpSocket(obj.tcpSocket),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStop
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStop {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStop#exec
+   */
+  readonly exec?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopExec;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStop#httpGet
+   */
+  readonly httpGet?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGet;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStop#sleep
+   */
+  readonly sleep?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopSleep;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStop#tcpSocket
+   */
+  readonly tcpSocket?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopTcpSocket;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStop' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStop(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStop | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exec': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopExec(obj.exec),
+    'httpGet': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGet(obj.httpGet),
+    'sleep': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopSleep(obj.sleep),
+    'tcpSocket': toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopTcpSocket(obj.tcpSocket),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeExec
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeExec {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeExec#command
+   */
+  readonly command?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeExec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeExec(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeExec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'command': obj.command?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeGrpc
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeGrpc {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeGrpc#port
+   */
+  readonly port: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeGrpc#service
+   */
+  readonly service?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeGrpc' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeGrpc(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeGrpc | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'port': obj.port,
+    'service': obj.service,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGet
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGet {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGet#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGet#httpHeaders
+   */
+  readonly httpHeaders?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGet#path
+   */
+  readonly path?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGet#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGetPort;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGet#scheme
+   */
+  readonly scheme?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGet(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'httpHeaders': obj.httpHeaders?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders(y)),
+    'path': obj.path,
+    'port': obj.port?.value,
+    'scheme': obj.scheme,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeTcpSocket
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeTcpSocket {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeTcpSocket#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeTcpSocket#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeTcpSocketPort;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeTcpSocket' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeTcpSocket(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeTcpSocket | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port?.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeExec
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeExec {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeExec#command
+   */
+  readonly command?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeExec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeExec(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeExec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'command': obj.command?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeGrpc
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeGrpc {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeGrpc#port
+   */
+  readonly port: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeGrpc#service
+   */
+  readonly service?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeGrpc' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeGrpc(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeGrpc | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'port': obj.port,
+    'service': obj.service,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGet
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGet {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGet#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGet#httpHeaders
+   */
+  readonly httpHeaders?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGet#path
+   */
+  readonly path?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGet#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGetPort;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGet#scheme
+   */
+  readonly scheme?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGet(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'httpHeaders': obj.httpHeaders?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders(y)),
+    'path': obj.path,
+    'port': obj.port?.value,
+    'scheme': obj.scheme,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeTcpSocket
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeTcpSocket {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeTcpSocket#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeTcpSocket#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeTcpSocketPort;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeTcpSocket' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeTcpSocket(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeTcpSocket | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port?.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesClaims
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesClaims {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesClaims#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesClaims#request
+   */
+  readonly request?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesClaims' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesClaims(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesClaims | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'request': obj.request,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesLimits
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesLimits {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesLimits {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesLimits(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesLimits {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesLimits(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesRequests
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesRequests {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesRequests {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesRequests(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesRequests {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersResourcesRequests(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersRestartPolicyRulesExitCodes
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersRestartPolicyRulesExitCodes {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersRestartPolicyRulesExitCodes#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersRestartPolicyRulesExitCodes#values
+   */
+  readonly values?: number[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersRestartPolicyRulesExitCodes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersRestartPolicyRulesExitCodes(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersRestartPolicyRulesExitCodes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextAppArmorProfile
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextAppArmorProfile {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextAppArmorProfile#localhostProfile
+   */
+  readonly localhostProfile?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextAppArmorProfile#type
+   */
+  readonly type: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextAppArmorProfile' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextAppArmorProfile(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextAppArmorProfile | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'localhostProfile': obj.localhostProfile,
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextCapabilities
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextCapabilities {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextCapabilities#add
+   */
+  readonly add?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextCapabilities#drop
+   */
+  readonly drop?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextCapabilities' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextCapabilities(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextCapabilities | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'add': obj.add?.map(y => y),
+    'drop': obj.drop?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeLinuxOptions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeLinuxOptions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeLinuxOptions#level
+   */
+  readonly level?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeLinuxOptions#role
+   */
+  readonly role?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeLinuxOptions#type
+   */
+  readonly type?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeLinuxOptions#user
+   */
+  readonly user?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeLinuxOptions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeLinuxOptions(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeLinuxOptions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'level': obj.level,
+    'role': obj.role,
+    'type': obj.type,
+    'user': obj.user,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeccompProfile
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeccompProfile {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeccompProfile#localhostProfile
+   */
+  readonly localhostProfile?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeccompProfile#type
+   */
+  readonly type: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeccompProfile' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeccompProfile(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextSeccompProfile | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'localhostProfile': obj.localhostProfile,
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextWindowsOptions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextWindowsOptions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextWindowsOptions#gmsaCredentialSpec
+   */
+  readonly gmsaCredentialSpec?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextWindowsOptions#gmsaCredentialSpecName
+   */
+  readonly gmsaCredentialSpecName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextWindowsOptions#hostProcess
+   */
+  readonly hostProcess?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextWindowsOptions#runAsUserName
+   */
+  readonly runAsUserName?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextWindowsOptions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextWindowsOptions(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersSecurityContextWindowsOptions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'gmsaCredentialSpec': obj.gmsaCredentialSpec,
+    'gmsaCredentialSpecName': obj.gmsaCredentialSpecName,
+    'hostProcess': obj.hostProcess,
+    'runAsUserName': obj.runAsUserName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeExec
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeExec {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeExec#command
+   */
+  readonly command?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeExec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeExec(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeExec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'command': obj.command?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeGrpc
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeGrpc {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeGrpc#port
+   */
+  readonly port: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeGrpc#service
+   */
+  readonly service?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeGrpc' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeGrpc(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeGrpc | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'port': obj.port,
+    'service': obj.service,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGet
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGet {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGet#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGet#httpHeaders
+   */
+  readonly httpHeaders?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGet#path
+   */
+  readonly path?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGet#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGetPort;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGet#scheme
+   */
+  readonly scheme?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGet(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'httpHeaders': obj.httpHeaders?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders(y)),
+    'path': obj.path,
+    'port': obj.port?.value,
+    'scheme': obj.scheme,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeTcpSocket
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeTcpSocket {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeTcpSocket#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeTcpSocket#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeTcpSocketPort;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeTcpSocket' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeTcpSocket(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeTcpSocket | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port?.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions(obj: ScaledJobSpecJobTargetRefTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfsSecretRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfsSecretRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfsSecretRef#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfsSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfsSecretRef(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesCephfsSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCinderSecretRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesCinderSecretRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCinderSecretRef#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesCinderSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesCinderSecretRef(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesCinderSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMapItems
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMapItems {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMapItems#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMapItems#mode
+   */
+  readonly mode?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMapItems#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMapItems' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMapItems(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesConfigMapItems | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'mode': obj.mode,
+    'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCsiNodePublishSecretRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesCsiNodePublishSecretRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesCsiNodePublishSecretRef#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesCsiNodePublishSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesCsiNodePublishSecretRef(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesCsiNodePublishSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItems
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItems {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItems#fieldRef
+   */
+  readonly fieldRef?: ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsFieldRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItems#mode
+   */
+  readonly mode?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItems#path
+   */
+  readonly path: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItems#resourceFieldRef
+   */
+  readonly resourceFieldRef?: ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsResourceFieldRef;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItems' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItems(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItems | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'fieldRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsFieldRef(obj.fieldRef),
+    'mode': obj.mode,
+    'path': obj.path,
+    'resourceFieldRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsResourceFieldRef(obj.resourceFieldRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEmptyDirSizeLimit
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecVolumesEmptyDirSizeLimit {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecVolumesEmptyDirSizeLimit {
+    return new ScaledJobSpecJobTargetRefTemplateSpecVolumesEmptyDirSizeLimit(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecVolumesEmptyDirSizeLimit {
+    return new ScaledJobSpecJobTargetRefTemplateSpecVolumesEmptyDirSizeLimit(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplate
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplate {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplate#metadata
+   */
+  readonly metadata?: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateMetadata;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplate#spec
+   */
+  readonly spec: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplate' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplate(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplate | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateMetadata(obj.metadata),
+    'spec': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolumeSecretRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolumeSecretRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolumeSecretRef#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolumeSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolumeSecretRef(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesFlexVolumeSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsiSecretRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsiSecretRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsiSecretRef#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsiSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsiSecretRef(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesIscsiSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSources
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSources {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSources#clusterTrustBundle
+   */
+  readonly clusterTrustBundle?: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundle;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSources#configMap
+   */
+  readonly configMap?: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMap;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSources#downwardAPI
+   */
+  readonly downwardApi?: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApi;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSources#podCertificate
+   */
+  readonly podCertificate?: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesPodCertificate;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSources#secret
+   */
+  readonly secret?: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecret;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSources#serviceAccountToken
+   */
+  readonly serviceAccountToken?: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesServiceAccountToken;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSources' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSources(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSources | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'clusterTrustBundle': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundle(obj.clusterTrustBundle),
+    'configMap': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMap(obj.configMap),
+    'downwardAPI': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApi(obj.downwardApi),
+    'podCertificate': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesPodCertificate(obj.podCertificate),
+    'secret': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecret(obj.secret),
+    'serviceAccountToken': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesServiceAccountToken(obj.serviceAccountToken),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesRbdSecretRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesRbdSecretRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesRbdSecretRef#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesRbdSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesRbdSecretRef(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesRbdSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIoSecretRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIoSecretRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIoSecretRef#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIoSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIoSecretRef(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesScaleIoSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesSecretItems
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesSecretItems {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesSecretItems#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesSecretItems#mode
+   */
+  readonly mode?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesSecretItems#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesSecretItems' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesSecretItems(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesSecretItems | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'mode': obj.mode,
+    'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageosSecretRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageosSecretRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageosSecretRef#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageosSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageosSecretRef(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesStorageosSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference#matchExpressions
+   */
+  readonly matchExpressions?: ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference#matchFields
+   */
+  readonly matchFields?: ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions(y)),
+    'matchFields': obj.matchFields?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms#matchExpressions
+   */
+  readonly matchExpressions?: ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms#matchFields
+   */
+  readonly matchFields?: ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions(y)),
+    'matchFields': obj.matchFields?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#labelSelector
+   */
+  readonly labelSelector?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#matchLabelKeys
+   */
+  readonly matchLabelKeys?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#mismatchLabelKeys
+   */
+  readonly mismatchLabelKeys?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#namespaceSelector
+   */
+  readonly namespaceSelector?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#namespaces
+   */
+  readonly namespaces?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#topologyKey
+   */
+  readonly topologyKey: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'labelSelector': toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector(obj.labelSelector),
+    'matchLabelKeys': obj.matchLabelKeys?.map(y => y),
+    'mismatchLabelKeys': obj.mismatchLabelKeys?.map(y => y),
+    'namespaceSelector': toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector(obj.namespaceSelector),
+    'namespaces': obj.namespaces?.map(y => y),
+    'topologyKey': obj.topologyKey,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector#matchExpressions
+   */
+  readonly matchExpressions?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector#matchExpressions
+   */
+  readonly matchExpressions?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#labelSelector
+   */
+  readonly labelSelector?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#matchLabelKeys
+   */
+  readonly matchLabelKeys?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#mismatchLabelKeys
+   */
+  readonly mismatchLabelKeys?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#namespaceSelector
+   */
+  readonly namespaceSelector?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#namespaces
+   */
+  readonly namespaces?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#topologyKey
+   */
+  readonly topologyKey: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'labelSelector': toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector(obj.labelSelector),
+    'matchLabelKeys': obj.matchLabelKeys?.map(y => y),
+    'mismatchLabelKeys': obj.mismatchLabelKeys?.map(y => y),
+    'namespaceSelector': toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector(obj.namespaceSelector),
+    'namespaces': obj.namespaces?.map(y => y),
+    'topologyKey': obj.topologyKey,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector#matchExpressions
+   */
+  readonly matchExpressions?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector#matchExpressions
+   */
+  readonly matchExpressions?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromConfigMapKeyRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromConfigMapKeyRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromConfigMapKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromConfigMapKeyRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromConfigMapKeyRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromConfigMapKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromConfigMapKeyRef(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromConfigMapKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFieldRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFieldRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFieldRef#apiVersion
+   */
+  readonly apiVersion?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFieldRef#fieldPath
+   */
+  readonly fieldPath: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFieldRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFieldRef(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFieldRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'apiVersion': obj.apiVersion,
+    'fieldPath': obj.fieldPath,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFileKeyRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFileKeyRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFileKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFileKeyRef#optional
+   */
+  readonly optional?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFileKeyRef#path
+   */
+  readonly path: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFileKeyRef#volumeName
+   */
+  readonly volumeName: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFileKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFileKeyRef(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromFileKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'optional': obj.optional,
+    'path': obj.path,
+    'volumeName': obj.volumeName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromResourceFieldRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromResourceFieldRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromResourceFieldRef#containerName
+   */
+  readonly containerName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromResourceFieldRef#divisor
+   */
+  readonly divisor?: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromResourceFieldRefDivisor;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromResourceFieldRef#resource
+   */
+  readonly resource: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromResourceFieldRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromResourceFieldRef(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromResourceFieldRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'containerName': obj.containerName,
+    'divisor': obj.divisor?.value,
+    'resource': obj.resource,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromSecretKeyRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromSecretKeyRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromSecretKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromSecretKeyRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromSecretKeyRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromSecretKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromSecretKeyRef(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartExec
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartExec {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartExec#command
+   */
+  readonly command?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartExec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartExec(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartExec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'command': obj.command?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGet
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGet {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGet#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGet#httpHeaders
+   */
+  readonly httpHeaders?: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGet#path
+   */
+  readonly path?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGet#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGetPort;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGet#scheme
+   */
+  readonly scheme?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGet(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'httpHeaders': obj.httpHeaders?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders(y)),
+    'path': obj.path,
+    'port': obj.port?.value,
+    'scheme': obj.scheme,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartSleep
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartSleep {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartSleep#seconds
+   */
+  readonly seconds: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartSleep' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartSleep(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartSleep | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'seconds': obj.seconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartTcpSocket
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartTcpSocket {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartTcpSocket#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartTcpSocket#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartTcpSocketPort;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartTcpSocket' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartTcpSocket(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartTcpSocket | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port?.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopExec
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopExec {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopExec#command
+   */
+  readonly command?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopExec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopExec(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopExec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'command': obj.command?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGet
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGet {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGet#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGet#httpHeaders
+   */
+  readonly httpHeaders?: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGet#path
+   */
+  readonly path?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGet#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGetPort;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGet#scheme
+   */
+  readonly scheme?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGet(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'httpHeaders': obj.httpHeaders?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders(y)),
+    'path': obj.path,
+    'port': obj.port?.value,
+    'scheme': obj.scheme,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopSleep
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopSleep {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopSleep#seconds
+   */
+  readonly seconds: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopSleep' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopSleep(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopSleep | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'seconds': obj.seconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopTcpSocket
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopTcpSocket {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopTcpSocket#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopTcpSocket#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopTcpSocketPort;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopTcpSocket' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopTcpSocket(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopTcpSocket | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port?.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGetHttpHeaders
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGetHttpHeaders {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGetHttpHeaders#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGetHttpHeaders#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGetHttpHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGetHttpHeaders(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGetPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGetPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGetPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeHttpGetPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeTcpSocketPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeTcpSocketPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeTcpSocketPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersLivenessProbeTcpSocketPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGetHttpHeaders
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGetHttpHeaders {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGetHttpHeaders#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGetHttpHeaders#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGetHttpHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGetHttpHeaders(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGetPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGetPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGetPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeHttpGetPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeTcpSocketPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeTcpSocketPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeTcpSocketPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersReadinessProbeTcpSocketPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGetHttpHeaders
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGetHttpHeaders {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGetHttpHeaders#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGetHttpHeaders#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGetHttpHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGetHttpHeaders(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGetPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGetPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGetPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeHttpGetPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeTcpSocketPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeTcpSocketPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeTcpSocketPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersStartupProbeTcpSocketPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFieldRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFieldRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFieldRef#apiVersion
+   */
+  readonly apiVersion?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFieldRef#fieldPath
+   */
+  readonly fieldPath: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFieldRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFieldRef(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFieldRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'apiVersion': obj.apiVersion,
+    'fieldPath': obj.fieldPath,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFileKeyRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFileKeyRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFileKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFileKeyRef#optional
+   */
+  readonly optional?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFileKeyRef#path
+   */
+  readonly path: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFileKeyRef#volumeName
+   */
+  readonly volumeName: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFileKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFileKeyRef(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromFileKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'optional': obj.optional,
+    'path': obj.path,
+    'volumeName': obj.volumeName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef#containerName
+   */
+  readonly containerName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef#divisor
+   */
+  readonly divisor?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromResourceFieldRefDivisor;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef#resource
+   */
+  readonly resource: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'containerName': obj.containerName,
+    'divisor': obj.divisor?.value,
+    'resource': obj.resource,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartExec
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartExec {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartExec#command
+   */
+  readonly command?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartExec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartExec(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartExec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'command': obj.command?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGet
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGet {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#httpHeaders
+   */
+  readonly httpHeaders?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#path
+   */
+  readonly path?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGetPort;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#scheme
+   */
+  readonly scheme?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGet(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'httpHeaders': obj.httpHeaders?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders(y)),
+    'path': obj.path,
+    'port': obj.port?.value,
+    'scheme': obj.scheme,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartSleep
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartSleep {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartSleep#seconds
+   */
+  readonly seconds: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartSleep' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartSleep(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartSleep | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'seconds': obj.seconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartTcpSocketPort;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port?.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopExec
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopExec {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopExec#command
+   */
+  readonly command?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopExec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopExec(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopExec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'command': obj.command?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGet
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGet {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#httpHeaders
+   */
+  readonly httpHeaders?: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#path
+   */
+  readonly path?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGetPort;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#scheme
+   */
+  readonly scheme?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGet(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'httpHeaders': obj.httpHeaders?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders(y)),
+    'path': obj.path,
+    'port': obj.port?.value,
+    'scheme': obj.scheme,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopSleep
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopSleep {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopSleep#seconds
+   */
+  readonly seconds: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopSleep' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopSleep(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopSleep | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'seconds': obj.seconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopTcpSocketPort;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port?.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGetPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGetPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGetPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeHttpGetPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeTcpSocketPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeTcpSocketPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeTcpSocketPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLivenessProbeTcpSocketPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGetPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGetPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGetPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeHttpGetPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeTcpSocketPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeTcpSocketPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeTcpSocketPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersReadinessProbeTcpSocketPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGetPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGetPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGetPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeHttpGetPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeTcpSocketPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeTcpSocketPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeTcpSocketPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersStartupProbeTcpSocketPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromConfigMapKeyRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromConfigMapKeyRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromConfigMapKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromConfigMapKeyRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromConfigMapKeyRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromConfigMapKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromConfigMapKeyRef(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromConfigMapKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFieldRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFieldRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFieldRef#apiVersion
+   */
+  readonly apiVersion?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFieldRef#fieldPath
+   */
+  readonly fieldPath: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFieldRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFieldRef(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFieldRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'apiVersion': obj.apiVersion,
+    'fieldPath': obj.fieldPath,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFileKeyRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFileKeyRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFileKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFileKeyRef#optional
+   */
+  readonly optional?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFileKeyRef#path
+   */
+  readonly path: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFileKeyRef#volumeName
+   */
+  readonly volumeName: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFileKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFileKeyRef(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromFileKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'optional': obj.optional,
+    'path': obj.path,
+    'volumeName': obj.volumeName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromResourceFieldRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromResourceFieldRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromResourceFieldRef#containerName
+   */
+  readonly containerName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromResourceFieldRef#divisor
+   */
+  readonly divisor?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromResourceFieldRefDivisor;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromResourceFieldRef#resource
+   */
+  readonly resource: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromResourceFieldRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromResourceFieldRef(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromResourceFieldRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'containerName': obj.containerName,
+    'divisor': obj.divisor?.value,
+    'resource': obj.resource,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromSecretKeyRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromSecretKeyRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromSecretKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromSecretKeyRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromSecretKeyRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromSecretKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromSecretKeyRef(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartExec
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartExec {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartExec#command
+   */
+  readonly command?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartExec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartExec(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartExec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'command': obj.command?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGet
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGet {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGet#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGet#httpHeaders
+   */
+  readonly httpHeaders?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGet#path
+   */
+  readonly path?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGet#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGetPort;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGet#scheme
+   */
+  readonly scheme?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGet(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'httpHeaders': obj.httpHeaders?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders(y)),
+    'path': obj.path,
+    'port': obj.port?.value,
+    'scheme': obj.scheme,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartSleep
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartSleep {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartSleep#seconds
+   */
+  readonly seconds: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartSleep' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartSleep(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartSleep | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'seconds': obj.seconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartTcpSocket
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartTcpSocket {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartTcpSocket#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartTcpSocket#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartTcpSocketPort;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartTcpSocket' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartTcpSocket(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartTcpSocket | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port?.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopExec
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopExec {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopExec#command
+   */
+  readonly command?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopExec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopExec(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopExec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'command': obj.command?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGet
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGet {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGet#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGet#httpHeaders
+   */
+  readonly httpHeaders?: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGet#path
+   */
+  readonly path?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGet#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGetPort;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGet#scheme
+   */
+  readonly scheme?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGet(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'httpHeaders': obj.httpHeaders?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders(y)),
+    'path': obj.path,
+    'port': obj.port?.value,
+    'scheme': obj.scheme,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopSleep
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopSleep {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopSleep#seconds
+   */
+  readonly seconds: number;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopSleep' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopSleep(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopSleep | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'seconds': obj.seconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopTcpSocket
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopTcpSocket {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopTcpSocket#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopTcpSocket#port
+   */
+  readonly port: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopTcpSocketPort;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopTcpSocket' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopTcpSocket(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopTcpSocket | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port?.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGetPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGetPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGetPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeHttpGetPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeTcpSocketPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeTcpSocketPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeTcpSocketPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersLivenessProbeTcpSocketPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGetPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGetPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGetPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeHttpGetPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeTcpSocketPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeTcpSocketPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeTcpSocketPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersReadinessProbeTcpSocketPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGetPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGetPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGetPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeHttpGetPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeTcpSocketPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeTcpSocketPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeTcpSocketPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersStartupProbeTcpSocketPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsFieldRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsFieldRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsFieldRef#apiVersion
+   */
+  readonly apiVersion?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsFieldRef#fieldPath
+   */
+  readonly fieldPath: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsFieldRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsFieldRef(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsFieldRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'apiVersion': obj.apiVersion,
+    'fieldPath': obj.fieldPath,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsResourceFieldRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsResourceFieldRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsResourceFieldRef#containerName
+   */
+  readonly containerName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsResourceFieldRef#divisor
+   */
+  readonly divisor?: ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsResourceFieldRefDivisor;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsResourceFieldRef#resource
+   */
+  readonly resource: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsResourceFieldRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsResourceFieldRef(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsResourceFieldRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'containerName': obj.containerName,
+    'divisor': obj.divisor?.value,
+    'resource': obj.resource,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateMetadata
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateMetadata {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateMetadata#annotations
+   */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateMetadata#finalizers
+   */
+  readonly finalizers?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateMetadata#labels
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateMetadata#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateMetadata#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateMetadata' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateMetadata(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateMetadata | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'finalizers': obj.finalizers?.map(y => y),
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec#accessModes
+   */
+  readonly accessModes?: string[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec#dataSource
+   */
+  readonly dataSource?: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSource;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec#dataSourceRef
+   */
+  readonly dataSourceRef?: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec#resources
+   */
+  readonly resources?: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResources;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec#selector
+   */
+  readonly selector?: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelector;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec#storageClassName
+   */
+  readonly storageClassName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec#volumeAttributesClassName
+   */
+  readonly volumeAttributesClassName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec#volumeMode
+   */
+  readonly volumeMode?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec#volumeName
+   */
+  readonly volumeName?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'accessModes': obj.accessModes?.map(y => y),
+    'dataSource': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSource(obj.dataSource),
+    'dataSourceRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef(obj.dataSourceRef),
+    'resources': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResources(obj.resources),
+    'selector': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelector(obj.selector),
+    'storageClassName': obj.storageClassName,
+    'volumeAttributesClassName': obj.volumeAttributesClassName,
+    'volumeMode': obj.volumeMode,
+    'volumeName': obj.volumeName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundle
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundle {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundle#labelSelector
+   */
+  readonly labelSelector?: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelector;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundle#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundle#optional
+   */
+  readonly optional?: boolean;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundle#path
+   */
+  readonly path: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundle#signerName
+   */
+  readonly signerName?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundle' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundle(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundle | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'labelSelector': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelector(obj.labelSelector),
+    'name': obj.name,
+    'optional': obj.optional,
+    'path': obj.path,
+    'signerName': obj.signerName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMap
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMap {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMap#items
+   */
+  readonly items?: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMapItems[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMap#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMap#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMap' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMap(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMap | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'items': obj.items?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMapItems(y)),
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApi
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApi {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApi#items
+   */
+  readonly items?: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItems[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApi' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApi(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApi | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'items': obj.items?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItems(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesPodCertificate
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesPodCertificate {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesPodCertificate#certificateChainPath
+   */
+  readonly certificateChainPath?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesPodCertificate#credentialBundlePath
+   */
+  readonly credentialBundlePath?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesPodCertificate#keyPath
+   */
+  readonly keyPath?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesPodCertificate#keyType
+   */
+  readonly keyType: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesPodCertificate#maxExpirationSeconds
+   */
+  readonly maxExpirationSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesPodCertificate#signerName
+   */
+  readonly signerName: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesPodCertificate#userAnnotations
+   */
+  readonly userAnnotations?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesPodCertificate' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesPodCertificate(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesPodCertificate | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'certificateChainPath': obj.certificateChainPath,
+    'credentialBundlePath': obj.credentialBundlePath,
+    'keyPath': obj.keyPath,
+    'keyType': obj.keyType,
+    'maxExpirationSeconds': obj.maxExpirationSeconds,
+    'signerName': obj.signerName,
+    'userAnnotations': ((obj.userAnnotations) === undefined) ? undefined : (Object.entries(obj.userAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecret
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecret {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecret#items
+   */
+  readonly items?: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecretItems[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecret#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecret#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecret(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'items': obj.items?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecretItems(y)),
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesServiceAccountToken
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesServiceAccountToken {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesServiceAccountToken#audience
+   */
+  readonly audience?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesServiceAccountToken#expirationSeconds
+   */
+  readonly expirationSeconds?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesServiceAccountToken#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesServiceAccountToken' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesServiceAccountToken(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesServiceAccountToken | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'audience': obj.audience,
+    'expirationSeconds': obj.expirationSeconds,
+    'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector#matchExpressions
+   */
+  readonly matchExpressions?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector#matchExpressions
+   */
+  readonly matchExpressions?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector#matchExpressions
+   */
+  readonly matchExpressions?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector#matchExpressions
+   */
+  readonly matchExpressions?: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromResourceFieldRefDivisor
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromResourceFieldRefDivisor {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromResourceFieldRefDivisor {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromResourceFieldRefDivisor(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromResourceFieldRefDivisor {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersEnvValueFromResourceFieldRefDivisor(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGetPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGetPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGetPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartHttpGetPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartTcpSocketPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartTcpSocketPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartTcpSocketPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePostStartTcpSocketPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders(obj: ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGetPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGetPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGetPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopHttpGetPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopTcpSocketPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopTcpSocketPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopTcpSocketPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecContainersLifecyclePreStopTcpSocketPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromResourceFieldRefDivisor
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromResourceFieldRefDivisor {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromResourceFieldRefDivisor {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromResourceFieldRefDivisor(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromResourceFieldRefDivisor {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersEnvValueFromResourceFieldRefDivisor(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGetPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGetPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGetPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartHttpGetPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartTcpSocketPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartTcpSocketPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartTcpSocketPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePostStartTcpSocketPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders(obj: ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGetPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGetPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGetPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopHttpGetPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopTcpSocketPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopTcpSocketPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopTcpSocketPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecEphemeralContainersLifecyclePreStopTcpSocketPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromResourceFieldRefDivisor
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromResourceFieldRefDivisor {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromResourceFieldRefDivisor {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromResourceFieldRefDivisor(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromResourceFieldRefDivisor {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersEnvValueFromResourceFieldRefDivisor(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGetPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGetPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGetPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartHttpGetPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartTcpSocketPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartTcpSocketPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartTcpSocketPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePostStartTcpSocketPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders(obj: ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGetPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGetPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGetPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGetPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopHttpGetPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopTcpSocketPort
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopTcpSocketPort {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopTcpSocketPort(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopTcpSocketPort {
+    return new ScaledJobSpecJobTargetRefTemplateSpecInitContainersLifecyclePreStopTcpSocketPort(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsResourceFieldRefDivisor
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsResourceFieldRefDivisor {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsResourceFieldRefDivisor {
+    return new ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsResourceFieldRefDivisor(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsResourceFieldRefDivisor {
+    return new ScaledJobSpecJobTargetRefTemplateSpecVolumesDownwardApiItemsResourceFieldRefDivisor(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSource
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSource {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSource#apiGroup
+   */
+  readonly apiGroup?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSource#kind
+   */
+  readonly kind: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSource#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSource' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSource(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSource | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'apiGroup': obj.apiGroup,
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef#apiGroup
+   */
+  readonly apiGroup?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef#kind
+   */
+  readonly kind: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'apiGroup': obj.apiGroup,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResources
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResources {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResources#limits
+   */
+  readonly limits?: { [key: string]: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResourcesLimits };
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResources#requests
+   */
+  readonly requests?: { [key: string]: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResourcesRequests };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResources' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResources(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResources | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'limits': ((obj.limits) === undefined) ? undefined : (Object.entries(obj.limits).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+    'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelector
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelector {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelector#matchExpressions
+   */
+  readonly matchExpressions?: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelector(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelector
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelector {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelector#matchExpressions
+   */
+  readonly matchExpressions?: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions[];
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelector(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMapItems
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMapItems {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMapItems#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMapItems#mode
+   */
+  readonly mode?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMapItems#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMapItems' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMapItems(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesConfigMapItems | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'mode': obj.mode,
+    'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItems
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItems {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItems#fieldRef
+   */
+  readonly fieldRef?: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsFieldRef;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItems#mode
+   */
+  readonly mode?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItems#path
+   */
+  readonly path: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItems#resourceFieldRef
+   */
+  readonly resourceFieldRef?: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRef;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItems' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItems(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItems | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'fieldRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsFieldRef(obj.fieldRef),
+    'mode': obj.mode,
+    'path': obj.path,
+    'resourceFieldRef': toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRef(obj.resourceFieldRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecretItems
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecretItems {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecretItems#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecretItems#mode
+   */
+  readonly mode?: number;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecretItems#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecretItems' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecretItems(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesSecretItems | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'mode': obj.mode,
+    'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions(obj: ScaledJobSpecJobTargetRefTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResourcesLimits
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResourcesLimits {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResourcesLimits {
+    return new ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResourcesLimits(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResourcesLimits {
+    return new ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResourcesLimits(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResourcesRequests
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResourcesRequests {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResourcesRequests {
+    return new ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResourcesRequests(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResourcesRequests {
+    return new ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResourcesRequests(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsFieldRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsFieldRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsFieldRef#apiVersion
+   */
+  readonly apiVersion?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsFieldRef#fieldPath
+   */
+  readonly fieldPath: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsFieldRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsFieldRef(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsFieldRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'apiVersion': obj.apiVersion,
+    'fieldPath': obj.fieldPath,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRef
+ */
+export interface ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRef {
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRef#containerName
+   */
+  readonly containerName?: string;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRef#divisor
+   */
+  readonly divisor?: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRefDivisor;
+
+  /**
+   * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRef#resource
+   */
+  readonly resource: string;
+}
+
+/**
+ * Converts an object of type 'ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRef(obj: ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'containerName': obj.containerName,
+    'divisor': obj.divisor?.value,
+    'resource': obj.resource,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRefDivisor
+ */
+export class ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRefDivisor {
+  public static fromNumber(value: number): ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRefDivisor {
+    return new ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRefDivisor(value);
+  }
+  public static fromString(value: string): ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRefDivisor {
+    return new ScaledJobSpecJobTargetRefTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRefDivisor(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+
+/**
+ *
+ *
  * @schema ScaledObject
  */
 export class ScaledObject extends ApiObject {

@@ -429,6 +429,295 @@ export function toJson_GitRepositorySpecVerifySecretRef(obj: GitRepositorySpecVe
 /**
  *
  *
+ * @schema HelmRepository
+ */
+export class HelmRepository extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "HelmRepository"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'HelmRepository',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "HelmRepository".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: HelmRepositoryProps = {}): any {
+    return {
+      ...HelmRepository.GVK,
+      ...toJson_HelmRepositoryProps(props),
+    };
+  }
+
+  /**
+   * Defines a "HelmRepository" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: HelmRepositoryProps = {}) {
+    super(scope, id, {
+      ...HelmRepository.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...HelmRepository.GVK,
+      ...toJson_HelmRepositoryProps(resolved),
+    };
+  }
+}
+
+/**
+ * @schema HelmRepository
+ */
+export interface HelmRepositoryProps {
+  /**
+   * @schema HelmRepository#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * @schema HelmRepository#spec
+   */
+  readonly spec?: HelmRepositorySpec;
+}
+
+/**
+ * Converts an object of type 'HelmRepositoryProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_HelmRepositoryProps(obj: HelmRepositoryProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_HelmRepositorySpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema HelmRepositorySpec
+ */
+export interface HelmRepositorySpec {
+  /**
+   * @schema HelmRepositorySpec#accessFrom
+   */
+  readonly accessFrom?: HelmRepositorySpecAccessFrom;
+
+  /**
+   * @schema HelmRepositorySpec#certSecretRef
+   */
+  readonly certSecretRef?: HelmRepositorySpecCertSecretRef;
+
+  /**
+   * @schema HelmRepositorySpec#insecure
+   */
+  readonly insecure?: boolean;
+
+  /**
+   * @schema HelmRepositorySpec#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * @schema HelmRepositorySpec#passCredentials
+   */
+  readonly passCredentials?: boolean;
+
+  /**
+   * @schema HelmRepositorySpec#provider
+   */
+  readonly provider?: HelmRepositorySpecProvider;
+
+  /**
+   * @schema HelmRepositorySpec#secretRef
+   */
+  readonly secretRef?: HelmRepositorySpecSecretRef;
+
+  /**
+   * @schema HelmRepositorySpec#suspend
+   */
+  readonly suspend?: boolean;
+
+  /**
+   * @schema HelmRepositorySpec#timeout
+   */
+  readonly timeout?: string;
+
+  /**
+   * @schema HelmRepositorySpec#type
+   */
+  readonly type?: HelmRepositorySpecType;
+
+  /**
+   * @schema HelmRepositorySpec#url
+   */
+  readonly url: string;
+}
+
+/**
+ * Converts an object of type 'HelmRepositorySpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_HelmRepositorySpec(obj: HelmRepositorySpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'accessFrom': toJson_HelmRepositorySpecAccessFrom(obj.accessFrom),
+    'certSecretRef': toJson_HelmRepositorySpecCertSecretRef(obj.certSecretRef),
+    'insecure': obj.insecure,
+    'interval': obj.interval,
+    'passCredentials': obj.passCredentials,
+    'provider': obj.provider,
+    'secretRef': toJson_HelmRepositorySpecSecretRef(obj.secretRef),
+    'suspend': obj.suspend,
+    'timeout': obj.timeout,
+    'type': obj.type,
+    'url': obj.url,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema HelmRepositorySpecAccessFrom
+ */
+export interface HelmRepositorySpecAccessFrom {
+  /**
+   * @schema HelmRepositorySpecAccessFrom#namespaceSelectors
+   */
+  readonly namespaceSelectors: HelmRepositorySpecAccessFromNamespaceSelectors[];
+}
+
+/**
+ * Converts an object of type 'HelmRepositorySpecAccessFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_HelmRepositorySpecAccessFrom(obj: HelmRepositorySpecAccessFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'namespaceSelectors': obj.namespaceSelectors?.map(y => toJson_HelmRepositorySpecAccessFromNamespaceSelectors(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema HelmRepositorySpecCertSecretRef
+ */
+export interface HelmRepositorySpecCertSecretRef {
+  /**
+   * @schema HelmRepositorySpecCertSecretRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'HelmRepositorySpecCertSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_HelmRepositorySpecCertSecretRef(obj: HelmRepositorySpecCertSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema HelmRepositorySpecProvider
+ */
+export enum HelmRepositorySpecProvider {
+  /** generic */
+  GENERIC = "generic",
+  /** aws */
+  AWS = "aws",
+  /** azure */
+  AZURE = "azure",
+  /** gcp */
+  GCP = "gcp",
+}
+
+/**
+ * @schema HelmRepositorySpecSecretRef
+ */
+export interface HelmRepositorySpecSecretRef {
+  /**
+   * @schema HelmRepositorySpecSecretRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'HelmRepositorySpecSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_HelmRepositorySpecSecretRef(obj: HelmRepositorySpecSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema HelmRepositorySpecType
+ */
+export enum HelmRepositorySpecType {
+  /** default */
+  DEFAULT = "default",
+  /** oci */
+  OCI = "oci",
+}
+
+/**
+ * @schema HelmRepositorySpecAccessFromNamespaceSelectors
+ */
+export interface HelmRepositorySpecAccessFromNamespaceSelectors {
+  /**
+   * @schema HelmRepositorySpecAccessFromNamespaceSelectors#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'HelmRepositorySpecAccessFromNamespaceSelectors' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_HelmRepositorySpecAccessFromNamespaceSelectors(obj: HelmRepositorySpecAccessFromNamespaceSelectors | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ *
+ *
  * @schema OCIRepository
  */
 export class OciRepository extends ApiObject {

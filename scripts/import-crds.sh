@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates imports/ from the vendored CRD snapshots (developers only; the result is committed).
-# CRDS_DIR defaults to ../shared/crds, the team's pinned, description-stripped copies of the upstream CRDs.
+# CRDS_DIR defaults to vendor/crds, the pinned, description-stripped copies of the upstream CRDs.
 # With a network, a bare `npx cdk8s import` regenerates from the upstream sources listed in cdk8s.yaml instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-crds="${CRDS_DIR:-../shared/crds}"
+crds="${CRDS_DIR:-vendor/crds}"
 [ -d "$crds" ] || { echo "import-crds: no CRD folder at '$crds'; set CRDS_DIR to the folder holding argo-rollouts.yaml etc." >&2; exit 1; }
 
 # module name (empty: cdk8s names the file after the API group) and source file
@@ -21,10 +21,13 @@ specs=(
   "kyverno.yaml"
   "velero.yaml"
   "gateway-api.yaml"
+  "cert-manager.yaml"
 )
 
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+# `cdk8s import` appends every spec it imports to cdk8s.yaml: keep the pinned upstream list as it is
+cp cdk8s.yaml "$out/cdk8s.yaml.keep"
+trap 'cp "$out/cdk8s.yaml.keep" cdk8s.yaml; rm -rf "$out"' EXIT
 for spec in "${specs[@]}"; do
   case "$spec" in
     *:=*) name="${spec%%:=*}:="; file="${spec#*:=}" ;;

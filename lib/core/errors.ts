@@ -21,9 +21,13 @@ export class ConfigError extends Error {
 /** Renders a received value the way it would be typed in code. */
 export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value); // NaN and Infinity too
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol' || typeof value === 'function') return String(value);
   try {
-    return JSON.stringify(value);
+    // non-finite numbers inside objects would print as null: show them as typed
+    const text = JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? `__num:${v}` : v));
+    return text === undefined ? String(value) : text.replace(/"__num:(-?Infinity|NaN)"/g, '$1');
   } catch {
     return String(value);
   }

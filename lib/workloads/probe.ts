@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { configError } from '../core';
+import { assertPort, configError } from '../core';
 
 /** Timing of a probe. Unset fields take the defaults of the probe's role (readiness, liveness, startup). */
 export interface ProbeOptions {
@@ -124,9 +124,5 @@ export class Probe {
 }
 
 /** Throws unless `port` is an integer in 1-65535. */
-export function assertPort(scope: IConstruct, prop: string, port: number): number {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw configError(scope, prop, 'must be an integer port between 1 and 65535', port, 'use e.g. 8080');
-  }
-  return port;
-}
+// the port validator is shared: it lives in lib/core
+export { assertPort };
