@@ -1,10 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { configError, markUnit } from '../core';
+import { assertCron, configError, markUnit } from '../core';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
-import { NetworkRule } from './network-peer';
+import { NetworkPeer, NetworkRule } from './network-peer';
 import { HardenedPod } from './pod-template';
 import { WorkloadProps } from './workload-props';
+import { bindExtensions, IWorkload, IWorkloadExtension, WorkloadControllerKind } from './workload';
 
 export interface HardenedCronJobProps extends WorkloadProps {
   /** Cron schedule, five fields (`30 2 * * *`) or a macro (`@daily`). */
@@ -25,17 +26,15 @@ export interface HardenedCronJobProps extends WorkloadProps {
   readonly suspend?: boolean;
 }
 
-const FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
-const NAMED = /^[A-Za-z]{3}(-[A-Za-z]{3})?(,[A-Za-z]{3}(-[A-Za-z]{3})?)*$/;
-const MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
 
 /**
  * A scheduled batch job: ServiceAccount, CronJob and a NetworkPolicy (no ingress; DNS and declared egress).
  * Runs never overlap by default, are retried twice, time out after an hour and are cleaned up after a day.
  */
-export class HardenedCronJob extends Construct {
+export class HardenedCronJob extends Construct implements IWorkload {
   public readonly name: string;
   public readonly namespace: string;
+  public readonly component = 'job';
   public readonly pod: HardenedPod;
   public readonly serviceAccount: ApiObject;
   public readonly cronJob: ApiObject;
@@ -51,7 +50,7 @@ export class HardenedCronJob extends Construct {
       // the CronJob controller appends an 11-character suffix to Job names
       throw configError(this, 'name', 'must be at most 52 characters for a CronJob', this.name, 'shorten it');
     }
-    validateSchedule(this, props.schedule);
+    assertCron(this, 'schedule', props.schedule);
     const c = D.cronJob;
     for (const key of ['backoffLimit', 'activeDeadlineSeconds', 'startingDeadlineSeconds', 'ttlSecondsAfterFinished'] as const) {
       const v = props[key];
@@ -91,20 +90,26 @@ export class HardenedCronJob extends Construct {
       },
     });
 
-    this.networkPolicy = this.pod.networkPolicy(this, () => []);
+    this.networkPolicy = this.pod.networkPolicy(this);
+    this.use(...(props.use ?? []));
   }
 
   /** Allows egress to `rule`'s peer and ports (DNS is always allowed). */
   public allowTo(rule: NetworkRule): void {
     this.pod.addEgress(rule);
   }
-}
 
-function validateSchedule(scope: Construct, schedule: string): void {
-  const fields = typeof schedule === 'string' ? schedule.trim().split(/\s+/) : [];
-  const ok = MACROS.includes(String(schedule).trim())
-    || (fields.length === 5 && fields.every((f, i) => FIELD.test(f) || ((i === 3 || i === 4) && NAMED.test(f)) || (f === '?' && (i === 2 || i === 4))));
-  if (!ok) {
-    throw configError(scope, 'schedule', 'must be a five-field cron expression or a macro like @daily', schedule, "write it like '30 2 * * *' (02:30 every day)");
+  public get controller(): { readonly kind: WorkloadControllerKind; readonly name: string; readonly apiVersion: string } {
+    return { kind: 'CronJob', name: this.name, apiVersion: 'batch/v1' };
+  }
+
+  /** Attaches capabilities (config, secrets, metrics...) to this job. */
+  public use(...extensions: IWorkloadExtension[]): void {
+    bindExtensions(this, extensions);
+  }
+
+  /** A peer that selects this job's pods, for other workloads' rules. */
+  public get peer(): NetworkPeer {
+    return NetworkPeer.pods(this.pod.selectorLabels, this.namespace, { namespace: this.namespace, serviceAccount: this.pod.serviceAccountName });
   }
 }

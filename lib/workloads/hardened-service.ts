@@ -5,7 +5,6 @@ import { IDeliveryStrategy } from './delivery-strategy';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { LongRunningProps, LongRunningWorkload } from './long-running-workload';
 import { NetworkPeer } from './network-peer';
-import { Manifest } from './pod-template';
 import { assertPort } from './probe';
 
 export interface HardenedServiceProps extends LongRunningProps {
@@ -41,7 +40,7 @@ export class HardenedService extends LongRunningWorkload {
     super(scope, id, props, 'server', { name: portName, port: props.port, prop: 'port' });
     this.port = assertPort(this, 'port', props.port);
     this.portName = assertDnsLabel(this, 'portName', portName, 15);
-    this.ingressPeers.push(...(props.ingress ?? []));
+    this.allowFrom(...(props.ingress ?? []));
 
     this.service = new ApiObject(this, 'Service', {
       apiVersion: 'v1',
@@ -54,21 +53,17 @@ export class HardenedService extends LongRunningWorkload {
       },
     });
     props.delivery?.bind(this);
+    this.use(...(props.use ?? []));
   }
 
   /** Admits traffic to the service port from `peers`. */
   public allowFrom(...peers: NetworkPeer[]): void {
-    this.ingressPeers.push(...peers);
+    for (const peer of peers) this.pod.addIngress({ peer, ports: [this.port] });
   }
 
   /** Lets this service's pods call `other` on its port: egress here, ingress there. */
   public connectTo(other: HardenedService): void {
     other.allowFrom(this.peer);
     this.allowTo({ peer: other.peer, ports: [other.port] });
-  }
-
-  protected ingressRules(): Manifest[] {
-    if (this.ingressPeers.length === 0) return [];
-    return [{ from: this.ingressPeers.map((p) => p._toPeer(this.namespace)), ports: [{ protocol: 'TCP', port: this.port }] }];
   }
 }

@@ -2,7 +2,6 @@ import { Construct } from 'constructs';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { LongRunningProps, LongRunningWorkload } from './long-running-workload';
 import { HardenedService } from './hardened-service';
-import { Manifest } from './pod-template';
 import { assertPort } from './probe';
 
 export interface HardenedWorkerProps extends LongRunningProps {
@@ -24,6 +23,7 @@ export class HardenedWorker extends LongRunningWorkload {
     const healthPort = props.healthPort ?? D.workerHealthPort;
     super(scope, id, props, 'worker', { name: 'health', port: healthPort, prop: 'healthPort' });
     this.healthPort = assertPort(this, 'healthPort', healthPort);
+    this.use(...(props.use ?? []));
   }
 
   /** Lets the worker's pods call `service` on its port: egress here, ingress there. */
@@ -32,7 +32,4 @@ export class HardenedWorker extends LongRunningWorkload {
     this.allowTo({ peer: service.peer, ports: [service.port] });
   }
 
-  protected ingressRules(): Manifest[] {
-    return [];
-  }
 }

@@ -10,3 +10,4 @@ export * from './network-peer';
 export * from './pod-template';
 export * from './probe';
 export * from './workload-props';
+export * from './workload';

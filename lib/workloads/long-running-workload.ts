@@ -7,6 +7,7 @@ import { NetworkPeer, NetworkRule } from './network-peer';
 import { HardenedPod, Manifest } from './pod-template';
 import { Probe } from './probe';
 import { WorkloadProps } from './workload-props';
+import { bindExtensions, IWorkload, IWorkloadExtension, WorkloadControllerKind } from './workload';
 
 /** Horizontal autoscaling on CPU utilisation. */
 export interface AutoscalingOptions {
@@ -70,9 +71,10 @@ export interface ScaleTargetRef {
  * What services and workers share: ServiceAccount, Deployment, NetworkPolicy, a PodDisruptionBudget when more
  * than one replica runs, an optional HorizontalPodAutoscaler.
  */
-export abstract class LongRunningWorkload extends Construct {
+export abstract class LongRunningWorkload extends Construct implements IWorkload {
   public readonly name: string;
   public readonly namespace: string;
+  public readonly component: string;
   public readonly pod: HardenedPod;
   public readonly serviceAccount: ApiObject;
   public readonly deployment: ApiObject;
@@ -87,13 +89,13 @@ export abstract class LongRunningWorkload extends Construct {
   public readonly minReplicas: number;
   /** The pod template the Deployment carries (a Rollout may carry the same one). */
   public readonly podTemplate: Manifest;
-  protected readonly ingressPeers: NetworkPeer[] = [];
   private scaleTarget: ScaleTargetRef;
 
   protected constructor(scope: Construct, id: string, props: LongRunningProps, component: string,
     main: { readonly name: string; readonly port: number; readonly prop: string }) {
     super(scope, id);
     this.pod = new HardenedPod(this, props, component);
+    this.component = component;
     this.name = this.pod.name;
     this.namespace = this.pod.namespace;
     markUnit(this, this.name);
@@ -154,7 +156,7 @@ export abstract class LongRunningWorkload extends Construct {
       },
     });
 
-    this.networkPolicy = this.pod.networkPolicy(this, () => this.ingressRules());
+    this.networkPolicy = this.pod.networkPolicy(this);
 
     if (this.minReplicas > 1) {
       const budget = props.disruptionBudget ?? DisruptionBudget.maxUnavailable(D.disruptionBudget.maxUnavailable);
@@ -187,8 +189,20 @@ export abstract class LongRunningWorkload extends Construct {
     }
   }
 
-  /** The NetworkPolicy's ingress rules. */
-  protected abstract ingressRules(): Manifest[];
+  /** The Deployment that runs the pods (a Rollout may run them instead: see `scaleTargetRef`). */
+  public get controller(): { readonly kind: WorkloadControllerKind; readonly name: string; readonly apiVersion: string } {
+    return { kind: 'Deployment', name: this.name, apiVersion: 'apps/v1' };
+  }
+
+  /** What a scaler must target: the Deployment, or the object a delivery strategy retargeted scaling to. */
+  public get scaleTargetRef(): ScaleTargetRef {
+    return { ...this.scaleTarget };
+  }
+
+  /** Attaches capabilities (config, secrets, metrics, scaling...) to this workload. */
+  public use(...extensions: IWorkloadExtension[]): void {
+    bindExtensions(this, extensions);
+  }
 
   /** Allows egress to `rule`'s peer and ports (DNS is always allowed). */
   public allowTo(rule: NetworkRule): void {
@@ -202,7 +216,7 @@ export abstract class LongRunningWorkload extends Construct {
 
   /** A peer that selects this workload's pods, for other workloads' rules. */
   public get peer(): NetworkPeer {
-    return NetworkPeer.pods(this.pod.selectorLabels, this.namespace);
+    return NetworkPeer.pods(this.pod.selectorLabels, this.namespace, { namespace: this.namespace, serviceAccount: this.pod.serviceAccountName });
   }
 
   /** Points the autoscaler at the object that really runs the pods (a Rollout, say). For delivery strategies. */

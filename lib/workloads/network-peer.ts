@@ -1,29 +1,49 @@
 import { k8s } from 'cdk8s-plus-27';
 
+/** The workload identity behind a peer: what a mesh authorizes (`<namespace>/<serviceAccount>`). */
+export interface PeerIdentity {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+/** What a peer is, for layers other than the NetworkPolicy (mesh authorization, reviews). */
+export type PeerSource =
+  | { readonly type: 'pods'; readonly labels: Record<string, string>; readonly namespace?: string; readonly identity?: PeerIdentity }
+  | { readonly type: 'namespace'; readonly namespace: string; readonly podLabels?: Record<string, string> }
+  | { readonly type: 'ipBlock'; readonly cidr: string; readonly except?: readonly string[] };
+
 /** Something on the network a workload talks to or accepts traffic from. */
 export class NetworkPeer {
-  /** Pods with these labels, in `namespace` (default: the workload's own namespace). */
-  public static pods(labels: Record<string, string>, namespace?: string): NetworkPeer {
+  /**
+   * Pods with these labels, in `namespace` (default: the workload's own namespace). Give their `identity` (the
+   * service account they run as) so a mesh can authorize them too.
+   */
+  public static pods(labels: Record<string, string>, namespace?: string, identity?: PeerIdentity): NetworkPeer {
     return new NetworkPeer(`pods ${JSON.stringify(labels)}${namespace ? ` in ${namespace}` : ''}`, (own) => ({
       podSelector: { matchLabels: { ...labels } },
       ...(namespace && namespace !== own ? { namespaceSelector: namespaceSelector(namespace) } : {}),
-    }));
+    }), { type: 'pods', labels: { ...labels }, namespace, identity });
   }
 
-  /** Every pod of a namespace (an ingress controller's, the monitoring stack's). */
-  public static namespace(name: string): NetworkPeer {
-    return new NetworkPeer(`namespace ${name}`, () => ({ namespaceSelector: namespaceSelector(name) }));
+  /** Every pod of a namespace (an ingress controller's, the monitoring stack's), or those with `podLabels`. */
+  public static namespace(name: string, podLabels?: Record<string, string>): NetworkPeer {
+    return new NetworkPeer(`namespace ${name}`, () => ({
+      namespaceSelector: namespaceSelector(name),
+      ...(podLabels ? { podSelector: { matchLabels: { ...podLabels } } } : {}),
+    }), { type: 'namespace', namespace: name, podLabels });
   }
 
   /** An IP range outside the cluster (`10.0.0.0/8`), minus `except`. */
   public static ipBlock(cidr: string, except?: string[]): NetworkPeer {
-    return new NetworkPeer(`ipBlock ${cidr}`, () => ({ ipBlock: { cidr, except } }));
+    return new NetworkPeer(`ipBlock ${cidr}`, () => ({ ipBlock: { cidr, except } }), { type: 'ipBlock', cidr, except });
   }
 
   private constructor(
     /** human description, for errors */
     public readonly description: string,
     private readonly render: (ownNamespace: string) => k8s.NetworkPolicyPeer,
+    /** what the peer is, for the mesh and other layers that read the connection graph */
+    public readonly source: PeerSource,
   ) {}
 
   /** @internal */

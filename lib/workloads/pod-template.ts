@@ -1,15 +1,38 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { assertDnsLabel, assertLabelValue, assertQuantity, configError, namespaceOf } from '../core';
+import { assertAbsolutePath, assertAnnotations, assertDnsLabel, assertEnvName, assertLabelValue, assertPort, assertPortName, assertQuantity, configError, namespaceOf } from '../core';
 import { Policy } from '../policy/policy';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { ImageRef, parsePinnedImage, versionOf } from './image';
 import { NetworkRule } from './network-peer';
-import { assertPort, Probe } from './probe';
+import { Probe } from './probe';
 import { WorkloadProps } from './workload-props';
 
 /** A Kubernetes object or fragment in wire format. */
 export type Manifest = Record<string, any>;
+
+/** A container port. */
+export interface ContainerPort {
+  /** IANA service name (`http`, `metrics`). */
+  readonly name: string;
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  /** The prop to name in errors. @default - `ports.<name>` */
+  readonly prop?: string;
+}
+
+/** Where and how a volume is mounted into the main container. */
+export interface VolumeMountOptions {
+  /** Absolute path; unique in the container. */
+  readonly mountPath: string;
+  /** @default - writable (set true for config and secrets) */
+  readonly readOnly?: boolean;
+  /** @default - the whole volume */
+  readonly subPath?: string;
+  /** The prop to name in errors. @default - `volumes.<name>.mountPath` */
+  readonly prop?: string;
+}
 
 /** Probes and drain of a long-running workload; absent for jobs. */
 export interface LongRunningOptions {
@@ -44,6 +67,17 @@ export class HardenedPod {
   public readonly serviceAccountName: string;
   private readonly env: Manifest[] = [];
   private readonly egress: NetworkRule[];
+  private readonly ingress: NetworkRule[] = [];
+  private readonly volumes: Manifest[] = [];
+  private readonly mounts: Manifest[] = [];
+  private readonly extraPorts: ContainerPort[] = [];
+  private readonly annotations: Record<string, string> = {};
+  private readonly tolerations: Manifest[] = [];
+  private readonly nodeSelector: Record<string, string> = {};
+  private readonly requiredNodeTerms: Manifest[] = [];
+  private priorityClassName?: string;
+  private automountToken: boolean;
+  private templatePorts: readonly ContainerPort[] = [];
 
   constructor(private readonly scope: IConstruct, private readonly props: WorkloadProps, component: string) {
     this.name = assertDnsLabel(scope, 'name', props.name ?? scope.node.id);
@@ -65,6 +99,8 @@ export class HardenedPod {
       'app.kubernetes.io/managed-by': D.managedBy,
     };
     this.serviceAccountName = this.name;
+    this.automountToken = props.automountServiceAccountToken ?? false;
+    this.priorityClassName = props.priorityClassName;
     for (const [name, value] of Object.entries(props.env ?? {})) this.addEnv(name, value);
     for (const [name, ref] of Object.entries(props.secretEnv ?? {})) {
       this.env.push({ name, valueFrom: { secretKeyRef: { name: ref.secret, key: ref.key } } });
@@ -74,18 +110,149 @@ export class HardenedPod {
     this.validateSecurity();
   }
 
+  /** Adds a plain environment variable to the main container. */
   public addEnv(name: string, value: string): void {
-    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) {
-      throw configError(this.scope, `env.${name}`, 'is not a valid environment variable name', name, 'use letters, digits, _ . and -');
-    }
-    if (this.env.some((e) => e.name === name)) {
-      throw configError(this.scope, `env.${name}`, 'is set twice', value, 'set each variable once');
-    }
-    this.env.push({ name, value });
+    this.pushEnv({ name, value }, `env.${name}`);
   }
 
+  /**
+   * Adds an environment variable read from elsewhere (`{ secretKeyRef: {...} }`, `{ configMapKeyRef: {...} }`).
+   * The seam for capabilities (secrets, config): they never patch the rendered pod.
+   */
+  public addEnvFrom(name: string, valueFrom: Manifest, prop = `env.${name}`): void {
+    this.pushEnv({ name, valueFrom }, prop);
+  }
+
+  private pushEnv(entry: Manifest, prop: string): void {
+    assertEnvName(this.scope, prop, entry.name);
+    if (this.env.some((e) => e.name === entry.name)) {
+      throw configError(this.scope, prop, 'is set twice', entry.value ?? entry.valueFrom, 'set each variable once');
+    }
+    this.env.push(entry);
+  }
+
+  /** Environment variable names set so far. */
+  public get envNames(): string[] {
+    return this.env.map((e) => e.name);
+  }
+
+  /** Allows egress to `rule`'s peer and ports (DNS is always allowed). */
   public addEgress(rule: NetworkRule): void {
     this.egress.push(rule);
+  }
+
+  /**
+   * Admits `rule`'s peer to the given ports of these pods (the ports must be ones the pod declares). One list of
+   * ingress rules feeds every layer that enforces it: the NetworkPolicy here, mesh authorization elsewhere.
+   */
+  public addIngress(rule: NetworkRule): void {
+    this.ingress.push(rule);
+  }
+
+  /** Who may connect to these pods, on which ports: the connection graph's edges into this workload. */
+  public get ingressRules(): readonly NetworkRule[] {
+    return this.ingress;
+  }
+
+  /** Where these pods may connect to, besides DNS. */
+  public get egressRulesDeclared(): readonly NetworkRule[] {
+    return this.egress;
+  }
+
+  /**
+   * Adds a pod volume, optionally mounted into the main container. Volume names are DNS labels, unique in the pod;
+   * mount paths are absolute and unique (never `/tmp`, the writable scratch space).
+   */
+  public addVolume(volume: Manifest, mount?: VolumeMountOptions): void {
+    const prop = mount?.prop ?? `volumes.${volume.name}`;
+    assertDnsLabel(this.scope, `${prop} name`, volume.name);
+    if (volume.name === 'tmp' || this.volumes.some((v) => v.name === volume.name)) {
+      throw configError(this.scope, prop, 'names a volume the pod already has', volume.name, 'give the volume another name');
+    }
+    this.volumes.push(volume);
+    if (mount) this.addVolumeMount(volume.name, mount);
+  }
+
+  /** Mounts a volume (added with addVolume, or a StatefulSet claim template) into the main container. */
+  public addVolumeMount(volumeName: string, mount: VolumeMountOptions): void {
+    const prop = mount.prop ?? `volumes.${volumeName}.mountPath`;
+    assertAbsolutePath(this.scope, prop, mount.mountPath);
+    const taken = mount.mountPath === '/tmp' ? 'tmp' : this.mounts.find((m) => m.mountPath === mount.mountPath)?.name;
+    if (taken !== undefined) {
+      throw configError(this.scope, prop, `collides with the mount of volume '${taken}'`, mount.mountPath, 'mount it at another path');
+    }
+    this.mounts.push({ name: volumeName, mountPath: mount.mountPath, readOnly: mount.readOnly, subPath: mount.subPath });
+  }
+
+  /** Mount paths in use (the writable /tmp included). */
+  public get mountPaths(): string[] {
+    return ['/tmp', ...this.mounts.map((m) => m.mountPath)];
+  }
+
+  /**
+   * Adds a container port after construction (a metrics port, say). Names and numbers must be unique in the pod.
+   */
+  public addPort(port: ContainerPort): void {
+    const prop = port.prop ?? `ports.${port.name}`;
+    assertPortName(this.scope, `${prop} name`, port.name);
+    assertPort(this.scope, prop, port.port);
+    const clash = [...this.templatePorts, ...this.extraPorts].find((p) => p.port === port.port || p.name === port.name);
+    if (clash) {
+      throw configError(this.scope, prop, `duplicates port ${clash.port} ('${clash.name}')`, port.port, 'give every port its own name and number');
+    }
+    this.extraPorts.push(port);
+  }
+
+  /** Every container port of the pod: name and number. */
+  public get ports(): readonly ContainerPort[] {
+    return [...this.templatePorts, ...this.extraPorts];
+  }
+
+  /** Adds a pod template annotation (Velero hooks, config checksums, mesh settings). */
+  public addPodAnnotation(key: string, value: string): void {
+    assertAnnotations(this.scope, 'podAnnotations', { [key]: value });
+    if (key in this.annotations && this.annotations[key] !== value) {
+      throw configError(this.scope, `podAnnotations[${JSON.stringify(key)}]`, `is already set to ${JSON.stringify(this.annotations[key])}`, value, 'set each annotation once');
+    }
+    Object.defineProperty(this.annotations, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+
+  /** Lets the pods tolerate a node taint (node pools). */
+  public addToleration(toleration: Manifest): void {
+    if (!this.tolerations.some((t) => JSON.stringify(t) === JSON.stringify(toleration))) this.tolerations.push(toleration);
+  }
+
+  /** Restricts the pods to nodes with this label (node pools). */
+  public addNodeSelector(key: string, value: string): void {
+    if (key in this.nodeSelector && this.nodeSelector[key] !== value) {
+      throw configError(this.scope, `nodeSelector[${JSON.stringify(key)}]`, `is already set to ${JSON.stringify(this.nodeSelector[key])}`, value, 'select one node pool');
+    }
+    this.nodeSelector[key] = value;
+  }
+
+  /** Adds a required node affinity term (ORed with the other terms). */
+  public addRequiredNodeAffinityTerm(term: Manifest): void {
+    this.requiredNodeTerms.push(term);
+  }
+
+  /** Sets the pod's PriorityClass (tenancy checks that the class is declared). */
+  public setPriorityClassName(name: string): void {
+    this.priorityClassName = name;
+  }
+
+  /** The pod's PriorityClass name, if any. */
+  public get priorityClass(): string | undefined {
+    return this.priorityClassName;
+  }
+
+  /** Mounts the service account token: only for workloads granted API access. */
+  public mountServiceAccountToken(): void {
+    this.automountToken = true;
+  }
+
+  /** Whether the service account token is mounted. */
+  public get mountsServiceAccountToken(): boolean {
+    return this.automountToken;
   }
 
   /** The ObjectMeta of an object of this workload. */
@@ -110,13 +277,19 @@ export class HardenedPod {
       seen.set(port.port, port.name);
     }
 
+    this.templatePorts = ports.map((x) => ({ name: x.name, port: x.port }));
     const container: Manifest = {
       name: this.name,
       image: p.image,
       imagePullPolicy: p.imagePullPolicy ?? 'IfNotPresent',
       command: p.command,
       args: p.args,
-      ports: ports.length > 0 ? ports.map((x) => ({ name: x.name, containerPort: x.port, protocol: 'TCP' })) : undefined,
+      ports: Lazy.any({
+        produce: () => {
+          const all = this.ports;
+          return all.length > 0 ? all.map((x) => ({ name: x.name, containerPort: x.port, protocol: x.protocol ?? 'TCP' })) : undefined;
+        },
+      }),
       env: Lazy.any({ produce: () => (this.env.length > 0 ? this.env.map((e) => ({ ...e })) : undefined) }),
       resources: this.resources(),
       securityContext: {
@@ -126,7 +299,7 @@ export class HardenedPod {
         runAsNonRoot: true,
         capabilities: { drop: ['ALL'], ...(s.netBindService ? { add: ['NET_BIND_SERVICE'] } : {}) },
       },
-      volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+      volumeMounts: Lazy.any({ produce: () => [{ name: 'tmp', mountPath: '/tmp' }, ...this.mounts.map((m) => ({ ...m }))] }),
       terminationMessagePolicy: 'FallbackToLogsOnError',
     };
     if (lr) {
@@ -141,7 +314,7 @@ export class HardenedPod {
 
     const spec: Manifest = {
       serviceAccountName: this.serviceAccountName,
-      automountServiceAccountToken: p.automountServiceAccountToken ?? false,
+      automountServiceAccountToken: Lazy.any({ produce: () => this.automountToken }),
       enableServiceLinks: false,
       securityContext: {
         runAsNonRoot: true,
@@ -152,17 +325,20 @@ export class HardenedPod {
         seccompProfile: { type: 'RuntimeDefault' },
       },
       containers: [container],
-      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: p.tmpSizeLimit ?? D.tmpSizeLimit } }],
+      volumes: Lazy.any({ produce: () => [{ name: 'tmp', emptyDir: { sizeLimit: p.tmpSizeLimit ?? D.tmpSizeLimit } }, ...this.volumes] }),
       restartPolicy: options.restartPolicy,
       terminationGracePeriodSeconds: lr?.terminationGracePeriodSeconds,
-      nodeSelector: p.nodeSelector,
-      tolerations: p.tolerations,
-      affinity: p.affinity,
-      priorityClassName: p.priorityClassName,
+      nodeSelector: Lazy.any({ produce: () => (Object.keys(this.nodeSelector).length > 0 ? { ...p.nodeSelector, ...this.nodeSelector } : p.nodeSelector) }),
+      tolerations: Lazy.any({ produce: () => (this.tolerations.length > 0 ? [...(p.tolerations ?? []), ...this.tolerations] : p.tolerations) }),
+      affinity: Lazy.any({ produce: () => this.affinity() }),
+      priorityClassName: Lazy.any({ produce: () => this.priorityClassName }),
       topologySpreadConstraints: lr?.spread ? this.spread() : undefined,
     };
     return {
-      metadata: { labels: { ...this.labels }, annotations: p.podAnnotations },
+      metadata: {
+        labels: { ...this.labels },
+        annotations: Lazy.any({ produce: () => (Object.keys(this.annotations).length > 0 ? { ...p.podAnnotations, ...this.annotations } : p.podAnnotations) }),
+      },
       spec,
     };
   }
@@ -171,7 +347,7 @@ export class HardenedPod {
    * The workload's NetworkPolicy: ingress as `ingressRules` produces it at synth time (peers can be added after
    * construction), egress to DNS and the declared destinations.
    */
-  public networkPolicy(scope: IConstruct, ingressRules: () => Manifest[]): ApiObject {
+  public networkPolicy(scope: IConstruct, ingressRules: () => Manifest[] = () => this.ingressPolicyRules()): ApiObject {
     return new ApiObject(scope as Construct, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -185,6 +361,24 @@ export class HardenedPod {
     });
   }
 
+  /**
+   * The NetworkPolicy ingress rules of the declared ingress: consecutive rules on the same ports share one
+   * policy rule (peers ORed), so a service's callers read as one list.
+   */
+  public ingressPolicyRules(): Manifest[] {
+    const out: Manifest[] = [];
+    let lastPorts: string | undefined;
+    for (const r of this.ingress) {
+      const ports = r.ports && r.ports.length > 0 ? r.ports.map((port) => ({ protocol: r.protocol ?? 'TCP', port })) : undefined;
+      const key = JSON.stringify(ports ?? null);
+      const peer = r.peer._toPeer(this.namespace);
+      if (key === lastPorts) out[out.length - 1].from.push(peer);
+      else out.push({ from: [peer], ports });
+      lastPorts = key;
+    }
+    return out;
+  }
+
   /** Egress rules: DNS, then the declared destinations. */
   public egressRules(): Manifest[] {
     const dns = {
@@ -195,6 +389,15 @@ export class HardenedPod {
       to: [r.peer._toPeer(this.namespace)],
       ports: r.ports && r.ports.length > 0 ? r.ports.map((port) => ({ protocol: r.protocol ?? 'TCP', port })) : undefined,
     }))];
+  }
+
+  private affinity(): Manifest | undefined {
+    const base = this.props.affinity as Manifest | undefined;
+    if (this.requiredNodeTerms.length === 0) return base;
+    const nodeAffinity = { ...(base?.nodeAffinity ?? {}) };
+    const required = nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution ?? { nodeSelectorTerms: [] };
+    nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution = { nodeSelectorTerms: [...required.nodeSelectorTerms, ...this.requiredNodeTerms] };
+    return { ...base, nodeAffinity };
   }
 
   private spread(): Manifest[] {

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { NetworkRule } from './network-peer';
+import type { IWorkloadExtension } from './workload';
 
 /** Requests and limits of the workload's container. */
 export interface ResourceProps {
@@ -114,4 +115,10 @@ export interface WorkloadProps {
    * @default - DNS only
    */
   readonly egress?: NetworkRule[];
+  /**
+   * Capabilities attached to the workload from their own folders (config files, secrets, metrics, scaling,
+   * node pools...), bound at the end of construction. More can be added later with `use()`.
+   * @default - none
+   */
+  readonly use?: IWorkloadExtension[];
 }

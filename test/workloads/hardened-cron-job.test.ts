@@ -62,7 +62,7 @@ describe('HardenedCronJob', () => {
   });
 
   test('throws if the schedule is not a cron expression', () => {
-    expect(() => minimal({ schedule: 'every night' })).toThrow(`test/report: schedule must be a five-field cron expression or a macro like @daily, got "every night"; write it like '30 2 * * *' (02:30 every day)`);
+    expect(() => minimal({ schedule: 'every night' })).toThrow(`test/report: schedule must be a five-field cron expression or a macro like @daily (must have five fields (minute hour day-of-month month day-of-week), found 2), got "every night"; write it like '30 2 * * *' (02:30 every day)`);
     expect(() => minimal({ schedule: '0 2 * *' })).toThrow(/schedule must be a five-field cron expression/);
   });
 

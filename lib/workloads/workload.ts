@@ -1,0 +1,46 @@
+import type { ApiObject } from 'cdk8s';
+import type { IConstruct } from 'constructs';
+import type { NetworkPeer, NetworkRule } from './network-peer';
+import type { HardenedPod } from './pod-template';
+
+/** The controller kind that runs a workload's pods (what autoscalers, monitors and backups point at). */
+export type WorkloadControllerKind = 'Deployment' | 'StatefulSet' | 'CronJob' | 'Job';
+
+/**
+ * What every hardened workload (service, worker, cron job, stateful set, job) offers the capabilities that attach
+ * to it from their own folders (config, secrets, storage, monitoring, scaling, exposure, tenancy). They change
+ * the pod only through `pod` (volumes, mounts, env, ports, annotations, tolerations), never by patching
+ * rendered objects, so policy and schema checks see one coherent pod.
+ */
+export interface IWorkload extends IConstruct {
+  readonly name: string;
+  readonly namespace: string;
+  /** `app.kubernetes.io/component`: server, worker, job, database... */
+  readonly component: string;
+  /** The hardened pod: the one seam into the pod template. */
+  readonly pod: HardenedPod;
+  readonly serviceAccount: ApiObject;
+  readonly networkPolicy: ApiObject;
+  /** The kind and name of the object that runs the pods. */
+  readonly controller: { readonly kind: WorkloadControllerKind; readonly name: string; readonly apiVersion: string };
+  /** A network peer selecting this workload's pods, carrying its identity (service account). */
+  readonly peer: NetworkPeer;
+  /** Allows egress to `rule`'s peer and ports (DNS is always allowed). */
+  allowTo(rule: NetworkRule): void;
+  /** Attaches capabilities to this workload. */
+  use(...extensions: IWorkloadExtension[]): void;
+}
+
+/**
+ * A capability attached to a workload (`use: [ConfigFiles.of(...), Metrics.endpoint(...)]`, or
+ * `workload.use(...)`), implemented in the capability's own folder, the way `IDeliveryStrategy` is.
+ */
+export interface IWorkloadExtension {
+  /** Called once per workload it is attached to; adds objects below the workload and pod changes through its seam. */
+  bind(workload: IWorkload): void;
+}
+
+/** Binds `extensions` to `workload`, each once. */
+export function bindExtensions(workload: IWorkload, extensions: readonly IWorkloadExtension[] | undefined): void {
+  for (const e of extensions ?? []) e.bind(workload);
+}
