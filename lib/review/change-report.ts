@@ -1,0 +1,465 @@
+import * as YAML from 'yaml';
+import { diffTrees, DiffWarning, ObjectRef } from '../gitops/manifest-diff';
+import { REVIEW_DEFAULTS as D } from './defaults';
+import { RiskKind } from './review';
+import { Manifest, PlanContext, planOf, replicaRange, RolloutPlan } from './rollout-plan';
+
+/** A policy exemption in effect for one object of one target. */
+export interface ExemptionRecord {
+  readonly folder: string;
+  /** `Kind/namespace/name` or `Kind/name`. */
+  readonly object: string;
+  readonly rule: string;
+  readonly reason: string;
+}
+
+/** An acknowledgement resolved against the rendered objects it covers. */
+export interface AcknowledgementRecord {
+  readonly risk: RiskKind;
+  readonly reason: string;
+  readonly scopePath: string;
+  /** `folder|Kind/namespace/name` of every object rendered below the acknowledging construct. */
+  readonly covers: readonly string[];
+  /** Target folders below the acknowledging construct, for `object` (a removed object). */
+  readonly folders: readonly string[];
+  readonly object?: string;
+}
+
+export interface ReviewInput {
+  /** The tree before the change (path below dist/ -> content). */
+  readonly base: ReadonlyMap<string, string>;
+  /** The tree after the change. */
+  readonly head: ReadonlyMap<string, string>;
+  /** @default 'base' */
+  readonly baseLabel?: string;
+  /** @default 'head' */
+  readonly headLabel?: string;
+  /** Exemptions in effect before and after; `base` undefined when unknown. @default - none known */
+  readonly exemptions?: { readonly base?: readonly ExemptionRecord[]; readonly head: readonly ExemptionRecord[] };
+  /** @default - none */
+  readonly acknowledgements?: readonly AcknowledgementRecord[];
+}
+
+export type RiskLevel = 'high' | 'medium';
+
+export interface Risk {
+  readonly kind: RiskKind;
+  readonly level: RiskLevel;
+  readonly folder: string;
+  /** `Kind/namespace/name`. */
+  readonly object: string;
+  readonly message: string;
+  /** The reason it was accepted in code, when it was. */
+  readonly acknowledged?: string;
+}
+
+/** Pods of one workload that restart because its pod template changed. */
+export interface Restart {
+  readonly workload: string;
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface TargetReport {
+  readonly folder: string;
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly changed: readonly { readonly object: string; readonly fields: number }[];
+  readonly restarts: readonly Restart[];
+  readonly configAdded: readonly string[];
+  readonly configRetired: readonly string[];
+  readonly risks: readonly Risk[];
+  readonly plans: readonly RolloutPlan[];
+  /** The longest plan: targets roll their workloads out in parallel. */
+  readonly minSeconds: number;
+}
+
+export interface PromotionRow {
+  /** `namespace/name`. */
+  readonly workload: string;
+  /** Version per target folder: [base, head]; undefined where it is not rendered. */
+  readonly versions: ReadonlyMap<string, readonly [string | undefined, string | undefined]>;
+}
+
+export interface ChangeReport {
+  readonly baseLabel: string;
+  readonly headLabel: string;
+  readonly targets: readonly TargetReport[];
+  /** Every risk, high first, then by target and object. */
+  readonly risks: readonly Risk[];
+  readonly unacknowledgedHigh: readonly Risk[];
+  readonly promotion: { readonly folders: readonly string[]; readonly rows: readonly PromotionRow[] };
+  readonly totals: { readonly added: number; readonly changed: number; readonly removed: number; readonly restarts: number };
+  /** True when the trees hold the same bytes. */
+  readonly empty: boolean;
+}
+
+interface Obj {
+  readonly folder: string;
+  readonly manifest: Manifest;
+}
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job']);
+const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'Ingress', 'Gateway']);
+const SECRET_SOURCE_KINDS = new Set(['ExternalSecret', 'ClusterExternalSecret', 'SealedSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret']);
+const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'AppProject']);
+const DATA_KINDS = new Set(['StatefulSet', 'PersistentVolumeClaim', 'PersistentVolume', 'Namespace']);
+const GITOPS_FOLDERS = new Set(['argocd', 'flux']);
+
+/** `Kind/namespace/name`, or `Kind/name` for cluster-scoped objects. */
+export function objectId(m: Manifest): string {
+  const ns = m.metadata?.namespace;
+  return `${m.kind}/${ns ? `${ns}/` : ''}${m.metadata?.name ?? ''}`;
+}
+
+function refId(r: ObjectRef): string {
+  return `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+}
+
+/** Builds the change report of two dist/ trees: what changes where, what restarts, how it rolls out, what it risks. */
+export function buildChangeReport(input: ReviewInput): ChangeReport {
+  const diff = diffTrees(input.base, input.head);
+  const baseObjs = parseTree(input.base);
+  const headObjs = parseTree(input.head);
+  const headIndex = indexByFolder(headObjs.values());
+  const baseIndex = indexByFolder(baseObjs.values());
+
+  const targets: TargetReport[] = [];
+  for (const f of diff.folders) {
+    const folder = f.folder;
+    const ctx = planContext(headIndex.get(folder) ?? []);
+    const risks: Risk[] = [];
+    const add = (kind: RiskKind, object: string, message: string) => risks.push({ kind, level: D.riskLevels[kind], folder, object, message });
+
+    for (const w of f.warnings) risks.push(...warningRisks(folder, w));
+
+    const restarts: Restart[] = [];
+    const plans: RolloutPlan[] = [];
+    const configAdded: string[] = [];
+    const configRetired: string[] = [];
+
+    for (const r of f.added) {
+      const m = headObjs.get(key(folder, r))!.manifest;
+      if (r.kind === 'ConfigMap' && m.immutable === true) configAdded.push(refId(r));
+      if (ROUTE_KINDS.has(r.kind)) add('exposure-widening', refId(r), `new ${r.kind} exposes ${exposureOf(m).join(', ') || 'a route'}`);
+      if (r.kind === 'Service' && ['LoadBalancer', 'NodePort'].includes(m.spec?.type)) add('exposure-widening', refId(r), `new ${m.spec.type} Service reachable from outside the cluster`);
+      if (RBAC_KINDS.has(r.kind)) add('rbac-widening', refId(r), `new ${r.kind} grants ${grantsOf(m).slice(0, 4).join('; ') || 'access'}${grantsOf(m).length > 4 ? '; …' : ''}`);
+      if (SECRET_SOURCE_KINDS.has(r.kind)) add('secret-source-change', refId(r), `new secret source ${r.kind}`);
+      if (r.kind === 'NetworkPolicy' && allowsEverything(m)) add('network-widening', refId(r), 'new NetworkPolicy admits any source or destination');
+    }
+    for (const r of f.removed) {
+      const m = baseObjs.get(key(folder, r))!.manifest;
+      if (r.kind === 'ConfigMap' && m.immutable === true) configRetired.push(refId(r));
+      if (DATA_KINDS.has(r.kind)) {
+        add('data-loss', refId(r), r.kind === 'StatefulSet'
+          ? `the StatefulSet is removed; its PVCs stay or are deleted by its retention policy (${m.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? 'Retain'}) — back up first`
+          : `removing the ${r.kind} deletes its data`);
+      }
+      if (r.kind === 'NetworkPolicy') add('network-widening', refId(r), 'NetworkPolicy removed: its pods lose these restrictions');
+      if (r.kind === 'AuthorizationPolicy') add('network-widening', refId(r), 'AuthorizationPolicy removed');
+      if (SECRET_SOURCE_KINDS.has(r.kind)) add('secret-source-change', refId(r), `secret source ${r.kind} removed: the Secret it maintains stops being refreshed`);
+    }
+
+    const changed: { object: string; fields: number }[] = [];
+    for (const c of f.changed) {
+      const oldM = baseObjs.get(key(folder, c.old))!.manifest;
+      const newM = headObjs.get(key(folder, c.new))!.manifest;
+      const id = refId(c.new);
+      changed.push({ object: id, fields: c.fields.length });
+      if (podTemplateChanged(oldM, newM)) {
+        const delivered = c.new.kind === 'Deployment' ? ctx.deliveryOf(c.new.name) : undefined;
+        const range = replicaRange(delivered?.kind === 'Rollout' ? delivered : newM, ctx);
+        if (c.new.kind === 'DaemonSet') restarts.push({ workload: id, min: -1, max: -1 });
+        else if (c.new.kind !== 'CronJob' && c.new.kind !== 'Job') restarts.push({ workload: id, ...range });
+        const plan = planOf(newM, ctx);
+        if (plan) plans.push(plan);
+      }
+      if (ROUTE_KINDS.has(c.new.kind)) {
+        const before = new Set(exposureOf(oldM));
+        const wider = exposureOf(newM).filter((e) => !before.has(e));
+        if (wider.length > 0) add('exposure-widening', id, `now also exposes ${wider.join(', ')}`);
+      }
+      if (c.new.kind === 'Service' && ['LoadBalancer', 'NodePort'].includes(newM.spec?.type) && newM.spec?.type !== oldM.spec?.type) {
+        add('exposure-widening', id, `Service becomes ${newM.spec.type}: reachable from outside the cluster`);
+      }
+      if (c.new.kind === 'NetworkPolicy') {
+        const wider = newEntries(policyPeers(oldM), policyPeers(newM));
+        if (wider.length > 0) add('network-widening', id, `admits more: ${wider.slice(0, 3).join('; ')}${wider.length > 3 ? '; …' : ''}`);
+      }
+      if (c.new.kind === 'AuthorizationPolicy') {
+        const wider = newEntries(authorizationSources(oldM), authorizationSources(newM));
+        if (wider.length > 0) add('network-widening', id, `allows more callers: ${wider.slice(0, 3).join('; ')}`);
+      }
+      if (c.new.kind === 'PeerAuthentication' && oldM.spec?.mtls?.mode === 'STRICT' && newM.spec?.mtls?.mode !== 'STRICT') {
+        add('network-widening', id, `mTLS relaxed from STRICT to ${newM.spec?.mtls?.mode ?? 'the mesh default'}`);
+      }
+      if (RBAC_KINDS.has(c.new.kind)) {
+        const wider = newEntries(grantsOf(oldM), grantsOf(newM));
+        if (wider.length > 0) add('rbac-widening', id, `grants more: ${wider.slice(0, 4).join('; ')}${wider.length > 4 ? '; …' : ''}`);
+      }
+      if (SECRET_SOURCE_KINDS.has(c.new.kind)) add('secret-source-change', id, `secret source changed (${c.fields.slice(0, 2).map((x) => x.path).join(', ')})`);
+      if (c.new.kind === 'StatefulSet') {
+        const gone = vctNames(oldM).filter((n) => !vctNames(newM).includes(n));
+        if (gone.length > 0) add('data-loss', id, `volume claim template(s) ${gone.join(', ')} removed: new pods no longer mount that data`);
+      }
+    }
+    targets.push({
+      folder,
+      added: f.added.map(refId),
+      removed: f.removed.map(refId),
+      changed,
+      restarts,
+      configAdded: configAdded.sort(),
+      configRetired: configRetired.sort(),
+      risks,
+      plans,
+      minSeconds: plans.reduce((m, p) => Math.max(m, p.minSeconds), 0),
+    });
+  }
+
+  addExemptionRisks(input, targets);
+  const acked = targets.map((t) => ({ ...t, risks: sortRisks(t.risks.map((r) => acknowledge(r, input.acknowledgements ?? []))) }));
+  const risks = sortRisks(acked.flatMap((t) => t.risks));
+  return {
+    baseLabel: input.baseLabel ?? 'base',
+    headLabel: input.headLabel ?? 'head',
+    targets: acked,
+    risks,
+    unacknowledgedHigh: risks.filter((r) => r.level === 'high' && r.acknowledged === undefined),
+    promotion: promotionView(baseIndex, headIndex),
+    totals: {
+      added: acked.reduce((s, t) => s + t.added.length, 0),
+      changed: acked.reduce((s, t) => s + t.changed.length, 0),
+      removed: acked.reduce((s, t) => s + t.removed.length, 0),
+      restarts: acked.reduce((s, t) => s + t.restarts.reduce((n, r) => n + Math.max(r.max, 0), 0), 0),
+    },
+    empty: diff.upToDate,
+  };
+}
+
+function warningRisks(folder: string, w: DiffWarning): Risk[] {
+  const object = refId(w.objects[w.objects.length - 1]);
+  const kind: RiskKind = w.kind === 'renamed' || w.kind === 'service-cluster-ip-changed' || w.kind === 'job-template-changed' ? 'delete-and-recreate'
+    : w.kind === 'selector-changed' ? 'selector-change'
+      : w.kind === 'statefulset-immutable' && w.message.includes('volumeClaimTemplates') ? 'pvc-template-change'
+        : 'immutable-field';
+  return [{ kind, level: D.riskLevels[kind], folder, object, message: w.message }];
+}
+
+function addExemptionRisks(input: ReviewInput, targets: TargetReport[]): void {
+  const ex = input.exemptions;
+  if (!ex) return;
+  const before = new Map((ex.base ?? []).map((e) => [`${e.folder}|${e.object}|${e.rule}`, e.reason]));
+  for (const e of ex.head) {
+    const prev = before.get(`${e.folder}|${e.object}|${e.rule}`);
+    if (ex.base !== undefined && prev === e.reason) continue;
+    let t = targets.find((x) => x.folder === e.folder);
+    if (!t) {
+      t = { folder: e.folder, added: [], removed: [], changed: [], restarts: [], configAdded: [], configRetired: [], risks: [], plans: [], minSeconds: 0 };
+      targets.push(t);
+      targets.sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
+    }
+    const what = ex.base === undefined ? 'exemption in effect (base unknown)' : prev === undefined ? 'new policy exemption' : 'changed policy exemption';
+    (t.risks as Risk[]).push({ kind: 'policy-exemption', level: D.riskLevels['policy-exemption'], folder: e.folder, object: e.object, message: `${what}: ${e.rule} — "${e.reason}"` });
+  }
+}
+
+function acknowledge(r: Risk, acks: readonly AcknowledgementRecord[]): Risk {
+  const k = `${r.folder}|${r.object}`;
+  const a = acks.find((x) => x.risk === r.kind && (x.object ? x.object === r.object && x.folders.includes(r.folder) : x.covers.includes(k)));
+  return a ? { ...r, acknowledged: a.reason } : r;
+}
+
+function sortRisks(risks: Risk[]): Risk[] {
+  const level = (r: Risk) => (r.level === 'high' ? (r.acknowledged === undefined ? 0 : 1) : 2);
+  return [...risks].sort((a, b) => level(a) - level(b) || cmp(a.folder, b.folder) || cmp(a.object, b.object) || cmp(a.kind, b.kind) || cmp(a.message, b.message));
+}
+
+function key(folder: string, r: ObjectRef): string {
+  return `${folder}|${refId(r)}`;
+}
+
+/** Parses every YAML file of a tree; objects keyed by `folder|Kind/ns/name` (folder = the nearest kustomization folder). */
+function parseTree(tree: ReadonlyMap<string, string>): Map<string, Obj> {
+  const folders = [...tree.keys()].filter((f) => f === 'kustomization.yaml' || f.endsWith('/kustomization.yaml'))
+    .map((f) => (f === 'kustomization.yaml' ? '' : f.slice(0, -'/kustomization.yaml'.length)))
+    .sort((a, b) => b.length - a.length || cmp(a, b));
+  const out = new Map<string, Obj>();
+  for (const [file, text] of tree) {
+    if (!/\.ya?ml$/.test(file) || file.endsWith('kustomization.yaml')) continue;
+    const folder = folders.find((f) => f === '' || file.startsWith(`${f}/`)) ?? file.split('/')[0];
+    for (const doc of YAML.parseAllDocuments(text, { version: '1.1' }) as YAML.Document[]) {
+      if (doc.errors.length > 0) break;
+      const m = doc.toJS({ maxAliasCount: -1 });
+      if (!m || typeof m !== 'object' || typeof m.kind !== 'string') continue;
+      out.set(`${folder}|${objectId(m)}`, { folder, manifest: m });
+    }
+  }
+  return out;
+}
+
+function indexByFolder(objs: Iterable<Obj>): Map<string, Manifest[]> {
+  const out = new Map<string, Manifest[]>();
+  for (const o of objs) {
+    const list = out.get(o.folder);
+    if (list) list.push(o.manifest);
+    else out.set(o.folder, [o.manifest]);
+  }
+  return out;
+}
+
+/** Resolves references between the objects of one target folder (by namespace). */
+function planContext(objects: readonly Manifest[]): PlanContext {
+  const byKindName = new Map<string, Manifest[]>();
+  const scalers = new Map<string, Manifest[]>();
+  const delivery = new Map<string, Manifest>();
+  for (const m of objects) {
+    const k = `${m.kind}/${m.metadata?.name}`;
+    byKindName.set(k, [...(byKindName.get(k) ?? []), m]);
+    const target = m.spec?.scaleTargetRef;
+    if ((m.kind === 'HorizontalPodAutoscaler' || m.kind === 'ScaledObject') && target?.name) {
+      const t = `${target.kind ?? 'Deployment'}/${target.name}`;
+      scalers.set(t, [...(scalers.get(t) ?? []), m]);
+    }
+    if (m.kind === 'Rollout' && m.spec?.workloadRef?.name) delivery.set(m.spec.workloadRef.name, m);
+    if (m.kind === 'Canary' && m.spec?.targetRef?.name) delivery.set(m.spec.targetRef.name, m);
+  }
+  return {
+    find: (kind, name) => byKindName.get(`${kind}/${name}`)?.[0],
+    scalersOf: (kind, name) => scalers.get(`${kind}/${name}`) ?? [],
+    deliveryOf: (name) => delivery.get(name),
+  };
+}
+
+function podTemplateChanged(a: Manifest, b: Manifest): boolean {
+  if (!WORKLOAD_KINDS.has(b.kind) && !(b.kind === 'Rollout' && b.spec?.template)) return false;
+  const tpl = (m: Manifest) => (m.kind === 'CronJob' ? m.spec?.jobTemplate?.spec?.template : m.spec?.template);
+  return canonical(tpl(a)) !== canonical(tpl(b));
+}
+
+function vctNames(m: Manifest): string[] {
+  return (m.spec?.volumeClaimTemplates ?? []).map((v: any) => v?.metadata?.name).filter((n: unknown) => typeof n === 'string');
+}
+
+/** Hosts and paths a route or Gateway exposes (`shop.acme.example/api`). */
+function exposureOf(m: Manifest): string[] {
+  const out: string[] = [];
+  if (m.kind === 'Ingress') {
+    for (const r of m.spec?.rules ?? []) {
+      const paths = (r.http?.paths ?? []).map((p: any) => p.path ?? '/');
+      for (const p of paths.length > 0 ? paths : ['/']) out.push(`${r.host ?? '*'}${p}`);
+    }
+  } else if (m.kind === 'Gateway') {
+    for (const l of m.spec?.listeners ?? []) out.push(`${l.hostname ?? '*'}:${l.port}`);
+  } else {
+    const hosts: string[] = m.spec?.hostnames ?? ['*'];
+    const paths = (m.spec?.rules ?? []).flatMap((r: any) => (r.matches ?? []).map((x: any) => x.path?.value ?? '/'));
+    for (const h of hosts) for (const p of paths.length > 0 ? paths : ['/']) out.push(`${h}${p}`);
+  }
+  return [...new Set(out)].sort();
+}
+
+/** Each NetworkPolicy peer with its ports, as comparable text. */
+function policyPeers(m: Manifest): string[] {
+  const out: string[] = [];
+  for (const dir of ['ingress', 'egress'] as const) {
+    for (const rule of m.spec?.[dir] ?? []) {
+      const peers = rule[dir === 'ingress' ? 'from' : 'to'] ?? [null];
+      const ports = canonical(rule.ports ?? 'any port');
+      for (const p of peers.length > 0 ? peers : [null]) out.push(`${dir} ${p === null ? 'from anywhere' : canonical(p)} on ${ports}`);
+    }
+  }
+  return out;
+}
+
+function allowsEverything(m: Manifest): boolean {
+  return policyPeers(m).some((p) => p.includes('from anywhere') || p.includes('"0.0.0.0/0"') || p.includes('"::/0"'));
+}
+
+function authorizationSources(m: Manifest): string[] {
+  return (m.spec?.rules ?? []).flatMap((r: any) => (r.from ?? [{}]).map((f: any) => `${canonical(f.source ?? 'any source')} to ${canonical(r.to ?? 'any operation')}`));
+}
+
+/** Grants of a Role/ClusterRole (`apps/deployments: get,list`), subjects of a binding, destinations of an AppProject. */
+function grantsOf(m: Manifest): string[] {
+  if (m.kind === 'Role' || m.kind === 'ClusterRole') {
+    return (m.rules ?? []).flatMap((r: any) => (r.apiGroups ?? ['']).flatMap((g: string) => (r.resources ?? r.nonResourceURLs ?? []).flatMap((res: string) => (r.verbs ?? []).map((v: string) => `${g ? `${g}/` : ''}${res}: ${v}`))));
+  }
+  if (m.kind === 'RoleBinding' || m.kind === 'ClusterRoleBinding') {
+    return (m.subjects ?? []).map((s: any) => `${m.roleRef?.kind}/${m.roleRef?.name} to ${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name}`);
+  }
+  const s = m.spec ?? {};
+  return [
+    ...(s.destinations ?? []).map((d: any) => `deploy to ${d.server ?? d.name}/${d.namespace}`),
+    ...(s.clusterResourceWhitelist ?? []).map((k: any) => `cluster-scoped ${k.group || 'core'}/${k.kind}`),
+    ...(s.namespaceResourceWhitelist ?? []).map((k: any) => `namespaced ${k.group || 'core'}/${k.kind}`),
+    ...(s.sourceRepos ?? []).map((r: string) => `source ${r}`),
+  ];
+}
+
+function newEntries(before: readonly string[], after: readonly string[]): string[] {
+  const old = new Set(before);
+  return [...new Set(after.filter((x) => !old.has(x)))];
+}
+
+function versionOf(m: Manifest): string | undefined {
+  const label = m.metadata?.labels?.['app.kubernetes.io/version'];
+  if (typeof label === 'string') return label;
+  const spec = m.kind === 'CronJob' ? m.spec?.jobTemplate?.spec?.template?.spec : m.spec?.template?.spec;
+  const image: string | undefined = spec?.containers?.[0]?.image;
+  if (!image) return undefined;
+  const at = image.indexOf('@');
+  if (at >= 0) return image.slice(at + 1, at + 20);
+  const colon = image.lastIndexOf(':');
+  return colon > image.lastIndexOf('/') ? image.slice(colon + 1) : undefined;
+}
+
+/**
+ * Target folders in promotion order: the sync wave of the Argo CD Application that deploys each (dev before
+ * staging before prod), else by name.
+ */
+function promotionOrder(folders: string[], head: Map<string, Manifest[]>): string[] {
+  const wave = new Map<string, number>();
+  for (const m of head.get('argocd') ?? []) {
+    const p: unknown = m.kind === 'Application' ? m.spec?.source?.path : undefined;
+    if (typeof p !== 'string') continue;
+    const w = Number(m.metadata?.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+    const folder = folders.find((f) => p === f || p.endsWith(`/${f}`));
+    if (folder !== undefined) wave.set(folder, Math.min(wave.get(folder) ?? w, w));
+  }
+  return [...folders].sort((a, b) => (wave.get(a) ?? Infinity) - (wave.get(b) ?? Infinity) || cmp(a, b));
+}
+
+function promotionView(base: Map<string, Manifest[]>, head: Map<string, Manifest[]>): ChangeReport['promotion'] {
+  const folders = promotionOrder([...new Set([...base.keys(), ...head.keys()])].filter((f) => !GITOPS_FOLDERS.has(f.split('/')[0])), head);
+  const rows = new Map<string, Map<string, [string | undefined, string | undefined]>>();
+  const collect = (index: Map<string, Manifest[]>, side: 0 | 1) => {
+    for (const folder of folders) {
+      for (const m of index.get(folder) ?? []) {
+        if (!WORKLOAD_KINDS.has(m.kind)) continue;
+        const id = `${m.metadata?.namespace ?? ''}/${m.metadata?.name}`;
+        let row = rows.get(id);
+        if (!row) rows.set(id, (row = new Map()));
+        const cell = row.get(folder) ?? [undefined, undefined];
+        cell[side] = versionOf(m);
+        row.set(folder, cell);
+      }
+    }
+  };
+  collect(base, 0);
+  collect(head, 1);
+  return {
+    folders,
+    rows: [...rows.keys()].sort().map((workload) => ({ workload, versions: rows.get(workload)! })),
+  };
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

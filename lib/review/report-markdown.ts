@@ -1,0 +1,93 @@
+import { ChangeReport, Risk, TargetReport } from './change-report';
+import { formatDuration, RolloutPlan } from './rollout-plan';
+
+/** Markdown table cell text: no pipes or line breaks. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function riskLine(r: Risk): string {
+  const tag = r.level === 'high' ? (r.acknowledged === undefined ? '**HIGH**' : 'high (acknowledged)') : 'medium';
+  const ack = r.acknowledged !== undefined ? ` — acknowledged: _${cell(r.acknowledged)}_` : '';
+  return `- ${tag} \`${r.folder}\` \`${r.object}\` **${r.kind}**: ${cell(r.message)}${ack}`;
+}
+
+/** One line per phase: `5% → header route x: always → pause 10m → analysis gate (…) → …`. */
+export function planText(plan: RolloutPlan): string {
+  const steps = plan.phases.map((p) => {
+    const measures = p.measures && p.measures.length > 0 ? ` (${p.measures.join('; ')})` : '';
+    return `${p.label}${measures}`;
+  });
+  const min = plan.manual ? `at least ${formatDuration(plan.minSeconds)} plus manual promotion` : `at least ${formatDuration(plan.minSeconds)}`;
+  const bg = plan.background ? ` Background analysis: ${plan.background.join('; ')}.` : '';
+  return `**${plan.workload}** (${plan.strategy}, ${min}): ${steps.join(' → ')}.${bg}${plan.notes.length > 0 ? ` ${plan.notes.join('; ')}.` : ''}`;
+}
+
+function restartsText(t: TargetReport): string {
+  if (t.restarts.length === 0) return '0';
+  const min = t.restarts.reduce((s, r) => s + Math.max(r.min, 0), 0);
+  const max = t.restarts.reduce((s, r) => s + Math.max(r.max, 0), 0);
+  const daemon = t.restarts.some((r) => r.max < 0) ? ' + every node' : '';
+  return `${min === max ? `${max}` : `${min}-${max}`}${daemon}`;
+}
+
+/**
+ * The report as Markdown for a pull-request comment: a summary table per target, risks first, details and
+ * rollout plans collapsed.
+ */
+export function reportMarkdown(report: ChangeReport): string {
+  const out: string[] = [];
+  out.push(`## Change review: ${cell(report.baseLabel)} → ${cell(report.headLabel)}`, '');
+  if (report.empty) {
+    out.push('No change: both trees hold the same bytes.', '');
+    return out.join('\n');
+  }
+  const high = report.unacknowledgedHigh.length;
+  out.push(high > 0 ? `**${high} unacknowledged high risk(s).** Acknowledge each in code with a reason (\`Review.acknowledge(scope, kind, reason)\`) or change the code.` : 'No unacknowledged high risk.', '');
+  out.push(`${report.totals.added} added, ${report.totals.changed} changed, ${report.totals.removed} removed; ${report.totals.restarts} pod(s) restart at most.`, '');
+  out.push('| target | added | changed | removed | pods restarting | config generations | risks | min. rollout |');
+  out.push('| --- | ---: | ---: | ---: | ---: | --- | --- | --- |');
+  for (const t of report.targets) {
+    const highs = t.risks.filter((r) => r.level === 'high' && r.acknowledged === undefined).length;
+    const risks = t.risks.length === 0 ? '' : `${highs > 0 ? `**${highs} high**, ` : ''}${t.risks.length} total`;
+    const gens = t.configAdded.length + t.configRetired.length === 0 ? '' : `+${t.configAdded.length} / -${t.configRetired.length}`;
+    out.push(`| \`${t.folder}\` | ${t.added.length} | ${t.changed.length} | ${t.removed.length} | ${restartsText(t)} | ${gens} | ${risks} | ${t.plans.length > 0 ? formatDuration(t.minSeconds) : ''} |`);
+  }
+  out.push('');
+  if (report.risks.length > 0) {
+    out.push('### Risks', '');
+    for (const r of report.risks) out.push(riskLine(r));
+    out.push('');
+  }
+  const moved = report.promotion.rows.filter((row) => [...row.versions.values()].some(([a, b]) => a !== b));
+  if (moved.length > 0) {
+    out.push('### Promotion', '');
+    out.push(`| workload | ${report.promotion.folders.map((f) => `\`${f}\``).join(' | ')} |`);
+    out.push(`| --- | ${report.promotion.folders.map(() => '---').join(' | ')} |`);
+    for (const row of moved) {
+      const cells = report.promotion.folders.map((f) => {
+        const [a, b] = row.versions.get(f) ?? [undefined, undefined];
+        if (a === b) return a ?? '';
+        return `**${a ?? '(none)'} → ${b ?? '(removed)'}**`;
+      });
+      out.push(`| \`${row.workload}\` | ${cells.map(cell).join(' | ')} |`);
+    }
+    out.push('');
+  }
+  out.push('### Details', '');
+  for (const t of report.targets) {
+    out.push(`<details><summary><code>${t.folder}</code>: ${t.added.length} added, ${t.changed.length} changed, ${t.removed.length} removed</summary>`, '');
+    for (const a of t.added) out.push(`- added \`${a}\``);
+    for (const c of t.changed) out.push(`- changed \`${c.object}\` (${c.fields} field${c.fields === 1 ? '' : 's'})`);
+    for (const r of t.removed) out.push(`- removed \`${r}\``);
+    for (const r of t.restarts) out.push(`- restarts \`${r.workload}\`: ${r.max < 0 ? 'one pod per node' : r.min === r.max ? `${r.max} pod(s)` : `${r.min}-${r.max} pods`}`);
+    for (const c of t.configAdded) out.push(`- new config generation \`${c}\``);
+    for (const c of t.configRetired) out.push(`- retired config generation \`${c}\``);
+    if (t.plans.length > 0) {
+      out.push('', 'Rollout plan:', '');
+      for (const p of t.plans) out.push(`- ${planText(p)}`);
+    }
+    out.push('', '</details>', '');
+  }
+  return out.join('\n');
+}
