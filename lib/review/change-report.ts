@@ -90,7 +90,7 @@ export interface ChangeReport {
   readonly unacknowledgedHigh: readonly Risk[];
   readonly promotion: { readonly folders: readonly string[]; readonly rows: readonly PromotionRow[] };
   readonly totals: { readonly added: number; readonly changed: number; readonly removed: number; readonly restarts: number };
-  /** True when the trees hold the same bytes. */
+  /** True when the trees hold the same bytes and no exemption changed. */
   readonly empty: boolean;
 }
 
@@ -119,8 +119,10 @@ function refId(r: ObjectRef): string {
 /** Builds the change report of two dist/ trees: what changes where, what restarts, how it rolls out, what it risks. */
 export function buildChangeReport(input: ReviewInput): ChangeReport {
   const diff = diffTrees(input.base, input.head);
-  const baseObjs = parseTree(input.base);
-  const headObjs = parseTree(input.head);
+  // most files are the same on both sides: parse each distinct content once
+  const parsed = new Map<string, Manifest[]>();
+  const baseObjs = parseTree(input.base, parsed);
+  const headObjs = parseTree(input.head, parsed);
   const headIndex = indexByFolder(headObjs.values());
   const baseIndex = indexByFolder(baseObjs.values());
 
@@ -233,7 +235,7 @@ export function buildChangeReport(input: ReviewInput): ChangeReport {
       removed: acked.reduce((s, t) => s + t.removed.length, 0),
       restarts: acked.reduce((s, t) => s + t.restarts.reduce((n, r) => n + Math.max(r.max, 0), 0), 0),
     },
-    empty: diff.upToDate,
+    empty: diff.upToDate && risks.length === 0,
   };
 }
 
@@ -280,7 +282,7 @@ function key(folder: string, r: ObjectRef): string {
 }
 
 /** Parses every YAML file of a tree; objects keyed by `folder|Kind/ns/name` (folder = the nearest kustomization folder). */
-function parseTree(tree: ReadonlyMap<string, string>): Map<string, Obj> {
+function parseTree(tree: ReadonlyMap<string, string>, cache: Map<string, Manifest[]>): Map<string, Obj> {
   const folders = [...tree.keys()].filter((f) => f === 'kustomization.yaml' || f.endsWith('/kustomization.yaml'))
     .map((f) => (f === 'kustomization.yaml' ? '' : f.slice(0, -'/kustomization.yaml'.length)))
     .sort((a, b) => b.length - a.length || cmp(a, b));
@@ -288,12 +290,17 @@ function parseTree(tree: ReadonlyMap<string, string>): Map<string, Obj> {
   for (const [file, text] of tree) {
     if (!/\.ya?ml$/.test(file) || file.endsWith('kustomization.yaml')) continue;
     const folder = folders.find((f) => f === '' || file.startsWith(`${f}/`)) ?? file.split('/')[0];
-    for (const doc of YAML.parseAllDocuments(text, { version: '1.1' }) as YAML.Document[]) {
-      if (doc.errors.length > 0) break;
-      const m = doc.toJS({ maxAliasCount: -1 });
-      if (!m || typeof m !== 'object' || typeof m.kind !== 'string') continue;
-      out.set(`${folder}|${objectId(m)}`, { folder, manifest: m });
+    let docs = cache.get(text);
+    if (!docs) {
+      docs = [];
+      for (const doc of YAML.parseAllDocuments(text, { version: '1.1' }) as YAML.Document[]) {
+        if (doc.errors.length > 0) break;
+        const m = doc.toJS({ maxAliasCount: -1 });
+        if (m && typeof m === 'object' && typeof m.kind === 'string') docs.push(m);
+      }
+      cache.set(text, docs);
     }
+    for (const m of docs) out.set(`${folder}|${objectId(m)}`, { folder, manifest: m });
   }
   return out;
 }

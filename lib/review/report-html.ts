@@ -67,7 +67,7 @@ export function reportHtml(report: ChangeReport): string {
         h.push('<div class="plan">');
         h.push(rolloutSvg(p, `${p.workload} — ${p.strategy}, at least ${formatDuration(p.minSeconds)}${p.manual ? ' + manual' : ''}`));
         const gates = p.phases.filter((x) => x.measures && x.measures.length > 0);
-        if (gates.length > 0) h.push(`<p>Analysis gates: ${gates.map((g) => `${xml(g.label)} at ${g.weight}% (${g.measures!.map(xml).join('; ')})`).join('; ')}</p>`);
+        if (gates.length > 0) h.push(`<p>Analysis gates: ${gates.map((g) => `at ${g.weight}%: ${g.measures!.map(xml).join(', ')}`).join('; ')}</p>`);
         if (p.background) h.push(`<p>Background analysis: ${p.background.map(xml).join('; ')}</p>`);
         if (p.notes.length > 0) h.push(`<p class="muted">${p.notes.map(xml).join('; ')}</p>`);
         h.push('</div>');
