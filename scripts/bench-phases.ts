@@ -58,7 +58,7 @@ export function synthInPhases(build: () => GitOpsApp<any, any>, outdir?: string)
   const app = build();
   const tBuild = lap();
 
-  // GitOpsApp.render() without its last steps (checkPolicy, checkSchemas), so that each gets its own figure
+  // GitOpsApp.render() without its last steps (checkSchemas, checkPolicy), so that each gets its own figure
   const gitops = [app.argoCd, app.flux].filter((c): c is NonNullable<typeof c> => c !== undefined);
   const objects = renderTree(app, { exclude: gitops });
   const handOff = app as unknown as { inventory_?: Map<string, TargetInventory> };
@@ -70,11 +70,11 @@ export function synthInPhases(build: () => GitOpsApp<any, any>, outdir?: string)
   }
   const tRender = lap();
 
-  checkPolicy(objects);
-  const tPolicy = lap();
-
   checkSchemas(objects, folderVersions(app.targets));
   const tSchema = lap();
+
+  checkPolicy(objects);
+  const tPolicy = lap();
 
   const files = layoutFiles(objects, app.targets.map((x) => x.path));
   const tLayout = lap();

@@ -416,8 +416,8 @@ function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: numbe
   out.push('');
 
   out.push('our synth phase by phase, in process (one run, tsx, ms):');
-  const keys = ['load', 'build', 'render', 'policy', 'schema', 'layout', 'references', 'write'] as const;
-  const prows: string[][] = [['N', 'load', 'build tree', 'render (validate+toJson)', 'policy', 'schema', 'layout+serialize', 'references', 'write', 'total', 'us/obj excl. load']];
+  const keys = ['load', 'build', 'render', 'schema', 'policy', 'layout', 'references', 'write'] as const;
+  const prows: string[][] = [['N', 'load', 'build tree', 'render (validate+toJson)', 'schema', 'policy', 'layout+serialize', 'references', 'write', 'total', 'us/obj excl. load']];
   for (const r of results) {
     const p = r.phases;
     const total = keys.reduce((acc, k) => acc + p[k], 0);

@@ -120,7 +120,7 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
 
   /**
    * Validates and renders every object once, without writing: first the environment targets, then the Argo CD
-   * and Flux objects from what the targets rendered. Throws on any construct or policy error, and when two
+   * and Flux objects from what the targets rendered. Throws on any construct, schema or policy error, and when two
    * targets deploy the same object to the same cluster.
    */
   public render(): RenderedObject[] {
@@ -132,8 +132,9 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     } finally {
       this.inventory_ = undefined;
     }
-    checkPolicy(objects);
+    // schema first: a misspelled field is the cause, the policy findings it would trigger are only symptoms
     checkSchemas(objects, folderVersions(this.targets));
+    checkPolicy(objects);
     return objects;
   }
 
