@@ -15,11 +15,6 @@ export const SCHEMA_DEFAULTS = {
    * say so, and then get the documented fallbacks.
    */
   kubernetesVersion: '1.36' as KubernetesVersion,
-  /**
-   * dist/argocd and dist/flux go to the management cluster, whose version the app does not declare: their
-   * objects are checked against the oldest version any target declares (`'oldest'`).
-   */
-  gitopsFolderVersion: 'oldest' as const,
   /** Folder (below the repository root) of the vendored Kubernetes OpenAPI definitions. */
   k8sSchemaDir: 'vendor/k8s-schemas',
   /** Folder of the CRD schemas extracted from vendor/crds by scripts/import-schemas.ts. */

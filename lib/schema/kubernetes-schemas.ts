@@ -31,8 +31,7 @@ export class KubernetesSchemas {
 
   public readonly file: KubernetesSchemaFile;
   private readonly builtIn: SchemaCompiler;
-  private readonly crd: SchemaCompiler;
-  private readonly crdChecks = new Map<string, Check | null>();
+  private readonly objectMeta: Check;
 
   private constructor(public readonly version: KubernetesVersion) {
     this.file = kubernetesSchemaFile(version);
@@ -45,8 +44,7 @@ export class KubernetesSchemas {
       });
     }
     this.builtIn = new SchemaCompiler(this.file.definitions, { freeFormObjects: true, enums: BUILT_IN_ENUMS, gatedFields: gated });
-    const meta = this.builtIn.definition(OBJECT_META);
-    this.crd = new SchemaCompiler({}, { freeFormObjects: false, rootOverrides: { metadata: meta, apiVersion: () => {}, kind: () => {} } });
+    this.objectMeta = this.builtIn.definition(OBJECT_META);
   }
 
   /** Whether the kind is a built-in of this minor (`apps/v1`, `Deployment`). */
@@ -73,28 +71,18 @@ export class KubernetesSchemas {
       };
     }
     const def = this.file.kinds[`${apiVersion}/${kind}`];
-    let check: Check | undefined;
-    if (def) {
-      check = this.builtIn.definition(def);
-    } else {
-      check = this.crdCheck(apiVersion, kind);
-    }
+    const check = def ? this.builtIn.definition(def) : crdCheck(apiVersion, kind);
     if (!check) return { issues, noSchema: this.noSchema(apiVersion, kind) };
     const ctx: CheckContext = { path: [], issues };
     check(manifest, ctx);
+    if (!def && manifest.metadata !== undefined) {
+      // a custom resource's metadata is the API server's ObjectMeta, of the target's version
+      ctx.path.push('metadata');
+      this.objectMeta(manifest.metadata, ctx);
+      ctx.path.pop();
+    }
     if (def) refineUnknownFields(issues, this.version, `${apiVersion}/${kind}`);
     return { issues };
-  }
-
-  private crdCheck(apiVersion: string, kind: string): Check | undefined {
-    const key = `${apiVersion}/${kind}`;
-    let c = this.crdChecks.get(key);
-    if (c === undefined) {
-      const f = crdSchemaFile(apiVersion, kind);
-      c = f ? this.crd.schema(f.schema) : null;
-      this.crdChecks.set(key, c);
-    }
-    return c ?? undefined;
   }
 
   private noSchema(apiVersion: string, kind: string): { problem: string; fix: string } {
@@ -113,6 +101,21 @@ export class KubernetesSchemas {
           : `vendor its CRD into vendor/crds and run npm run import:schemas, or Schema.declareKnown(scope, '${apiVersion}', '${kind}', reason)`;
     return { problem, fix };
   }
+}
+
+// CRD schemas do not depend on the Kubernetes version: compiled once per process, for every version
+const crdCompiler = new SchemaCompiler({}, { freeFormObjects: false, rootOverrides: { metadata: () => {}, apiVersion: () => {}, kind: () => {} } });
+const crdChecks = new Map<string, Check | null>();
+
+function crdCheck(apiVersion: string, kind: string): Check | undefined {
+  const key = `${apiVersion}/${kind}`;
+  let c = crdChecks.get(key);
+  if (c === undefined) {
+    const f = crdSchemaFile(apiVersion, kind);
+    c = f ? crdCompiler.schema(f.schema) : null;
+    crdChecks.set(key, c);
+  }
+  return c ?? undefined;
 }
 
 /** An unknown field that a newer minor's schema has: say which minor adds it (or, per VERSION_RULES, enables it). */

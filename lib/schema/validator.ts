@@ -329,16 +329,24 @@ export class SchemaCompiler {
     const freeForm = type === 'object' && !props && additional === undefined && this.options.freeFormObjects;
     const isObjectNode = type === 'object' || props !== undefined || additional !== undefined;
     if (isObjectNode && !freeForm) {
+      // property checks are compiled on first use: most objects touch a small part of a large schema
       const propChecks: Record<string, Check> = Object.create(null);
       const known = Object.keys(props ?? {});
-      for (const k of known) {
+      const compileProp = (k: string): Check => {
         const key = defName ? `${defName}.${k}` : undefined;
         let c = root && this.options.rootOverrides?.[k] ? this.options.rootOverrides[k] : this.node(props![k], structural);
         const values = key ? this.options.enums?.[key] : undefined;
         if (values) c = withEnum(c, values, props![k].type === 'array');
         const gated = key ? this.options.gatedFields?.get(key) : undefined;
         if (gated) c = (_v, ctx) => issue(ctx, 'gated-field', gated.problem, gated.fix);
-        propChecks[k] = c;
+        return c;
+      };
+      for (const k of known) {
+        propChecks[k] = (v, ctx) => {
+          const c = compileProp(k);
+          propChecks[k] = c;
+          c(v, ctx);
+        };
       }
       if (root && this.options.rootOverrides) {
         for (const [k, c] of Object.entries(this.options.rootOverrides)) if (!propChecks[k]) propChecks[k] = c;
