@@ -101,7 +101,13 @@ export function fieldRule(id: string): FieldRule {
 
 /** The removal rule of an apiVersion and kind, if the API was removed in some version. */
 export function removedApiRule(apiVersion: string, kind: string): RemovedApiRule | undefined {
-  return VERSION_RULES.find((x): x is RemovedApiRule => x.type === 'removed-api' && x.apiVersion === apiVersion && x.kinds.includes(kind));
+  return REMOVED.get(`${apiVersion}/${kind}`);
+}
+
+// looked up once per object: index the removals by `<apiVersion>/<Kind>`
+const REMOVED = new Map<string, RemovedApiRule>();
+for (const r of VERSION_RULES) {
+  if (r.type === 'removed-api') for (const k of r.kinds) REMOVED.set(`${r.apiVersion}/${k}`, r);
 }
 
 /** Minor number of a `'1.NN'` string. */
