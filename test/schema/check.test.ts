@@ -1,13 +1,13 @@
 // Synth-level behaviour: every object of every target is validated against its target's Kubernetes version
 // before anything is written; the bad inputs of issue 9 fail with the field and the fix.
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Environments, GitOpsApp, Target } from '../../lib/gitops';
 import { PlatformNamespace } from '../../lib/platform';
-import { KubernetesVersion, Schema, SchemaError, SUPPORTED_KUBERNETES_VERSIONS } from '../../lib/schema';
+import { Compatibility, KubernetesVersion, kubernetesVersionOf, Schema, SchemaError, SUPPORTED_KUBERNETES_VERSIONS } from '../../lib/schema';
 import { HardenedService } from '../../lib/workloads';
 import { unitScope } from '../gitops/helpers';
 import { prng, randomString } from './prng';
@@ -66,8 +66,6 @@ describe('kubernetesVersion on a cluster', () => {
   });
 
   test('defaults to the newest supported minor, for clusters and for constructs outside a GitOpsApp', () => {
-    const { kubernetesVersionOf } = require('../../lib/schema');
-    const { App, Chart } = require('cdk8s');
     expect(kubernetesVersionOf(new Chart(new App(), 'x'))).toBe('1.36');
     const app = new GitOpsApp({ environments: define(undefined), argoCd: false, flux: false });
     app.forEachTarget((scope) => expect(kubernetesVersionOf(scope)).toBe('1.36'));
@@ -218,5 +216,23 @@ describe('version-aware rendering', () => {
       err.mockRestore();
       out.mockRestore();
     }
+  });
+});
+
+describe('Compatibility', () => {
+  test('supports() follows the target version; unknown rule ids are library bugs', () => {
+    const seen: [string, boolean][] = [];
+    appWith((scope, t) => { seen.push([t.path, Compatibility.supports(scope, 'lifecycle-sleep-action')]); }, { old: '1.29', new: '1.30' });
+    expect(seen).toEqual([['old', false], ['new', true]]);
+    appWith((scope) => { expect(() => Compatibility.supports(scope, 'no-such-rule')).toThrow("no version rule 'no-such-rule'"); });
+  });
+
+  test('fallbacks recorded outside a GitOpsApp are kept per root construct', () => {
+    const app = new App();
+    const chart = new Chart(app, 'x');
+    Compatibility.recordFallback(chart, 'lifecycle-sleep-action');
+    Compatibility.recordFallback(chart, 'lifecycle-sleep-action');
+    expect(Compatibility.notesOf(app)).toMatchObject([{ rule: 'lifecycle-sleep-action', needs: '1.30', count: 2 }]);
+    expect(Compatibility.notesOf(new App())).toEqual([]);
   });
 });
