@@ -3,6 +3,9 @@
 //
 // Delivery per environment: dev rolls out Deployments; in staging and prod the API is an Istio canary analysed
 // against its SLO (Argo Rollouts), web goes blue-green (Argo Rollouts) and checkout is a Flagger canary.
+//
+// Kubernetes versions: prod-us-east-1 still runs 1.29, so its workloads drain with `exec: [sleep, N]` instead of
+// the kubelet sleep action (1.30+); synth lists that fallback and validates each folder against its version.
 import { CanaryStep, Delivery } from '../lib/delivery';
 import { Environments, GitOpsApp } from '../lib/gitops';
 import { ServiceLevelObjective } from '../lib/observability';
@@ -12,18 +15,18 @@ import { HardenedCronJob, HardenedService, HardenedWorker, IDeliveryStrategy, Ne
 
 export const environments = Environments.define({
   dev: {
-    clusters: [{ name: 'dev', server: 'https://dev.k8s.acme.example', region: 'eu-west-1' }],
+    clusters: [{ name: 'dev', server: 'https://dev.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34' }],
     domain: 'dev.shop.acme.example',
   },
   staging: {
-    clusters: [{ name: 'staging', server: 'https://staging.k8s.acme.example', region: 'eu-west-1' }],
+    clusters: [{ name: 'staging', server: 'https://staging.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34' }],
     domain: 'staging.shop.acme.example',
   },
   prod: {
     production: true,
     clusters: [
-      { name: 'prod-eu-west-1', server: 'https://prod-eu-west-1.k8s.acme.example', region: 'eu-west-1' },
-      { name: 'prod-us-east-1', server: 'https://prod-us-east-1.k8s.acme.example', region: 'us-east-1' },
+      { name: 'prod-eu-west-1', server: 'https://prod-eu-west-1.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.33' },
+      { name: 'prod-us-east-1', server: 'https://prod-us-east-1.k8s.acme.example', region: 'us-east-1', kubernetesVersion: '1.29' },
     ],
     domain: 'shop.acme.example',
   },

@@ -17,6 +17,7 @@ import { buildInventory, TargetInventory } from '../lib/gitops/inventory';
 import { compareManifests, layoutFiles, RenderedObject, renderTree } from '../lib/gitops/layout';
 import { checkReferences } from '../lib/gitops/references';
 import { checkPolicy } from '../lib/policy/check';
+import { checkSchemas, folderVersions } from '../lib/schema/check';
 import * as YAML from 'yaml';
 import type { FloorInput } from './bench-floor';
 
@@ -28,6 +29,8 @@ export interface PhaseTimes {
   readonly render: number;
   /** The policy engine over the rendered objects. */
   readonly policy: number;
+  /** Strict schema validation of every object against its target's Kubernetes version and the CRD schemas. */
+  readonly schema: number;
   /** Grouping into files, sorting, YAML serialization, kustomization.yaml. */
   readonly layout: number;
   /** Checking that every Argo CD / Flux path exists in the files. */
@@ -55,7 +58,7 @@ export function synthInPhases(build: () => GitOpsApp<any, any>, outdir?: string)
   const app = build();
   const tBuild = lap();
 
-  // GitOpsApp.render() without its last step (checkPolicy), so that policy gets its own figure
+  // GitOpsApp.render() without its last steps (checkSchemas, checkPolicy), so that each gets its own figure
   const gitops = [app.argoCd, app.flux].filter((c): c is NonNullable<typeof c> => c !== undefined);
   const objects = renderTree(app, { exclude: gitops });
   const handOff = app as unknown as { inventory_?: Map<string, TargetInventory> };
@@ -66,6 +69,9 @@ export function synthInPhases(build: () => GitOpsApp<any, any>, outdir?: string)
     handOff.inventory_ = undefined;
   }
   const tRender = lap();
+
+  checkSchemas(objects, folderVersions(app.targets));
+  const tSchema = lap();
 
   checkPolicy(objects);
   const tPolicy = lap();
@@ -80,7 +86,7 @@ export function synthInPhases(build: () => GitOpsApp<any, any>, outdir?: string)
   const tWrite = lap();
 
   return {
-    times: { build: tBuild, render: tRender, policy: tPolicy, layout: tLayout, references: tReferences, write: tWrite },
+    times: { build: tBuild, render: tRender, policy: tPolicy, schema: tSchema, layout: tLayout, references: tReferences, write: tWrite },
     objects,
     files,
   };

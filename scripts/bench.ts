@@ -6,7 +6,7 @@
 // For every N (services, each in dev, staging and prod; see apps/bench.ts) every measurement runs in a fresh
 // child process and is timed from spawn to exit, so node start-up and module loading count as they do in a
 // real `npm run synth`:
-//   ours   our synth of the bench platform (GitOpsApp: render, policy, layout, write);
+//   ours   our synth of the bench platform (GitOpsApp: render, policy, schema, layout, write);
 //   floor  the same rendered objects, serialized with toYaml and written with writeTree in the same file
 //          layout by a process that loads nothing else (scripts/bench-floor.ts);
 //   stock  stock cdk8s App.synth() of the same construct tree (one App per environment, one Chart per
@@ -416,8 +416,8 @@ function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: numbe
   out.push('');
 
   out.push('our synth phase by phase, in process (one run, tsx, ms):');
-  const keys = ['load', 'build', 'render', 'policy', 'layout', 'references', 'write'] as const;
-  const prows: string[][] = [['N', 'load', 'build tree', 'render (validate+toJson)', 'policy', 'layout+serialize', 'references', 'write', 'total', 'us/obj excl. load']];
+  const keys = ['load', 'build', 'render', 'schema', 'policy', 'layout', 'references', 'write'] as const;
+  const prows: string[][] = [['N', 'load', 'build tree', 'render (validate+toJson)', 'schema', 'policy', 'layout+serialize', 'references', 'write', 'total', 'us/obj excl. load']];
   for (const r of results) {
     const p = r.phases;
     const total = keys.reduce((acc, k) => acc + p[k], 0);
@@ -438,7 +438,7 @@ function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: numbe
         + `stock ${ratio(median(large.modes.get(mode)!.stock.walls) / median(small.modes.get(mode)!.stock.walls))}`);
       if (mode === primary) scaling = b / a;
     }
-    const inner = (p: PhaseReport) => p.build + p.render + p.policy + p.layout + p.references + p.write;
+    const inner = (p: PhaseReport) => p.build + p.render + p.policy + p.schema + p.layout + p.references + p.write;
     out.push(`scaling in process (excluding load), tsx: ours ${ratio(inner(large.phases) / inner(small.phases))}`);
   }
 

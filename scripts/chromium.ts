@@ -116,7 +116,10 @@ export async function inspectPage(chromium: string, file: string, options: Inspe
     ]);
   } finally {
     if (timer) clearTimeout(timer);
+    // the browser may still be writing its profile: wait for it to exit before removing the folder
+    const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGKILL');
-    fs.rmSync(profile, { recursive: true, force: true });
+    await exited;
+    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 }

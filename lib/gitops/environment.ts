@@ -1,5 +1,7 @@
 import { IConstruct } from 'constructs';
 import { ConfigError, isDnsLabel, show } from '../core';
+import { KubernetesVersion } from '../schema/defaults';
+import { kubernetesVersionProblem } from '../schema/kubernetes-version';
 
 /** Where one environment runs. */
 export interface ClusterProps {
@@ -12,6 +14,13 @@ export interface ClusterProps {
    * @default - none
    */
   readonly region?: string;
+  // --- schema (Kubernetes versions) ---
+  /**
+   * Kubernetes minor version the cluster runs (`'1.29'`): rendering picks fields it serves (with documented
+   * fallbacks, listed by synth) and every object is validated against that version's schema.
+   * @default '1.36' (the newest supported minor, `SCHEMA_DEFAULTS.kubernetesVersion` in lib/schema/defaults.ts)
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
 }
 
 /** The per-environment description, everything that differs between dev, staging and prod. */
@@ -119,6 +128,10 @@ export class Environments<N extends string = string, S = {}> {
         }
         if (!/^https?:\/\/[^\s]+$/.test(c.server ?? '')) {
           throw new ConfigError(where, `clusters[${i}].server`, `${where}: clusters[${i}].server must be the API server URL, got ${show(c.server)}; use e.g. 'https://kubernetes.default.svc'`);
+        }
+        const versionProblem = c.kubernetesVersion === undefined ? undefined : kubernetesVersionProblem(c.kubernetesVersion);
+        if (versionProblem) {
+          throw new ConfigError(where, `clusters[${i}].kubernetesVersion`, `${where}: clusters[${i}].kubernetesVersion ${versionProblem}`);
         }
         const other = seenClusters.get(c.name);
         if (other) {

@@ -1,6 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import { ConfigError, configError } from '../core';
 import { checkPolicy } from '../policy/check';
+import { checkSchemas, folderVersions } from '../schema/check';
+import { Compatibility, CompatibilityNote } from '../schema/compatibility';
 import { ARGO_CD_FOLDER, ArgoCdChart, ArgoCdOptions } from './argo-cd-chart';
 import { writeTree, WriteFile } from './dist-writer';
 import { Environment, Environments, setTarget, Target, targetIdOf } from './environment';
@@ -118,7 +120,7 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
 
   /**
    * Validates and renders every object once, without writing: first the environment targets, then the Argo CD
-   * and Flux objects from what the targets rendered. Throws on any construct or policy error, and when two
+   * and Flux objects from what the targets rendered. Throws on any construct, schema or policy error, and when two
    * targets deploy the same object to the same cluster.
    */
   public render(): RenderedObject[] {
@@ -130,6 +132,8 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     } finally {
       this.inventory_ = undefined;
     }
+    // schema first: a misspelled field is the cause, the policy findings it would trigger are only symptoms
+    checkSchemas(objects, folderVersions(this.targets));
     checkPolicy(objects);
     return objects;
   }
@@ -153,10 +157,30 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
   /** Renders and replaces dist/; writes nothing unless everything validated. */
   public synth(): void {
     this.synthTo(this.outdir);
+    // --- schema: the fallbacks chosen for older clusters, on stderr (stdout stays free for YAML) ---
+    const notes = formatCompatibilityNotes(this.compatibilityNotes());
+    if (notes) process.stderr.write(notes);
+  }
+
+  /** The version fallbacks the library chose, per target (e.g. the preStop drain on a 1.29 cluster). */
+  public compatibilityNotes(): { readonly target: Target<N, S>; readonly notes: CompatibilityNote[] }[] {
+    return this.targets.map((target) => ({ target, notes: Compatibility.notesOf(target) })).filter((x) => x.notes.length > 0);
   }
 
   /** @internal tests inject a failing writer to prove the previous dist/ survives */
   public synthTo(outdir: string, writeFile?: WriteFile): void {
     writeTree(outdir, this.synthFiles(), writeFile);
   }
+}
+
+/** The compatibility notes as synth prints them (empty when there are none). */
+export function formatCompatibilityNotes(list: readonly { readonly target: Target<any, any>; readonly notes: readonly CompatibilityNote[] }[]): string {
+  if (list.length === 0) return '';
+  const lines = ['compatibility notes (fallbacks for older Kubernetes versions):'];
+  for (const { target, notes } of list) {
+    for (const n of notes) {
+      lines.push(`  ${target.path} (Kubernetes ${target.cluster.kubernetesVersion}): ${n.rule} needs ${n.needs}, fallback used ${n.count} time${n.count === 1 ? '' : 's'}: ${n.fallback}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }

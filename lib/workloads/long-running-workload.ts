@@ -40,7 +40,9 @@ export interface LongRunningProps extends WorkloadProps {
   /** For slow starters: liveness waits until this succeeds. @default - none */
   readonly startup?: Probe;
   /**
-   * Seconds the preStop hook sleeps so endpoints drop the pod before it gets SIGTERM; 0 disables it.
+   * Seconds the preStop hook sleeps so endpoints drop the pod before it gets SIGTERM; 0 disables it. Uses the
+   * kubelet sleep action on Kubernetes 1.30+, `exec: [sleep, N]` on older clusters (the image then needs a
+   * `sleep` binary; see lib/schema/version-rules.ts).
    * @default 5
    */
   readonly drainSeconds?: number;

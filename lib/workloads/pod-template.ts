@@ -2,6 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { assertAbsolutePath, assertAnnotations, assertDnsLabel, assertEnvName, assertLabelValue, assertPort, assertPortName, assertQuantity, configError, namespaceOf } from '../core';
 import { Policy } from '../policy/policy';
+import { Compatibility } from '../schema/compatibility';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { ImageRef, parsePinnedImage, versionOf } from './image';
 import { NetworkRule } from './network-peer';
@@ -307,8 +308,14 @@ export class HardenedPod {
       container.livenessProbe = lr.liveness._render(this.scope, 'liveness', lr.probePort, D.probes.liveness);
       if (lr.startup) container.startupProbe = lr.startup._render(this.scope, 'startup', lr.probePort, D.probes.startup);
       if (lr.drainSeconds > 0) {
-        // the kubelet's own sleep action (Kubernetes 1.30+): works in distroless images that have no `sleep`
-        container.lifecycle = { preStop: { sleep: { seconds: lr.drainSeconds } } };
+        // the kubelet's own sleep action (Kubernetes 1.30+): works in distroless images that have no `sleep`;
+        // older clusters get the documented fallback (lib/schema/version-rules.ts), listed by synth
+        if (Compatibility.supports(this.scope, 'lifecycle-sleep-action')) {
+          container.lifecycle = { preStop: { sleep: { seconds: lr.drainSeconds } } };
+        } else {
+          container.lifecycle = { preStop: { exec: { command: ['sleep', String(lr.drainSeconds)] } } };
+          Compatibility.recordFallback(this.scope, 'lifecycle-sleep-action');
+        }
       }
     }
 

@@ -145,7 +145,18 @@ describe('the benchmark platform (apps/bench.ts)', () => {
     const files = buildBenchApp(SERVICES).synthFiles();
     expect([...phased.files.keys()]).toEqual([...files.keys()]);
     for (const [file, text] of files) expect(phased.files.get(file)).toBe(text);
-    expect(Object.keys(phased.times).sort()).toEqual(['build', 'layout', 'policy', 'references', 'render', 'write']);
+    expect(Object.keys(phased.times).sort()).toEqual(['build', 'layout', 'policy', 'references', 'render', 'schema', 'write']);
     expect(readTree(path.join(tmp, 'phased')).size).toBe(files.size);
+  });
+
+  test('the phase-by-phase synth validates schemas like GitOpsApp.render() does', () => {
+    const typo = () => {
+      const app = buildBenchApp(1);
+      const chart = app.chartFor(app.targets[0]);
+      new ApiObject(chart, 'typo', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'typo', namespace: 'default' }, dta: {} } as any);
+      return app;
+    };
+    expect(() => typo().synthFiles()).toThrow(/ConfigMap\/default\/typo[\s\S]*unknown field, got "dta"/);
+    expect(() => synthInPhases(typo)).toThrow(/ConfigMap\/default\/typo[\s\S]*unknown field, got "dta"/);
   });
 });
