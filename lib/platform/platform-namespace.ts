@@ -1,6 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertDnsLabel, assertQuantity, configError, markUnit, setNamespace } from '../core';
+import { addFinalizer, assertDnsLabel, assertQuantity, configError, markUnit, setNamespace } from '../core';
+import { MeshNamespace } from '../mesh/mesh-namespace';
+import { meshOf } from '../mesh/mesh-settings';
+import { WorkloadAuthorization } from '../mesh/workload-authorization';
+import { HardenedPod } from '../workloads/pod-template';
+import type { IWorkload } from '../workloads/workload';
 import { PLATFORM_DEFAULTS as D } from './defaults';
 
 /** Hard caps on what the namespace may request in total. */
@@ -39,6 +44,8 @@ export class PlatformNamespace extends Construct {
   public readonly defaultDeny: ApiObject;
   public readonly limitRange: ApiObject;
   public readonly quota?: ApiObject;
+  /** With the mesh on in the target: STRICT (or PERMISSIVE) mTLS and a deny-all AuthorizationPolicy. */
+  public readonly mesh?: MeshNamespace;
 
   constructor(scope: Construct, id: string, props: PlatformNamespaceProps = {}) {
     super(scope, id);
@@ -100,5 +107,21 @@ export class PlatformNamespace extends Construct {
         spec: { hard },
       });
     }
+
+    // --- exposure (mesh) ---
+    const mesh = meshOf(this);
+    if (mesh) {
+      this.mesh = new MeshNamespace(guards, 'Mesh', { namespace: this.name, mtls: mesh.mtls, labels });
+      // once every workload and edge of the target is declared: one ALLOW policy per workload with callers
+      addFinalizer(this, () => {
+        for (const w of this.node.findAll().filter(isWorkload)) {
+          if (w.pod.ingressRules.length > 0) new WorkloadAuthorization(w, 'MeshAuthorization', { workload: w, trustDomain: mesh.trustDomain });
+        }
+      });
+    }
   }
+}
+
+function isWorkload(c: unknown): c is IWorkload {
+  return (c as any)?.pod instanceof HardenedPod && typeof (c as any).use === 'function';
 }

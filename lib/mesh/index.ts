@@ -1,0 +1,5 @@
+export * from './defaults';
+export * from './mesh-namespace';
+export * from './mesh-options';
+export * from './mesh-settings';
+export * from './workload-authorization';
