@@ -1,4 +1,5 @@
 export * from './defaults';
+export * from './mesh-authorization';
 export * from './mesh-namespace';
 export * from './mesh-options';
 export * from './mesh-settings';

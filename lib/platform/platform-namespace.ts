@@ -1,11 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { addFinalizer, assertDnsLabel, assertQuantity, configError, markUnit, setNamespace } from '../core';
+import { assertDnsLabel, assertQuantity, configError, markUnit, setNamespace } from '../core';
+import { authorizeMeshWorkloads } from '../mesh/mesh-authorization';
 import { MeshNamespace } from '../mesh/mesh-namespace';
 import { meshOf } from '../mesh/mesh-settings';
-import { WorkloadAuthorization } from '../mesh/workload-authorization';
-import { HardenedPod } from '../workloads/pod-template';
-import type { IWorkload } from '../workloads/workload';
 import { PLATFORM_DEFAULTS as D } from './defaults';
 
 /** Hard caps on what the namespace may request in total. */
@@ -112,16 +110,8 @@ export class PlatformNamespace extends Construct {
     const mesh = meshOf(this);
     if (mesh) {
       this.mesh = new MeshNamespace(guards, 'Mesh', { namespace: this.name, mtls: mesh.mtls, labels });
-      // once every workload and edge of the target is declared: one ALLOW policy per workload with callers
-      addFinalizer(this, () => {
-        for (const w of this.node.findAll().filter(isWorkload)) {
-          if (w.pod.ingressRules.length > 0) new WorkloadAuthorization(w, 'MeshAuthorization', { workload: w, trustDomain: mesh.trustDomain });
-        }
-      });
+      // once every workload and edge is declared: one ALLOW policy per workload with callers
+      authorizeMeshWorkloads(this);
     }
   }
-}
-
-function isWorkload(c: unknown): c is IWorkload {
-  return (c as any)?.pod instanceof HardenedPod && typeof (c as any).use === 'function';
 }
