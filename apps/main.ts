@@ -3,6 +3,8 @@
 //
 // Delivery per environment: dev rolls out Deployments; in staging and prod the API is an Istio canary analysed
 // against its SLO (Argo Rollouts), web goes blue-green (Argo Rollouts) and checkout is a Flagger canary.
+// --- exposure --- web is exposed on the environment's host over HTTPS, the API under /api on the same host (its
+// canary splits that route); staging and prod run the Istio mesh: mTLS STRICT and AuthorizationPolicies.
 import { CanaryStep, Delivery } from '../lib/delivery';
 import { Exposure, GatewayDeclaration } from '../lib/exposure';
 import { Environments, GitOpsApp } from '../lib/gitops';

@@ -202,7 +202,7 @@ export class ExposedRoute extends Construct {
         canary?.addRouter({
           plugins: {
             [TRAFFIC_DEFAULTS.gatewayApiPlugin]: {
-              httpRoute: service.name,
+              [protocol === 'grpc' ? 'grpcRoute' : 'httpRoute']: service.name,
               namespace: service.namespace,
               ...(canary.headerRoutes ? { useHeaderRoutes: true } : {}),
             },

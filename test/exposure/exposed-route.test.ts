@@ -314,3 +314,29 @@ describe('bad input', () => {
       .toThrow("prod/shop/rpc: expose.protocol is 'grpc', but cluster 'prod' exposes through Ingress");
   });
 });
+
+describe('a gRPC service with an Istio canary', () => {
+  test('the GRPCRoute splits stable/canary and the plugin is told it is a grpcRoute', () => {
+    const objects = renderEdgeApp({}, (ns) => {
+      service(ns, 'rpc', { portName: 'grpc', delivery: Delivery.canary({ trafficRouting: TrafficRouting.istio() }), use: [Exposure.http()] });
+    });
+    expect(ofKind(objects, 'GRPCRoute')[0].spec.rules[0].backendRefs.map((b: any) => [b.name, b.weight])).toEqual([['rpc-stable', 100], ['rpc-canary', 0]]);
+    expect(ofKind(objects, 'Rollout')[0].spec.strategy.canary.trafficRouting.plugins).toEqual({ 'argoproj-labs/gatewayAPI': { grpcRoute: 'rpc', namespace: 'shop' } });
+    expectValidCrds(objects);
+  });
+});
+
+describe('an Istio subset canary with the mesh', () => {
+  test("circuit breaking goes on the canary's own DestinationRule (one per host), not a second one", () => {
+    const objects = renderEdgeApp({ env: { mesh: { istio: true } } }, (ns) => {
+      service(ns, 'api', { delivery: Delivery.canary({ trafficRouting: TrafficRouting.istio({ split: 'subsets' }) }), use: [Exposure.http()] });
+    });
+    const rules = ofKind(objects, 'DestinationRule');
+    expect(rules).toHaveLength(1);
+    expect(rules[0].spec.subsets.map((s: any) => s.name)).toEqual(['stable', 'canary']);
+    expect(rules[0].spec.trafficPolicy.outlierDetection.consecutive5xxErrors).toBe(EXPOSURE_DEFAULTS.circuitBreaker.consecutive5xxErrors);
+    // no Services to split between at the edge: the route sends to the service
+    expect(ofKind(objects, 'HTTPRoute')[0].spec.rules[0].backendRefs.map((b: any) => b.name)).toEqual(['api']);
+    expectValidCrds(objects);
+  });
+});
