@@ -115,9 +115,18 @@ export class IstioCanaryRoute extends Construct {
     this.httpPolicy = { timeout: policy.timeout, retries: policy.retries ? { ...policy.retries } : undefined };
   }
 
-  /** Sets the DestinationRule's `trafficPolicy` (circuit breaking); only with a subset split, which has one. */
+  /**
+   * Sets the DestinationRule's `trafficPolicy` (circuit breaking, in wire format); only with a subset split,
+   * which has one.
+   */
   public setTrafficPolicy(policy: Record<string, any>): void {
-    this.trafficPolicy = { ...policy };
+    // the generated DestinationRule class reads its own field names: `consecutive5XxErrors` for the wire's
+    // `consecutive5xxErrors` (the others are spelled alike)
+    const { consecutive5xxErrors, ...outlier } = policy.outlierDetection ?? {};
+    this.trafficPolicy = {
+      ...policy,
+      outlierDetection: policy.outlierDetection ? { ...outlier, consecutive5XxErrors: consecutive5xxErrors } : undefined,
+    };
   }
 
   /** The Rollout's `trafficRouting.istio` for this route. */
