@@ -25,7 +25,11 @@ export interface GatewayListenerDeclaration {
   readonly certificateSecret?: string;
 }
 
-/** The shared Gateway (Gateway API) a cluster's routes attach to. */
+/**
+ * The shared Gateway (Gateway API) a cluster's routes attach to. Managed outside this repository; its listeners
+ * must admit routes from the services' namespaces (`allowedRoutes.namespaces`), and list in `certificateRefs`
+ * the per-service Secrets (`<service>-tls` in the service's namespace) of hosts no listener certificate covers.
+ */
 export interface GatewayDeclaration {
   readonly name: string;
   readonly namespace: string;
