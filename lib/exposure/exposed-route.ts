@@ -268,6 +268,10 @@ export class ExposedRoute extends Construct {
     service.pod.addIngress({ peer, ports: [port] });
 
     // --- resilience with the mesh ---
+    if (props.timeouts !== undefined && !mesh && (protocol === 'grpc' || !gateway)) {
+      throw configError(service, 'expose.timeouts', `have nowhere to go: ${protocol === 'grpc' ? 'a GRPCRoute' : 'an Ingress'} has no timeouts field and environment '${env.name}' runs without the mesh`,
+        props.timeouts, "remove timeouts, or turn the mesh on (the service's VirtualService carries them)");
+    }
     if (props.retries !== undefined && !mesh) {
       throw configError(service, 'expose.retries', `need the Istio mesh (environment '${env.name}' runs without one, and the Gateway API standard channel has no HTTPRoute retry)`,
         props.retries, `turn the mesh on for '${env.name}' (mesh: { istio: true }), or remove retries`);
@@ -277,7 +281,8 @@ export class ExposedRoute extends Construct {
       const httpPolicy = { timeout: timeouts?.request, retries };
       if (routes.istioRoute) {
         routes.istioRoute.setHttpPolicy(httpPolicy);
-      } else if (retries) {
+      } else if (retries || (props.timeouts !== undefined && (protocol === 'grpc' || !gateway))) {
+        // retries (and timeouts a GRPCRoute or an Ingress cannot carry) go on a VirtualService for the service
         this.virtualService = new ApiObject(this, 'VirtualService', {
           apiVersion: 'networking.istio.io/v1',
           kind: 'VirtualService',

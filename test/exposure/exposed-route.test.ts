@@ -309,6 +309,13 @@ describe('bad input', () => {
     expect(expose({ retries: { attempts: -1 } }, mesh)).toThrow(/prod\/shop\/api: expose.retries.attempts .*got -1/);
   });
 
+  test('explicit timeouts where the route cannot carry them and no mesh does', () => {
+    expect(() => edgeApp({}, (ns) => { service(ns, 'rpc', { use: [Exposure.grpc({ timeouts: { request: '5s' } })] }); }))
+      .toThrow("prod/shop/rpc: expose.timeouts have nowhere to go: a GRPCRoute has no timeouts field and environment 'prod' runs without the mesh");
+    expect(() => edgeApp({ gateway: undefined, ingressController: INGRESS }, (ns) => { service(ns, 'web', { use: [Exposure.http({ timeouts: { request: '5s' } })] }); }))
+      .toThrow("prod/shop/web: expose.timeouts have nowhere to go: an Ingress has no timeouts field");
+  });
+
   test('gRPC over an Ingress', () => {
     expect(() => edgeApp({ gateway: undefined, ingressController: INGRESS }, (ns) => { service(ns, 'rpc', { use: [Exposure.grpc()] }); }))
       .toThrow("prod/shop/rpc: expose.protocol is 'grpc', but cluster 'prod' exposes through Ingress");
@@ -339,4 +346,9 @@ describe('an Istio subset canary with the mesh', () => {
     expect(ofKind(objects, 'HTTPRoute')[0].spec.rules[0].backendRefs.map((b: any) => b.name)).toEqual(['api']);
     expectValidCrds(objects);
   });
+});
+
+test('with the mesh, timeouts a GRPCRoute cannot carry go on a VirtualService', () => {
+  const objects = renderEdgeApp({ env: { mesh: { istio: true } } }, (ns) => { service(ns, 'rpc', { use: [Exposure.grpc({ timeouts: { request: '5s' } })] }); });
+  expect(ofKind(objects, 'VirtualService', 'rpc')[0].spec.http[0]).toEqual({ route: [{ destination: { host: 'rpc', port: { number: 8080 } } }], timeout: '5s' });
 });
