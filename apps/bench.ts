@@ -5,28 +5,42 @@
 // Every service is a HardenedService with its usual companions (ServiceAccount, Deployment, Service,
 // NetworkPolicy, HorizontalPodAutoscaler, PodDisruptionBudget) plus a raw ConfigMap created inside it, so it
 // lands in the service's file: OBJECTS_PER_SERVICE objects per service and environment. Every service but
-// the first calls one other (service i calls service (i - 1) / 2, across namespaces), the first admits the
-// ingress controller.
+// the first calls one other (service i calls service (i - 1) / 2, across namespaces).
+// --- exposure --- Every service is exposed on `<name>.<domain>` through the cluster's Gateway (an HTTPRoute;
+// the wildcard listener holds the certificate) and every environment runs the Istio mesh: per namespace a
+// PeerAuthentication and a deny-all AuthorizationPolicy, per service an ALLOW AuthorizationPolicy (the gateway
+// and its callers) and a DestinationRule (circuit breaking).
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Environment, Environments, GitOpsApp } from '../lib/gitops';
+import { runFinalizers } from '../lib/core';
+import { Exposure, GatewayDeclaration } from '../lib/exposure';
+import { Environment, Environments, GitOpsApp, setTarget } from '../lib/gitops';
 import { PlatformNamespace } from '../lib/platform';
-import { HardenedService, NetworkPeer } from '../lib/workloads';
+import { HardenedService } from '../lib/workloads';
 
 type EnvName = 'dev' | 'staging' | 'prod';
 
+// --- exposure ---
+const benchGateway = (domain: string): GatewayDeclaration => ({
+  name: 'public', namespace: 'gateway-system', serviceAccount: 'public-istio', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' },
+  listeners: [{ name: 'https', hostname: `*.${domain}`, certificateSecret: 'wildcard-tls' }],
+});
+
 export const benchEnvironments = Environments.define<EnvName>({
-  dev: { clusters: [{ name: 'dev', server: 'https://dev.k8s.bench.example', region: 'eu-west-1' }], domain: 'dev.bench.example' },
-  staging: { clusters: [{ name: 'staging', server: 'https://staging.k8s.bench.example', region: 'eu-west-1' }], domain: 'staging.bench.example' },
-  prod: { production: true, clusters: [{ name: 'prod', server: 'https://prod.k8s.bench.example', region: 'eu-west-1' }], domain: 'bench.example' },
+  dev: { clusters: [{ name: 'dev', server: 'https://dev.k8s.bench.example', region: 'eu-west-1', gateway: benchGateway('dev.bench.example') }], domain: 'dev.bench.example', mesh: { istio: true } },
+  staging: { clusters: [{ name: 'staging', server: 'https://staging.k8s.bench.example', region: 'eu-west-1', gateway: benchGateway('staging.bench.example') }], domain: 'staging.bench.example', mesh: { istio: true } },
+  prod: { production: true, clusters: [{ name: 'prod', server: 'https://prod.k8s.bench.example', region: 'eu-west-1', gateway: benchGateway('bench.example') }], domain: 'bench.example', mesh: { istio: true } },
 });
 
 /** The most namespaces the services are spread over. */
 export const BENCH_NAMESPACES = 10;
-/** ServiceAccount, Deployment, Service, NetworkPolicy, HorizontalPodAutoscaler, PodDisruptionBudget, ConfigMap. */
-export const OBJECTS_PER_SERVICE = 7;
-/** Namespace, default-deny NetworkPolicy, LimitRange. */
-export const OBJECTS_PER_NAMESPACE = 3;
+/**
+ * ServiceAccount, Deployment, Service, NetworkPolicy, HorizontalPodAutoscaler, PodDisruptionBudget, ConfigMap,
+ * HTTPRoute, DestinationRule, AuthorizationPolicy.
+ */
+export const OBJECTS_PER_SERVICE = 10;
+/** Namespace, default-deny NetworkPolicy, LimitRange, PeerAuthentication, deny-all AuthorizationPolicy. */
+export const OBJECTS_PER_NAMESPACE = 5;
 /** SERVICES when the environment variable is not set. */
 export const DEFAULT_SERVICES = 100;
 
@@ -83,7 +97,7 @@ export function addBenchService(scope: Construct, spec: BenchServiceSpec, env: E
       PUBLIC_HOST: `${spec.name}.${env.domain ?? 'localhost'}`,
       CONFIG_DIR: '/etc/config',
     },
-    ingress: spec.calls === undefined ? [NetworkPeer.namespace('ingress-nginx')] : undefined,
+    use: [Exposure.http()],
   });
   new ApiObject(service, 'ConfigMap', {
     apiVersion: 'v1',
@@ -133,9 +147,17 @@ export function buildPlainBenchApps(services: number, outdir = 'dist-bench-plain
   const platform = benchPlatform(services);
   return benchEnvironments.all.map((env) => {
     const app = new App({ outdir: `${outdir}/${env.name}` });
-    for (const ns of platform.namespaces) new PlatformNamespace(new Chart(app, ns), ns, { team: ns });
-    const built = platform.services.map((spec) => addBenchService(new Chart(app, spec.name, { namespace: spec.namespace }), spec, env));
+    // the environment description (gateway, mesh) the constructs read, as GitOpsApp gives its charts
+    const target = { env, cluster: env.clusters[0], path: env.name };
+    const chart = (id: string, namespace?: string) => {
+      const c = new Chart(app, id, { namespace });
+      setTarget(c, target);
+      return c;
+    };
+    for (const ns of platform.namespaces) new PlatformNamespace(chart(ns), ns, { team: ns });
+    const built = platform.services.map((spec) => addBenchService(chart(spec.name, spec.namespace), spec, env));
     connect(built, platform);
+    runFinalizers(app);
     return app;
   });
 }

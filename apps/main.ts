@@ -6,29 +6,53 @@
 //
 // Kubernetes versions: prod-us-east-1 still runs 1.29, so its workloads drain with `exec: [sleep, N]` instead of
 // the kubelet sleep action (1.30+); synth lists that fallback and validates each folder against its version.
+//
+// Exposure: web is exposed on the environment's host over HTTPS, the API under /api on the same host (its
+// canary splits that route); staging and prod run the Istio mesh: mTLS STRICT and AuthorizationPolicies.
 import { CanaryStep, Delivery } from '../lib/delivery';
+import { Exposure, GatewayDeclaration } from '../lib/exposure';
 import { Environments, GitOpsApp } from '../lib/gitops';
 import { ServiceLevelObjective } from '../lib/observability';
 import { PlatformNamespace } from '../lib/platform';
 import { TrafficRouting } from '../lib/traffic';
 import { HardenedCronJob, HardenedService, HardenedWorker, IDeliveryStrategy, NetworkPeer, Probe } from '../lib/workloads';
 
+// --- exposure ---
+/**
+ * Every cluster's shared Gateway (Istio's Gateway API implementation): the environment's own host, for which
+ * services bring cert-manager certificates, and a wildcard listener holding a wildcard certificate.
+ */
+const gateway = (domain: string): GatewayDeclaration => ({
+  name: 'public',
+  namespace: 'gateway-system',
+  podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' },
+  serviceAccount: 'public-istio',
+  listeners: [{ name: 'https', hostname: domain }, { name: 'https-wildcard', hostname: `*.${domain}`, certificateSecret: 'wildcard-tls' }],
+});
+const stagingIssuer = { name: 'letsencrypt-staging' };
+// --- end exposure ---
+
 export const environments = Environments.define({
   dev: {
-    clusters: [{ name: 'dev', server: 'https://dev.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34' }],
+    clusters: [{ name: 'dev', server: 'https://dev.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway: gateway('dev.shop.acme.example') }],
     domain: 'dev.shop.acme.example',
+    certificateIssuer: stagingIssuer,
   },
   staging: {
-    clusters: [{ name: 'staging', server: 'https://staging.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34' }],
+    clusters: [{ name: 'staging', server: 'https://staging.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway: gateway('staging.shop.acme.example') }],
     domain: 'staging.shop.acme.example',
+    certificateIssuer: stagingIssuer,
+    mesh: { istio: true },
   },
   prod: {
     production: true,
     clusters: [
-      { name: 'prod-eu-west-1', server: 'https://prod-eu-west-1.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.33' },
-      { name: 'prod-us-east-1', server: 'https://prod-us-east-1.k8s.acme.example', region: 'us-east-1', kubernetesVersion: '1.29' },
+      { name: 'prod-eu-west-1', server: 'https://prod-eu-west-1.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.33', gateway: gateway('shop.acme.example') },
+      { name: 'prod-us-east-1', server: 'https://prod-us-east-1.k8s.acme.example', region: 'us-east-1', kubernetesVersion: '1.29', gateway: gateway('shop.acme.example') },
     ],
     domain: 'shop.acme.example',
+    certificateIssuer: { name: 'letsencrypt' },
+    mesh: { istio: true },
   },
 });
 
@@ -98,13 +122,16 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
           ],
         }),
       }),
+      // --- exposure --- under /api on the storefront's host; the canary splits this same route
+      use: [Exposure.http({ hosts: ['{domain}'], paths: ['/api'] })],
     });
 
     const web = new HardenedService(ns, 'web', {
       image: `ghcr.io/acme/storefront-web:${VERSION.web}`,
       port: 8080,
       replicas: env.pick({ dev: 1, staging: 2, prod: 4 }),
-      ingress: [NetworkPeer.namespace('ingress-nginx')],
+      // --- exposure --- on the environment's host, over HTTPS with a cert-manager certificate
+      use: [Exposure.http({ hosts: ['{domain}'] })],
       env: { API_URL: 'http://api:8080', CHECKOUT_URL: 'http://checkout:8080', PUBLIC_HOST: env.domain ?? 'localhost' },
       delivery: env.pick<IDeliveryStrategy>({
         dev: Delivery.rollingUpdate(),

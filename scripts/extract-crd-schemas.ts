@@ -12,8 +12,12 @@ import * as YAML from 'yaml';
 const WANTED: Record<string, { readonly kind: string; readonly version: string }[]> = {
   'argo-rollouts.yaml': [{ kind: 'Rollout', version: 'v1alpha1' }, { kind: 'AnalysisTemplate', version: 'v1alpha1' }],
   'flagger.yaml': [{ kind: 'Canary', version: 'v1beta1' }, { kind: 'MetricTemplate', version: 'v1beta1' }],
-  'istio.yaml': [{ kind: 'VirtualService', version: 'v1' }, { kind: 'DestinationRule', version: 'v1' }],
-  'gateway-api.yaml': [{ kind: 'HTTPRoute', version: 'v1' }],
+  'istio.yaml': [
+    { kind: 'VirtualService', version: 'v1' }, { kind: 'DestinationRule', version: 'v1' },
+    { kind: 'PeerAuthentication', version: 'v1' }, { kind: 'AuthorizationPolicy', version: 'v1' },
+  ],
+  'gateway-api.yaml': [{ kind: 'HTTPRoute', version: 'v1' }, { kind: 'GRPCRoute', version: 'v1' }, { kind: 'ReferenceGrant', version: 'v1beta1' }],
+  'cert-manager.yaml': [{ kind: 'Certificate', version: 'v1' }],
 };
 
 const root = path.resolve(__dirname, '..');

@@ -2,6 +2,7 @@ export * from './cidr';
 export * from './cron';
 export * from './duration';
 export * from './errors';
+export * from './finalize';
 export * from './names';
 export * from './numbers';
 export * from './quantity';

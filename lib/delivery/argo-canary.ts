@@ -1,7 +1,9 @@
+import { Lazy } from 'cdk8s';
 import { RolloutSpecStrategyCanary, RolloutSpecStrategyCanarySteps } from '../../imports/argo-rollouts-argoproj.io';
 import { configError } from '../core';
 import { ServiceLevelObjective } from '../observability';
 import { TRAFFIC_DEFAULTS } from '../traffic/defaults';
+import { ServiceRoutes } from '../traffic/service-routes';
 import { TrafficRouting } from '../traffic/traffic-routing';
 import type { IDeliveryStrategy } from '../workloads/delivery-strategy';
 import type { HardenedService } from '../workloads/hardened-service';
@@ -82,6 +84,13 @@ export class ArgoCanary implements IDeliveryStrategy {
       createRolloutService(service, 'StableService', stableService);
       createRolloutService(service, 'CanaryService', canaryService);
     }
+    // an exposure (bound after delivery) may add the route the service is exposed on as one more router
+    const routers: Record<string, any>[] = [];
+    if (routing && splitsServices) {
+      ServiceRoutes.of(service).canary = {
+        stableService, canaryService, headerRoutes: steps.some((s) => s.kind === 'setHeaderRoute'), addRouter: (r) => routers.push(r),
+      };
+    }
 
     const wanted = steps.some((s) => s.kind === 'analysis') ? 'analysis steps' : o.backgroundAnalysis ? 'backgroundAnalysis' : undefined;
     const resolved = resolveAnalysis(service, PROP, o.slo, o.analysis, wanted);
@@ -112,10 +121,12 @@ export class ArgoCanary implements IDeliveryStrategy {
     const canary: RolloutSpecStrategyCanary = {
       stableService: splitsServices ? stableService : undefined,
       canaryService: splitsServices ? canaryService : undefined,
-      trafficRouting: routing ? {
-        ...routing.trafficRouting,
-        managedRoutes: routeNames.length > 0 ? routeNames.map((name) => ({ name })) : undefined,
-      } : undefined,
+      trafficRouting: routing ? Lazy.any({
+        produce: () => ({
+          ...mergeRouters(routing.trafficRouting, routers),
+          managedRoutes: routeNames.length > 0 ? routeNames.map((name) => ({ name })) : undefined,
+        }),
+      }) as any : undefined,
       steps: rendered,
       analysis: background,
       antiAffinity: antiAffinity ? { preferredDuringSchedulingIgnoredDuringExecution: { weight: D.canary.antiAffinityWeight } } : undefined,
@@ -173,6 +184,15 @@ function checkSteps(service: HardenedService, steps: CanaryStep[], routing: Traf
     }
     kinds.set(name, s.kind);
   });
+}
+
+/** The routers of a Rollout: the canary's own, then the ones added for an exposure (plugins merged). */
+function mergeRouters(own: Record<string, any>, added: readonly Record<string, any>[]): Record<string, any> {
+  const out: Record<string, any> = { ...own };
+  for (const r of added) {
+    for (const [k, v] of Object.entries(r)) out[k] = k === 'plugins' ? { ...out.plugins, ...v } : v;
+  }
+  return out;
 }
 
 function unique(values: string[]): string[] {

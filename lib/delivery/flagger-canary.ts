@@ -1,9 +1,10 @@
-import { JsonPatch } from 'cdk8s';
+import { JsonPatch, Lazy } from 'cdk8s';
 import {
   Canary, CanarySpecAnalysis, CanarySpecAnalysisMetrics, CanarySpecAnalysisWebhooks, CanarySpecAnalysisWebhooksType,
   CanarySpecAutoscalerRefKind, CanarySpecProvider, CanarySpecTargetRefKind,
 } from '../../imports/flagger.app';
 import { configError } from '../core';
+import { ServiceRoutes } from '../traffic/service-routes';
 import { ServiceLevelObjective, SloMetrics } from '../observability';
 import type { IDeliveryStrategy } from '../workloads/delivery-strategy';
 import type { HardenedService } from '../workloads/hardened-service';
@@ -263,6 +264,9 @@ export class FlaggerCanary implements IDeliveryStrategy {
     );
     // Flagger generates (and owns) the Service named like the Deployment
     service.node.tryRemoveChild('Service');
+    // Flagger generates the route too: an exposure (bound later) hands it its hosts and gateway
+    const routes = ServiceRoutes.of(service);
+    routes.flaggerProvider = provider;
 
     new Canary(service, 'Canary', {
       metadata: service.pod.metadata(),
@@ -277,7 +281,19 @@ export class FlaggerCanary implements IDeliveryStrategy {
           portName: service.portName,
           targetPort: service.portName,
           gateways: gateways.length > 0 ? [...gateways, 'mesh'] : undefined,
-          hosts: gateways.length > 0 ? [...o.hosts!, service.name] : o.hosts ? [...o.hosts] : undefined,
+          hosts: Lazy.any({
+            produce: () => {
+              const exposed = routes.exposure?.hosts ?? [];
+              if (gateways.length > 0) return [...o.hosts!, ...exposed, service.name];
+              if (exposed.length > 0) return [...(o.hosts ?? []), ...exposed];
+              return o.hosts ? [...o.hosts] : undefined;
+            },
+          }) as any,
+          gatewayRefs: Lazy.any({
+            produce: () => (routes.exposure && routes.exposure.gateways.length > 0
+              ? routes.exposure.gateways.map((g) => ({ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: g.name, namespace: g.namespace, sectionName: g.sectionName }))
+              : undefined),
+          }) as any,
         },
         analysis,
       },

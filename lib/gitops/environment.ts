@@ -3,6 +3,9 @@ import { ConfigError, isDnsLabel, show } from '../core';
 import { KubernetesVersion } from '../schema/defaults';
 import { kubernetesVersionProblem } from '../schema/kubernetes-version';
 
+import type { CertificateIssuerDeclaration, GatewayDeclaration, IngressControllerDeclaration } from '../exposure/edge-declaration';
+import type { MeshOptions } from '../mesh/mesh-options';
+
 /** Where one environment runs. */
 export interface ClusterProps {
   /** Cluster name: a DNS-1123 label, used in folder and object names (`prod-eu-west-1`). */
@@ -21,6 +24,23 @@ export interface ClusterProps {
    * @default '1.36' (the newest supported minor, `SCHEMA_DEFAULTS.kubernetesVersion` in lib/schema/defaults.ts)
    */
   readonly kubernetesVersion?: KubernetesVersion;
+
+  // --- exposure ---
+  /**
+   * The shared Gateway API Gateway that exposed services' routes attach to.
+   * @default - none (or an ingress controller)
+   */
+  readonly gateway?: GatewayDeclaration;
+  /**
+   * The ingress controller exposed services' Ingresses use, when the cluster has no Gateway.
+   * @default - none
+   */
+  readonly ingressController?: IngressControllerDeclaration;
+  /**
+   * Mesh settings of this cluster, over its environment's (`{ mtls: 'PERMISSIVE' }` while it migrates).
+   * @default - the environment's
+   */
+  readonly mesh?: MeshOptions;
 }
 
 /** The per-environment description, everything that differs between dev, staging and prod. */
@@ -48,6 +68,17 @@ export interface EnvironmentProps<S = {}> {
    * @default - none
    */
   readonly settings?: S;
+  // --- exposure ---
+  /**
+   * The cert-manager issuer of the environment's certificates (a staging issuer outside production).
+   * @default - none: exposing over TLS needs a certificate the gateway holds
+   */
+  readonly certificateIssuer?: CertificateIssuerDeclaration;
+  /**
+   * Istio mesh security: `{ istio: true }` renders STRICT mTLS and AuthorizationPolicies from the connection graph.
+   * @default - no mesh: NetworkPolicies only
+   */
+  readonly mesh?: MeshOptions;
 }
 
 export const DEFAULT_PROMETHEUS_ADDRESS = 'http://prometheus-operated.monitoring.svc:9090';
@@ -60,6 +91,9 @@ export class Environment<N extends string = string, S = {}> {
   public readonly domain?: string;
   public readonly prometheusAddress: string;
   public readonly settings: S;
+  // --- exposure ---
+  public readonly certificateIssuer?: CertificateIssuerDeclaration;
+  public readonly mesh?: MeshOptions;
 
   constructor(name: N, props: EnvironmentProps<S>) {
     this.name = name;
@@ -68,6 +102,9 @@ export class Environment<N extends string = string, S = {}> {
     this.domain = props.domain;
     this.prometheusAddress = props.prometheusAddress ?? DEFAULT_PROMETHEUS_ADDRESS;
     this.settings = (props.settings ?? {}) as S;
+    // --- exposure ---
+    this.certificateIssuer = props.certificateIssuer;
+    this.mesh = props.mesh;
   }
 
   /**

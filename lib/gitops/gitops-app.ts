@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { ConfigError, configError } from '../core';
+import { ConfigError, configError, runFinalizers } from '../core';
 import { checkPolicy } from '../policy/check';
 import { checkSchemas, folderVersions } from '../schema/check';
 import { Compatibility, CompatibilityNote } from '../schema/compatibility';
@@ -95,6 +95,8 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
    */
   public forEachTarget(build: (scope: Chart, target: Target<N, S>) => void): void {
     for (const target of this.targets) build(this.chartFor(target), target);
+    // objects derived from a whole target (mesh authorization from the complete connection graph)
+    runFinalizers(this);
   }
 
   /** The chart of one environment target (created on first use). */
@@ -124,6 +126,7 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
    * targets deploy the same object to the same cluster.
    */
   public render(): RenderedObject[] {
+    runFinalizers(this);
     const gitops = [this.argoCd, this.flux].filter((c): c is ArgoCdChart | FluxChart => c !== undefined);
     const objects = renderTree(this, { exclude: gitops });
     this.inventory_ = buildInventory(this.targets, objects);

@@ -1,6 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { assertDnsLabel, assertQuantity, configError, markUnit, setNamespace } from '../core';
+import { authorizeMeshWorkloads } from '../mesh/mesh-authorization';
+import { MeshNamespace } from '../mesh/mesh-namespace';
+import { meshOf } from '../mesh/mesh-settings';
 import { PLATFORM_DEFAULTS as D } from './defaults';
 
 /** Hard caps on what the namespace may request in total. */
@@ -39,6 +42,8 @@ export class PlatformNamespace extends Construct {
   public readonly defaultDeny: ApiObject;
   public readonly limitRange: ApiObject;
   public readonly quota?: ApiObject;
+  /** With the mesh on in the target: STRICT (or PERMISSIVE) mTLS and a deny-all AuthorizationPolicy. */
+  public readonly mesh?: MeshNamespace;
 
   constructor(scope: Construct, id: string, props: PlatformNamespaceProps = {}) {
     super(scope, id);
@@ -99,6 +104,14 @@ export class PlatformNamespace extends Construct {
         metadata: metadata('quota'),
         spec: { hard },
       });
+    }
+
+    // --- exposure (mesh) ---
+    const mesh = meshOf(this);
+    if (mesh) {
+      this.mesh = new MeshNamespace(guards, 'Mesh', { namespace: this.name, mtls: mesh.mtls, labels });
+      // once every workload and edge is declared: one ALLOW policy per workload with callers
+      authorizeMeshWorkloads(this);
     }
   }
 }

@@ -9,6 +9,7 @@ export {
   preStopSleepSeconds,
 } from './hygiene-rules';
 export type { ImagePin } from './hygiene-rules';
+export { EXPOSURE_RULES, routeClaims } from './exposure-rules';
 export * from './policy-rules';
 export * from './policy';
 export * from './policy-error';

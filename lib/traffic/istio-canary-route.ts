@@ -1,3 +1,4 @@
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DestinationRule, VirtualService, VirtualServiceSpecHttpRoute } from '../../imports/networking.istio.io';
 import { configError } from '../core';
@@ -55,6 +56,8 @@ export class IstioCanaryRoute extends Construct {
   public readonly routeName: string;
   public readonly name: string;
   private readonly subsetNames?: { readonly stable: string; readonly canary: string };
+  private httpPolicy: Record<string, any> = {};
+  private trafficPolicy?: Record<string, any>;
 
   constructor(scope: Construct, id: string, props: IstioCanaryRouteProps) {
     super(scope, id);
@@ -89,6 +92,7 @@ export class IstioCanaryRoute extends Construct {
             { name: stable, labels: { ...s.podLabels } },
             { name: canary, labels: { ...s.podLabels } },
           ],
+          trafficPolicy: Lazy.any({ produce: () => this.trafficPolicy }) as any,
         },
       });
     }
@@ -98,9 +102,31 @@ export class IstioCanaryRoute extends Construct {
       spec: {
         hosts: [...props.hosts],
         gateways: props.gateways && props.gateways.length > 0 ? [...props.gateways] : undefined,
-        http: [{ name: this.routeName, route }],
+        http: Lazy.any({ produce: () => [{ name: this.routeName, route, ...this.httpPolicy }] }) as any,
       },
     });
+  }
+
+  /**
+   * Sets the route's `timeout` and `retries` (an exposure's resilience settings, applied where the mesh routes
+   * the service's callers).
+   */
+  public setHttpPolicy(policy: { readonly timeout?: string; readonly retries?: Record<string, any> }): void {
+    this.httpPolicy = { timeout: policy.timeout, retries: policy.retries ? { ...policy.retries } : undefined };
+  }
+
+  /**
+   * Sets the DestinationRule's `trafficPolicy` (circuit breaking, in wire format); only with a subset split,
+   * which has one.
+   */
+  public setTrafficPolicy(policy: Record<string, any>): void {
+    // the generated DestinationRule class reads its own field names: `consecutive5XxErrors` for the wire's
+    // `consecutive5xxErrors` (the others are spelled alike)
+    const { consecutive5xxErrors, ...outlier } = policy.outlierDetection ?? {};
+    this.trafficPolicy = {
+      ...policy,
+      outlierDetection: policy.outlierDetection ? { ...outlier, consecutive5XxErrors: consecutive5xxErrors } : undefined,
+    };
   }
 
   /** The Rollout's `trafficRouting.istio` for this route. */

@@ -3,6 +3,7 @@ import { assertDnsLabel, configError } from '../core';
 import { TRAFFIC_DEFAULTS as D } from './defaults';
 import { GatewayCanaryRoute, GatewayParent } from './gateway-canary-route';
 import { IstioCanaryRoute } from './istio-canary-route';
+import { ServiceRoutes } from './service-routes';
 
 export interface IstioRoutingOptions {
   /**
@@ -32,8 +33,12 @@ export interface IstioRoutingOptions {
 }
 
 export interface GatewayApiRoutingOptions {
-  /** The Gateways the HTTPRoute attaches to. At least one. */
-  readonly gateways: GatewayParent[];
+  /**
+   * The Gateways the HTTPRoute attaches to. At least one, unless the service is exposed (lib/exposure), whose
+   * route this then is.
+   * @default - the exposure's gateway
+   */
+  readonly gateways?: GatewayParent[];
   /** @default - every hostname of the listeners */
   readonly hostnames?: string[];
   /** @default '/' */
@@ -113,23 +118,24 @@ export class TrafficRouting {
         services: split === 'services' ? { stableService: request.stableService, canaryService: request.canaryService } : undefined,
         subsets: split === 'subsets' ? { host: service.name, podLabels: service.pod.selectorLabels } : undefined,
       });
+      ServiceRoutes.of(service).istioRoute = route;
       return { trafficRouting: route.argoTrafficRouting(), splitsServices: split === 'services' };
     });
   }
 
   /** A Gateway API HTTPRoute, its weights set by the Argo Rollouts Gateway API plugin (`argoproj-labs/gatewayAPI`). */
-  public static gatewayApi(options: GatewayApiRoutingOptions): TrafficRouting {
+  public static gatewayApi(options: GatewayApiRoutingOptions = {}): TrafficRouting {
     return new TrafficRouting('gatewayApi', false, (service, request) => {
       const prop = request.prop;
       if (request.mirrorRoutes) {
         throw configError(service, `${prop}`, 'does not support setMirrorRoute steps (the Gateway API plugin splits and header-routes only)', 'gatewayApi',
           'route with TrafficRouting.istio(...), or remove the mirror step');
       }
-      if (!options.gateways || options.gateways.length === 0) {
+      if (options.gateways !== undefined && options.gateways.length === 0) {
         throw configError(service, `${prop}.gateways`, 'must name at least one Gateway the HTTPRoute attaches to', options.gateways,
           "add e.g. gateways: [{ name: 'public', namespace: 'gateway-system' }]");
       }
-      options.gateways.forEach((g, i) => {
+      (options.gateways ?? []).forEach((g, i) => {
         assertDnsLabel(service, `${prop}.gateways[${i}].name`, g?.name);
         if (g.namespace !== undefined) assertDnsLabel(service, `${prop}.gateways[${i}].namespace`, g.namespace);
       });
@@ -146,13 +152,16 @@ export class TrafficRouting {
         name: service.name,
         namespace: service.namespace,
         labels: service.pod.labels,
-        parents: options.gateways,
+        parents: options.gateways ?? [],
         hostnames: options.hostnames,
         pathPrefix,
         port: service.port,
         stableService: request.stableService,
         canaryService: request.canaryService,
+        noParentsError: () => configError(service, `${prop}.gateways`, 'names no Gateway and the service is not exposed, so the HTTPRoute attaches to nothing', options.gateways,
+          "add e.g. gateways: [{ name: 'public', namespace: 'gateway-system' }], or expose the service (Exposure.http(...))"),
       });
+      ServiceRoutes.of(service).gatewayRoute = route;
       return { trafficRouting: route.argoTrafficRouting({ headerRoutes: request.headerRoutes }), splitsServices: true };
     });
   }

@@ -74,7 +74,8 @@ describe('the benchmark platform (apps/bench.ts)', () => {
       const inEnv = rendered.filter((o) => o.folder === env);
       expect(inEnv).toHaveLength(SERVICES * OBJECTS_PER_SERVICE + Math.min(SERVICES, BENCH_NAMESPACES) * OBJECTS_PER_NAMESPACE);
       expect(new Set(inEnv.filter((o) => serviceOf(o.apiObject)).map((o) => o.manifest.kind))).toEqual(
-        new Set(['ServiceAccount', 'Deployment', 'Service', 'NetworkPolicy', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ConfigMap']));
+        new Set(['ServiceAccount', 'Deployment', 'Service', 'NetworkPolicy', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ConfigMap',
+          'HTTPRoute', 'DestinationRule', 'AuthorizationPolicy']));
     }
   });
 
@@ -96,8 +97,12 @@ describe('the benchmark platform (apps/bench.ts)', () => {
     expect(new Set(platform.services.map((s) => s.namespace)).size).toBe(BENCH_NAMESPACES);
     expect(platform.services.filter((s) => s.calls === undefined).map((s) => s.index)).toEqual([0]);
     const policy = rendered.find((o) => o.folder === 'dev' && o.manifest.kind === 'NetworkPolicy' && o.manifest.metadata.name === 'svc-0000')!;
-    // svc-0000 admits the ingress controller and its two callers
+    // svc-0000 admits the gateway and its two callers, on the network and in the mesh
     expect(policy.manifest.spec.ingress[0].from).toHaveLength(3);
+    const allow = rendered.find((o) => o.folder === 'dev' && o.manifest.kind === 'AuthorizationPolicy' && o.manifest.metadata.name === 'svc-0000')!;
+    expect(allow.manifest.spec.rules[0].from[0].source.principals).toEqual([
+      'cluster.local/ns/gateway-system/sa/public-istio', 'cluster.local/ns/team-01/sa/svc-0001', 'cluster.local/ns/team-02/sa/svc-0002',
+    ]);
   });
 
   test('SERVICES must be a positive integer', () => {

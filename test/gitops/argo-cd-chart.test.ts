@@ -130,6 +130,9 @@ describe('ArgoCdChart', () => {
     it('leaves the fields the rollouts-controller manages out of the diff, for the kinds the target renders', () => {
       expect(staging.spec.ignoreDifferences).toEqual([
         { group: '', kind: 'Service', managedFieldsManagers: ['rollouts-controller'] },
+        // the exposure HTTPRoute the API canary splits at the edge, and the mesh's DestinationRules
+        { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', managedFieldsManagers: ['rollouts-controller'] },
+        { group: 'networking.istio.io', kind: 'DestinationRule', managedFieldsManagers: ['rollouts-controller'] },
         { group: 'networking.istio.io', kind: 'VirtualService', managedFieldsManagers: ['rollouts-controller'] },
       ]);
       expect(staging.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');

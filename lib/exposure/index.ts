@@ -1,0 +1,4 @@
+export * from './defaults';
+export * from './edge-declaration';
+export * from './exposed-route';
+export * from './exposure';
