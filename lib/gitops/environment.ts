@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ConfigError, isDnsLabel, show } from '../core';
+import type { StorageClassProps } from '../storage/storage-class-props';
 
 /** Where one environment runs. */
 export interface ClusterProps {
@@ -12,6 +13,12 @@ export interface ClusterProps {
    * @default - none
    */
   readonly region?: string;
+  /**
+   * Storage: the StorageClasses of this cluster that workloads may name. Declared classes are rendered into
+   * the target (`_cluster/storageclass-<name>.yaml`); `existing: true` ones are only referenced.
+   * @default - none: volumes use the cluster's default class
+   */
+  readonly storageClasses?: StorageClassProps[];
 }
 
 /** The per-environment description, everything that differs between dev, staging and prod. */
