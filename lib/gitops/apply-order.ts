@@ -89,9 +89,9 @@ export function annotateSyncWaves(objects: readonly RenderedObject[], orders: Re
   for (const o of objects) {
     const phase = phaseOf.get(`${o.folder}/${o.file}`);
     if (phase === undefined || syncWaveOf(phase) === 0) continue;
-    const meta = o.manifest.metadata ?? (o.manifest.metadata = {});
-    const annotations = { ...meta.annotations, [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(phase)) };
-    meta.annotations = Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const meta = o.manifest.metadata ?? {};
+    const annotations = sortKeys({ ...meta.annotations, [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(phase)) });
+    o.manifest.metadata = sortKeys({ ...meta, annotations });
   }
 }
 
@@ -110,4 +110,8 @@ export function phaseKustomizations(orders: ReadonlyMap<string, TargetApplyOrder
     }
   }
   return out;
+}
+
+function sortKeys<T extends Record<string, unknown>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
 }

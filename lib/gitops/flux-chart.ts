@@ -259,6 +259,7 @@ class PhasedKustomization extends Kustomization {
     json.spec.path = `${json.spec.path}/${PHASES_FOLDER}/${last}`;
     const before = previousPhase(phases, last, this.ksName);
     if (before) json.spec.dependsOn = [...(json.spec.dependsOn ?? []), ...before];
+    json.spec = Object.fromEntries(Object.entries(json.spec).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     return json;
   }
 }
