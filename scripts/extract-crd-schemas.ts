@@ -14,6 +14,8 @@ const WANTED: Record<string, { readonly kind: string; readonly version: string }
   'flagger.yaml': [{ kind: 'Canary', version: 'v1beta1' }, { kind: 'MetricTemplate', version: 'v1beta1' }],
   'istio.yaml': [{ kind: 'VirtualService', version: 'v1' }, { kind: 'DestinationRule', version: 'v1' }],
   'gateway-api.yaml': [{ kind: 'HTTPRoute', version: 'v1' }],
+  'velero.yaml': [{ kind: 'Schedule', version: 'v1' }],
+  'flux.yaml': [{ kind: 'Kustomization', version: 'v1' }],
 };
 
 const root = path.resolve(__dirname, '..');
