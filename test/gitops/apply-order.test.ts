@@ -4,6 +4,7 @@ import { diffTrees, Environments, formatTreeDiff, GitOpsApp, toYaml } from '../.
 import { APPLY_PHASES, phaseOfFile, SYNC_WAVE_ANNOTATION, syncWaveOf } from '../../lib/gitops/apply-order';
 import { PlatformNamespace } from '../../lib/platform';
 import { HardenedJob, HardenedService, HardenedStatefulSet } from '../../lib/workloads';
+import { crdSchemaErrors } from '../fixtures/crd-schema';
 import { REPO_URL } from './helpers';
 
 const environments = Environments.define({
@@ -71,6 +72,7 @@ describe('the apply order', () => {
     expect(byName.get('platform-dev')).toMatchObject({ path: './dist/dev/_phases/services', dependsOn: [{ name: 'platform-dev-run-before' }], wait: true });
     expect(byName.get('platform-prod')).toMatchObject({ path: './dist/prod' });
     expect(byName.get('platform-prod')!.dependsOn).toBeUndefined();
+    for (const k of fluxKs()) expect(crdSchemaErrors(k)).toEqual([]);
   });
 
   test('the phase folders list every file of the target exactly once, where it is (no object moves)', () => {
