@@ -8,6 +8,7 @@ import { assertStorageSize } from '../storage/size';
 import { assertStorageClass } from '../storage/storage-class';
 import { WORKLOAD_DEFAULTS as W } from './defaults';
 import { DisruptionBudget } from './disruption-budget';
+import { disruptionBudgetObject, resolveDrain } from './long-running-parts';
 import { ExtraPort } from './long-running-workload';
 import { NetworkPeer, NetworkRule } from './network-peer';
 import { HardenedPod, Manifest } from './pod-template';
@@ -170,15 +171,7 @@ export class HardenedStatefulSet extends Construct implements IWorkload, IReacha
       };
     });
 
-    const drainSeconds = props.drainSeconds ?? W.drainSeconds;
-    if (!Number.isInteger(drainSeconds) || drainSeconds < 0) {
-      throw configError(this, 'drainSeconds', 'must be a non-negative integer', drainSeconds, `use e.g. ${W.drainSeconds}`);
-    }
-    const grace = props.terminationGracePeriodSeconds ?? drainSeconds + W.shutdownSeconds;
-    if (!Number.isInteger(grace) || grace <= drainSeconds) {
-      throw configError(this, 'terminationGracePeriodSeconds', `must exceed drainSeconds (${drainSeconds}) so the process gets time after SIGTERM`, grace,
-        `use at least ${drainSeconds + 1}, e.g. ${drainSeconds + W.shutdownSeconds}`);
-    }
+    const { drainSeconds, grace } = resolveDrain(this, props);
     const template = this.pod.template({
       ports: [{ name: portName, port: this.port, prop: 'port' }, ...(props.extraPorts ?? [])],
       longRunning: {
@@ -253,17 +246,7 @@ export class HardenedStatefulSet extends Construct implements IWorkload, IReacha
     const budget = props.quorum
       ? DisruptionBudget.minAvailable(Math.floor(replicas / 2) + 1)
       : props.disruptionBudget ?? DisruptionBudget.maxUnavailable(D.disruptionBudget.maxUnavailable);
-    if (replicas > 0) budget._validate(this, replicas);
-    this.podDisruptionBudget = new ApiObject(this, 'PodDisruptionBudget', {
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: this.pod.metadata(),
-      spec: {
-        [budget.field]: budget.value,
-        selector: { matchLabels: { ...this.pod.selectorLabels } },
-        unhealthyPodEvictionPolicy: 'AlwaysAllow',
-      },
-    });
+    this.podDisruptionBudget = disruptionBudgetObject(this, this.pod, budget, Math.max(replicas, 1));
 
     const backup = props.backup ?? (STORAGE_DEFAULTS.backup.productionOnly && target?.env.production ? {} : false);
     if (backup !== false) this.backup = new BackupSchedule(this, 'BackupSchedule', this, backup);

@@ -70,6 +70,11 @@ describe('HardenedStatefulSet defaults', () => {
     expect(pod.securityContext.fsGroup).toBe(WORKLOAD_DEFAULTS.security.fsGroup);
   });
 
+  test('labelled as a database component, like every object of the workload', () => {
+    expect(d.component).toBe('database');
+    for (const o of objects) expect(o.metadata.labels['app.kubernetes.io/component']).toBe(d.component);
+  });
+
   test('TCP probes on the port, drain and spread like every long-running workload', () => {
     const c = podSpec(sts).containers[0];
     expect(c.readinessProbe.tcpSocket).toEqual({ port: 5432 });
@@ -176,6 +181,11 @@ describe('HardenedStatefulSet errors', () => {
       .toThrow("test/db: volumes[0].mountPath collides with the mount of volume 'tmp', got \"/tmp\"; mount it at another path");
     expect(err({ volumes: [{ name: 'a', mountPath: '/d', size: '1Gi' }, { name: 'b', mountPath: '/d', size: '1Gi' }] }))
       .toThrow("test/db: volumes[1].mountPath collides with the mount of volume 'a', got \"/d\"");
+  });
+
+  test('drain and grace period are checked like every long-running workload', () => {
+    expect(err({ drainSeconds: 30, terminationGracePeriodSeconds: 10 })).toThrow('test/db: terminationGracePeriodSeconds must exceed drainSeconds (30) so the process gets time after SIGTERM, got 10; use at least 31, e.g. 55');
+    expect(podSpec(only(build({ drainSeconds: 10 }).objects, 'StatefulSet')).terminationGracePeriodSeconds).toBe(10 + WORKLOAD_DEFAULTS.shutdownSeconds);
   });
 
   test('no volume, a duplicate or reserved volume name, a bad partition', () => {
