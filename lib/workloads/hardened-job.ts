@@ -107,6 +107,7 @@ export class HardenedJob extends Construct implements IWorkload {
     this.pod.addEgress(rule);
   }
 
+  /** The Job; `name` is the workload name (the Job object itself is `<name>-<spec hash>`, known at render). */
   public get controller(): { readonly kind: WorkloadControllerKind; readonly name: string; readonly apiVersion: string } {
     return { kind: 'Job', name: this.name, apiVersion: 'batch/v1' };
   }
