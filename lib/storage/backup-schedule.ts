@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertCron, assertDnsLabel, assertDnsSubdomain, assertGoDuration, configError } from '../core';
+import { assertCron, assertDnsLabel, assertDnsSubdomain, assertGoDuration, configError, markUnit } from '../core';
 import type { Manifest } from '../workloads/pod-template';
 import type { IWorkload } from '../workloads/workload';
 import { STORAGE_DEFAULTS as D } from './defaults';
@@ -66,6 +66,8 @@ export class BackupSchedule extends Construct {
     this.veleroNamespace = assertDnsLabel(this, 'backup.veleroNamespace', options.veleroNamespace ?? b.veleroNamespace);
     // Backups are named `<schedule>-<yyyymmddhhmmss>` and Velero labels them with it: keep that a label value
     this.name = assertDnsLabel(this, 'backup.name', options.name ?? `${workload.namespace}-${workload.name}`, 48);
+    // its own file, `velero/<name>.yaml`: workloads of the same name in two namespaces must not share one
+    markUnit(this, this.name);
     const location = assertDnsSubdomain(this, 'backup.storageLocation', options.storageLocation ?? b.storageLocation);
     const volumes = options.volumes ?? b.volumes;
     if (volumes !== 'snapshot' && volumes !== 'fs-backup') {

@@ -58,7 +58,7 @@ describe.each(TARGETS)('dist/%s', (target) => {
   });
 
   test('a Velero Schedule covers the database in prod only', () => {
-    const file = `${target}/velero/db.yaml`;
+    const file = `${target}/velero/storefront-db.yaml`;
     if (!target.startsWith('prod/')) {
       expect(tree.has(file)).toBe(false);
       return;

@@ -190,6 +190,18 @@ describe('BackupSchedule (Velero)', () => {
     }
   });
 
+  test('each Schedule has its own file: workloads of one name in two namespaces do not clash', () => {
+    const environments = Environments.define({ prod: { production: true, clusters: [{ name: 'prod', server: 'https://prod.example' }] } });
+    const app = new GitOpsApp({ environments, outdir: 'unused' });
+    app.forEachTarget((scope) => {
+      for (const team of ['shop', 'billing']) {
+        new HardenedStatefulSet(new PlatformNamespace(scope, team), 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432, volumes: [{ name: 'data', mountPath: '/data', size: '1Gi' }] });
+      }
+    });
+    const files = [...app.synthFiles().keys()].filter((f) => f.startsWith('prod/velero/'));
+    expect(files).toEqual(['prod/velero/billing-db.yaml', 'prod/velero/shop-db.yaml']);
+  });
+
   test('restoreDrill: a Restore of the named backup into a scratch namespace, same selector', () => {
     const chart = makeChart();
     const db = workload(chart);
