@@ -17,6 +17,8 @@ import { Exposure, GatewayDeclaration } from '../lib/exposure';
 import { Environment, Environments, GitOpsApp, setTarget } from '../lib/gitops';
 import { PlatformNamespace } from '../lib/platform';
 import { HardenedService } from '../lib/workloads';
+// --- storage ---
+import { HardenedJob, HardenedStatefulSet } from '../lib/workloads';
 
 type EnvName = 'dev' | 'staging' | 'prod';
 
@@ -41,6 +43,35 @@ export const BENCH_NAMESPACES = 10;
 export const OBJECTS_PER_SERVICE = 10;
 /** Namespace, default-deny NetworkPolicy, LimitRange, PeerAuthentication, deny-all AuthorizationPolicy. */
 export const OBJECTS_PER_NAMESPACE = 5;
+// --- storage: one service in ten (0, 10, 20...) owns a database and a migration Job that runs before it ---
+/** Every how-many-th service owns a database. */
+export const DATABASE_EVERY = 10;
+/**
+ * Database (ServiceAccount, StatefulSet, two Services, NetworkPolicy, PodDisruptionBudget, and with the mesh an
+ * AuthorizationPolicy admitting its callers) + migration Job (ServiceAccount, Job, NetworkPolicy).
+ */
+export const OBJECTS_PER_DATABASE = 10;
+/** How many databases the platform of `services` services has. */
+export function benchDatabases(services: number): number {
+  return Math.ceil(services / DATABASE_EVERY);
+}
+
+/** Service `service`'s database and its migration, below `scope` (the service's namespace scope or chart). */
+export function addBenchDatabase(scope: Construct, spec: BenchServiceSpec, env: Environment<EnvName>, service: HardenedService): void {
+  if (spec.index % DATABASE_EVERY !== 0) return;
+  const db = new HardenedStatefulSet(scope, `${spec.name}-db`, {
+    image: 'ghcr.io/acme/postgres:16.4',
+    port: 5432,
+    replicas: env.pick({ dev: 1, staging: 1, prod: 3 }),
+    volumes: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: env.pick({ dev: '5Gi', staging: '10Gi', prod: '50Gi' }) }],
+    // backups are the Velero Schedule's business; the bench measures synth
+    backup: false,
+  });
+  service.connectTo(db);
+  const migrate = new HardenedJob(scope, `${spec.name}-migrate`, { image: `ghcr.io/acme/${spec.name}:1.0.0`, args: ['migrate'], runBefore: [service] });
+  db.connectFrom(migrate);
+}
+
 /** SERVICES when the environment variable is not set. */
 export const DEFAULT_SERVICES = 100;
 
@@ -133,6 +164,7 @@ export function buildBenchApp(services: number, outdir?: string): GitOpsApp<EnvN
     const namespaces = new Map(platform.namespaces.map((ns) => [ns, new PlatformNamespace(scope, ns, { team: ns })]));
     const built = platform.services.map((spec) => addBenchService(namespaces.get(spec.namespace)!, spec, env));
     connect(built, platform);
+    platform.services.forEach((spec, i) => addBenchDatabase(namespaces.get(spec.namespace)!, spec, env, built[i])); // --- storage ---
   });
   return app;
 }
@@ -157,6 +189,7 @@ export function buildPlainBenchApps(services: number, outdir = 'dist-bench-plain
     for (const ns of platform.namespaces) new PlatformNamespace(chart(ns), ns, { team: ns });
     const built = platform.services.map((spec) => addBenchService(chart(spec.name, spec.namespace), spec, env));
     connect(built, platform);
+    platform.services.forEach((spec, i) => addBenchDatabase(built[i].node.scope as Construct, spec, env, built[i])); // --- storage ---
     runFinalizers(app);
     return app;
   });

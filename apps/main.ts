@@ -15,7 +15,15 @@ import { Environments, GitOpsApp } from '../lib/gitops';
 import { ServiceLevelObjective } from '../lib/observability';
 import { PlatformNamespace } from '../lib/platform';
 import { TrafficRouting } from '../lib/traffic';
-import { HardenedCronJob, HardenedService, HardenedWorker, IDeliveryStrategy, NetworkPeer, Probe } from '../lib/workloads';
+import { HardenedCronJob, HardenedService, HardenedWorker, IDeliveryStrategy, Probe } from '../lib/workloads';
+// --- storage ---
+import { StorageClassProps } from '../lib/storage';
+import { HardenedJob, HardenedStatefulSet } from '../lib/workloads';
+
+// --- storage: every cluster declares the class the database's volumes use (dev's disks are disposable) ---
+const fastSsd = (reclaimPolicy: 'Retain' | 'Delete'): StorageClassProps[] => [
+  { name: 'fast-ssd', provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', encrypted: 'true' }, reclaimPolicy },
+];
 
 // --- exposure ---
 /**
@@ -34,12 +42,12 @@ const stagingIssuer = { name: 'letsencrypt-staging' };
 
 export const environments = Environments.define({
   dev: {
-    clusters: [{ name: 'dev', server: 'https://dev.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway: gateway('dev.shop.acme.example') }],
+    clusters: [{ name: 'dev', server: 'https://dev.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway: gateway('dev.shop.acme.example'), storageClasses: fastSsd('Delete') }],
     domain: 'dev.shop.acme.example',
     certificateIssuer: stagingIssuer,
   },
   staging: {
-    clusters: [{ name: 'staging', server: 'https://staging.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway: gateway('staging.shop.acme.example') }],
+    clusters: [{ name: 'staging', server: 'https://staging.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway: gateway('staging.shop.acme.example'), storageClasses: fastSsd('Retain') }],
     domain: 'staging.shop.acme.example',
     certificateIssuer: stagingIssuer,
     mesh: { istio: true },
@@ -47,8 +55,8 @@ export const environments = Environments.define({
   prod: {
     production: true,
     clusters: [
-      { name: 'prod-eu-west-1', server: 'https://prod-eu-west-1.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.33', gateway: gateway('shop.acme.example') },
-      { name: 'prod-us-east-1', server: 'https://prod-us-east-1.k8s.acme.example', region: 'us-east-1', kubernetesVersion: '1.29', gateway: gateway('shop.acme.example') },
+      { name: 'prod-eu-west-1', server: 'https://prod-eu-west-1.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.33', gateway: gateway('shop.acme.example'), storageClasses: fastSsd('Retain') },
+      { name: 'prod-us-east-1', server: 'https://prod-us-east-1.k8s.acme.example', region: 'us-east-1', kubernetesVersion: '1.29', gateway: gateway('shop.acme.example'), storageClasses: fastSsd('Retain') },
     ],
     domain: 'shop.acme.example',
     certificateIssuer: { name: 'letsencrypt' },
@@ -73,7 +81,7 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
     outdir,
   });
 
-  app.forEachTarget((scope, { env }) => {
+  app.forEachTarget((scope, { env, cluster }) => {
     const ns = new PlatformNamespace(scope, 'storefront', { team: 'storefront' });
 
     const api = new HardenedService(ns, 'api', {
@@ -94,8 +102,6 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
       }),
       env: { LOG_LEVEL: env.pick({ dev: 'debug', staging: 'info', prod: 'info' }), DB_POOL_SIZE: '20' },
       secretEnv: { DATABASE_URL: { secret: 'storefront-db', key: 'url' } },
-      // the managed Postgres lives outside the cluster
-      egress: [{ peer: NetworkPeer.ipBlock('10.20.0.0/16'), ports: [5432] }],
       delivery: env.pick<IDeliveryStrategy>({
         dev: Delivery.rollingUpdate(),
         // default steps (10%, 25%, 50%, 2 minutes each) under background analysis; GET traffic mirrored to the
@@ -166,17 +172,48 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
       command: ['/app/bin/worker'],
       replicas: env.pick({ dev: 1, staging: 1, prod: 3 }),
       secretEnv: { DATABASE_URL: { secret: 'storefront-db', key: 'url' } },
-      egress: [{ peer: NetworkPeer.ipBlock('10.20.0.0/16'), ports: [5432] }],
     });
     worker.connectTo(api);
 
-    new HardenedCronJob(ns, 'nightly-report', {
+    const report = new HardenedCronJob(ns, 'nightly-report', {
       image: `ghcr.io/acme/storefront-report:${VERSION.report}`,
       schedule: '30 2 * * *',
       args: ['--since=24h'],
       secretEnv: { DATABASE_URL: { secret: 'storefront-db', key: 'url' } },
-      egress: [{ peer: NetworkPeer.ipBlock('10.20.0.0/16'), ports: [5432] }],
     });
+
+    // --- storage: the storefront's PostgreSQL, its backups, and the schema migration that runs before the API ---
+    const db = new HardenedStatefulSet(ns, 'db', {
+      image: 'ghcr.io/acme/storefront-postgres:16.4',
+      port: 5432,
+      portName: 'postgres',
+      replicas: env.pick({ dev: 1, staging: 1, prod: 3 }),
+      volumes: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: env.pick({ dev: '10Gi', staging: '20Gi', prod: '100Gi' }), storageClassName: 'fast-ssd' }],
+      resources: env.pick({
+        dev: { cpuRequest: '250m', memoryRequest: '512Mi', memoryLimit: '1Gi' },
+        staging: { cpuRequest: '500m', memoryRequest: '1Gi', memoryLimit: '2Gi' },
+        prod: { cpuRequest: '2', memoryRequest: '8Gi', memoryLimit: '8Gi' },
+      }),
+      env: { PGDATA: '/var/lib/postgresql/data/pgdata' },
+      secretEnv: { POSTGRES_PASSWORD: { secret: 'storefront-db', key: 'password' } },
+      // production backs up daily by default; the checkpoint flushes dirty pages so the snapshot starts clean
+      backup: env.production
+        ? { storageLocation: `backups-${cluster.region}`, preHook: { command: ['psql', '-U', 'postgres', '-c', 'CHECKPOINT'], timeout: '2m' } }
+        : undefined,
+    });
+    // the server's socket directory (the root filesystem is read-only)
+    db.pod.addVolume({ name: 'run', emptyDir: { sizeLimit: '1Mi' } }, { mountPath: '/var/run/postgresql' });
+    api.connectTo(db);
+    worker.connectTo(db);
+    db.connectFrom(report);
+
+    const migrate = new HardenedJob(ns, 'db-migrate', {
+      image: `ghcr.io/acme/storefront-api:${VERSION.api}`,
+      command: ['/app/bin/migrate', 'up'],
+      secretEnv: { DATABASE_URL: { secret: 'storefront-db', key: 'url' } },
+      runBefore: [api],
+    });
+    db.connectFrom(migrate);
   });
   return app;
 }

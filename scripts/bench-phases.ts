@@ -11,6 +11,7 @@
 import * as fs from 'fs';
 import { performance } from 'perf_hooks';
 import { buildBenchApp, servicesFromEnv } from '../apps/bench';
+import { annotateSyncWaves, computeApplyOrder, phaseKustomizations } from '../lib/gitops/apply-order';
 import { writeTree } from '../lib/gitops/dist-writer';
 import { GitOpsApp } from '../lib/gitops/gitops-app';
 import { buildInventory, TargetInventory } from '../lib/gitops/inventory';
@@ -62,7 +63,9 @@ export function synthInPhases(build: () => GitOpsApp<any, any>, outdir?: string)
   const gitops = [app.argoCd, app.flux].filter((c): c is NonNullable<typeof c> => c !== undefined);
   const objects = renderTree(app, { exclude: gitops });
   const handOff = app as unknown as { inventory_?: Map<string, TargetInventory> };
-  handOff.inventory_ = buildInventory(app.targets, objects);
+  const applyOrder = computeApplyOrder(objects, app.targets.map((x) => x.path));
+  annotateSyncWaves(objects, applyOrder);
+  handOff.inventory_ = buildInventory(app.targets, objects, applyOrder);
   try {
     for (const chart of gitops) objects.push(...renderTree(chart, { include: (o) => chart.includes(o) }));
   } finally {
@@ -76,7 +79,9 @@ export function synthInPhases(build: () => GitOpsApp<any, any>, outdir?: string)
   checkPolicy(objects);
   const tPolicy = lap();
 
-  const files = layoutFiles(objects, app.targets.map((x) => x.path));
+  const layout = layoutFiles(objects, app.targets.map((x) => x.path));
+  const phases = phaseKustomizations(applyOrder);
+  const files = phases.size === 0 ? layout : new Map([...layout, ...phases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const tLayout = lap();
 
   checkReferences(files, app.referencesOf(objects));

@@ -28,7 +28,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { BENCH_NAMESPACES, OBJECTS_PER_NAMESPACE, OBJECTS_PER_SERVICE } from '../apps/bench';
+import { BENCH_NAMESPACES, benchDatabases, OBJECTS_PER_DATABASE, OBJECTS_PER_NAMESPACE, OBJECTS_PER_SERVICE } from '../apps/bench';
 import type { PhaseTimes } from './bench-phases';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -259,7 +259,7 @@ function measure(services: number, args: Args, modes: Map<Mode, Entries>): NResu
   const reference = treeStats(path.join(dir, 'phases'));
   fs.rmSync(path.join(dir, 'phases'), { recursive: true, force: true });
 
-  const expectedStock = 3 * (services * OBJECTS_PER_SERVICE + Math.min(BENCH_NAMESPACES, services) * OBJECTS_PER_NAMESPACE);
+  const expectedStock = 3 * (services * OBJECTS_PER_SERVICE + Math.min(BENCH_NAMESPACES, services) * OBJECTS_PER_NAMESPACE + benchDatabases(services) * OBJECTS_PER_DATABASE);
   let stockObjects = expectedStock;
   let stockBytes = 0;
   const results = new Map<Mode, ModeResult>();
@@ -354,7 +354,7 @@ function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: numbe
   const out: string[] = [];
   const objectsOf = (r: NResult) => r.phases.objects;
   out.push('');
-  out.push(`bench platform: N services x 3 environments (dev, staging, prod), ${OBJECTS_PER_SERVICE} objects per service, ${OBJECTS_PER_NAMESPACE} per namespace (${BENCH_NAMESPACES} namespaces), plus the Argo CD and Flux objects`);
+  out.push(`bench platform: N services x 3 environments (dev, staging, prod), ${OBJECTS_PER_SERVICE} objects per service, ${OBJECTS_PER_NAMESPACE} per namespace (${BENCH_NAMESPACES} namespaces), one service in ten with a database and a migration Job (${OBJECTS_PER_DATABASE} objects), plus the Argo CD and Flux objects`);
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   out.push(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, node ${process.version}; load average ${load(machine.loadBefore)} before, ${load(os.loadavg())} after`);
   out.push(`output folder: ${args.tmpdir}, ${us(machine.fileUs)} us to create and write one 8 kB file`);

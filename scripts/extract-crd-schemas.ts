@@ -18,6 +18,8 @@ const WANTED: Record<string, { readonly kind: string; readonly version: string }
   ],
   'gateway-api.yaml': [{ kind: 'HTTPRoute', version: 'v1' }, { kind: 'GRPCRoute', version: 'v1' }, { kind: 'ReferenceGrant', version: 'v1beta1' }],
   'cert-manager.yaml': [{ kind: 'Certificate', version: 'v1' }],
+  'velero.yaml': [{ kind: 'Schedule', version: 'v1' }],
+  'flux.yaml': [{ kind: 'Kustomization', version: 'v1' }],
 };
 
 const root = path.resolve(__dirname, '..');

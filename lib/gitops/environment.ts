@@ -6,6 +6,8 @@ import { kubernetesVersionProblem } from '../schema/kubernetes-version';
 import type { CertificateIssuerDeclaration, GatewayDeclaration, IngressControllerDeclaration } from '../exposure/edge-declaration';
 import type { MeshOptions } from '../mesh/mesh-options';
 
+import type { StorageClassProps } from '../storage/storage-class-props';
+
 /** Where one environment runs. */
 export interface ClusterProps {
   /** Cluster name: a DNS-1123 label, used in folder and object names (`prod-eu-west-1`). */
@@ -41,6 +43,13 @@ export interface ClusterProps {
    * @default - the environment's
    */
   readonly mesh?: MeshOptions;
+
+  /**
+   * Storage: the StorageClasses of this cluster that workloads may name. Declared classes are rendered into
+   * the target (`_cluster/storageclass-<name>.yaml`); `existing: true` ones are only referenced.
+   * @default - none: volumes use the cluster's default class
+   */
+  readonly storageClasses?: StorageClassProps[];
 }
 
 /** The per-environment description, everything that differs between dev, staging and prod. */

@@ -1,8 +1,9 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/kustomize.toolkit.fluxcd.io';
+import { Kustomization, KustomizationProps, KustomizationSpecSourceRefKind } from '../../imports/kustomize.toolkit.fluxcd.io';
 import { GitRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { assertDnsLabel, configError } from '../core';
+import { APPLY_PHASES, ApplyPhase, PHASES_FOLDER } from './apply-order';
 import { ClusterProps, targetIdOf, Target } from './environment';
 import { TargetInventory } from './inventory';
 import { unitScope as unit } from './layout';
@@ -97,6 +98,8 @@ export interface FluxChartProps extends FluxOptions {
 export class FluxChart extends Chart {
   public readonly gitRepository: GitRepository;
   private readonly kustomizations = new Map<string, Kustomization>();
+  /** Apply order: the Kustomizations of a phased target's earlier phases, by target path and phase. */
+  private readonly phaseKustomizations = new Map<string, Map<ApplyPhase, ApiObject>>();
   private readonly inventory: () => ReadonlyMap<string, TargetInventory>;
 
   constructor(scope: Construct, id: string, props: FluxChartProps) {
@@ -135,7 +138,8 @@ export class FluxChart extends Chart {
       const ksName = nameOf(target);
       const remote = target.cluster.server !== IN_CLUSTER_SERVER;
       const previous = props.dependsOnPreviousEnvironment ? envOrder.slice(0, envOrder.indexOf(target.env.name)) : [];
-      const ks = new Kustomization(unit(this, `kustomization-${ksName}`), 'Resource', {
+      const phasesOf = () => this.inventory().get(target.path)?.applyPhases ?? [];
+      const ks = new PhasedKustomization(unit(this, `kustomization-${ksName}`), 'Resource', phasesOf, ksName, {
         metadata: { name: ksName, namespace },
         spec: {
           path: `./${repositoryPathOf(repository, target.path)}`,
@@ -152,6 +156,31 @@ export class FluxChart extends Chart {
         },
       });
       this.kustomizations.set(target.path, ks);
+
+      // apply order: a phased target's earlier phases each get a Kustomization (`<name>-<phase>`), applied and
+      // healthy before the next; the target's own Kustomization applies the services last
+      const phases = new Map<ApplyPhase, ApiObject>();
+      for (const phase of APPLY_PHASES.slice(0, -1)) {
+        phases.set(phase, new ApiObject(unit(this, `kustomization-${ksName}-${phase}`), 'Resource', {
+          apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+          kind: 'Kustomization',
+          metadata: { name: `${ksName}-${phase}`, namespace },
+          spec: {
+            path: `./${repositoryPathOf(repository, `${target.path}/${PHASES_FOLDER}/${phase}`)}`,
+            sourceRef: { kind: 'GitRepository', name },
+            prune: true,
+            wait: true,
+            // a Job's template is immutable: a changed Job is replaced, never patched
+            force: phase === 'run-before' ? true : undefined,
+            interval,
+            retryInterval,
+            timeout,
+            kubeConfig: remote ? { secretRef: { name: secretOf(target.cluster) } } : undefined,
+            dependsOn: Lazy.any({ produce: () => previousPhase(phasesOf(), phase, ksName) }),
+          },
+        }));
+      }
+      this.phaseKustomizations.set(target.path, phases);
     }
   }
 
@@ -167,6 +196,12 @@ export class FluxChart extends Chart {
   public includes(obj: ApiObject): boolean {
     for (const [path, ks] of this.kustomizations) {
       if (ks === obj) return this.objectCount(path) > 0;
+    }
+    for (const [path, phases] of this.phaseKustomizations) {
+      for (const [phase, ks] of phases) {
+        // the last non-empty phase is the target's own Kustomization
+        if (ks === obj) return (this.inventory().get(path)?.applyPhases ?? []).slice(0, -1).includes(phase);
+      }
     }
     return true;
   }
@@ -200,3 +235,31 @@ export function ignoreAllBut(path: string): string | undefined {
   return `${lines.join('\n')}\n`;
 }
 
+/** The Kustomization of the phase before `phase` among a target's non-empty `phases`, as a dependsOn list. */
+function previousPhase(phases: readonly ApplyPhase[], phase: ApplyPhase, ksName: string): { name: string }[] | undefined {
+  const i = phases.indexOf(phase);
+  if (i <= 0) return undefined;
+  return [{ name: `${ksName}-${phases[i - 1]}` }];
+}
+
+/**
+ * A target's Kustomization that, when the target is phased, applies only its services phase
+ * (`<target>/_phases/services`) after the earlier phases (known once the targets rendered, so set on the JSON).
+ */
+class PhasedKustomization extends Kustomization {
+  constructor(scope: Construct, id: string, private readonly phases: () => readonly ApplyPhase[], private readonly ksName: string, props: KustomizationProps) {
+    super(scope, id, props);
+  }
+
+  public toJson(): any {
+    const json = super.toJson();
+    const phases = this.phases();
+    if (phases.length === 0) return json;
+    const last = phases[phases.length - 1];
+    json.spec.path = `${json.spec.path}/${PHASES_FOLDER}/${last}`;
+    const before = previousPhase(phases, last, this.ksName);
+    if (before) json.spec.dependsOn = [...(json.spec.dependsOn ?? []), ...before];
+    json.spec = Object.fromEntries(Object.entries(json.spec).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return json;
+  }
+}

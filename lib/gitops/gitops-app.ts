@@ -1,6 +1,12 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Chart } from 'cdk8s';
+import * as YAML from 'yaml';
 import { ConfigError, configError, runFinalizers } from '../core';
 import { checkPolicy } from '../policy/check';
+import { shrunkClaims } from '../storage/claim-sizes';
+import { StorageClass } from '../storage/storage-class';
+import { annotateSyncWaves, computeApplyOrder, phaseKustomizations, TargetApplyOrder } from './apply-order';
 import { checkSchemas, folderVersions } from '../schema/check';
 import { Compatibility, CompatibilityNote } from '../schema/compatibility';
 import { ARGO_CD_FOLDER, ArgoCdChart, ArgoCdOptions } from './argo-cd-chart';
@@ -57,6 +63,8 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
   public readonly flux?: FluxChart;
   private readonly charts_ = new Map<string, Chart>();
   private inventory_?: Map<string, TargetInventory>;
+  private applyOrder_ = new Map<string, TargetApplyOrder>();
+  private rendered_?: RenderedObject[];
 
   constructor(props: GitOpsAppProps<N, S>) {
     super({ outdir: props.outdir });
@@ -111,6 +119,8 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
       setTarget(chart, target);
       setOutputFolder(chart, target.path);
       this.charts_.set(target.path, chart);
+      // storage: the cluster's declared StorageClasses
+      StorageClass.renderAll(chart, target.cluster.storageClasses);
     }
     return chart;
   }
@@ -129,7 +139,10 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     runFinalizers(this);
     const gitops = [this.argoCd, this.flux].filter((c): c is ArgoCdChart | FluxChart => c !== undefined);
     const objects = renderTree(this, { exclude: gitops });
-    this.inventory_ = buildInventory(this.targets, objects);
+    // one apply order per target, for both controllers: Argo CD sync waves here, Flux phases from the inventory
+    this.applyOrder_ = computeApplyOrder(objects, this.targets.map((t) => t.path));
+    annotateSyncWaves(objects, this.applyOrder_);
+    this.inventory_ = buildInventory(this.targets, objects, this.applyOrder_);
     try {
       for (const chart of gitops) objects.push(...renderTree(chart, { include: (o) => chart.includes(o) }));
     } finally {
@@ -147,8 +160,11 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
    */
   public synthFiles(): Map<string, string> {
     const objects = this.render();
-    const files = layoutFiles(objects, this.targets.map((t) => t.path));
+    const layout = layoutFiles(objects, this.targets.map((t) => t.path));
+    const phases = phaseKustomizations(this.applyOrder_);
+    const files = phases.size === 0 ? layout : new Map([...layout, ...phases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     checkReferences(files, this.referencesOf(objects));
+    this.rendered_ = objects;
     return files;
   }
 
@@ -172,7 +188,41 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
 
   /** @internal tests inject a failing writer to prove the previous dist/ survives */
   public synthTo(outdir: string, writeFile?: WriteFile): void {
-    writeTree(outdir, this.synthFiles(), writeFile);
+    const files = this.synthFiles();
+    checkClaimSizes(this.rendered_ ?? [], outdir);
+    writeTree(outdir, files, writeFile);
+  }
+}
+
+/**
+ * Storage: a volume claim template may grow but never shrink. Compares each rendered StatefulSet with the one
+ * in the previous dist/ (the file it was written to) and throws before anything is written.
+ */
+function checkClaimSizes(objects: readonly RenderedObject[], outdir: string): void {
+  const cache = new Map<string, any[]>();
+  for (const o of objects) {
+    if (o.manifest?.kind !== 'StatefulSet' || !o.manifest.spec?.volumeClaimTemplates) continue;
+    const file = path.join(outdir, o.folder, o.file);
+    let docs = cache.get(file);
+    if (!docs) {
+      docs = [];
+      try {
+        docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
+      } catch {
+        // no previous file (a new workload) or an unreadable one: nothing to compare
+      }
+      cache.set(file, docs);
+    }
+    const m = o.manifest;
+    const previous = docs.find((d) => d?.kind === 'StatefulSet' && d?.metadata?.name === m.metadata?.name && d?.metadata?.namespace === m.metadata?.namespace);
+    const shrunk = previous ? shrunkClaims(previous, m) : [];
+    if (shrunk.length > 0) {
+      const s = shrunk[0];
+      const i = (m.spec.volumeClaimTemplates as any[]).findIndex((t) => t.metadata?.name === s.claim);
+      throw configError(o.apiObject.node.scope ?? o.apiObject, `volumes[${i}].size`,
+        `is smaller than the ${s.previous} of claim template '${s.claim}' in the previous ${path.join(path.basename(outdir), o.folder, o.file)} (claims cannot shrink)`,
+        s.next, `keep at least ${s.previous}`);
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+export * from './apply-order';
 export * from './argo-cd-chart';
 export * from './dist-writer';
 export * from './environment';

@@ -1,4 +1,5 @@
 import { ConfigError } from '../core';
+import type { ApplyPhase, TargetApplyOrder } from './apply-order';
 import { Target } from './environment';
 import { apiGroupOf, objectKey, RenderedObject } from './layout';
 
@@ -20,6 +21,8 @@ export interface TargetInventory {
   readonly clusterKinds: readonly GroupKind[];
   /** Group and kind of every object, sorted. */
   readonly kinds: readonly GroupKind[];
+  /** The non-empty apply phases of a phased target (see apply-order.ts), in order; empty when unphased. */
+  readonly applyPhases: readonly ApplyPhase[];
 }
 
 /**
@@ -27,7 +30,8 @@ export interface TargetInventory {
  * that no two targets deploy the same object to the same API server: they would overwrite each other on every
  * sync (Argo CD reports a shared resource, Flux flips the object back and forth).
  */
-export function buildInventory(targets: readonly Target<any, any>[], objects: readonly RenderedObject[]): Map<string, TargetInventory> {
+export function buildInventory(targets: readonly Target<any, any>[], objects: readonly RenderedObject[],
+  applyOrder: ReadonlyMap<string, TargetApplyOrder> = new Map()): Map<string, TargetInventory> {
   const byFolder = new Map<string, RenderedObject[]>();
   for (const t of targets) byFolder.set(t.path, []);
   for (const o of objects) byFolder.get(o.folder)?.push(o);
@@ -72,6 +76,7 @@ export function buildInventory(targets: readonly Target<any, any>[], objects: re
       namespaces: [...namespaces].sort(),
       clusterKinds: [...kinds.values()].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind)),
       kinds: [...allKinds.values()].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind)),
+      applyPhases: (applyOrder.get(target.path)?.phases ?? []).map((p) => p.phase),
     });
   }
   return result;

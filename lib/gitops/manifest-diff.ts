@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { shrunkClaims } from '../storage/claim-sizes';
+import { SPEC_HASH_ANNOTATION } from '../workloads/hardened-job';
 import { apiGroupOf } from './layout';
 
 /** One object of a dist/ tree. */
@@ -35,6 +37,7 @@ export type DiffWarningKind =
   | 'renamed'
   | 'selector-changed'
   | 'statefulset-immutable'
+  | 'claim-shrunk'
   | 'service-type-changed'
   | 'service-cluster-ip-changed'
   | 'job-template-changed';
@@ -279,11 +282,22 @@ function immutableChanges(folder: string, a: Parsed, b: Parsed): DiffWarning[] {
     warn('selector-changed', `spec.selector changed (${summary(changedAt('spec.selector'))}); the selector is immutable, so the API server rejects the update and the object must be deleted and recreated (pods are replaced all at once). Keep the selector (use stable app.kubernetes.io/* labels) or rename the object on purpose.`);
   }
   if (group === 'apps' && kind === 'StatefulSet') {
+    const name = b.ref.name;
+    const ns = b.ref.namespace ? ` -n ${b.ref.namespace}` : '';
     for (const field of ['spec.volumeClaimTemplates', 'spec.serviceName', 'spec.podManagementPolicy']) {
       const fields = changedAt(field);
-      if (fields.length > 0) {
-        warn('statefulset-immutable', `${field} changed (${summary(fields)}); Kubernetes forbids updating it, so the StatefulSet must be deleted (orphaning its pods and PVCs: kubectl delete --cascade=orphan) and recreated. Revert it, or plan that migration.`);
+      if (fields.length === 0) continue;
+      if (field === 'spec.volumeClaimTemplates') {
+        warn('statefulset-immutable', `${field} changed (${summary(fields)}); Kubernetes forbids updating it. Safe procedure: pause the GitOps sync of this target; `
+          + `\`kubectl delete statefulset ${name}${ns} --cascade=orphan\` (pods and claims keep running); grow each existing claim `
+          + `(\`kubectl patch pvc <template>-${name}-<ordinal>${ns} -p '{"spec":{"resources":{"requests":{"storage":"<new size>"}}}}'\`, the StorageClass must allow expansion); `
+          + 'then resume the sync so the StatefulSet is re-created with the new templates and adopts the running pods and claims.');
+      } else {
+        warn('statefulset-immutable', `${field} changed (${summary(fields)}); Kubernetes forbids updating it, so the StatefulSet must be deleted (orphaning its pods and PVCs: \`kubectl delete statefulset ${name}${ns} --cascade=orphan\`) and recreated. Revert it, or plan that migration.`);
       }
+    }
+    for (const s of shrunkClaims(a.manifest, b.manifest)) {
+      warn('claim-shrunk', `claim template '${s.claim}' shrinks from ${s.previous} to ${s.next}; a volume claim can never shrink (Kubernetes rejects it, and re-created claims keep the old size). Keep at least ${s.previous}; synth refuses it.`);
     }
   }
   if (group === '' && kind === 'Service') {
@@ -310,8 +324,11 @@ function renames(folder: string, removed: Parsed[], added: Parsed[]): DiffWarnin
   const out: DiffWarning[] = [];
   const used = new Set<Parsed>();
   const group = (o: Parsed) => `${o.ref.file}|${apiGroupOf(o.ref.apiVersion)}|${o.ref.kind}|${o.ref.namespace ?? ''}`;
+  // a Job named after its spec is replaced by design when its spec changes (it runs once per version)
+  const specNamed = (o: Parsed) => o.ref.kind === 'Job' && apiGroupOf(o.ref.apiVersion) === 'batch' && !!o.manifest?.metadata?.annotations?.[SPEC_HASH_ANNOTATION];
   for (const r of [...removed].sort((x, y) => compareRefs(x.ref, y.ref))) {
-    const candidates = added.filter((a) => !used.has(a) && group(a) === group(r));
+    if (specNamed(r)) continue;
+    const candidates = added.filter((a) => !used.has(a) && group(a) === group(r) && !specNamed(a));
     const sig = signature(r.manifest);
     let match = sig ? candidates.find((a) => signature(a.manifest) === sig) : undefined;
     let why = match ? (r.manifest.spec?.selector ? 'same selector' : 'same labels') : '';

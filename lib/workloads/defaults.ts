@@ -49,4 +49,35 @@ export const WORKLOAD_DEFAULTS = {
     activeDeadlineSeconds: 3600,
     ttlSecondsAfterFinished: 86400,
   },
+  // --- stateful workloads and one-off jobs ---
+  statefulSet: {
+    /** One instance unless the software replicates (more copies of a non-replicating store add nothing). */
+    replicas: 1,
+    /** Start and stop pods one at a time, in order (what most replicated stores expect). */
+    podManagementPolicy: 'OrderedReady',
+    /** Update every pod (a higher partition stages an upgrade: only ordinals >= partition update). */
+    partition: 0,
+    /**
+     * Claims survive both a scale-down and the StatefulSet's deletion (a GitOps prune, a cascade-deleted
+     * Application): data goes away only when someone deletes the claims on purpose.
+     */
+    pvcRetention: { whenScaled: 'Retain', whenDeleted: 'Retain' },
+    /** One pod at a time may be drained; `quorum: true` keeps a majority instead. */
+    disruptionBudget: { maxUnavailable: 1 },
+    /** Probes: TCP on the main port (stores rarely serve HTTP /healthz). */
+    probe: 'tcp',
+    component: 'database',
+    /** The Service for stable pod identities (`<pod>.<name>-headless`); it lists pods before they are ready so peers can find each other while they bootstrap. */
+    headlessSuffix: '-headless',
+  },
+  job: {
+    backoffLimit: 2,
+    /** A run is stopped after 10 minutes (a migration that runs longer holds back the rollout behind it). */
+    activeDeadlineSeconds: 600,
+    /**
+     * No TTL: a GitOps controller would re-create a Job deleted by its TTL and run it again. A Job is named
+     * after its spec and replaced (and the old one pruned) when the spec changes.
+     */
+    ttlSecondsAfterFinished: undefined,
+  },
 } as const;

@@ -6,6 +6,7 @@ import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { LongRunningProps, LongRunningWorkload } from './long-running-workload';
 import { NetworkPeer } from './network-peer';
 import { assertPort } from './probe';
+import type { IReachable } from './workload';
 
 export interface HardenedServiceProps extends LongRunningProps {
   /** The port the container listens on; the Service exposes the same number. */
@@ -62,7 +63,7 @@ export class HardenedService extends LongRunningWorkload {
   }
 
   /** Lets this service's pods call `other` on its port: egress here, ingress there. */
-  public connectTo(other: HardenedService): void {
+  public connectTo(other: IReachable): void {
     other.allowFrom(this.peer);
     this.allowTo({ peer: other.peer, ports: [other.port] });
   }

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { LongRunningProps, LongRunningWorkload } from './long-running-workload';
-import { HardenedService } from './hardened-service';
 import { assertPort } from './probe';
+import type { IReachable } from './workload';
 
 export interface HardenedWorkerProps extends LongRunningProps {
   /**
@@ -27,7 +27,7 @@ export class HardenedWorker extends LongRunningWorkload {
   }
 
   /** Lets the worker's pods call `service` on its port: egress here, ingress there. */
-  public connectTo(service: HardenedService): void {
+  public connectTo(service: IReachable): void {
     service.allowFrom(this.peer);
     this.allowTo({ peer: service.peer, ports: [service.port] });
   }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { configError, markUnit } from '../core';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { DisruptionBudget } from './disruption-budget';
+import { disruptionBudgetObject, resolveDrain } from './long-running-parts';
 import { NetworkPeer, NetworkRule } from './network-peer';
 import { HardenedPod, Manifest } from './pod-template';
 import { Probe } from './probe';
@@ -113,15 +114,7 @@ export abstract class LongRunningWorkload extends Construct implements IWorkload
     this.requestedReplicas = props.replicas;
     this.minReplicas = scaling ? scaling.minReplicas : this.replicas!;
 
-    const drainSeconds = props.drainSeconds ?? D.drainSeconds;
-    if (!Number.isInteger(drainSeconds) || drainSeconds < 0) {
-      throw configError(this, 'drainSeconds', 'must be a non-negative integer', drainSeconds, `use e.g. ${D.drainSeconds}`);
-    }
-    const grace = props.terminationGracePeriodSeconds ?? drainSeconds + D.shutdownSeconds;
-    if (!Number.isInteger(grace) || grace <= drainSeconds) {
-      throw configError(this, 'terminationGracePeriodSeconds', `must exceed drainSeconds (${drainSeconds}) so the process gets time after SIGTERM`, grace,
-        `use at least ${drainSeconds + 1}, e.g. ${drainSeconds + D.shutdownSeconds}`);
-    }
+    const { drainSeconds, grace } = resolveDrain(this, props);
 
     this.podTemplate = this.pod.template({
       ports: [main, ...(props.extraPorts ?? [])],
@@ -162,18 +155,7 @@ export abstract class LongRunningWorkload extends Construct implements IWorkload
 
     if (this.minReplicas > 1) {
       const budget = props.disruptionBudget ?? DisruptionBudget.maxUnavailable(D.disruptionBudget.maxUnavailable);
-      budget._validate(this, this.minReplicas);
-      this.podDisruptionBudget = new ApiObject(this, 'PodDisruptionBudget', {
-        apiVersion: 'policy/v1',
-        kind: 'PodDisruptionBudget',
-        metadata: this.pod.metadata(),
-        spec: {
-          [budget.field]: budget.value,
-          selector: { matchLabels: { ...this.pod.selectorLabels } },
-          // pods that never became ready must not block node drains
-          unhealthyPodEvictionPolicy: 'AlwaysAllow',
-        },
-      });
+      this.podDisruptionBudget = disruptionBudgetObject(this, this.pod, budget, this.minReplicas);
     }
 
     if (scaling) {

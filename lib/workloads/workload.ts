@@ -40,6 +40,14 @@ export interface IWorkloadExtension {
   bind(workload: IWorkload): void;
 }
 
+/** A workload that accepts connections on a port (a service, a stateful set): what `connectTo` takes. */
+export interface IReachable {
+  readonly peer: NetworkPeer;
+  readonly port: number;
+  /** Admits traffic to the port from `peers`. */
+  allowFrom(...peers: NetworkPeer[]): void;
+}
+
 /** Binds `extensions` to `workload`, each once. */
 export function bindExtensions(workload: IWorkload, extensions: readonly IWorkloadExtension[] | undefined): void {
   for (const e of extensions ?? []) e.bind(workload);

@@ -112,11 +112,15 @@ describe('the optimized synth path', () => {
     const app = buildApp();
     const fast: Map<string, string> = app.synthFiles();
     const objects = app.render();
+    // the apply order's sync waves are added to the rendered objects by GitOpsApp: add them to the reference too
+    const { annotateSyncWaves, computeApplyOrder } = require('../../lib/gitops/apply-order');
+    const refs = objects.filter((o: any) => o.folder !== 'argocd' && o.folder !== 'flux') // generated classes: always rendered by toJson
+      .map((o: any) => ({ ...o, manifest: o.apiObject.toJson() }));
+    annotateSyncWaves(refs, computeApplyOrder(refs, app.targets.map((t: any) => t.path)));
     const docs = new Map<string, any[]>();
-    for (const o of objects) {
-      if (o.folder === 'argocd' || o.folder === 'flux') continue; // generated classes: always rendered by toJson
+    for (const o of refs) {
       const key = `${o.folder}/${o.file}`;
-      docs.set(key, [...(docs.get(key) ?? []), o.apiObject.toJson()]);
+      docs.set(key, [...(docs.get(key) ?? []), o.manifest]);
     }
     expect(docs.size).toBeGreaterThan(20);
     for (const [file, manifests] of docs) {

@@ -1,0 +1,93 @@
+// The issue's "done when" for stateful workloads, checked on the committed dist/ of the example platform.
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { readTree } from '../../lib/gitops';
+import { SYNC_WAVE_ANNOTATION } from '../../lib/gitops/apply-order';
+import { crdSchemaErrors } from '../fixtures/crd-schema';
+
+const dist = path.resolve(__dirname, '../../dist');
+const tree = readTree(dist);
+const TARGETS = ['dev', 'staging', 'prod/prod-eu-west-1', 'prod/prod-us-east-1'];
+const docs = (file: string): any[] => YAML.parseAllDocuments(tree.get(file)!).map((d) => d.toJS());
+const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+const itIfKubectl = kubectl ? it : it.skip;
+
+describe.each(TARGETS)('dist/%s', (target) => {
+  const db = docs(`${target}/storefront/db.yaml`);
+  const sts = db.find((m) => m.kind === 'StatefulSet');
+  const podLabels = sts.spec.template.metadata.labels;
+
+  test('holds the database StatefulSet with volume claim templates on the declared class, its headless Service and a PDB selecting it', () => {
+    expect(sts.spec.volumeClaimTemplates.map((t: any) => [t.metadata.name, t.spec.storageClassName])).toEqual([['data', 'fast-ssd']]);
+    expect(docs(`${target}/_cluster/storageclass-fast-ssd.yaml`)[0]).toMatchObject({ kind: 'StorageClass', metadata: { name: 'fast-ssd' }, reclaimPolicy: expect.any(String) });
+    const headless = db.find((m) => m.kind === 'Service' && m.metadata.name === sts.spec.serviceName);
+    expect(headless.spec.clusterIP).toBe('None');
+    expect(selects(headless.spec.selector, podLabels)).toBe(true);
+    const pdb = db.find((m) => m.kind === 'PodDisruptionBudget');
+    expect(selects(pdb.spec.selector.matchLabels, podLabels)).toBe(true);
+    expect(sts.spec.replicas).toBe(target === 'dev' || target === 'staging' ? 1 : 3);
+  });
+
+  test('the migration Job is ordered before the API for Argo CD (waves) and Flux (phased Kustomizations)', () => {
+    const job = docs(`${target}/storefront/db-migrate.yaml`).find((m) => m.kind === 'Job');
+    const api = docs(`${target}/storefront/api.yaml`).find((m) => m.kind === 'Deployment');
+    const wave = (m: any) => Number(m.metadata.annotations?.[SYNC_WAVE_ANNOTATION] ?? 0);
+    expect(wave(sts)).toBeLessThan(wave(job));
+    expect(wave(job)).toBeLessThan(wave(api));
+    expect(job.metadata.annotations['typed-manifests.io/run-before']).toBe('storefront/api');
+
+    const id = target.split('/').pop();
+    const ks = new Map([...tree].filter(([f]) => f.startsWith('flux/flux-system/kustomization-')).map(([, t]) => YAML.parse(t)).map((k) => [k.metadata.name, k.spec]));
+    const phaseOf = (file: string) => [...ks.entries()].find(([, s]) => {
+      const folder = s.path.replace(/^\.\/dist\//, '');
+      return tree.has(`${folder}/kustomization.yaml`) && YAML.parse(tree.get(`${folder}/kustomization.yaml`)!).resources.some((r: string) => path.posix.join(folder, r) === `${target}/${file}`);
+    })?.[0];
+    const jobKs = phaseOf('storefront/db-migrate.yaml')!;
+    const apiKs = phaseOf('storefront/api.yaml')!;
+    const dbKs = phaseOf('storefront/db.yaml')!;
+    expect(apiKs).toBe(`platform-${id}`);
+    expect(jobKs).toBe(`platform-${id}-run-before`);
+    // the API's Kustomization depends (transitively) on the Job's, which depends on the database's
+    const deps = (name: string): string[] => (ks.get(name)!.dependsOn ?? []).flatMap((d: any) => [d.name, ...deps(d.name)]);
+    expect(deps(apiKs)).toContain(jobKs);
+    expect(deps(jobKs)).toContain(dbKs);
+    expect(ks.get(jobKs)).toMatchObject({ wait: true, force: true });
+    expect(ks.get(apiKs)!.wait).toBe(true);
+  });
+
+  test('a Velero Schedule covers the database in prod only', () => {
+    const file = `${target}/velero/storefront-db.yaml`;
+    if (!target.startsWith('prod/')) {
+      expect(tree.has(file)).toBe(false);
+      return;
+    }
+    const schedule = docs(file)[0];
+    expect(crdSchemaErrors(schedule)).toEqual([]);
+    expect(schedule.spec.template.includedNamespaces).toContain(sts.metadata.namespace);
+    expect(selects(schedule.spec.template.labelSelector.matchLabels, podLabels)).toBe(true);
+    expect(selects(schedule.spec.template.labelSelector.matchLabels, sts.spec.volumeClaimTemplates[0].metadata.labels)).toBe(true);
+    expect(sts.spec.template.metadata.annotations['pre.hook.backup.velero.io/command']).toContain('CHECKPOINT');
+  });
+
+  test('the API, the worker and the report reach the database through the connection graph, not an IP block', () => {
+    for (const unit of ['api', 'order-worker', 'nightly-report']) {
+      const np = docs(`${target}/storefront/${unit}.yaml`).find((m) => m.kind === 'NetworkPolicy');
+      expect(JSON.stringify(np.spec.egress)).not.toContain('ipBlock');
+      expect(np.spec.egress).toContainEqual({ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/name': 'db' } } }], ports: [{ port: 5432, protocol: 'TCP' }] });
+    }
+  });
+});
+
+describe('kustomize', () => {
+  itIfKubectl('builds every folder of dist/ (phase folders the way Flux builds them: no root-only restriction)', () => {
+    const folders = [...tree.keys()].filter((f) => f.endsWith('/kustomization.yaml')).map((f) => path.dirname(f));
+    expect(folders.filter((f) => f.includes('/_phases/')).length).toBeGreaterThanOrEqual(16);
+    for (const folder of folders) {
+      const args = folder.includes('/_phases/') ? ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', path.join(dist, folder)] : ['kustomize', path.join(dist, folder)];
+      const r = spawnSync('kubectl', args, { encoding: 'utf8' });
+      expect({ folder, status: r.status, stderr: r.stderr }).toEqual({ folder, status: 0, stderr: '' });
+    }
+  });
+});
