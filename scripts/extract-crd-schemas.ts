@@ -14,6 +14,9 @@ const WANTED: Record<string, { readonly kind: string; readonly version: string }
   'flagger.yaml': [{ kind: 'Canary', version: 'v1beta1' }, { kind: 'MetricTemplate', version: 'v1beta1' }],
   'istio.yaml': [{ kind: 'VirtualService', version: 'v1' }, { kind: 'DestinationRule', version: 'v1' }],
   'gateway-api.yaml': [{ kind: 'HTTPRoute', version: 'v1' }],
+  // --- secrets ---
+  'external-secrets.yaml': [{ kind: 'ExternalSecret', version: 'v1' }, { kind: 'SecretStore', version: 'v1' }, { kind: 'ClusterSecretStore', version: 'v1' }],
+  'sealed-secrets.yaml': [{ kind: 'SealedSecret', version: 'v1alpha1' }],
 };
 
 const root = path.resolve(__dirname, '..');

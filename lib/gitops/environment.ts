@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ConfigError, isDnsLabel, show } from '../core';
+import type { SecretStores } from '../secrets/secret-store';
 
 /** Where one environment runs. */
 export interface ClusterProps {
@@ -39,6 +40,13 @@ export interface EnvironmentProps<S = {}> {
    * @default - none
    */
   readonly settings?: S;
+  /**
+   * secrets: the External Secrets Operator stores of this environment, by the key ExternalSecrets name
+   * (`{ vault: SecretStore.vault({ name: 'vault-prod', ... }) }`); the same key may mean a different store per
+   * environment.
+   * @default - none (an ExternalSecret naming a store fails synth)
+   */
+  readonly secretStores?: SecretStores;
 }
 
 export const DEFAULT_PROMETHEUS_ADDRESS = 'http://prometheus-operated.monitoring.svc:9090';
@@ -51,6 +59,8 @@ export class Environment<N extends string = string, S = {}> {
   public readonly domain?: string;
   public readonly prometheusAddress: string;
   public readonly settings: S;
+  /** secrets: the environment's secret stores by key. */
+  public readonly secretStores: SecretStores;
 
   constructor(name: N, props: EnvironmentProps<S>) {
     this.name = name;
@@ -59,6 +69,7 @@ export class Environment<N extends string = string, S = {}> {
     this.domain = props.domain;
     this.prometheusAddress = props.prometheusAddress ?? DEFAULT_PROMETHEUS_ADDRESS;
     this.settings = (props.settings ?? {}) as S;
+    this.secretStores = { ...props.secretStores };
   }
 
   /**

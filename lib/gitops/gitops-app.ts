@@ -1,4 +1,5 @@
 import { App, Chart } from 'cdk8s';
+import { PreviousTree, previousTreeIn, retainedConfigGenerations } from '../config/config-generations';
 import { ConfigError, configError } from '../core';
 import { checkPolicy } from '../policy/check';
 import { ARGO_CD_FOLDER, ArgoCdChart, ArgoCdOptions } from './argo-cd-chart';
@@ -137,10 +138,15 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
   /**
    * The files dist/ will hold, keyed by path relative to it. Every folder an Argo CD Application or Flux
    * Kustomization of this repository points at is checked to be among them.
+   *
+   * @param previous the dist/ being replaced: config generations a rollback may still mount are carried over
+   * from it (lib/config). @default - none (a first synth)
    */
-  public synthFiles(): Map<string, string> {
+  public synthFiles(previous?: PreviousTree): Map<string, string> {
     const objects = this.render();
-    const files = layoutFiles(objects, this.targets.map((t) => t.path));
+    // --- config: keep the ConfigMap generations that rollback-able ReplicaSets still mount ---
+    const retained = retainedConfigGenerations(objects, previous);
+    const files = layoutFiles([...objects, ...retained], this.targets.map((t) => t.path));
     checkReferences(files, this.referencesOf(objects));
     return files;
   }
@@ -157,6 +163,6 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
 
   /** @internal tests inject a failing writer to prove the previous dist/ survives */
   public synthTo(outdir: string, writeFile?: WriteFile): void {
-    writeTree(outdir, this.synthFiles(), writeFile);
+    writeTree(outdir, this.synthFiles(previousTreeIn(outdir)), writeFile);
   }
 }
