@@ -45,6 +45,8 @@ describe('KyvernoPolicies', () => {
     expect([...KyvernoPolicies.enforcedRules, ...KyvernoPolicies.ciOnlyRules].sort()).toEqual(PolicyRules.ids().sort());
     expect(KyvernoPolicies.ciOnlyRules).toEqual([
       'hygiene-pdb-required', 'hygiene-pdb-allows-disruption', 'hygiene-topology-spread', 'hygiene-network-policy', 'hygiene-pre-stop-sleep',
+      // secrets: the operators create Secrets with data in the cluster, so these judge Git only
+      'hygiene-no-plaintext-secret', 'hygiene-no-plaintext-credentials', 'hygiene-secret-reference-resolves',
     ]);
   });
 
