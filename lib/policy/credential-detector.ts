@@ -52,15 +52,17 @@ export function shannonEntropy(v: string): number {
 export function looksRandom(value: string): boolean {
   const v = value.trim().replace(/^["']|["']$/g, '');
   if (v.length < 16 || v.length > 4096 || /\s/.test(v)) return false;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || v.startsWith('/') || v.startsWith('./')) return false;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^\.?\/[A-Za-z0-9._/-]*$/.test(v)) return false; // URLs, paths
+  if (/^[[{]/.test(v) || v.includes('"')) return false; // structured text: its own keys are judged line by line
   if (isPlaceholder(v) || UUID.test(v)) return false;
   if (/^sha(?:256|384|512):[0-9a-f]+$/i.test(v) || /@sha256:[0-9a-f]{64}$/.test(v)) return false;
   if (/^[a-z]+(?:[-_.][a-z]+)*$/.test(v) || /^[-+]?[0-9.]+$/.test(v)) return false;
   if (/^[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::[0-9]+)?$/.test(v)) return false; // host names
   const hex = /^[0-9a-f]{32,}$/i.test(v);
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(v)).length;
-  if (hex) return shannonEntropy(v) >= 3;
-  return classes >= 2 && shannonEntropy(v) >= 3.5;
+  if (hex) return shannonEntropy(v) >= 2.5;
+  // a random string of n characters from a large alphabet scores close to log2(n) bits (capped by the alphabet)
+  return classes >= 2 && shannonEntropy(v) >= Math.min(3.5, Math.log2(v.length) - 0.75);
 }
 
 /**
