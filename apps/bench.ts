@@ -3,14 +3,18 @@
 // `npx tsx scripts/bench.ts` times it against the serialization floor and stock cdk8s.
 //
 // Every service is a HardenedService with its usual companions (ServiceAccount, Deployment, Service,
-// NetworkPolicy, HorizontalPodAutoscaler, PodDisruptionBudget) plus a raw ConfigMap created inside it, so it
-// lands in the service's file: OBJECTS_PER_SERVICE objects per service and environment. Every service but
+// NetworkPolicy, HorizontalPodAutoscaler, PodDisruptionBudget) plus its config files (an immutable,
+// content-named ConfigMap) and a SealedSecret token: OBJECTS_PER_SERVICE objects per service and environment.
+// Every namespace has an ExternalSecret `db` (from an existing Vault store) that every third service reads. Every service but
 // the first calls one other (service i calls service (i - 1) / 2, across namespaces), the first admits the
 // ingress controller.
-import { ApiObject, App, Chart } from 'cdk8s';
+import { createHash } from 'crypto';
+import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ConfigFiles } from '../lib/config';
 import { Environment, Environments, GitOpsApp } from '../lib/gitops';
 import { PlatformNamespace } from '../lib/platform';
+import { ExternalSecret, SealedSecret, SecretEnv, SecretStore } from '../lib/secrets';
 import { HardenedService, NetworkPeer } from '../lib/workloads';
 
 type EnvName = 'dev' | 'staging' | 'prod';
@@ -23,10 +27,10 @@ export const benchEnvironments = Environments.define<EnvName>({
 
 /** The most namespaces the services are spread over. */
 export const BENCH_NAMESPACES = 10;
-/** ServiceAccount, Deployment, Service, NetworkPolicy, HorizontalPodAutoscaler, PodDisruptionBudget, ConfigMap. */
-export const OBJECTS_PER_SERVICE = 7;
-/** Namespace, default-deny NetworkPolicy, LimitRange. */
-export const OBJECTS_PER_NAMESPACE = 3;
+/** ServiceAccount, Deployment, Service, NetworkPolicy, HorizontalPodAutoscaler, PodDisruptionBudget, ConfigMap, SealedSecret. */
+export const OBJECTS_PER_SERVICE = 8;
+/** Namespace, default-deny NetworkPolicy, LimitRange, ExternalSecret. */
+export const OBJECTS_PER_NAMESPACE = 4;
 /** SERVICES when the environment variable is not set. */
 export const DEFAULT_SERVICES = 100;
 
@@ -84,21 +88,39 @@ export function addBenchService(scope: Construct, spec: BenchServiceSpec, env: E
       CONFIG_DIR: '/etc/config',
     },
     ingress: spec.calls === undefined ? [NetworkPeer.namespace('ingress-nginx')] : undefined,
+    // --- secrets --- every third service reads its namespace's ExternalSecret `db` (checked by policy)
+    secretEnv: i % 3 === 0 ? { DATABASE_URL: { secret: 'db', key: 'url' } } : undefined,
   });
-  new ApiObject(service, 'ConfigMap', {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: service.pod.metadata(`${service.name}-config`),
-    data: {
+  // --- config ---
+  service.use(ConfigFiles.of({
+    files: {
       'environment': env.name,
       'feature-flags': `checkout=${i % 2 === 0 ? 'on' : 'off'},search=on`,
       'max-connections': String(100 + (i % 10) * 10),
       // strings YAML 1.1 would read as other types: the serializer must quote them
       'cache-enabled': 'yes',
       'file-mode': '0644',
+      'application.yaml': { server: { port: 8080 }, pool: { maxSize: 10 + (i % 5) }, features: { search: true, checkout: i % 2 === 0 } },
     },
-  });
+  }));
+  // --- secrets ---
+  const token = new SealedSecret(service, 'Token', { name: `${spec.name}-token`, encryptedData: { token: benchCiphertext(`${env.name}/${spec.name}`) } });
+  service.use(SecretEnv.of(token, { API_TOKEN: 'token' }, { rollOnChange: i % 2 === 0 }));
   return service;
+}
+
+/** Every namespace's database credentials, from a Vault store managed outside the bench. */
+export function addBenchNamespaceSecrets(ns: PlatformNamespace): ExternalSecret {
+  return new ExternalSecret(ns, 'db', { store: SecretStore.existing({ name: 'vault' }), data: { url: { key: `${ns.node.id}/db`, property: 'url' } } });
+}
+
+/** Made-up, deterministic ciphertext shaped like kubeseal output (2-byte length, RSA-2048 block, AES-GCM part). */
+function benchCiphertext(seed: string): string {
+  const chunks: Buffer[] = [];
+  for (let i = 0; chunks.length * 32 < 2 + 256 + 48; i++) chunks.push(createHash('sha256').update(`${seed}/${i}`).digest());
+  const b = Buffer.concat(chunks).subarray(0, 2 + 256 + 48);
+  b.writeUInt16BE(256, 0);
+  return b.toString('base64');
 }
 
 function connect(services: readonly HardenedService[], platform: BenchPlatform): void {
@@ -117,6 +139,7 @@ export function buildBenchApp(services: number, outdir?: string): GitOpsApp<EnvN
   });
   app.forEachTarget((scope, { env }) => {
     const namespaces = new Map(platform.namespaces.map((ns) => [ns, new PlatformNamespace(scope, ns, { team: ns })]));
+    for (const ns of namespaces.values()) addBenchNamespaceSecrets(ns);
     const built = platform.services.map((spec) => addBenchService(namespaces.get(spec.namespace)!, spec, env));
     connect(built, platform);
   });
@@ -133,7 +156,7 @@ export function buildPlainBenchApps(services: number, outdir = 'dist-bench-plain
   const platform = benchPlatform(services);
   return benchEnvironments.all.map((env) => {
     const app = new App({ outdir: `${outdir}/${env.name}` });
-    for (const ns of platform.namespaces) new PlatformNamespace(new Chart(app, ns), ns, { team: ns });
+    for (const ns of platform.namespaces) addBenchNamespaceSecrets(new PlatformNamespace(new Chart(app, ns), ns, { team: ns }));
     const built = platform.services.map((spec) => addBenchService(new Chart(app, spec.name, { namespace: spec.namespace }), spec, env));
     connect(built, platform);
     return app;

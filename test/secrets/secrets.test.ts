@@ -10,7 +10,7 @@ import {
 } from '../../lib/secrets';
 import { HardenedService, HardenedWorker } from '../../lib/workloads';
 import { crdSchemaErrors } from '../fixtures/crd-schema';
-import { makeChart, only, podSpec, render } from '../helpers';
+import { makeChart } from '../helpers';
 
 const image = 'ghcr.io/acme/api:1.2.3';
 
