@@ -75,20 +75,25 @@ export function configGenerationOf(manifest: any): ConfigGeneration | undefined 
 export function retainedConfigGenerations(objects: readonly LaidOutObject[], previous: PreviousTree | undefined): LaidOutObject[] {
   if (!previous) return [];
   const current = new Map<string, { obj: LaidOutObject; retain: number }>();
-  const files = new Set<string>();
+  const byFile = new Map<string, { obj: LaidOutObject; retain: number }[]>();
   for (const obj of objects) {
     const g = configGenerationOf(obj.manifest);
     if (!g || g.state !== 'current' || !g.retain) continue;
-    current.set(setKey(obj.folder, obj.manifest.metadata?.namespace, g.set), { obj, retain: g.retain });
-    files.add(`${obj.folder}/${obj.file}`);
+    const entry = { obj, retain: g.retain };
+    current.set(setKey(obj.folder, obj.manifest.metadata?.namespace, g.set), entry);
+    const rel = `${obj.folder}/${obj.file}`;
+    byFile.set(rel, [...(byFile.get(rel) ?? []), entry]);
   }
   if (current.size === 0) return [];
 
   const history = new Map<string, { manifest: any; order: number }[]>();
-  for (const rel of [...files].sort()) {
+  for (const rel of [...byFile.keys()].sort()) {
     const text = previous(rel);
     if (text === undefined || !text.includes(CONFIG_SET_LABEL)) continue;
-    const folder = [...current.values()].find((c) => `${c.obj.folder}/${c.obj.file}` === rel)!.obj.folder;
+    const sets = byFile.get(rel)!;
+    // the common case, nothing to carry over: no retained generation yet and every set's current name unchanged
+    if (!text.includes(`${CONFIG_GENERATION_LABEL}: retained`) && sets.every((c) => text.includes(`\n  name: ${c.obj.manifest.metadata?.name}\n`))) continue;
+    const folder = sets[0].obj.folder;
     // documents are separated by a `---` line at column 0 (block scalars are indented); parse only ConfigMaps of a set
     for (const doc of text.split(/^---\n/m)) {
       if (!doc.includes(CONFIG_SET_LABEL) || !/^kind: ConfigMap$/m.test(doc)) continue;
