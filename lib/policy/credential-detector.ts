@@ -20,6 +20,7 @@ export const CREDENTIAL_PATTERNS: readonly { readonly name: string; readonly pat
   { name: 'a JSON Web Token', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/ },
 ];
 
+const ANY_PATTERN = new RegExp(CREDENTIAL_PATTERNS.map((p) => `(?:${p.pattern.source})`).join('|'));
 const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:([^\s@/]+)@/gi;
 const SENSITIVE = /password|passwd|pwd|secret|token|apikey|accesskey|privatekey|credential/;
 const NOT_SENSITIVE = /checksum|hash|digest|fingerprint|sha\d*$/;
@@ -71,13 +72,16 @@ export function looksRandom(value: string): boolean {
  * `key=value` / `"key": "value"` lines.
  */
 export function credentialIn(value: unknown, key = ''): string | undefined {
-  if (typeof value !== 'string' || value.length === 0) return undefined;
-  for (const p of CREDENTIAL_PATTERNS) if (p.pattern.test(value)) return p.name;
-  for (const m of value.matchAll(URL_PASSWORD)) {
-    if (!isPlaceholder(decodeSafe(m[1]))) return 'a URL with a password';
+  if (typeof value !== 'string' || value.length < 8) return undefined;
+  // one pass over the value for every known format; which one matched is only worked out on a hit
+  if (ANY_PATTERN.test(value)) return CREDENTIAL_PATTERNS.find((p) => p.pattern.test(value))!.name;
+  if (value.includes('://') && value.includes('@')) {
+    for (const m of value.matchAll(URL_PASSWORD)) {
+      if (!isPlaceholder(decodeSafe(m[1]))) return 'a URL with a password';
+    }
   }
   if (key && isSensitiveKey(key) && looksRandom(value)) return `a random-looking value under a key named like a secret (${JSON.stringify(key)})`;
-  if (value.length <= 1024 * 1024) {
+  if (value.length <= 1024 * 1024 && value.includes('\n')) {
     for (const line of value.split('\n')) {
       const m = /^\s*(?:-\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*["']?([^\s"',]+)["']?,?\s*$/.exec(line);
       if (m && isSensitiveKey(m[1]) && looksRandom(m[2])) return `a random-looking value under a key named like a secret (${JSON.stringify(m[1])})`;
