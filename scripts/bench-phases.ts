@@ -11,6 +11,7 @@
 import * as fs from 'fs';
 import { performance } from 'perf_hooks';
 import { buildBenchApp, servicesFromEnv } from '../apps/bench';
+import { previousTreeIn, retainedConfigGenerations } from '../lib/config/config-generations';
 import { writeTree } from '../lib/gitops/dist-writer';
 import { GitOpsApp } from '../lib/gitops/gitops-app';
 import { buildInventory, TargetInventory } from '../lib/gitops/inventory';
@@ -70,7 +71,9 @@ export function synthInPhases(build: () => GitOpsApp<any, any>, outdir?: string)
   checkPolicy(objects);
   const tPolicy = lap();
 
-  const files = layoutFiles(objects, app.targets.map((x) => x.path));
+  // --- config: as synthTo does, keep the config generations of the dist/ being replaced ---
+  const retained = outdir !== undefined ? retainedConfigGenerations(objects, previousTreeIn(outdir)) : [];
+  const files = layoutFiles([...objects, ...retained], app.targets.map((x) => x.path));
   const tLayout = lap();
 
   checkReferences(files, app.referencesOf(objects));
