@@ -142,6 +142,18 @@ describe('ExternalSecret', () => {
   });
 });
 
+describe('store defaults', () => {
+  test('an environment without secretStores has none; stores default to ClusterSecretStore, Vault KV v2, auth mounts kubernetes/approle', () => {
+    expect(Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k' }] } }).get('dev').secretStores).toEqual({});
+    const v = SecretStore.vault({ name: 'v', server: 'https://v', path: 'kv', auth: VaultAuth.appRole({ roleId: 'r', secretIdRef: { name: 's', key: 'k' } }) });
+    expect(v.kind).toBe('ClusterSecretStore');
+    expect(v.providerSpec).toEqual({ vault: { server: 'https://v', path: 'kv', version: 'v2', auth: { appRole: { path: 'approle', roleId: 'r', secretRef: { name: 's', key: 'k' } } } } });
+    expect(VaultAuth.kubernetes({ role: 'r' }).spec).toEqual({ mountPath: 'kubernetes', role: 'r' });
+    expect(SecretStore.existing({ name: 'x' }).rendered).toBe(false);
+    expect(SecretStore.azureKeyVault({ name: 'a', vaultUrl: 'https://a.vault.azure.net' }).providerSpec).toEqual({ azurekv: { vaultUrl: 'https://a.vault.azure.net', authType: 'ManagedIdentity' } });
+  });
+});
+
 describe('SealedSecret', () => {
   test('scope strict by default: no scope annotation; ciphertext passed through', () => {
     const o = build((ns) => new SealedSecret(ns, 'token', { encryptedData: { token: CIPHER } })).find((m) => m.kind === 'SealedSecret');
