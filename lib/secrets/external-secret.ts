@@ -120,6 +120,10 @@ function resolveStore(scope: IConstruct, store: string | SecretStore): SecretSto
 function renderStore(scope: IConstruct, store: SecretStore, namespace: string): void {
   if (!store.rendered) return;
   assertDnsSubdomain(scope, 'store name', store.name);
+  const vault = (store.providerSpec as any)?.vault;
+  if (vault && !/^https?:\/\/[^\s/]+(?::[0-9]+)?\/?$/.test(vault.server ?? '')) {
+    throw configError(scope, 'store.vault.server', 'must be the Vault address (http or https, host and optional port)', vault.server, "write it like 'https://vault.acme.example:8200'");
+  }
   const cluster = store.kind === 'ClusterSecretStore';
   if (cluster) assertNamespacedRefs(scope, store.providerSpec);
   const chart = Chart.of(scope);

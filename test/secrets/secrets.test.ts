@@ -139,6 +139,10 @@ describe('ExternalSecret', () => {
     })).toThrow('dev/shop/db2: store is a second, different ClusterSecretStore named "vault-dev" in this target');
     const noNs = SecretStore.vault({ name: 'v', server: 'https://v:8200', path: 'x', auth: VaultAuth.kubernetes({ role: 'r', serviceAccount: { name: 'eso' } }) });
     expect(() => build((ns) => db(ns, { store: noNs }))).toThrow('dev/shop/db: store.vault.auth.kubernetes.serviceAccountRef.namespace is required in a ClusterSecretStore');
+    const badServer = SecretStore.vault({ name: 'v', server: 'vault:8200', path: 'x', auth: VaultAuth.kubernetes({ role: 'r' }) });
+    expect(() => build((ns) => db(ns, { store: badServer }))).toThrow('dev/shop/db: store.vault.server must be the Vault address (http or https, host and optional port), got "vault:8200"');
+    const badName = SecretStore.vault({ name: 'Vault_Dev', server: 'https://v', path: 'x', auth: VaultAuth.kubernetes({ role: 'r' }) });
+    expect(() => build((ns) => db(ns, { store: badName }))).toThrow(/dev\/shop\/db: store name must be a DNS-1123 subdomain/);
   });
 });
 
