@@ -1,6 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import type { IConstruct } from 'constructs';
 import * as YAML from 'yaml';
+import { evaluateManifests } from '../policy/check';
+import { Policy } from '../policy/policy';
+import { PolicyError } from '../policy/policy-error';
 import { CONFIG_GENERATION_LABEL, CONFIG_RETAIN_ANNOTATION, CONFIG_RETIRED_ANNOTATION, CONFIG_SET_LABEL } from './defaults';
 
 /**
@@ -21,6 +25,8 @@ export interface LaidOutObject {
   /** File below the folder (`storefront/api.yaml`). */
   readonly file: string;
   readonly manifest: any;
+  /** The construct that rendered it: its policy exemptions also cover its retained generations. */
+  readonly apiObject?: IConstruct;
 }
 
 /** Reads a file of the previous dist/ by its path below dist/; undefined when there is none. */
@@ -126,21 +132,49 @@ export function retainedConfigGenerations(objects: readonly LaidOutObject[], pre
         return true;
       })
       .slice(0, retain);
-    older.forEach((h, i) => out.push({ folder: obj.folder, file: obj.file, manifest: retainedManifest(h.manifest, i + 1) }));
+    older.forEach((h, i) => out.push({ folder: obj.folder, file: obj.file, manifest: retainedManifest(h.manifest, i + 1), apiObject: obj.apiObject }));
   }
+  checkRetained(out);
   return out;
 }
 
+/**
+ * What is carried over from the previous tree is judged by policy like everything else (a hand edit of dist/
+ * must not reach the cluster unjudged), with the exemptions of the config set's current ConfigMap.
+ */
+function checkRetained(retained: readonly LaidOutObject[]): void {
+  if (retained.length === 0) return;
+  const owner = new Map(retained.map((r) => [`${r.folder}|${r.manifest.metadata?.namespace ?? ''}|${r.manifest.metadata?.name}`, r.apiObject]));
+  const findings = evaluateManifests(retained.map((r) => ({ folder: r.folder, manifest: r.manifest }))).filter((f) => {
+    const scope = owner.get(`${f.folder}|${f.object.namespace ?? ''}|${f.object.name}`);
+    return !(scope && Policy.exemptionFor(scope, f.rule));
+  });
+  if (findings.length > 0) throw new PolicyError(findings);
+}
+
+/** Only what a config generation is made of is carried over: no other field of a hand-edited file. */
 function retainedManifest(m: any, rank: number): any {
   const { [CONFIG_RETAIN_ANNOTATION]: _retain, ...annotations } = m.metadata?.annotations ?? {};
   return {
-    ...m,
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    // keys sorted, as cdk8s writes metadata
     metadata: {
-      ...m.metadata,
-      labels: { ...m.metadata?.labels, [CONFIG_GENERATION_LABEL]: 'retained' },
-      annotations: { ...annotations, [CONFIG_RETIRED_ANNOTATION]: String(rank) },
+      annotations: sorted({ ...annotations, [CONFIG_RETIRED_ANNOTATION]: String(rank) }),
+      labels: sorted({ ...m.metadata?.labels, [CONFIG_GENERATION_LABEL]: 'retained' }),
+      name: m.metadata.name,
+      namespace: m.metadata?.namespace,
     },
+    ...(m.data !== undefined ? { data: m.data } : {}),
+    ...(m.binaryData !== undefined ? { binaryData: m.binaryData } : {}),
+    immutable: true,
   };
+}
+
+function sorted(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort()) Object.defineProperty(out, k, { value: o[k], enumerable: true, writable: true, configurable: true });
+  return out;
 }
 
 function setKey(folder: string, namespace: string | undefined, set: string): string {

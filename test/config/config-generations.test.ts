@@ -145,3 +145,23 @@ describe('rollback-safe retention of config generations', () => {
     expect(text3).toContain(`~ ConfigMap shop/${current(t2)}  (${FILE})  [retained config generation 1: kept for rollbacks]`);
   });
 });
+
+describe('what is carried over is judged too', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'config-gen-policy-'));
+  afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  test('a hand edit of a previous generation is policy-checked and stripped to a ConfigMap', () => {
+    app('a').synthTo(out);
+    const file = path.join(out, FILE);
+    const old = current(readTree(out));
+    const text = fs.readFileSync(file, 'utf8');
+    // someone puts a credential and a foreign field into the generation that is about to be retained
+    fs.writeFileSync(file, text.replace('application.yaml: |', `AWS_KEY: AKIA${'A'.repeat(16)}\n  application.yaml: |`).replace('immutable: true', 'immutable: true\nextra: field'));
+    expect(() => app('b').synthFiles(previousTreeOf(readTree(out)))).toThrow(/hygiene-no-plaintext-credentials/);
+    fs.writeFileSync(file, text.replace('immutable: true', 'immutable: false\nextra: field'));
+    const kept = configMaps(app('b').synthFiles(previousTreeOf(readTree(out)))).find((m) => m.metadata.name === old);
+    expect(kept.extra).toBeUndefined();
+    expect(kept.immutable).toBe(true);
+    expect(Object.keys(kept.metadata.labels)).toEqual([...Object.keys(kept.metadata.labels)].sort());
+  });
+});
