@@ -26,7 +26,7 @@ const UPPER = LOWER.toUpperCase();
 const DIGITS = '0123456789';
 const ALNUM = LOWER + UPPER + DIGITS;
 const WORDS = ['storefront', 'checkout', 'payment', 'search', 'catalog', 'inventory', 'recommendation', 'internationalization', 'configuration', 'observability', 'authentication', 'availability', 'the', 'quick', 'brown', 'fox', 'order', 'worker'];
-const N = 300;
+const N = 150;
 
 /** Ordinary config values of many shapes. */
 const ordinary: [string, () => string][] = [
