@@ -53,7 +53,7 @@ export function shannonEntropy(v: string): number {
 export function looksRandom(value: string): boolean {
   const v = value.trim().replace(/^["']|["']$/g, '');
   if (v.length < 16 || v.length > 4096 || /\s/.test(v)) return false;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^\.?\/[A-Za-z0-9._/-]*$/.test(v)) return false; // URLs, paths
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^\.?\/[a-z0-9_.-]+(?:\/[A-Za-z0-9._-]*)*$/.test(v)) return false; // URLs, paths (base64 may start with '/': a path's first segment is a lowercase name)
   if (/^[[{]/.test(v) || v.includes('"')) return false; // structured text: its own keys are judged line by line
   if (isPlaceholder(v) || UUID.test(v)) return false;
   if (/^sha(?:256|384|512):[0-9a-f]+$/i.test(v) || /@sha256:[0-9a-f]{64}$/.test(v)) return false;
