@@ -3,19 +3,23 @@
 // `npx tsx scripts/bench.ts` times it against the serialization floor and stock cdk8s.
 //
 // Every service is a HardenedService with its usual companions (ServiceAccount, Deployment, Service,
-// NetworkPolicy, HorizontalPodAutoscaler, PodDisruptionBudget) plus a raw ConfigMap created inside it, so it
-// lands in the service's file: OBJECTS_PER_SERVICE objects per service and environment. Every service but
-// the first calls one other (service i calls service (i - 1) / 2, across namespaces).
+// NetworkPolicy, HorizontalPodAutoscaler, PodDisruptionBudget) plus its config files (an immutable,
+// content-named ConfigMap) and a SealedSecret token: OBJECTS_PER_SERVICE objects per service and environment.
+// Every namespace has an ExternalSecret `db` (from an existing Vault store) that every third service reads. Every
+// service but the first calls one other (service i calls service (i - 1) / 2, across namespaces).
 // --- exposure --- Every service is exposed on `<name>.<domain>` through the cluster's Gateway (an HTTPRoute;
 // the wildcard listener holds the certificate) and every environment runs the Istio mesh: per namespace a
 // PeerAuthentication and a deny-all AuthorizationPolicy, per service an ALLOW AuthorizationPolicy (the gateway
 // and its callers) and a DestinationRule (circuit breaking).
-import { ApiObject, App, Chart } from 'cdk8s';
+import { createHash } from 'crypto';
+import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ConfigFiles } from '../lib/config';
 import { runFinalizers } from '../lib/core';
 import { Exposure, GatewayDeclaration } from '../lib/exposure';
 import { Environment, Environments, GitOpsApp, setTarget } from '../lib/gitops';
 import { PlatformNamespace } from '../lib/platform';
+import { ExternalSecret, SealedSecret, SecretEnv, SecretStore } from '../lib/secrets';
 import { HardenedService } from '../lib/workloads';
 // --- storage ---
 import { HardenedJob, HardenedStatefulSet } from '../lib/workloads';
@@ -37,12 +41,12 @@ export const benchEnvironments = Environments.define<EnvName>({
 /** The most namespaces the services are spread over. */
 export const BENCH_NAMESPACES = 10;
 /**
- * ServiceAccount, Deployment, Service, NetworkPolicy, HorizontalPodAutoscaler, PodDisruptionBudget, ConfigMap,
- * HTTPRoute, DestinationRule, AuthorizationPolicy.
+ * ServiceAccount, Deployment, Service, NetworkPolicy, HorizontalPodAutoscaler, PodDisruptionBudget, ConfigMap
+ * (config files), SealedSecret, HTTPRoute, DestinationRule, AuthorizationPolicy.
  */
-export const OBJECTS_PER_SERVICE = 10;
-/** Namespace, default-deny NetworkPolicy, LimitRange, PeerAuthentication, deny-all AuthorizationPolicy. */
-export const OBJECTS_PER_NAMESPACE = 5;
+export const OBJECTS_PER_SERVICE = 11;
+/** Namespace, default-deny NetworkPolicy, LimitRange, PeerAuthentication, deny-all AuthorizationPolicy, ExternalSecret. */
+export const OBJECTS_PER_NAMESPACE = 6;
 // --- storage: one service in ten (0, 10, 20...) owns a database and a migration Job that runs before it ---
 /** Every how-many-th service owns a database. */
 export const DATABASE_EVERY = 10;
@@ -129,21 +133,39 @@ export function addBenchService(scope: Construct, spec: BenchServiceSpec, env: E
       CONFIG_DIR: '/etc/config',
     },
     use: [Exposure.http()],
+    // --- secrets --- every third service reads its namespace's ExternalSecret `db` (checked by policy)
+    secretEnv: i % 3 === 0 ? { DATABASE_URL: { secret: 'db', key: 'url' } } : undefined,
   });
-  new ApiObject(service, 'ConfigMap', {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: service.pod.metadata(`${service.name}-config`),
-    data: {
+  // --- config ---
+  service.use(ConfigFiles.of({
+    files: {
       'environment': env.name,
       'feature-flags': `checkout=${i % 2 === 0 ? 'on' : 'off'},search=on`,
       'max-connections': String(100 + (i % 10) * 10),
       // strings YAML 1.1 would read as other types: the serializer must quote them
       'cache-enabled': 'yes',
       'file-mode': '0644',
+      'application.yaml': { server: { port: 8080 }, pool: { maxSize: 10 + (i % 5) }, features: { search: true, checkout: i % 2 === 0 } },
     },
-  });
+  }));
+  // --- secrets ---
+  const token = new SealedSecret(service, 'Token', { name: `${spec.name}-token`, encryptedData: { token: benchCiphertext(`${env.name}/${spec.name}`) } });
+  service.use(SecretEnv.of(token, { API_TOKEN: 'token' }, { rollOnChange: i % 2 === 0 }));
   return service;
+}
+
+/** Every namespace's database credentials, from a Vault store managed outside the bench. */
+export function addBenchNamespaceSecrets(ns: PlatformNamespace): ExternalSecret {
+  return new ExternalSecret(ns, 'db', { store: SecretStore.existing({ name: 'vault' }), data: { url: { key: `${ns.node.id}/db`, property: 'url' } } });
+}
+
+/** Made-up, deterministic ciphertext shaped like kubeseal output (2-byte length, RSA-2048 block, AES-GCM part). */
+function benchCiphertext(seed: string): string {
+  const chunks: Buffer[] = [];
+  for (let i = 0; chunks.length * 32 < 2 + 256 + 48; i++) chunks.push(createHash('sha256').update(`${seed}/${i}`).digest());
+  const b = Buffer.concat(chunks).subarray(0, 2 + 256 + 48);
+  b.writeUInt16BE(256, 0);
+  return b.toString('base64');
 }
 
 function connect(services: readonly HardenedService[], platform: BenchPlatform): void {
@@ -162,6 +184,7 @@ export function buildBenchApp(services: number, outdir?: string): GitOpsApp<EnvN
   });
   app.forEachTarget((scope, { env }) => {
     const namespaces = new Map(platform.namespaces.map((ns) => [ns, new PlatformNamespace(scope, ns, { team: ns })]));
+    for (const ns of namespaces.values()) addBenchNamespaceSecrets(ns);
     const built = platform.services.map((spec) => addBenchService(namespaces.get(spec.namespace)!, spec, env));
     connect(built, platform);
     platform.services.forEach((spec, i) => addBenchDatabase(namespaces.get(spec.namespace)!, spec, env, built[i])); // --- storage ---
@@ -186,7 +209,7 @@ export function buildPlainBenchApps(services: number, outdir = 'dist-bench-plain
       setTarget(c, target);
       return c;
     };
-    for (const ns of platform.namespaces) new PlatformNamespace(chart(ns), ns, { team: ns });
+    for (const ns of platform.namespaces) addBenchNamespaceSecrets(new PlatformNamespace(chart(ns), ns, { team: ns }));
     const built = platform.services.map((spec) => addBenchService(chart(spec.name, spec.namespace), spec, env));
     connect(built, platform);
     platform.services.forEach((spec, i) => addBenchDatabase(built[i].node.scope as Construct, spec, env, built[i])); // --- storage ---

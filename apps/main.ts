@@ -9,11 +9,13 @@
 //
 // Exposure: web is exposed on the environment's host over HTTPS, the API under /api on the same host (its
 // canary splits that route); staging and prod run the Istio mesh: mTLS STRICT and AuthorizationPolicies.
+import { ConfigFiles } from '../lib/config';
 import { CanaryStep, Delivery } from '../lib/delivery';
 import { Exposure, GatewayDeclaration } from '../lib/exposure';
 import { Environments, GitOpsApp } from '../lib/gitops';
 import { ServiceLevelObjective } from '../lib/observability';
 import { PlatformNamespace } from '../lib/platform';
+import { ExternalSecret, SealedSecret, SecretEnv, SecretStore, VaultAuth } from '../lib/secrets';
 import { TrafficRouting } from '../lib/traffic';
 import { HardenedCronJob, HardenedService, HardenedWorker, IDeliveryStrategy, Probe } from '../lib/workloads';
 // --- storage ---
@@ -40,17 +42,32 @@ const gateway = (domain: string): GatewayDeclaration => ({
 const stagingIssuer = { name: 'letsencrypt-staging' };
 // --- end exposure ---
 
+// --- secrets ---
+/** Each environment reads its own Vault: a ClusterSecretStore `vault-<env>` logging in with Kubernetes auth. */
+function vaultStore(env: 'dev' | 'staging' | 'prod'): SecretStore {
+  return SecretStore.vault({
+    name: `vault-${env}`,
+    server: `https://vault.${env === 'prod' ? '' : `${env}.`}acme.example:8200`,
+    path: 'secret',
+    auth: VaultAuth.kubernetes({ role: `storefront-${env}`, mountPath: `kubernetes-${env}` }),
+  });
+}
+
 export const environments = Environments.define({
   dev: {
     clusters: [{ name: 'dev', server: 'https://dev.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway: gateway('dev.shop.acme.example'), storageClasses: fastSsd('Delete') }],
     domain: 'dev.shop.acme.example',
     certificateIssuer: stagingIssuer,
+    // --- secrets ---
+    secretStores: { vault: vaultStore('dev') },
   },
   staging: {
     clusters: [{ name: 'staging', server: 'https://staging.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway: gateway('staging.shop.acme.example'), storageClasses: fastSsd('Retain') }],
     domain: 'staging.shop.acme.example',
     certificateIssuer: stagingIssuer,
     mesh: { istio: true },
+    // --- secrets ---
+    secretStores: { vault: vaultStore('staging') },
   },
   prod: {
     production: true,
@@ -61,6 +78,8 @@ export const environments = Environments.define({
     domain: 'shop.acme.example',
     certificateIssuer: { name: 'letsencrypt' },
     mesh: { istio: true },
+    // --- secrets ---
+    secretStores: { vault: vaultStore('prod') },
   },
 });
 
@@ -84,6 +103,20 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
   app.forEachTarget((scope, { env, cluster }) => {
     const ns = new PlatformNamespace(scope, 'storefront', { team: 'storefront' });
 
+    // --- secrets ---
+    // database credentials from this environment's Vault; the payment provider's token sealed with kubeseal
+    new ExternalSecret(ns, 'storefront-db', {
+      store: 'vault',
+      data: {
+        url: { key: `storefront/${env.name}/database`, property: 'url' },
+        username: { key: `storefront/${env.name}/database`, property: 'username' },
+        password: { key: `storefront/${env.name}/database`, property: 'password' },
+      },
+    });
+    const paymentToken = new SealedSecret(ns, 'payment-provider', {
+      encryptedData: { token: env.pick(PAYMENT_TOKEN_SEALED) },
+    });
+
     const api = new HardenedService(ns, 'api', {
       image: `ghcr.io/acme/storefront-api:${VERSION.api}`,
       port: 8080,
@@ -102,6 +135,12 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
       }),
       env: { LOG_LEVEL: env.pick({ dev: 'debug', staging: 'info', prod: 'info' }), DB_POOL_SIZE: '20' },
       secretEnv: { DATABASE_URL: { secret: 'storefront-db', key: 'url' } },
+      // --- config and secrets, exposure (under /api on the storefront's host; the canary splits this same route) ---
+      use: [
+        ConfigFiles.of({ files: { 'application.yaml': apiConfig(env.name) }, mountPath: '/etc/storefront-api' }),
+        SecretEnv.of(paymentToken, { PAYMENT_PROVIDER_TOKEN: 'token' }, { rollOnChange: true }),
+        Exposure.http({ hosts: ['{domain}'], paths: ['/api'] }),
+      ],
       delivery: env.pick<IDeliveryStrategy>({
         dev: Delivery.rollingUpdate(),
         // default steps (10%, 25%, 50%, 2 minutes each) under background analysis; GET traffic mirrored to the
@@ -128,8 +167,6 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
           ],
         }),
       }),
-      // --- exposure --- under /api on the storefront's host; the canary splits this same route
-      use: [Exposure.http({ hosts: ['{domain}'], paths: ['/api'] })],
     });
 
     const web = new HardenedService(ns, 'web', {
@@ -163,6 +200,8 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
         staging: Delivery.flagger({ slo: slos.checkout, loadTest: {} }),
         prod: Delivery.flagger({ slo: slos.checkout, stepWeights: [5, 10, 25, 50], threshold: 3 }),
       }),
+      // --- config ---
+      use: [ConfigFiles.of({ files: { 'checkout.json': { currency: 'EUR', paymentTimeoutSeconds: env.pick({ dev: 30, staging: 15, prod: 10 }) } } })],
     });
     web.connectTo(checkout);
     checkout.connectTo(api);
@@ -217,6 +256,34 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
   });
   return app;
 }
+
+// --- config ---
+/** The API's application.yaml: what differs per environment is here, in code, not in patches. */
+function apiConfig(env: 'dev' | 'staging' | 'prod') {
+  return {
+    server: { port: 8080, shutdown: 'graceful' },
+    storefront: {
+      currency: 'EUR',
+      search: { backend: env === 'dev' ? 'in-memory' : 'opensearch', resultsPerPage: 24 },
+      recommendations: { enabled: env !== 'dev' },
+    },
+    database: { pool: { maxSize: env === 'prod' ? 40 : 10, idleTimeout: '10m' } },
+    logging: { level: env === 'dev' ? 'debug' : 'info', format: 'json' },
+  };
+}
+
+// --- secrets ---
+/**
+ * Made-up example ciphertext (plausible kubeseal output: base64 of a 2-byte length, an RSA-2048 block and an
+ * AES-GCM part), NOT a real sealed value. Seal your own per cluster:
+ * `kubectl create secret generic payment-provider -n storefront --from-literal=token=... --dry-run=client -o yaml | kubeseal -o yaml`.
+ * Prod's two clusters share one sealing key here (copied between their controllers).
+ */
+const PAYMENT_TOKEN_SEALED = {
+  dev: 'AQBg2AjS+M/wL++G3hYoK7q3ooOPKssjKaer7eCgCm0dW3qqNHj6x0+F/HSI5dRsebzIK7x0dj8d2l5w4ndv/4mZhOn5DPaS0+qNJzCceaLKI/XDSdOBOWlQtr4eZlB5/24E++WGjGrl+m285YWkL0iOO5rpNuZ5lr9Y/Bed4Qs1GUv7OK0Q28ZYJ6Cexu4Khba6DtqU1Ra4l+pkTLDRch4Wp/xlUnqOYo+i2UBa+wqCDVLKmB0Hce6doyChoc8bzRL08epH0v2yz8dS5tj4oaH9w7pnexzaRPAauNbDHTJhob/RLVv033sa0Ds3Zs38npiMf020miI0aSmHV+JMyqYRQl08moZwwen2ubEBbMc4+yOl8rsdr4b2Y8wmnIm1aQBGnBy9vFYQb0iJWOtZlEBG',
+  staging: 'AQAvmpbYiF2iE9cAjLecSeBz3XTM2bi2MUVcrcCQtxXHjsBpxXUjsht3LBbfCJeFRcau/wAhNcQ/EC0Ktuor9fInQpp3It5NWsH8HEpSOW8+3tg2fnMgw74jyvCgSYs48N8Q3v5Px3Yq0QqlEIpnBCPSfu7Q6szpR47b3GpT2rg+vDQQGHvNWxnFdvUSEkcpQUxHFJ7ZaIq5EcMTrNMxHMZAq/1rfUsBFUkhHQpDA43q7fGi+3C5uVD7HA2g+DwSC/X7z9AF1rYUD5TbprpGT1bQYEdQ/r9lp6k5KT+z74j3uZ6XBLXnIz8uj2C2pjKN1NhSn0+JPxUz9amwSKfduNSZy64HsdabUea+7GNdkvfTeeytWE3mgGP1X3Cj5jb4RjnpHUWlaeTriwGVVwcBGZMd',
+  prod: 'AQBvp9cZ7sBX7ui95XGGvsFr60x0Sz6dqu8lfTkLL0SR38wLy2/035pKyV2fzGMCl6JGt+0gst6TwmvA2uUIBoD8cBjhHNahNvu5iEj0bx40x5zq/gnh1zS8KvgXIzOubHFGR9Az1RlRwMk2ycggGFsSg8kT6COzEqN0j8pSyBGoeh634y0HFIfyIHvWwI0WrpmA94ur/vd6249L2wX5FSAXtt4BniWgcsPNIp2wOI0sSBE4r7TPRNx+HyuWmJPhLwbfSV63Mt4RamddBHthg4RlpRMjqOJAhS2JKbGBbrBqybxpr8UmjGGmY8BrsXkIruTlnJSv49EUl2xNUJvkUVw91vVKfmZ/JEugNmIjRdMgnN7FQ+6Ywl7I5w/xG79TdafD8f3+LViU4rRpoRVOXr2F',
+};
 
 if (require.main === module) {
   buildApp().synth();

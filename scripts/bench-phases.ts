@@ -11,6 +11,7 @@
 import * as fs from 'fs';
 import { performance } from 'perf_hooks';
 import { buildBenchApp, servicesFromEnv } from '../apps/bench';
+import { previousTreeIn, retainedConfigGenerations } from '../lib/config/config-generations';
 import { annotateSyncWaves, computeApplyOrder, phaseKustomizations } from '../lib/gitops/apply-order';
 import { writeTree } from '../lib/gitops/dist-writer';
 import { GitOpsApp } from '../lib/gitops/gitops-app';
@@ -79,7 +80,9 @@ export function synthInPhases(build: () => GitOpsApp<any, any>, outdir?: string)
   checkPolicy(objects);
   const tPolicy = lap();
 
-  const layout = layoutFiles(objects, app.targets.map((x) => x.path));
+  // --- config: as synthTo does, keep the config generations of the dist/ being replaced ---
+  const retained = outdir !== undefined ? retainedConfigGenerations(objects, previousTreeIn(outdir)) : [];
+  const layout = layoutFiles([...objects, ...retained], app.targets.map((x) => x.path));
   const phases = phaseKustomizations(applyOrder);
   const files = phases.size === 0 ? layout : new Map([...layout, ...phases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const tLayout = lap();

@@ -20,6 +20,9 @@ const WANTED: Record<string, { readonly kind: string; readonly version: string }
   'cert-manager.yaml': [{ kind: 'Certificate', version: 'v1' }],
   'velero.yaml': [{ kind: 'Schedule', version: 'v1' }],
   'flux.yaml': [{ kind: 'Kustomization', version: 'v1' }],
+  // --- secrets ---
+  'external-secrets.yaml': [{ kind: 'ExternalSecret', version: 'v1' }, { kind: 'SecretStore', version: 'v1' }, { kind: 'ClusterSecretStore', version: 'v1' }],
+  'sealed-secrets.yaml': [{ kind: 'SealedSecret', version: 'v1alpha1' }],
 };
 
 const root = path.resolve(__dirname, '..');

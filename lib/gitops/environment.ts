@@ -8,6 +8,8 @@ import type { MeshOptions } from '../mesh/mesh-options';
 
 import type { StorageClassProps } from '../storage/storage-class-props';
 
+import type { SecretStores } from '../secrets/secret-store';
+
 /** Where one environment runs. */
 export interface ClusterProps {
   /** Cluster name: a DNS-1123 label, used in folder and object names (`prod-eu-west-1`). */
@@ -88,6 +90,14 @@ export interface EnvironmentProps<S = {}> {
    * @default - no mesh: NetworkPolicies only
    */
   readonly mesh?: MeshOptions;
+
+  /**
+   * secrets: the External Secrets Operator stores of this environment, by the key ExternalSecrets name
+   * (`{ vault: SecretStore.vault({ name: 'vault-prod', ... }) }`); the same key may mean a different store per
+   * environment.
+   * @default - none (an ExternalSecret naming a store fails synth)
+   */
+  readonly secretStores?: SecretStores;
 }
 
 export const DEFAULT_PROMETHEUS_ADDRESS = 'http://prometheus-operated.monitoring.svc:9090';
@@ -104,6 +114,9 @@ export class Environment<N extends string = string, S = {}> {
   public readonly certificateIssuer?: CertificateIssuerDeclaration;
   public readonly mesh?: MeshOptions;
 
+  /** secrets: the environment's secret stores by key. */
+  public readonly secretStores: SecretStores;
+
   constructor(name: N, props: EnvironmentProps<S>) {
     this.name = name;
     this.clusters = [...props.clusters];
@@ -114,6 +127,8 @@ export class Environment<N extends string = string, S = {}> {
     // --- exposure ---
     this.certificateIssuer = props.certificateIssuer;
     this.mesh = props.mesh;
+
+    this.secretStores = { ...props.secretStores };
   }
 
   /**

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
+import { PreviousTree, previousTreeIn, retainedConfigGenerations } from '../config/config-generations';
 import { ConfigError, configError, runFinalizers } from '../core';
 import { checkPolicy } from '../policy/check';
 import { shrunkClaims } from '../storage/claim-sizes';
@@ -157,10 +158,15 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
   /**
    * The files dist/ will hold, keyed by path relative to it. Every folder an Argo CD Application or Flux
    * Kustomization of this repository points at is checked to be among them.
+   *
+   * @param previous the dist/ being replaced: config generations a rollback may still mount are carried over
+   * from it (lib/config). @default - none (a first synth)
    */
-  public synthFiles(): Map<string, string> {
+  public synthFiles(previous?: PreviousTree): Map<string, string> {
     const objects = this.render();
-    const layout = layoutFiles(objects, this.targets.map((t) => t.path));
+    // --- config: keep the ConfigMap generations that rollback-able ReplicaSets still mount ---
+    const retained = retainedConfigGenerations(objects, previous);
+    const layout = layoutFiles([...objects, ...retained], this.targets.map((t) => t.path));
     const phases = phaseKustomizations(this.applyOrder_);
     const files = phases.size === 0 ? layout : new Map([...layout, ...phases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     checkReferences(files, this.referencesOf(objects));
@@ -188,7 +194,7 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
 
   /** @internal tests inject a failing writer to prove the previous dist/ survives */
   public synthTo(outdir: string, writeFile?: WriteFile): void {
-    const files = this.synthFiles();
+    const files = this.synthFiles(previousTreeIn(outdir));
     checkClaimSizes(this.rendered_ ?? [], outdir);
     writeTree(outdir, files, writeFile);
   }

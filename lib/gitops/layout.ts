@@ -153,7 +153,7 @@ function cmp(a: string, b: string): number {
  * environment target: its folder exists, with an empty resource list, so a path that Flux or a user points
  * at never disappears)
  */
-export function layoutFiles(objects: readonly RenderedObject[], folders: Iterable<string> = []): Map<string, string> {
+export function layoutFiles(objects: readonly Pick<RenderedObject, 'folder' | 'file' | 'manifest'>[], folders: Iterable<string> = []): Map<string, string> {
   const byFolder = new Map<string, Map<string, any[]>>();
   for (const f of folders) {
     if (!byFolder.has(f)) byFolder.set(f, new Map());

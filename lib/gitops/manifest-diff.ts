@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { ConfigGeneration, configGenerationOf } from '../config/config-generations';
 import { shrunkClaims } from '../storage/claim-sizes';
 import { SPEC_HASH_ANNOTATION } from '../workloads/hardened-job';
 import { apiGroupOf } from './layout';
@@ -16,6 +17,8 @@ export interface ObjectRef {
   /** Undefined for cluster-scoped objects. */
   readonly namespace?: string;
   readonly name: string;
+  /** Set for the ConfigMaps of a config set (lib/config): the current generation or a retained one. */
+  readonly configGeneration?: ConfigGeneration;
 }
 
 /** One changed leaf: `old` or `new` is undefined when the field was added or removed. */
@@ -183,11 +186,26 @@ function parseTree(tree: ReadonlyMap<string, string>, folders: string[], side: '
         kind: m.kind,
         namespace: m.metadata?.namespace ?? undefined,
         name: String(m.metadata?.name ?? ''),
+        ...configGenerationRef(m),
       };
       out.set(`${folder}|${apiGroupOf(ref.apiVersion)}|${ref.kind}|${ref.namespace ?? ''}|${ref.name}`, { ref, manifest: m });
     }
   }
   return out;
+}
+
+function configGenerationRef(m: any): { configGeneration?: ConfigGeneration } {
+  const g = configGenerationOf(m);
+  return g ? { configGeneration: g } : {};
+}
+
+/** What a config generation's line in the diff says: new, retained for rollbacks, or retired. */
+function generationNote(ref: ObjectRef, change: '+' | '-' | '~'): string {
+  const g = ref.configGeneration;
+  if (!g) return '';
+  if (change === '-') return '  [retired config generation: outside the retention window, pruned]';
+  if (g.state === 'retained') return `  [retained config generation ${g.rank}: kept for rollbacks]`;
+  return change === '+' ? '  [new config generation: the pods mounting it roll]' : '';
 }
 
 /** Removes null-valued keys: for the API server `x: null` and a missing `x` are the same. */
@@ -396,10 +414,10 @@ export function formatTreeDiff(diff: TreeDiff, distLabel = 'dist'): string {
   lines.push(`${distLabel}/ is out of date: ${changed.length} file(s) changed, ${added.length} added, ${removed.length} removed.`);
   for (const f of diff.folders) {
     lines.push('', `== ${f.folder || '(root)'} ==`);
-    for (const r of f.added) lines.push(`  + ${describe(r)}  (${r.file})`);
-    for (const r of f.removed) lines.push(`  - ${describe(r)}  (${r.file})`);
+    for (const r of f.added) lines.push(`  + ${describe(r)}  (${r.file})${generationNote(r, '+')}`);
+    for (const r of f.removed) lines.push(`  - ${describe(r)}  (${r.file})${generationNote(r, '-')}`);
     for (const c of f.changed) {
-      lines.push(`  ~ ${describe(c.new)}  (${c.new.file})`);
+      lines.push(`  ~ ${describe(c.new)}  (${c.new.file})${generationNote(c.new, '~')}`);
       if (c.old.file !== c.new.file) lines.push(`      moved from ${c.old.file}`);
       for (const fc of c.fields) lines.push(`      ${fc.path}: ${showValue(fc.old)} -> ${showValue(fc.new)}`);
     }

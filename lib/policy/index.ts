@@ -15,3 +15,5 @@ export * from './policy';
 export * from './policy-error';
 export * from './check';
 export * from './kyverno-policies';
+export * from './credential-detector';
+export { SECRET_RULES } from './secret-rules';

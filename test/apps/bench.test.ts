@@ -84,15 +84,16 @@ describe('the benchmark platform (apps/bench.ts)', () => {
       expect(inEnv.filter((o) => o.manifest.kind === 'StatefulSet' || o.manifest.kind === 'Job')).toHaveLength(2 * benchDatabases(SERVICES));
       expect(new Set(inEnv.filter((o) => serviceOf(o.apiObject)).map((o) => o.manifest.kind))).toEqual(
         new Set(['ServiceAccount', 'Deployment', 'Service', 'NetworkPolicy', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ConfigMap',
-          'HTTPRoute', 'DestinationRule', 'AuthorizationPolicy']));
+          'HTTPRoute', 'DestinationRule', 'AuthorizationPolicy', 'SealedSecret']));
     }
   });
 
   test('every service has its ConfigMap, in its own file', () => {
     for (const env of ENVS) {
       for (const spec of benchPlatform(SERVICES).services) {
-        const cm = rendered.filter((o) => o.folder === env && o.manifest.kind === 'ConfigMap' && o.manifest.metadata.name === `${spec.name}-config`);
+        const cm = rendered.filter((o) => o.folder === env && o.manifest.kind === 'ConfigMap' && o.manifest.metadata.name.startsWith(`${spec.name}-config-`));
         expect(cm).toHaveLength(1);
+        expect(cm[0].manifest.immutable).toBe(true);
         expect(cm[0].manifest.metadata.namespace).toBe(spec.namespace);
         expect(cm[0].file).toBe(`${spec.namespace}/${spec.name}.yaml`);
         expect(cm[0].manifest.data.environment).toBe(env);

@@ -46,6 +46,8 @@ describe('KyvernoPolicies', () => {
     expect(KyvernoPolicies.ciOnlyRules).toEqual([
       'hygiene-pdb-required', 'hygiene-pdb-allows-disruption', 'hygiene-topology-spread', 'hygiene-network-policy', 'hygiene-pre-stop-sleep',
       'hygiene-route-host-path-unique', 'hygiene-connection-namespace-exists',
+      // secrets: the operators create Secrets with data in the cluster, so these judge Git only
+      'hygiene-no-plaintext-secret', 'hygiene-no-plaintext-credentials', 'hygiene-secret-reference-resolves',
     ]);
   });
 

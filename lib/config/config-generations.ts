@@ -1,0 +1,186 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { IConstruct } from 'constructs';
+import * as YAML from 'yaml';
+import { evaluateManifests } from '../policy/check';
+import { Policy } from '../policy/policy';
+import { PolicyError } from '../policy/policy-error';
+import { CONFIG_GENERATION_LABEL, CONFIG_RETAIN_ANNOTATION, CONFIG_RETIRED_ANNOTATION, CONFIG_SET_LABEL } from './defaults';
+
+/**
+ * Rollback-safe retention of config generations.
+ *
+ * A content-named ConfigMap is replaced by a new name on every change. The ReplicaSets a Deployment (or an Argo
+ * Rollout) keeps for rollbacks still mount the old name, and GitOps prune would delete it with the old tree, so a
+ * rollback (or a canary abort) would start pods that cannot mount their config. The synth knows the previous
+ * dist/: it carries the previous generations of every config set still rendered over into the new tree, marked
+ * `config.typed-manifests.io/generation: retained` with their rank (1 = replaced last), and drops them once more
+ * than the set's `retain-generations` newer ones exist. Same input and same previous tree give the same bytes.
+ */
+
+/** An object as laid out into dist/ (what `layoutFiles` takes). */
+export interface LaidOutObject {
+  /** Target folder below dist/ (`dev`, `prod/prod-eu-1`). */
+  readonly folder: string;
+  /** File below the folder (`storefront/api.yaml`). */
+  readonly file: string;
+  readonly manifest: any;
+  /** The construct that rendered it: its policy exemptions also cover its retained generations. */
+  readonly apiObject?: IConstruct;
+}
+
+/** Reads a file of the previous dist/ by its path below dist/; undefined when there is none. */
+export type PreviousTree = (file: string) => string | undefined;
+
+/** The previous tree in folder `dir` (a missing folder or file reads as undefined). */
+export function previousTreeIn(dir: string): PreviousTree {
+  return (file) => {
+    try {
+      return fs.readFileSync(path.join(dir, file), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** The previous tree held in memory (path below dist/ -> content). */
+export function previousTreeOf(files: ReadonlyMap<string, string>): PreviousTree {
+  return (file) => files.get(file);
+}
+
+/** Where a config generation stands: the one current pods mount, or a retained one with its rank. */
+export interface ConfigGeneration {
+  readonly set: string;
+  readonly state: 'current' | 'retained';
+  /** Retained generations only: 1 for the one replaced last. */
+  readonly rank?: number;
+  /** Current generations: how many previous ones are kept. */
+  readonly retain?: number;
+}
+
+/** The config generation a manifest is, or undefined when it is not a config set's ConfigMap. */
+export function configGenerationOf(manifest: any): ConfigGeneration | undefined {
+  const set = manifest?.kind === 'ConfigMap' ? manifest.metadata?.labels?.[CONFIG_SET_LABEL] : undefined;
+  if (typeof set !== 'string') return undefined;
+  const a = manifest.metadata?.annotations ?? {};
+  if (manifest.metadata?.labels?.[CONFIG_GENERATION_LABEL] === 'retained') {
+    return { set, state: 'retained', rank: Number(a[CONFIG_RETIRED_ANNOTATION]) || 1 };
+  }
+  const retain = Number(a[CONFIG_RETAIN_ANNOTATION]);
+  return { set, state: 'current', retain: Number.isInteger(retain) && retain >= 0 ? retain : 0 };
+}
+
+/**
+ * The previous generations to keep, as objects to lay out next to the current ones (same folder and file).
+ *
+ * For each config set rendered now, its generations in the previous tree (the file the set is written to) are
+ * ranked: the previous current one first, then the retained ones by rank. The current name is left out (a
+ * change reverted to an earlier content makes that generation current again); the first `retain` of the rest
+ * are kept with their new rank, the others are dropped. Config sets no longer rendered keep nothing.
+ */
+export function retainedConfigGenerations(objects: readonly LaidOutObject[], previous: PreviousTree | undefined): LaidOutObject[] {
+  if (!previous) return [];
+  const current = new Map<string, { obj: LaidOutObject; retain: number }>();
+  const byFile = new Map<string, { obj: LaidOutObject; retain: number }[]>();
+  for (const obj of objects) {
+    const g = configGenerationOf(obj.manifest);
+    if (!g || g.state !== 'current' || !g.retain) continue;
+    const entry = { obj, retain: g.retain };
+    current.set(setKey(obj.folder, obj.manifest.metadata?.namespace, g.set), entry);
+    const rel = `${obj.folder}/${obj.file}`;
+    byFile.set(rel, [...(byFile.get(rel) ?? []), entry]);
+  }
+  if (current.size === 0) return [];
+
+  const history = new Map<string, { manifest: any; order: number }[]>();
+  for (const rel of [...byFile.keys()].sort()) {
+    const text = previous(rel);
+    if (text === undefined || !text.includes(CONFIG_SET_LABEL)) continue;
+    const sets = byFile.get(rel)!;
+    // the common case, nothing to carry over: no retained generation yet and every set's current name unchanged
+    if (!text.includes(`${CONFIG_GENERATION_LABEL}: retained`) && sets.every((c) => text.includes(`\n  name: ${c.obj.manifest.metadata?.name}\n`))) continue;
+    const folder = sets[0].obj.folder;
+    // documents are separated by a `---` line at column 0 (block scalars are indented); parse only ConfigMaps of a set
+    for (const doc of text.split(/^---\n/m)) {
+      if (!doc.includes(CONFIG_SET_LABEL) || !/^kind: ConfigMap$/m.test(doc)) continue;
+      let manifest: any;
+      try {
+        manifest = YAML.parse(doc, { version: '1.1' });
+      } catch {
+        continue; // an unreadable previous file keeps nothing; the new tree is still complete
+      }
+      const g = configGenerationOf(manifest);
+      if (!g) continue;
+      const key = setKey(folder, manifest.metadata?.namespace, g.set);
+      if (!current.has(key)) continue;
+      let list = history.get(key);
+      if (!list) history.set(key, (list = []));
+      list.push({ manifest, order: g.state === 'current' ? 0 : g.rank! });
+    }
+  }
+
+  const out: LaidOutObject[] = [];
+  for (const [key, { obj, retain }] of [...current.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const currentName = obj.manifest.metadata?.name;
+    const seen = new Set<string>([currentName]);
+    const older = (history.get(key) ?? [])
+      .sort((a, b) => a.order - b.order || cmp(a.manifest.metadata?.name, b.manifest.metadata?.name))
+      .filter((h) => {
+        const name = h.manifest.metadata?.name;
+        if (typeof name !== 'string' || seen.has(name)) return false;
+        seen.add(name);
+        return true;
+      })
+      .slice(0, retain);
+    older.forEach((h, i) => out.push({ folder: obj.folder, file: obj.file, manifest: retainedManifest(h.manifest, i + 1), apiObject: obj.apiObject }));
+  }
+  checkRetained(out);
+  return out;
+}
+
+/**
+ * What is carried over from the previous tree is judged by policy like everything else (a hand edit of dist/
+ * must not reach the cluster unjudged), with the exemptions of the config set's current ConfigMap.
+ */
+function checkRetained(retained: readonly LaidOutObject[]): void {
+  if (retained.length === 0) return;
+  const owner = new Map(retained.map((r) => [`${r.folder}|${r.manifest.metadata?.namespace ?? ''}|${r.manifest.metadata?.name}`, r.apiObject]));
+  const findings = evaluateManifests(retained.map((r) => ({ folder: r.folder, manifest: r.manifest }))).filter((f) => {
+    const scope = owner.get(`${f.folder}|${f.object.namespace ?? ''}|${f.object.name}`);
+    return !(scope && Policy.exemptionFor(scope, f.rule));
+  });
+  if (findings.length > 0) throw new PolicyError(findings);
+}
+
+/** Only what a config generation is made of is carried over: no other field of a hand-edited file. */
+function retainedManifest(m: any, rank: number): any {
+  const { [CONFIG_RETAIN_ANNOTATION]: _retain, ...annotations } = m.metadata?.annotations ?? {};
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    // keys sorted, as cdk8s writes metadata
+    metadata: {
+      annotations: sorted({ ...annotations, [CONFIG_RETIRED_ANNOTATION]: String(rank) }),
+      labels: sorted({ ...m.metadata?.labels, [CONFIG_GENERATION_LABEL]: 'retained' }),
+      name: m.metadata.name,
+      namespace: m.metadata?.namespace,
+    },
+    ...(m.data !== undefined ? { data: m.data } : {}),
+    ...(m.binaryData !== undefined ? { binaryData: m.binaryData } : {}),
+    immutable: true,
+  };
+}
+
+function sorted(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort()) Object.defineProperty(out, k, { value: o[k], enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+function setKey(folder: string, namespace: string | undefined, set: string): string {
+  return `${folder}|${namespace ?? ''}|${set}`;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

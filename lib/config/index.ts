@@ -1,0 +1,4 @@
+export * from './defaults';
+export * from './config-file-format';
+export * from './config-files';
+export * from './config-generations';

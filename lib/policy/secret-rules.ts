@@ -1,0 +1,209 @@
+import { show } from '../core';
+import { EXISTING_SECRET_ANNOTATION_PREFIX } from '../secrets/secret-source';
+import { credentialIn } from './credential-detector';
+import { apiGroupOf, containersOf, keyPath, PodTemplate, podTemplateOf } from './pod-template';
+import { defineRule, Manifest, Rule, RuleContext, Violation } from './rule';
+import { namespaceOf } from './workloads';
+
+/** Secrets in Git: no plaintext, no credentials hidden in config, every reference to a Secret resolves. */
+
+const MOVE_IT = 'move it to a secret store: an ExternalSecret (Vault, a cloud secrets manager) or a SealedSecret (lib/secrets), read with SecretEnv/SecretFiles';
+
+export const noPlaintextSecret = defineRule({
+  id: 'hygiene-no-plaintext-secret',
+  title: 'No Secret objects in Git: secrets come from an ExternalSecret or a SealedSecret',
+  profile: 'hygiene',
+  check: (m) => {
+    if (m.kind !== 'Secret' || apiGroupOf(m) !== '') return [];
+    const s = m as any;
+    const fields = ['data', 'stringData'].filter((f) => s[f] && typeof s[f] === 'object' && Object.keys(s[f]).length > 0);
+    if (fields.length > 0) {
+      return fields.map((f): Violation => ({
+        field: f,
+        message: `Secret carries its values in ${f} (${f === 'data' ? 'base64 is an encoding, not encryption' : 'plaintext'}), got keys ${show(Object.keys(s[f]).sort())}`,
+        fix: `${MOVE_IT}; or exempt with a reason`,
+      }));
+    }
+    if (s.type === 'kubernetes.io/service-account-token') return [];
+    return [{
+      field: 'data',
+      message: 'Secret has no data: someone fills it by hand on the cluster, where a sync can overwrite or prune it, got an empty Secret',
+      fix: `${MOVE_IT}, or declare a Secret managed elsewhere with ExistingSecret.of({ name, keys }); or exempt with a reason`,
+    }];
+  },
+});
+
+/** Masks a value for a message: its kind and length, never the value. */
+function hidden(value: string): string {
+  return `<${value.length} characters, not shown>`;
+}
+
+export const noPlaintextCredentials = defineRule({
+  id: 'hygiene-no-plaintext-credentials',
+  title: 'No credential-looking values in env values, ConfigMap data or annotations',
+  profile: 'hygiene',
+  check: (m) => {
+    const out: Violation[] = [];
+    const report = (field: string, where: string, what: string, value: string) => out.push({
+      field,
+      message: `${where} looks like ${what}, got ${hidden(value)}`,
+      fix: `${MOVE_IT}; if it is not a credential, exempt the object with a reason`,
+    });
+    const annotations = (a: any, at: string) => {
+      for (const [k, v] of Object.entries(a ?? {})) {
+        // the whole key: `checksum.secrets.typed-manifests.io/api-token` names a hash, not a token
+        const what = credentialIn(v, k);
+        if (what) report(keyPath(at, k), `annotation ${JSON.stringify(k)}`, what, v as string);
+      }
+    };
+    annotations(m.metadata?.annotations, 'metadata.annotations');
+    if (m.kind === 'ConfigMap' && apiGroupOf(m) === '') {
+      for (const [k, v] of Object.entries((m as any).data ?? {})) {
+        const what = credentialIn(v, k);
+        if (what) report(keyPath('data', k), `ConfigMap key ${JSON.stringify(k)}`, what, v as string);
+      }
+    }
+    const t: PodTemplate | undefined = podTemplateOf(m);
+    if (t) {
+      if (t.metadataPath !== 'metadata') annotations(t.metadata?.annotations, `${t.metadataPath}.annotations`);
+      for (const c of containersOf(t)) {
+        (c.container.env ?? []).forEach((e: any, i: number) => {
+          const what = credentialIn(e?.value, e?.name ?? '');
+          if (what) report(`${c.path}.env[${i}].value`, `${c.label} env ${e.name}`, what, e.value);
+        });
+      }
+    }
+    return out;
+  },
+});
+
+/** Keys a Secret is declared to have, or 'any' when its source does not list them (dataFrom). */
+type Keys = Set<string> | 'any';
+
+const SOURCES = new WeakMap<readonly Manifest[], Map<string, Map<string, { keys: Keys; by: string }>>>();
+
+/** Secret sources of a folder, by namespace and Secret name: ExternalSecrets, SealedSecrets, Secrets. */
+function sourcesOf(context: RuleContext, namespace: string): Map<string, { keys: Keys; by: string }> | undefined {
+  let folder = SOURCES.get(context.objects);
+  if (!folder) {
+    folder = new Map();
+    for (const o of context.objects) {
+      const s = o as any;
+      let name: string | undefined;
+      let keys: Keys;
+      let by: string;
+      if (o.kind === 'ExternalSecret' && apiGroupOf(o) === 'external-secrets.io') {
+        name = s.spec?.target?.name ?? o.metadata?.name;
+        const k = new Set<string>([...(s.spec?.data ?? []).map((d: any) => d?.secretKey), ...Object.keys(s.spec?.target?.template?.data ?? {})]);
+        keys = (s.spec?.dataFrom ?? []).length > 0 ? 'any' : k;
+        by = `ExternalSecret ${o.metadata?.name}`;
+      } else if (o.kind === 'SealedSecret' && apiGroupOf(o) === 'bitnami.com') {
+        name = s.spec?.template?.metadata?.name ?? o.metadata?.name;
+        keys = new Set([...Object.keys(s.spec?.encryptedData ?? {}), ...Object.keys(s.spec?.template?.data ?? {})]);
+        by = `SealedSecret ${o.metadata?.name}`;
+      } else if (o.kind === 'Secret' && apiGroupOf(o) === '') {
+        name = o.metadata?.name;
+        keys = new Set([...Object.keys(s.data ?? {}), ...Object.keys(s.stringData ?? {})]);
+        by = `Secret ${name}`;
+      } else {
+        continue;
+      }
+      if (typeof name !== 'string') continue;
+      const ns = namespaceOf(o);
+      let byName = folder.get(ns);
+      if (!byName) folder.set(ns, (byName = new Map()));
+      const prev = byName.get(name);
+      if (prev && prev.keys !== 'any' && keys !== 'any') keys = new Set([...prev.keys, ...keys]);
+      else if (prev) keys = 'any';
+      byName.set(name, { keys, by: prev ? `${prev.by} and ${by}` : by });
+    }
+    SOURCES.set(context.objects, folder);
+  }
+  return folder.get(namespace);
+}
+
+interface SecretUse {
+  readonly field: string;
+  readonly what: string;
+  readonly secret: string;
+  /** Undefined for a whole-Secret reference (envFrom, a volume without items). */
+  readonly key?: string;
+}
+
+function usesOf(t: PodTemplate): SecretUse[] {
+  const out: SecretUse[] = [];
+  for (const c of containersOf(t)) {
+    (c.container.env ?? []).forEach((e: any, i: number) => {
+      const ref = e?.valueFrom?.secretKeyRef;
+      if (ref?.name) out.push({ field: `${c.path}.env[${i}].valueFrom.secretKeyRef`, what: `${c.label} env ${e.name}`, secret: ref.name, key: ref.key });
+    });
+    (c.container.envFrom ?? []).forEach((e: any, i: number) => {
+      if (e?.secretRef?.name) out.push({ field: `${c.path}.envFrom[${i}].secretRef`, what: `${c.label} envFrom`, secret: e.secretRef.name });
+    });
+  }
+  (t.spec?.volumes ?? []).forEach((v: any, i: number) => {
+    const at = `${t.specPath}.volumes[${i}]`;
+    const refs: [string, string, any[] | undefined][] = [];
+    if (v?.secret?.secretName) refs.push([`${at}.secret`, v.secret.secretName, v.secret.items]);
+    (v?.projected?.sources ?? []).forEach((s: any, j: number) => {
+      if (s?.secret?.name) refs.push([`${at}.projected.sources[${j}].secret`, s.secret.name, s.secret.items]);
+    });
+    for (const [field, secret, items] of refs) {
+      const what = `volume ${JSON.stringify(v.name)}`;
+      if (items && items.length > 0) items.forEach((it: any) => out.push({ field, what, secret, key: it?.key }));
+      else out.push({ field, what, secret });
+    }
+  });
+  return out;
+}
+
+/** Existing Secrets the pod template declares (`existing.secrets.typed-manifests.io/<name>: <keys>`). */
+function declaredExisting(t: PodTemplate): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const [k, v] of Object.entries(t.metadata?.annotations ?? {})) {
+    if (k.startsWith(EXISTING_SECRET_ANNOTATION_PREFIX) && typeof v === 'string') {
+      out.set(k.slice(EXISTING_SECRET_ANNOTATION_PREFIX.length), new Set(v.split(',').filter((x) => x !== '')));
+    }
+  }
+  return out;
+}
+
+export const secretReferenceResolves = defineRule({
+  id: 'hygiene-secret-reference-resolves',
+  title: 'Every Secret a pod reads is declared: an ExternalSecret, a SealedSecret or a declared existing Secret in its namespace',
+  profile: 'hygiene',
+  check: (m, context) => {
+    const t = podTemplateOf(m);
+    if (!t) return [];
+    const uses = usesOf(t);
+    if (uses.length === 0) return [];
+    const ns = namespaceOf(m);
+    const sources = sourcesOf(context, ns);
+    const existing = declaredExisting(t);
+    const where = `namespace ${ns || '(none)'}${context.folder ? ` of ${context.folder}` : ''}`;
+    const out: Violation[] = [];
+    for (const u of uses) {
+      const src = sources?.get(u.secret);
+      const ex = existing.get(u.secret);
+      if (!src && !ex) {
+        out.push({
+          field: u.field,
+          message: `${u.what} reads Secret ${u.secret}, which no ExternalSecret, SealedSecret or declared existing Secret in ${where} provides, got ${show(u.secret)}`,
+          fix: 'declare its source (new ExternalSecret(...) or new SealedSecret(...) in the namespace, or ExistingSecret.of({ name, keys }) on the workload), or fix the name',
+        });
+        continue;
+      }
+      if (u.key === undefined) continue;
+      const keys = new Set<string>([...(src && src.keys !== 'any' ? src.keys : []), ...(ex ?? [])]);
+      if (src?.keys === 'any' || keys.has(u.key)) continue;
+      out.push({
+        field: u.field,
+        message: `${u.what} reads key ${JSON.stringify(u.key)} of Secret ${u.secret}, which ${src ? src.by : 'its existing-secret declaration'} does not declare (keys: ${[...keys].sort().join(', ') || 'none'}), got ${show(u.key)}`,
+        fix: 'add the key to the source (ExternalSecret data, SealedSecret encryptedData, ExistingSecret keys), or fix the key',
+      });
+    }
+    return out;
+  },
+});
+
+export const SECRET_RULES: readonly Rule[] = [noPlaintextSecret, noPlaintextCredentials, secretReferenceResolves];

@@ -1,0 +1,33 @@
+// What a workload's secret references point at. No imports: lib/policy reads the marker names from here.
+
+/**
+ * Pod template annotation prefix declaring a Secret that exists on the cluster but is managed outside this
+ * repository: `existing.secrets.typed-manifests.io/<secret>: <key>,<key>`. The reference rule accepts
+ * references to exactly these keys of that Secret from the annotated workload.
+ */
+export const EXISTING_SECRET_ANNOTATION_PREFIX = 'existing.secrets.typed-manifests.io/';
+
+/**
+ * Pod template annotation prefix carrying a hash of a secret source's definition (`rollOnChange`):
+ * `checksum.secrets.typed-manifests.io/<secret>: <hash>`.
+ */
+export const SECRET_CHECKSUM_ANNOTATION_PREFIX = 'checksum.secrets.typed-manifests.io/';
+
+/** A declared source of one Secret: an ExternalSecret, a SealedSecret, or an existing Secret. */
+export interface ISecretSource {
+  /** Name of the Secret the pods read. */
+  readonly secretName: string;
+  /** Namespace of that Secret (pods read Secrets of their own namespace only). */
+  readonly secretNamespace?: string;
+  /** Keys the Secret is declared to hold. */
+  readonly secretKeys: readonly string[];
+  /**
+   * A hash of the source's definition in this repository (ExternalSecret spec, SealedSecret ciphertext), or
+   * undefined when the definition lives elsewhere (an existing Secret).
+   */
+  readonly definitionHash?: string;
+  /** `ExternalSecret storefront-db`, for messages. */
+  readonly description: string;
+  /** Anything the workload needs besides the reference (the existing-secret marker). */
+  readonly _declareOn?: (annotate: (key: string, value: string) => void) => void;
+}

@@ -1,0 +1,172 @@
+// Types of the environments' secret stores (EnvironmentProps.secretStores). This file must not import lib/gitops.
+import { SECRETS_DEFAULTS as D } from './defaults';
+
+/** A reference to a key of a Secret (in the store's namespace, or given one for a ClusterSecretStore). */
+export interface SecretKeySelector {
+  readonly name: string;
+  readonly key: string;
+  /** Required for a ClusterSecretStore. @default - the namespace of the ExternalSecret */
+  readonly namespace?: string;
+}
+
+/** A ServiceAccount whose token authenticates the store. */
+export interface ServiceAccountSelector {
+  readonly name: string;
+  /** Required for a ClusterSecretStore. @default - the namespace of the ExternalSecret */
+  readonly namespace?: string;
+  /** @default - the provider's default audience */
+  readonly audiences?: readonly string[];
+}
+
+/** How External Secrets Operator logs in to Vault. */
+export class VaultAuth {
+  /**
+   * Vault's Kubernetes auth method: a ServiceAccount token exchanged for a Vault token of `role`.
+   * @param options.mountPath @default 'kubernetes'
+   * @param options.serviceAccount @default - the operator's own ServiceAccount
+   */
+  public static kubernetes(options: { readonly role: string; readonly mountPath?: string; readonly serviceAccount?: ServiceAccountSelector }): VaultAuth {
+    return new VaultAuth('kubernetes', {
+      mountPath: options.mountPath ?? D.vault.kubernetesMountPath,
+      role: options.role,
+      ...(options.serviceAccount ? { serviceAccountRef: saRef(options.serviceAccount) } : {}),
+    });
+  }
+
+  /**
+   * Vault's AppRole auth method: a role id and the secret id read from a Secret.
+   * @param options.path @default 'approle'
+   */
+  public static appRole(options: { readonly roleId: string; readonly secretIdRef: SecretKeySelector; readonly path?: string }): VaultAuth {
+    return new VaultAuth('appRole', { path: options.path ?? D.vault.appRolePath, roleId: options.roleId, secretRef: keyRef(options.secretIdRef) });
+  }
+
+  private constructor(public readonly method: 'kubernetes' | 'appRole', public readonly spec: Record<string, unknown>) {}
+}
+
+export interface VaultStoreOptions {
+  /** Object name of the store (a DNS subdomain), e.g. `vault-prod`. */
+  readonly name: string;
+  /** Vault address (`https://vault.acme.example:8200`). */
+  readonly server: string;
+  /** Mount path of the KV secrets engine (`secret`). */
+  readonly path: string;
+  /** @default 'v2' */
+  readonly version?: 'v1' | 'v2';
+  readonly auth: VaultAuth;
+  /** Vault Enterprise namespace. @default - none */
+  readonly vaultNamespace?: string;
+  /** @default 'ClusterSecretStore' */
+  readonly kind?: SecretStoreKind;
+}
+
+export interface AwsSecretsManagerStoreOptions {
+  readonly name: string;
+  /** AWS region (`eu-west-1`). */
+  readonly region: string;
+  /** IAM role assumed to read the secrets. @default - the credentials of the service account */
+  readonly role?: string;
+  /** ServiceAccount with an IRSA / Pod Identity role. @default - the operator's own */
+  readonly serviceAccount?: ServiceAccountSelector;
+  /** @default 'ClusterSecretStore' */
+  readonly kind?: SecretStoreKind;
+}
+
+export interface GcpSecretManagerStoreOptions {
+  readonly name: string;
+  readonly projectId: string;
+  /** GKE Workload Identity: the Kubernetes ServiceAccount bound to a Google service account. @default - the operator's own credentials */
+  readonly workloadIdentity?: { readonly serviceAccount: ServiceAccountSelector; readonly clusterLocation?: string; readonly clusterName?: string; readonly clusterProjectId?: string };
+  /** @default 'ClusterSecretStore' */
+  readonly kind?: SecretStoreKind;
+}
+
+export interface AzureKeyVaultStoreOptions {
+  readonly name: string;
+  /** `https://my-vault.vault.azure.net`. */
+  readonly vaultUrl: string;
+  /** Azure AD tenant id. @default - from the workload identity federation */
+  readonly tenantId?: string;
+  /** Workload Identity ServiceAccount. @default - the operator's own (authType ManagedIdentity when unset) */
+  readonly serviceAccount?: ServiceAccountSelector;
+  /** @default 'ClusterSecretStore' */
+  readonly kind?: SecretStoreKind;
+}
+
+export type SecretStoreKind = 'SecretStore' | 'ClusterSecretStore';
+
+/**
+ * An External Secrets Operator store of one environment. Declared per environment
+ * (`Environments.define({ prod: { secretStores: { vault: SecretStore.vault({ name: 'vault-prod', ... }) } } })`);
+ * ExternalSecrets name the key (`vault`) and get that environment's store. Stores the library declares are
+ * rendered where an ExternalSecret first uses them (a ClusterSecretStore once per target, a SecretStore in
+ * each namespace that uses it); `SecretStore.existing` points at one managed elsewhere and renders nothing.
+ */
+export class SecretStore {
+  public static vault(o: VaultStoreOptions): SecretStore {
+    const vault: Record<string, unknown> = { server: o.server, path: o.path, version: o.version ?? D.vault.version, auth: { [o.auth.method]: o.auth.spec } };
+    if (o.vaultNamespace !== undefined) vault.namespace = o.vaultNamespace;
+    return new SecretStore(o.name, o.kind ?? D.storeKind, 'vault', { vault });
+  }
+
+  public static awsSecretsManager(o: AwsSecretsManagerStoreOptions): SecretStore {
+    const aws: Record<string, unknown> = { service: 'SecretsManager', region: o.region };
+    if (o.role !== undefined) aws.role = o.role;
+    if (o.serviceAccount) aws.auth = { jwt: { serviceAccountRef: saRef(o.serviceAccount) } };
+    return new SecretStore(o.name, o.kind ?? D.storeKind, 'aws', { aws });
+  }
+
+  public static gcpSecretManager(o: GcpSecretManagerStoreOptions): SecretStore {
+    const gcpsm: Record<string, unknown> = { projectID: o.projectId };
+    const wi = o.workloadIdentity;
+    if (wi) {
+      gcpsm.auth = {
+        workloadIdentity: {
+          serviceAccountRef: saRef(wi.serviceAccount),
+          ...(wi.clusterLocation ? { clusterLocation: wi.clusterLocation } : {}),
+          ...(wi.clusterName ? { clusterName: wi.clusterName } : {}),
+          ...(wi.clusterProjectId ? { clusterProjectID: wi.clusterProjectId } : {}),
+        },
+      };
+    }
+    return new SecretStore(o.name, o.kind ?? D.storeKind, 'gcpsm', { gcpsm });
+  }
+
+  public static azureKeyVault(o: AzureKeyVaultStoreOptions): SecretStore {
+    const azurekv: Record<string, unknown> = { vaultUrl: o.vaultUrl, authType: o.serviceAccount ? 'WorkloadIdentity' : 'ManagedIdentity' };
+    if (o.tenantId !== undefined) azurekv.tenantId = o.tenantId;
+    if (o.serviceAccount) azurekv.serviceAccountRef = saRef(o.serviceAccount);
+    return new SecretStore(o.name, o.kind ?? D.storeKind, 'azurekv', { azurekv });
+  }
+
+  /** A store that exists on the cluster already (managed elsewhere): referenced, never rendered. */
+  public static existing(o: { readonly name: string; readonly kind?: SecretStoreKind }): SecretStore {
+    return new SecretStore(o.name, o.kind ?? D.storeKind, 'existing', undefined);
+  }
+
+  private constructor(
+    /** Object name of the store. */
+    public readonly name: string,
+    public readonly kind: SecretStoreKind,
+    /** `vault`, `aws`, `gcpsm`, `azurekv` or `existing`. */
+    public readonly provider: string,
+    /** `spec.provider` of the store; undefined for an existing store. */
+    public readonly providerSpec: Record<string, unknown> | undefined,
+  ) {}
+
+  /** Whether the library renders this store (false for `SecretStore.existing`). */
+  public get rendered(): boolean {
+    return this.providerSpec !== undefined;
+  }
+}
+
+/** The secret stores of one environment, by the key ExternalSecrets name them with. */
+export type SecretStores = { readonly [key: string]: SecretStore };
+
+function saRef(s: ServiceAccountSelector): Record<string, unknown> {
+  return { name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}), ...(s.audiences ? { audiences: [...s.audiences] } : {}) };
+}
+
+function keyRef(s: SecretKeySelector): Record<string, unknown> {
+  return { name: s.name, key: s.key, ...(s.namespace ? { namespace: s.namespace } : {}) };
+}
