@@ -1,5 +1,7 @@
 import { IConstruct } from 'constructs';
 import { ConfigError, isDnsLabel, show } from '../core';
+import type { MonitoringOptions } from '../observability/monitoring-options';
+import type { ScalingEnvironmentOptions } from '../scaling/scaling-environment';
 
 /** Where one environment runs. */
 export interface ClusterProps {
@@ -39,6 +41,16 @@ export interface EnvironmentProps<S = {}> {
    * @default - none
    */
   readonly settings?: S;
+  /**
+   * Observability: the monitoring namespace and Prometheus pod labels, runbooks, paging, dashboards.
+   * @default - see MonitoringOptions (lib/observability)
+   */
+  readonly monitoring?: MonitoringOptions;
+  /**
+   * Scaling: whether workloads may scale to zero here.
+   * @default - see ScalingEnvironmentOptions (lib/scaling)
+   */
+  readonly scaling?: ScalingEnvironmentOptions;
 }
 
 export const DEFAULT_PROMETHEUS_ADDRESS = 'http://prometheus-operated.monitoring.svc:9090';
@@ -51,6 +63,10 @@ export class Environment<N extends string = string, S = {}> {
   public readonly domain?: string;
   public readonly prometheusAddress: string;
   public readonly settings: S;
+  /** Observability settings as given (lib/observability resolves the defaults). */
+  public readonly monitoring: MonitoringOptions;
+  /** Scaling settings as given (lib/scaling resolves the defaults). */
+  public readonly scaling: ScalingEnvironmentOptions;
 
   constructor(name: N, props: EnvironmentProps<S>) {
     this.name = name;
@@ -59,6 +75,8 @@ export class Environment<N extends string = string, S = {}> {
     this.domain = props.domain;
     this.prometheusAddress = props.prometheusAddress ?? DEFAULT_PROMETHEUS_ADDRESS;
     this.settings = (props.settings ?? {}) as S;
+    this.monitoring = props.monitoring ?? {};
+    this.scaling = props.scaling ?? {};
   }
 
   /**
