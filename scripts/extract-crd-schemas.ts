@@ -14,6 +14,8 @@ const WANTED: Record<string, { readonly kind: string; readonly version: string }
   'flagger.yaml': [{ kind: 'Canary', version: 'v1beta1' }, { kind: 'MetricTemplate', version: 'v1beta1' }],
   'istio.yaml': [{ kind: 'VirtualService', version: 'v1' }, { kind: 'DestinationRule', version: 'v1' }],
   'gateway-api.yaml': [{ kind: 'HTTPRoute', version: 'v1' }],
+  'prometheus-operator.yaml': [{ kind: 'ServiceMonitor', version: 'v1' }, { kind: 'PodMonitor', version: 'v1' }, { kind: 'PrometheusRule', version: 'v1' }],
+  'keda.yaml': [{ kind: 'ScaledObject', version: 'v1alpha1' }, { kind: 'ScaledJob', version: 'v1alpha1' }, { kind: 'TriggerAuthentication', version: 'v1alpha1' }],
 };
 
 const root = path.resolve(__dirname, '..');

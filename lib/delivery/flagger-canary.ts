@@ -4,7 +4,7 @@ import {
   CanarySpecAutoscalerRefKind, CanarySpecProvider, CanarySpecTargetRefKind,
 } from '../../imports/flagger.app';
 import { configError } from '../core';
-import { ServiceLevelObjective, SloMetrics } from '../observability';
+import { declareSloGate, ServiceLevelObjective, SloMetrics } from '../observability';
 import type { IDeliveryStrategy } from '../workloads/delivery-strategy';
 import type { HardenedService } from '../workloads/hardened-service';
 import { WORKLOAD_DEFAULTS as W } from '../workloads/defaults';
@@ -171,6 +171,7 @@ export class FlaggerCanary implements IDeliveryStrategy {
         'set slo: ServiceLevelObjective.of({ successRate: 0.999, latency: { percentile: 0.99, thresholdMs: 300 } })');
     }
     o.slo._validate(service, `${PROP}.slo`);
+    declareSloGate(service, o.slo, `${PROP}.slo`);
     const provider = o.provider ?? D.flagger.provider as CanarySpecProvider;
     const interval = minutesOrSeconds(parseDuration(service, `${PROP}.interval`, o.interval ?? D.flagger.interval));
     const address = prometheusAddressOf(service, `${PROP}.prometheusAddress`, o.prometheusAddress);

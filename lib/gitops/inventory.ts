@@ -20,6 +20,14 @@ export interface TargetInventory {
   readonly clusterKinds: readonly GroupKind[];
   /** Group and kind of every object, sorted. */
   readonly kinds: readonly GroupKind[];
+  /** Workloads an HPA or KEDA ScaledObject scales (their `spec.replicas` belongs to it), sorted. */
+  readonly scaled: readonly ScaledWorkload[];
+}
+
+/** The target of an autoscaler's `scaleTargetRef`. */
+export interface ScaledWorkload extends GroupKind {
+  readonly namespace: string;
+  readonly name: string;
 }
 
 /**
@@ -53,8 +61,14 @@ export function buildInventory(targets: readonly Target<any, any>[], objects: re
     const namespaces = new Set<string>();
     const kinds = new Map<string, GroupKind>();
     const allKinds = new Map<string, GroupKind>();
+    const scaled = new Map<string, ScaledWorkload>();
     for (const o of objs) {
       const m = o.manifest;
+      const ref = m.spec?.scaleTargetRef;
+      if (ref?.name && ((m.kind === 'HorizontalPodAutoscaler' && apiGroupOf(m.apiVersion) === 'autoscaling') || (m.kind === 'ScaledObject' && apiGroupOf(m.apiVersion) === 'keda.sh'))) {
+        const w = { group: apiGroupOf(ref.apiVersion ?? 'apps/v1'), kind: String(ref.kind ?? 'Deployment'), namespace: String(m.metadata?.namespace ?? ''), name: String(ref.name) };
+        scaled.set(`${w.group}|${w.kind}|${w.namespace}|${w.name}`, w);
+      }
       const group = apiGroupOf(m.apiVersion);
       allKinds.set(`${group}|${m.kind}`, { group, kind: String(m.kind) });
       const ns: string | undefined = m.metadata?.namespace;
@@ -72,6 +86,7 @@ export function buildInventory(targets: readonly Target<any, any>[], objects: re
       namespaces: [...namespaces].sort(),
       clusterKinds: [...kinds.values()].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind)),
       kinds: [...allKinds.values()].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind)),
+      scaled: [...scaled.values()].sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name) || cmp(a.group, b.group) || cmp(a.kind, b.kind)),
     });
   }
   return result;

@@ -14,3 +14,4 @@ export * from './policy';
 export * from './policy-error';
 export * from './check';
 export * from './kyverno-policies';
+export * from './scaling-rules';

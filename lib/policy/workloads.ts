@@ -132,6 +132,16 @@ export function workloadsSelectedBy(selector: LabelSelector | null | undefined, 
     && selectorMatches(selector, podTemplateOf(o)?.metadata?.labels));
 }
 
+/** The HorizontalPodAutoscalers and KEDA ScaledObjects whose scaleTargetRef names `m`. */
+export function scalersOf(m: Manifest, context: RuleContext): readonly Manifest[] {
+  return namespaceIndex(context, namespaceOf(m))?.scalersByTarget.get(`${m.kind}/${m.metadata?.name}`) ?? [];
+}
+
+/** The first object of `kind` named `name` in `namespace` of the folder. */
+export function objectNamed(context: RuleContext, namespace: string, kind: string, name: string): Manifest | undefined {
+  return namespaceIndex(context, namespace)?.byKindName.get(`${kind}/${name}`);
+}
+
 /** The autoscaler floor: HorizontalPodAutoscaler `minReplicas` (default 1) or KEDA ScaledObject `minReplicaCount` (default 0). */
 function autoscalerFloor(m: Manifest, context: RuleContext): number | undefined {
   let floor: number | undefined;
