@@ -3,14 +3,17 @@
 // `npx tsx scripts/bench.ts` times it against the serialization floor and stock cdk8s.
 //
 // Every service is a HardenedService with its usual companions (ServiceAccount, Deployment, Service,
-// NetworkPolicy, HorizontalPodAutoscaler, PodDisruptionBudget) plus a raw ConfigMap created inside it, so it
-// lands in the service's file: OBJECTS_PER_SERVICE objects per service and environment. Every service but
+// NetworkPolicy, an autoscaler, PodDisruptionBudget), a ServiceMonitor and an SLO PrometheusRule, plus a raw
+// ConfigMap created inside it, so it lands in the service's file: OBJECTS_PER_SERVICE objects per service and
+// environment. Even services scale with a HorizontalPodAutoscaler, odd ones with a KEDA ScaledObject. Every service but
 // the first calls one other (service i calls service (i - 1) / 2, across namespaces), the first admits the
 // ingress controller.
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Environment, Environments, GitOpsApp } from '../lib/gitops';
+import { Metrics, ServiceLevelObjective, SloMetrics } from '../lib/observability';
 import { PlatformNamespace } from '../lib/platform';
+import { KedaTrigger, Scaling } from '../lib/scaling';
 import { HardenedService, NetworkPeer } from '../lib/workloads';
 
 type EnvName = 'dev' | 'staging' | 'prod';
@@ -23,8 +26,11 @@ export const benchEnvironments = Environments.define<EnvName>({
 
 /** The most namespaces the services are spread over. */
 export const BENCH_NAMESPACES = 10;
-/** ServiceAccount, Deployment, Service, NetworkPolicy, HorizontalPodAutoscaler, PodDisruptionBudget, ConfigMap. */
-export const OBJECTS_PER_SERVICE = 7;
+/**
+ * ServiceAccount, Deployment, Service, NetworkPolicy, HorizontalPodAutoscaler or ScaledObject,
+ * PodDisruptionBudget, ServiceMonitor, PrometheusRule, ConfigMap.
+ */
+export const OBJECTS_PER_SERVICE = 9;
 /** Namespace, default-deny NetworkPolicy, LimitRange. */
 export const OBJECTS_PER_NAMESPACE = 3;
 /** SERVICES when the environment variable is not set. */
@@ -63,16 +69,32 @@ export function benchPlatform(services: number): BenchPlatform {
 }
 
 /** Creates one service, with its ConfigMap, below `scope` (whose namespace it lives in). */
+const BENCH_SLO = ServiceLevelObjective.of({ successRate: 0.999, latency: { percentile: 0.99, thresholdMs: 300 } });
+
 export function addBenchService(scope: Construct, spec: BenchServiceSpec, env: Environment<EnvName>): HardenedService {
   const i = spec.index;
+  const bounds = env.pick({
+    dev: { minReplicas: 2, maxReplicas: 4 },
+    staging: { minReplicas: 2, maxReplicas: 6 },
+    prod: { minReplicas: 3, maxReplicas: 12 + (i % 4) * 4 },
+  });
   const service = new HardenedService(scope, spec.name, {
     image: `ghcr.io/acme/${spec.name}:1.${i % 7}.${i % 3}`,
     port: 8080,
-    autoscaling: env.pick({
-      dev: { minReplicas: 2, maxReplicas: 4 },
-      staging: { minReplicas: 2, maxReplicas: 6 },
-      prod: { minReplicas: 3, maxReplicas: 12 + (i % 4) * 4 },
-    }),
+    autoscaling: i % 2 === 0 ? bounds : undefined,
+    // --- observability and scaling --- (explicit environment settings: the stock twin has no GitOpsApp target)
+    use: [
+      Metrics.scrape({ port: 9090, latencyBucketsMs: [100, 300, 1000] }),
+      Metrics.slo(BENCH_SLO, { metrics: SloMetrics.http(), dashboard: false, environment: env.name, paging: env.production }),
+      ...(i % 2 === 1 ? [Scaling.keda({
+        ...bounds,
+        triggers: [KedaTrigger.prometheus({
+          serverAddress: env.prometheusAddress,
+          query: `sum(rate(http_requests_total{namespace="${spec.namespace}",service="${spec.name}"}[2m]))`,
+          threshold: 100,
+        })],
+      })] : []),
+    ],
     resources: env.pick({
       dev: { cpuRequest: '100m', memoryRequest: '128Mi', memoryLimit: '256Mi' },
       staging: { cpuRequest: '250m', memoryRequest: '256Mi', memoryLimit: '512Mi' },

@@ -44,6 +44,10 @@ export interface SloAlertOptions {
   readonly team?: string;
   /** A Grafana dashboard. @default - the environment's `monitoring.dashboards` (true by default) */
   readonly dashboard?: boolean;
+  /** Alert label `environment` (outside a GitOpsApp, say). @default - the environment's name */
+  readonly environment?: string;
+  /** Whether fast burns page. @default - the environment's `monitoring.paging` (true in production) */
+  readonly paging?: boolean;
 }
 
 /**
@@ -132,9 +136,9 @@ function bindSlo(w: IWorkload, slo: ServiceLevelObjective, o: SloAlertOptions): 
     labels: { ...w.pod.labels, ...monitoring.selectorLabels },
     service: w.name,
     team: o.team ?? w.pod.labels['app.kubernetes.io/part-of'],
-    environment: monitoring.environment,
+    environment: o.environment ?? monitoring.environment,
     slis,
-    paging: monitoring.paging,
+    paging: o.paging ?? monitoring.paging,
     runbookBaseUrl: monitoring.runbookBaseUrl,
   });
   if (o.dashboard ?? monitoring.dashboards) {

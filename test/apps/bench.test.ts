@@ -74,7 +74,8 @@ describe('the benchmark platform (apps/bench.ts)', () => {
       const inEnv = rendered.filter((o) => o.folder === env);
       expect(inEnv).toHaveLength(SERVICES * OBJECTS_PER_SERVICE + Math.min(SERVICES, BENCH_NAMESPACES) * OBJECTS_PER_NAMESPACE);
       expect(new Set(inEnv.filter((o) => serviceOf(o.apiObject)).map((o) => o.manifest.kind))).toEqual(
-        new Set(['ServiceAccount', 'Deployment', 'Service', 'NetworkPolicy', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ConfigMap']));
+        new Set(['ServiceAccount', 'Deployment', 'Service', 'NetworkPolicy', 'HorizontalPodAutoscaler', 'ScaledObject', 'PodDisruptionBudget',
+          'ServiceMonitor', 'PrometheusRule', 'ConfigMap']));
     }
   });
 
@@ -96,8 +97,10 @@ describe('the benchmark platform (apps/bench.ts)', () => {
     expect(new Set(platform.services.map((s) => s.namespace)).size).toBe(BENCH_NAMESPACES);
     expect(platform.services.filter((s) => s.calls === undefined).map((s) => s.index)).toEqual([0]);
     const policy = rendered.find((o) => o.folder === 'dev' && o.manifest.kind === 'NetworkPolicy' && o.manifest.metadata.name === 'svc-0000')!;
-    // svc-0000 admits the ingress controller and its two callers
-    expect(policy.manifest.spec.ingress[0].from).toHaveLength(3);
+    // svc-0000 admits the ingress controller and its two callers on its port (and Prometheus on the metrics port)
+    const onPort = (port: number) => policy.manifest.spec.ingress.filter((r: any) => r.ports.some((p: any) => p.port === port)).flatMap((r: any) => r.from);
+    expect(onPort(8080)).toHaveLength(3);
+    expect(onPort(9090)).toHaveLength(1);
   });
 
   test('SERVICES must be a positive integer', () => {
