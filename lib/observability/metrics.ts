@@ -6,7 +6,7 @@ import { OBSERVABILITY_DEFAULTS as D } from './defaults';
 import { MetricsMonitor } from './metrics-monitor';
 import { monitoringOf } from './monitoring';
 import { ServiceLevelObjective } from './service-level-objective';
-import { setMetricsEndpoint, setObjective } from './signals';
+import { metricsEndpointOf, setMetricsEndpoint, setObjective } from './signals';
 import { slisOf } from './sli';
 import { SloDashboard } from './slo-dashboard';
 import { SloMetrics } from './slo-metrics';
@@ -69,6 +69,10 @@ export class Metrics {
 
 function bindScrape(w: IWorkload, o: ScrapeOptions): void {
   const prop = 'metrics';
+  const existing = metricsEndpointOf(w);
+  if (existing) {
+    throw configError(w, 'use: Metrics.scrape', 'declares a second metrics endpoint', o.port, `scrape one endpoint per workload (port ${existing.port} is already scraped)`);
+  }
   const path = assertAbsolutePath(w, `${prop}.path`, o.path ?? D.metrics.path);
   const interval = o.interval ?? D.metrics.interval;
   if (!((parsePrometheusDuration(interval) ?? 0) > 0)) {

@@ -45,6 +45,8 @@ describe('KyvernoPolicies', () => {
     expect([...KyvernoPolicies.enforcedRules, ...KyvernoPolicies.ciOnlyRules].sort()).toEqual(PolicyRules.ids().sort());
     expect(KyvernoPolicies.ciOnlyRules).toEqual([
       'hygiene-pdb-required', 'hygiene-pdb-allows-disruption', 'hygiene-topology-spread', 'hygiene-network-policy', 'hygiene-pre-stop-sleep',
+      // cross-object (scaler and scaled workload): CI only
+      'hygiene-scaler-target', 'hygiene-single-scaler', 'hygiene-scaled-replicas',
     ]);
   });
 
