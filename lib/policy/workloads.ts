@@ -142,12 +142,13 @@ export function objectNamed(context: RuleContext, namespace: string, kind: strin
   return namespaceIndex(context, namespace)?.byKindName.get(`${kind}/${name}`);
 }
 
-/** The autoscaler floor: HorizontalPodAutoscaler `minReplicas` (default 1) or KEDA ScaledObject `minReplicaCount` (default 0). */
+/** The autoscaler floor: HorizontalPodAutoscaler `minReplicas` (default 1) or KEDA ScaledObject `idleReplicaCount`, else `minReplicaCount` (default 0). */
 function autoscalerFloor(m: Manifest, context: RuleContext): number | undefined {
   let floor: number | undefined;
   for (const o of namespaceIndex(context, namespaceOf(m))?.scalersByTarget.get(`${m.kind}/${m.metadata?.name}`) ?? []) {
     const spec = (o as any).spec ?? {};
-    const min: number = o.kind === 'HorizontalPodAutoscaler' ? spec.minReplicas ?? 1 : spec.minReplicaCount ?? 0;
+    // KEDA's idleReplicaCount (0) undercuts minReplicaCount while every trigger is idle
+    const min: number = o.kind === 'HorizontalPodAutoscaler' ? spec.minReplicas ?? 1 : spec.idleReplicaCount ?? spec.minReplicaCount ?? 0;
     floor = floor === undefined ? min : Math.min(floor, min);
   }
   return floor;
