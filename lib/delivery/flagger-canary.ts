@@ -279,6 +279,14 @@ export class FlaggerCanary implements IDeliveryStrategy {
           targetPort: service.portName,
           gateways: gateways.length > 0 ? [...gateways, 'mesh'] : undefined,
           hosts: gateways.length > 0 ? [...o.hosts!, service.name] : o.hosts ? [...o.hosts] : undefined,
+          // more Service ports than the main one (a metrics port, lib/observability): Flagger's Services get them
+          // by port discovery, and the apex and canary Services (primary pods, canary pods) the labels a
+          // ServiceMonitor selects, so every pod is scraped once
+          ...(service.serviceExposedPorts.length > 1 ? {
+            portDiscovery: true,
+            apex: { labels: { ...service.pod.selectorLabels } },
+            canary: { labels: { ...service.pod.selectorLabels } },
+          } : {}),
         },
         analysis,
       },

@@ -46,6 +46,17 @@ describe('Metrics.scrape', () => {
     expect(app.all('dev', 'ServiceMonitor').map((o) => o.metadata.name)).toEqual(['api']);
   });
 
+  test('a Flagger service (whose Services Flagger generates) gets its metrics port by port discovery and the monitor labels', () => {
+    const a = renderEnvApp((ns) => {
+      new HardenedService(ns, 'api', { image, port: 8080, autoscaling: { maxReplicas: 4 }, use: [Metrics.scrape({ port: 9090 })], delivery: Delivery.flagger({ slo }) });
+      new HardenedService(ns, 'web', { image, port: 8080, autoscaling: { maxReplicas: 4 }, delivery: Delivery.flagger({ slo }) });
+    });
+    const labels = { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' };
+    expect(a.one('dev', 'Canary', 'api').spec.service).toMatchObject({ portDiscovery: true, apex: { labels }, canary: { labels } });
+    expect(a.one('dev', 'Canary', 'web').spec.service.portDiscovery).toBeUndefined();
+    expect(a.one('dev', 'ServiceMonitor', 'api').spec.selector.matchLabels).toEqual(labels);
+  });
+
   test('monitors validate against the prometheus-operator CRD schemas', () => {
     for (const kind of ['ServiceMonitor', 'PodMonitor']) {
       for (const o of app.all('prod', kind)) expect(crdSchemaErrors(o)).toEqual([]);
@@ -137,6 +148,8 @@ describe('Metrics.slo', () => {
   test('labels alerts with team (default: part-of), service, environment and severity; annotates summary, description and runbook', () => {
     const a = alert('prod', 'SLOAvailabilityFastBurn', 'api-availability');
     expect(a.labels).toEqual({ severity: 'page', team: 'shop', service: 'api', environment: 'prod', slo: 'api-availability' });
+    expect([a.for, alert('prod', 'SLOAvailabilitySlowBurn', 'api-availability').for]).toEqual([OBSERVABILITY_DEFAULTS.alerts.fastFor, OBSERVABILITY_DEFAULTS.alerts.slowFor]);
+    expect(OBSERVABILITY_DEFAULTS.alerts).toMatchObject({ fastFor: '2m', slowFor: '15m' });
     expect(a.annotations.runbook_url).toBe(`${OBSERVABILITY_DEFAULTS.monitoring.runbookBaseUrl}/SLOAvailabilityFastBurn`);
     expect(a.annotations.summary).toBe('shop/api: availability error budget burning fast');
     expect(a.annotations.description).toContain('99.9% of requests succeed (error budget 0.1%)');
