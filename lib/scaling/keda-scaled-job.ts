@@ -56,7 +56,7 @@ export class KedaScaledJob extends Construct implements IWorkload {
       automountServiceAccountToken: false,
     });
     this.use(...(props.use ?? []));
-    const triggers = renderTriggers(this, this, 'props', this.name, this.namespace, this.pod.labels, props.triggers, this.pod.secretRefs);
+    const triggers = renderTriggers(this, this, '', this.name, this.namespace, this.pod.labels, props.triggers, this.pod.secretRefs);
     this.scaledJob = new ApiObject(this, 'ScaledJob', {
       apiVersion: 'keda.sh/v1alpha1',
       kind: 'ScaledJob',

@@ -135,14 +135,15 @@ export interface DeclaredSecretKeys {
  */
 export function renderTriggers(owner: Construct, errorScope: IConstruct, prop: string, name: string, namespace: string, labels: Record<string, string>,
   triggers: readonly KedaTrigger[], declared: readonly DeclaredSecretKeys[]): Record<string, any>[] {
+  const base = prop ? `${prop}.` : '';
   if (!Array.isArray(triggers) || triggers.length === 0) {
-    throw configError(errorScope, `${prop}.triggers`, 'is empty', triggers, 'give at least one trigger, e.g. KedaTrigger.rabbitMq({...})');
+    throw configError(errorScope, `${base}triggers`, 'is empty', triggers, 'give at least one trigger, e.g. KedaTrigger.rabbitMq({...})');
   }
   const counts = new Map<string, number>();
   for (const t of triggers) counts.set(t.type, (counts.get(t.type) ?? 0) + 1);
   const seen = new Map<string, number>();
   return triggers.map((t, i) => {
-    const p = `${prop}.triggers[${i}]`;
+    const p = `${base}triggers[${i}]`;
     const metadata = t._metadata(errorScope, p);
     const n = (seen.get(t.type) ?? 0) + 1;
     seen.set(t.type, n);

@@ -260,7 +260,7 @@ describe('KedaScaledJob', () => {
   });
 
   test('rejects an undeclared authentication secret and a bad maxReplicas', () => {
-    expect(() => renderEnvApp((ns) => { new KedaScaledJob(ns, 'importer', { image, triggers: [rabbit()] }); })).toThrow(/props.triggers\[0\].authentication names Secret key mq\/url, which the workload does not declare/);
+    expect(() => renderEnvApp((ns) => { new KedaScaledJob(ns, 'importer', { image, triggers: [rabbit()] }); })).toThrow(/dev\/shop\/importer: triggers\[0\].authentication names Secret key mq\/url, which the workload does not declare/);
     expect(() => renderEnvApp((ns) => { new KedaScaledJob(ns, 'importer', { image, secretEnv: mqEnv, triggers: [rabbit()], maxReplicas: 0 }); })).toThrow(/maxReplicas must be an integer between 1 and 2147483647, got 0/);
   });
 });
