@@ -162,7 +162,7 @@ export class FlaggerCanary implements IDeliveryStrategy {
       throw configError(service, 'replicas', 'is fixed while delivery is Flagger (Flagger scales the Deployment to 0 and sizes the primary from the autoscaler)', service.requestedReplicas,
         `remove replicas and set autoscaling: { minReplicas: ${Math.max(service.requestedReplicas, 2)}, maxReplicas: ... } (min = max for a fixed count)`);
     }
-    if (!service.autoscaler) {
+    if (!service.scaler) {
       throw configError(service, 'autoscaling', 'is required with Flagger (without an autoscaler the primary runs a single pod)', undefined,
         `set autoscaling: { minReplicas: ${W.replicas}, maxReplicas: ... } (min = max for a fixed count)`);
     }
@@ -272,7 +272,10 @@ export class FlaggerCanary implements IDeliveryStrategy {
         metricsServer: o.builtinMetrics ? address : undefined,
         progressDeadlineSeconds: W.progressDeadlineSeconds,
         targetRef: { apiVersion: 'apps/v1', kind: CanarySpecTargetRefKind.DEPLOYMENT, name: service.name },
-        autoscalerRef: { apiVersion: 'autoscaling/v2', kind: CanarySpecAutoscalerRefKind.HORIZONTAL_POD_AUTOSCALER, name: service.name },
+        // the HPA, or a KEDA ScaledObject (lib/scaling), which Flagger clones for the primary
+        autoscalerRef: service.scaler!.kind === 'ScaledObject'
+          ? { apiVersion: 'keda.sh/v1alpha1', kind: CanarySpecAutoscalerRefKind.SCALED_OBJECT, name: service.name }
+          : { apiVersion: 'autoscaling/v2', kind: CanarySpecAutoscalerRefKind.HORIZONTAL_POD_AUTOSCALER, name: service.name },
         service: {
           port: service.port,
           portName: service.portName,

@@ -71,12 +71,17 @@ describe('Scaling.hpa', () => {
     expect(a.one('dev', 'Deployment').spec.replicas).toBe(0);
   });
 
-  test('is the autoscaler Flagger scales from', () => {
+  test('is the autoscaler Flagger scales from (an HPA, or a KEDA ScaledObject)', () => {
     const slo = ServiceLevelObjective.of({ successRate: 0.99 });
     const a = renderEnvApp((ns) => {
       new HardenedService(ns, 'api', { image, port: 8080, use: [Scaling.hpa({ minReplicas: 2, maxReplicas: 4 })], delivery: Delivery.flagger({ slo }) });
     });
     expect(a.one('prod', 'Canary').spec.autoscalerRef).toEqual({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'api' });
+    const k = renderEnvApp((ns) => {
+      new HardenedService(ns, 'api', { image, port: 8080, use: [Scaling.keda({ maxReplicas: 4, triggers: [KedaTrigger.prometheus({ query: 'q', threshold: 5 })] })], delivery: Delivery.flagger({ slo }) });
+    });
+    expect(k.one('prod', 'Canary').spec.autoscalerRef).toEqual({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', name: 'api' });
+    expect(crdSchemaErrors(k.one('prod', 'Canary'))).toEqual([]);
   });
 
   test.each([
