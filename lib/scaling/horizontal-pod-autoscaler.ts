@@ -34,11 +34,12 @@ export class HorizontalPodAutoscaler extends Construct {
 
   constructor(scope: Construct, id: string, props: HorizontalPodAutoscalerProps) {
     super(scope, id);
-    const { min, max } = replicaBounds(scope, 'minReplicas', props.minReplicas ?? D.hpa.minReplicas, props.maxReplicas, 1);
+    // errors name the props as `Scaling.hpa({...})` takes them
+    const { min, max } = replicaBounds(scope, 'hpa.minReplicas', props.minReplicas ?? D.hpa.minReplicas, props.maxReplicas, 1);
     this.minReplicas = min;
     this.maxReplicas = max;
-    const metrics = (props.metrics ?? [HpaMetric.cpu()]).map((m, i) => m._render(scope, `metrics[${i}]`));
-    if (metrics.length === 0) throw configError(scope, 'metrics', 'is empty', [], 'give at least one metric, e.g. HpaMetric.cpu(70)');
+    const metrics = (props.metrics ?? [HpaMetric.cpu()]).map((m, i) => m._render(scope, `hpa.metrics[${i}]`));
+    if (metrics.length === 0) throw configError(scope, 'hpa.metrics', 'is empty', [], 'give at least one metric, e.g. HpaMetric.cpu(70)');
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
@@ -48,7 +49,7 @@ export class HorizontalPodAutoscaler extends Construct {
         minReplicas: min,
         maxReplicas: max,
         metrics,
-        behavior: renderBehavior(scope, 'behavior', props.behavior),
+        behavior: renderBehavior(scope, 'hpa.behavior', props.behavior),
       },
     });
   }

@@ -43,7 +43,7 @@ export class KedaScaledObject extends Construct {
         idleReplicaCount: props.idleReplicas,
         minReplicaCount: props.minReplicas,
         maxReplicaCount: props.maxReplicas,
-        advanced: { horizontalPodAutoscalerConfig: { behavior: renderBehavior(scope, 'behavior', props.behavior) } },
+        advanced: { horizontalPodAutoscalerConfig: { behavior: renderBehavior(scope, 'keda.behavior', props.behavior) } },
         triggers: props.triggers,
       },
     });

@@ -82,6 +82,13 @@ describe('Metrics.scrape', () => {
     expect(a.one('dev', 'ServiceMonitor').metadata.labels.release).toBeUndefined();
   });
 
+  test('rejects malformed environment monitoring settings, naming the environment', () => {
+    const build = (monitoring: any) => () => renderEnvApp((ns) => { new HardenedService(ns, 'api', { image, port: 8080, use: [Metrics.scrape({ port: 9090 })] }); }, { dev: { monitoring } });
+    expect(build({ runbookBaseUrl: 'runbooks/' })).toThrow(/dev\/shop\/api: environments.dev.monitoring.runbookBaseUrl must be an http\(s\) URL without a trailing slash, got "runbooks\/"/);
+    expect(build({ namespace: 'Monitoring' })).toThrow(/environments.dev.monitoring.namespace must be a DNS-1123 label/);
+    expect(build({ prometheusPodLabels: { 'bad key!': 'x' } })).toThrow(/environments.dev.monitoring.prometheusPodLabels/);
+  });
+
   test.each([
     [{ port: 'admin' }, /dev\/shop\/api: metrics.port is not a port the workload exposes, got "admin"; use one of 'http'/],
     [{ port: 70000 }, /metrics.port must be an integer port between 1 and 65535, got 70000/],

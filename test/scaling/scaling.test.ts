@@ -85,15 +85,15 @@ describe('Scaling.hpa', () => {
   });
 
   test.each([
-    [{ minReplicas: 5, maxReplicas: 3 }, /dev\/shop\/api: minReplicas is above maxReplicas \(3\), got 5; lower minReplicas or raise maxReplicas to at least 5/],
-    [{ minReplicas: 0, maxReplicas: 3 }, /minReplicas must be an integer between 1 and 2147483647, got 0/],
-    [{ maxReplicas: 2.5 }, /maxReplicas must be an integer between 1 and 2147483647, got 2.5/],
-    [{ maxReplicas: 3, metrics: [] }, /metrics is empty/],
-    [{ maxReplicas: 3, metrics: [HpaMetric.pods({ metric: 'bad metric', averageValue: 1 })] }, /metrics\[0\].metric must be a metric name, got "bad metric"/],
-    [{ maxReplicas: 3, metrics: [HpaMetric.external({ metric: 'q', value: 1, averageValue: 2 })] }, /metrics\[0\] needs exactly one of value and averageValue/],
-    [{ maxReplicas: 3, metrics: [HpaMetric.memory({})] }, /metrics\[0\] needs a target/],
-    [{ maxReplicas: 3, metrics: [HpaMetric.pods({ metric: 'rps', averageValue: -1 })] }, /metrics\[0\].averageValue must be a positive number, got -1/],
-    [{ maxReplicas: 3, behavior: { scaleUp: { stabilizationWindowSeconds: 7200 } } }, /behavior.scaleUp.stabilizationWindowSeconds must be an integer between 0 and 3600, got 7200/],
+    [{ minReplicas: 5, maxReplicas: 3 }, /dev\/shop\/api: hpa.minReplicas is above maxReplicas \(3\), got 5; lower minReplicas or raise maxReplicas to at least 5/],
+    [{ minReplicas: 0, maxReplicas: 3 }, /hpa.minReplicas must be an integer between 1 and 2147483647, got 0/],
+    [{ maxReplicas: 2.5 }, /hpa.maxReplicas must be an integer between 1 and 2147483647, got 2.5/],
+    [{ maxReplicas: 3, metrics: [] }, /hpa.metrics is empty/],
+    [{ maxReplicas: 3, metrics: [HpaMetric.pods({ metric: 'bad metric', averageValue: 1 })] }, /hpa.metrics\[0\].metric must be a metric name, got "bad metric"/],
+    [{ maxReplicas: 3, metrics: [HpaMetric.external({ metric: 'q', value: 1, averageValue: 2 })] }, /hpa.metrics\[0\] needs exactly one of value and averageValue/],
+    [{ maxReplicas: 3, metrics: [HpaMetric.memory({})] }, /hpa.metrics\[0\] needs a target/],
+    [{ maxReplicas: 3, metrics: [HpaMetric.pods({ metric: 'rps', averageValue: -1 })] }, /hpa.metrics\[0\].averageValue must be a positive number, got -1/],
+    [{ maxReplicas: 3, behavior: { scaleUp: { stabilizationWindowSeconds: 7200 } } }, /hpa.behavior.scaleUp.stabilizationWindowSeconds must be an integer between 0 and 3600, got 7200/],
   ])('rejects %j', (options, message) => {
     expect(() => renderEnvApp((ns) => { new HardenedService(ns, 'api', { image, port: 8080, use: [Scaling.hpa(options as any)] }); })).toThrow(message);
   });
@@ -104,7 +104,7 @@ describe('Scaling.hpa', () => {
       const max = 1 + Math.floor(rnd() * 20);
       const min = max + 1 + Math.floor(rnd() * 5);
       expect(() => renderEnvApp((ns) => { new HardenedWorker(ns, 'w', { image, use: [Scaling.hpa({ minReplicas: min, maxReplicas: max })] }); }))
-        .toThrow(`minReplicas is above maxReplicas (${max}), got ${min}`);
+        .toThrow(`hpa.minReplicas is above maxReplicas (${max}), got ${min}`);
     }
   });
 });
