@@ -35,6 +35,13 @@ export const SCALING_DEFAULTS = {
     cooldownPeriod: 300,
     /** Time zone of cron triggers. */
     timeZone: 'Etc/UTC',
+    /** Prometheus trigger: idle at or below this value. */
+    activationThreshold: 0,
+    /** Kafka trigger: consumer lag per pod (KEDA's own default). */
+    kafkaLagThreshold: 10,
+    /** RabbitMQ trigger: scale on the queue length, read over AMQP. */
+    rabbitMqMode: 'QueueLength',
+    rabbitMqProtocol: 'amqp',
   },
   scaledJob: {
     maxReplicas: 10,

@@ -62,7 +62,7 @@ export class KedaTrigger {
         serverAddress,
         query: o.query,
         threshold: positive(scope, `${prop}.threshold`, o.threshold),
-        activationThreshold: nonNegative(scope, `${prop}.activationThreshold`, o.activationThreshold ?? 0),
+        activationThreshold: nonNegative(scope, `${prop}.activationThreshold`, o.activationThreshold ?? D.keda.activationThreshold),
       };
     });
   }
@@ -79,7 +79,7 @@ export class KedaTrigger {
         bootstrapServers: o.bootstrapServers.join(','),
         consumerGroup: o.consumerGroup,
         topic: o.topic,
-        lagThreshold: positive(scope, `${prop}.lagThreshold`, o.lagThreshold ?? 10),
+        lagThreshold: positive(scope, `${prop}.lagThreshold`, o.lagThreshold ?? D.keda.kafkaLagThreshold),
       };
     }, o.authentication);
   }
@@ -87,8 +87,8 @@ export class KedaTrigger {
   public static rabbitMq(o: RabbitMqTriggerOptions): KedaTrigger {
     return new KedaTrigger('rabbitmq', (scope, prop) => {
       if (typeof o.queueName !== 'string' || o.queueName === '') throw configError(scope, `${prop}.queueName`, 'must name the queue', o.queueName, "use e.g. 'orders'");
-      const mode = o.mode ?? 'QueueLength';
-      const protocol = o.protocol ?? 'amqp';
+      const mode = o.mode ?? D.keda.rabbitMqMode;
+      const protocol = o.protocol ?? D.keda.rabbitMqProtocol;
       if (mode === 'MessageRate' && protocol !== 'http') {
         throw configError(scope, `${prop}.protocol`, 'must be http for mode MessageRate (rates come from the management API)', protocol, "set protocol: 'http'");
       }

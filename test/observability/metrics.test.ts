@@ -225,6 +225,12 @@ describe('Metrics.slo', () => {
     expect(() => renderEnvApp((ns) => { new HardenedService(ns, 'api', { image, port: 8080, use: use as any }); })).toThrow(message);
   });
 
+  test('one SLO per workload', () => {
+    expect(() => renderEnvApp((ns) => {
+      new HardenedService(ns, 'api', { image, port: 8080, use: [Metrics.scrape({ port: 9090, latencyBucketsMs: buckets }), Metrics.slo(slo), Metrics.slo(slo)] });
+    })).toThrow(/dev\/shop\/api: slo declares a second SLO for the workload, got .*; put success rate and latency in one ServiceLevelObjective/);
+  });
+
   test('the scrape may come after the SLO in use', () => {
     expect(() => renderEnvApp((ns) => {
       new HardenedService(ns, 'api', { image, port: 8080, use: [Metrics.slo(slo), Metrics.scrape({ port: 9090, latencyBucketsMs: buckets })] });
@@ -246,5 +252,7 @@ describe('Metrics.slo', () => {
     expect(() => svc(ServiceLevelObjective.of({ successRate: 0.999, latency: { percentile: 0.99, thresholdMs: 500 } })))
       .toThrow(/latency threshold 500 ms above 300 ms/);
     expect(() => svc(ServiceLevelObjective.of({ successRate: 0.999 }))).toThrow(/\(latency unchecked\)/);
+    expect(() => svc(ServiceLevelObjective.of({ successRate: 0.999, latency: { percentile: 0.95, thresholdMs: 300 } }))).toThrow(/\(latency percentile 0.95 below 0.99\)/);
+    expect(() => svc(ServiceLevelObjective.of({ latency: { percentile: 0.99, thresholdMs: 300 } }))).toThrow(/\(success rate unchecked below 0.999\)/);
   });
 });
