@@ -172,6 +172,14 @@ describe('Scaling.keda', () => {
     expect(app.all('dev', 'PodDisruptionBudget').map((p) => p.metadata.name)).toEqual(['events']); // min 2
   });
 
+  test('follows the Rollout of a canary, like the HPA', () => {
+    const a = renderEnvApp((ns) => {
+      new HardenedService(ns, 'api', { image, port: 8080, use: [Scaling.keda({ maxReplicas: 6, triggers: [KedaTrigger.prometheus({ query: 'q', threshold: 5 })] })], delivery: Delivery.canary({}) });
+    });
+    expect(a.one('dev', 'ScaledObject').spec.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'api' });
+    expect(a.one('dev', 'Rollout').spec.replicas).toBeUndefined();
+  });
+
   test('a service that serves traffic never scales to zero by default', () => {
     expect(app.one('dev', 'ScaledObject', 'api').spec.minReplicaCount).toBe(1);
   });
