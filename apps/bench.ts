@@ -3,7 +3,8 @@
 // `npx tsx scripts/bench.ts` times it against the serialization floor and stock cdk8s.
 //
 // Every service is a HardenedService with its usual companions (ServiceAccount, Deployment, Service,
-// NetworkPolicy, HorizontalPodAutoscaler, PodDisruptionBudget) plus its config files (an immutable,
+// NetworkPolicy, an autoscaler (even services an HPA, odd ones a KEDA ScaledObject), PodDisruptionBudget), a
+// ServiceMonitor and an SLO PrometheusRule, plus its config files (an immutable,
 // content-named ConfigMap) and a SealedSecret token: OBJECTS_PER_SERVICE objects per service and environment.
 // Every namespace has an ExternalSecret `db` (from an existing Vault store) that every third service reads. Every
 // service but the first calls one other (service i calls service (i - 1) / 2, across namespaces).
@@ -18,7 +19,9 @@ import { ConfigFiles } from '../lib/config';
 import { runFinalizers } from '../lib/core';
 import { Exposure, GatewayDeclaration } from '../lib/exposure';
 import { Environment, Environments, GitOpsApp, setTarget } from '../lib/gitops';
+import { Metrics, ServiceLevelObjective, SloMetrics } from '../lib/observability';
 import { PlatformNamespace } from '../lib/platform';
+import { KedaTrigger, Scaling } from '../lib/scaling';
 import { ExternalSecret, SealedSecret, SecretEnv, SecretStore } from '../lib/secrets';
 import { HardenedService } from '../lib/workloads';
 // --- storage ---
@@ -41,10 +44,11 @@ export const benchEnvironments = Environments.define<EnvName>({
 /** The most namespaces the services are spread over. */
 export const BENCH_NAMESPACES = 10;
 /**
- * ServiceAccount, Deployment, Service, NetworkPolicy, HorizontalPodAutoscaler, PodDisruptionBudget, ConfigMap
- * (config files), SealedSecret, HTTPRoute, DestinationRule, AuthorizationPolicy.
+ * ServiceAccount, Deployment, Service, NetworkPolicy, HorizontalPodAutoscaler or ScaledObject,
+ * PodDisruptionBudget, ServiceMonitor, PrometheusRule, ConfigMap (config files), SealedSecret, HTTPRoute,
+ * DestinationRule, AuthorizationPolicy.
  */
-export const OBJECTS_PER_SERVICE = 11;
+export const OBJECTS_PER_SERVICE = 13;
 /** Namespace, default-deny NetworkPolicy, LimitRange, PeerAuthentication, deny-all AuthorizationPolicy, ExternalSecret. */
 export const OBJECTS_PER_NAMESPACE = 6;
 // --- storage: one service in ten (0, 10, 20...) owns a database and a migration Job that runs before it ---
@@ -112,16 +116,34 @@ export function benchPlatform(services: number): BenchPlatform {
 }
 
 /** Creates one service, with its ConfigMap, below `scope` (whose namespace it lives in). */
+const BENCH_SLO = ServiceLevelObjective.of({ successRate: 0.999, latency: { percentile: 0.99, thresholdMs: 300 } });
+
 export function addBenchService(scope: Construct, spec: BenchServiceSpec, env: Environment<EnvName>): HardenedService {
   const i = spec.index;
+  const bounds = env.pick({
+    dev: { minReplicas: 2, maxReplicas: 4 },
+    staging: { minReplicas: 2, maxReplicas: 6 },
+    prod: { minReplicas: 3, maxReplicas: 12 + (i % 4) * 4 },
+  });
   const service = new HardenedService(scope, spec.name, {
     image: `ghcr.io/acme/${spec.name}:1.${i % 7}.${i % 3}`,
     port: 8080,
-    autoscaling: env.pick({
-      dev: { minReplicas: 2, maxReplicas: 4 },
-      staging: { minReplicas: 2, maxReplicas: 6 },
-      prod: { minReplicas: 3, maxReplicas: 12 + (i % 4) * 4 },
-    }),
+    autoscaling: i % 2 === 0 ? bounds : undefined,
+    // --- observability and scaling --- (explicit environment settings: the stock twin has no GitOpsApp target)
+    use: [
+      Metrics.scrape({ port: 9090, latencyBucketsMs: [100, 300, 1000] }),
+      Metrics.slo(BENCH_SLO, { metrics: SloMetrics.http(), dashboard: false, environment: env.name, paging: env.production }),
+      ...(i % 2 === 1 ? [Scaling.keda({
+        ...bounds,
+        triggers: [KedaTrigger.prometheus({
+          serverAddress: env.prometheusAddress,
+          query: `sum(rate(http_requests_total{namespace="${spec.namespace}",service="${spec.name}"}[2m]))`,
+          threshold: 100,
+        })],
+      })] : []),
+      // --- exposure ---
+      Exposure.http(),
+    ],
     resources: env.pick({
       dev: { cpuRequest: '100m', memoryRequest: '128Mi', memoryLimit: '256Mi' },
       staging: { cpuRequest: '250m', memoryRequest: '256Mi', memoryLimit: '512Mi' },
@@ -132,7 +154,6 @@ export function addBenchService(scope: Construct, spec: BenchServiceSpec, env: E
       PUBLIC_HOST: `${spec.name}.${env.domain ?? 'localhost'}`,
       CONFIG_DIR: '/etc/config',
     },
-    use: [Exposure.http()],
     // --- secrets --- every third service reads its namespace's ExternalSecret `db` (checked by policy)
     secretEnv: i % 3 === 0 ? { DATABASE_URL: { secret: 'db', key: 'url' } } : undefined,
   });

@@ -13,11 +13,12 @@ import { ConfigFiles } from '../lib/config';
 import { CanaryStep, Delivery } from '../lib/delivery';
 import { Exposure, GatewayDeclaration } from '../lib/exposure';
 import { Environments, GitOpsApp } from '../lib/gitops';
-import { ServiceLevelObjective } from '../lib/observability';
+import { Metrics, ServiceLevelObjective, SloMetrics } from '../lib/observability';
 import { PlatformNamespace } from '../lib/platform';
 import { ExternalSecret, SealedSecret, SecretEnv, SecretStore, VaultAuth } from '../lib/secrets';
+import { HpaMetric, KedaTrigger, Scaling } from '../lib/scaling';
 import { TrafficRouting } from '../lib/traffic';
-import { HardenedCronJob, HardenedService, HardenedWorker, IDeliveryStrategy, Probe } from '../lib/workloads';
+import { HardenedCronJob, HardenedService, HardenedWorker, IDeliveryStrategy, IWorkloadExtension, NetworkPeer, Probe } from '../lib/workloads';
 // --- storage ---
 import { StorageClassProps } from '../lib/storage';
 import { HardenedJob, HardenedStatefulSet } from '../lib/workloads';
@@ -92,6 +93,20 @@ export const slos = {
   checkout: ServiceLevelObjective.of({ successRate: 0.999, latency: { percentile: 0.99, thresholdMs: 500 } }),
 };
 
+// --- observability and scaling ---
+/**
+ * The services' metrics endpoint: the request-duration histogram's buckets (milliseconds) include every SLO
+ * latency threshold. SLO alerts read the services' own metrics (`http_requests_total`, its histogram).
+ */
+const scrape = () => Metrics.scrape({ port: 9090, latencyBucketsMs: [25, 50, 100, 300, 500, 800, 1000, 2500] });
+const sloMetrics = SloMetrics.http();
+/**
+ * Requests per second per API pod in prod: `http_requests_per_second`, served on the custom metrics API by the
+ * Prometheus adapter from `http_requests_total` (rule: `sum(rate(http_requests_total[2m])) by (namespace, pod)`).
+ */
+const API_RPS_PER_POD = 50;
+// --- end observability and scaling ---
+
 /** Builds the platform without writing anything (used by synth, the diff command and the tests). */
 export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'> {
   const app = new GitOpsApp({
@@ -113,6 +128,11 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
         password: { key: `storefront/${env.name}/database`, property: 'password' },
       },
     });
+    // the order queue's credentials, from the same Vault
+    new ExternalSecret(ns, 'storefront-rabbitmq', {
+      store: 'vault',
+      data: { url: { key: `storefront/${env.name}/rabbitmq`, property: 'url' } },
+    });
     const paymentToken = new SealedSecret(ns, 'payment-provider', {
       encryptedData: { token: env.pick(PAYMENT_TOKEN_SEALED) },
     });
@@ -131,12 +151,20 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
       ...env.pick<{ replicas?: number; autoscaling?: { minReplicas: number; maxReplicas: number } }>({
         dev: { replicas: 1 },
         staging: { replicas: 2 },
-        prod: { autoscaling: { minReplicas: 3, maxReplicas: 12 } },
+        prod: {},
       }),
       env: { LOG_LEVEL: env.pick({ dev: 'debug', staging: 'info', prod: 'info' }), DB_POOL_SIZE: '20' },
       secretEnv: { DATABASE_URL: { secret: 'storefront-db', key: 'url' } },
-      // --- config and secrets, exposure (under /api on the storefront's host; the canary splits this same route) ---
       use: [
+        // --- observability and scaling ---
+        scrape(),
+        Metrics.slo(slos.api, { metrics: sloMetrics }),
+        ...env.pick<IWorkloadExtension[]>({
+          dev: [],
+          staging: [],
+          prod: [Scaling.hpa({ minReplicas: 3, maxReplicas: 12, metrics: [HpaMetric.requestsPerSecond(API_RPS_PER_POD), HpaMetric.cpu(70)] })],
+        }),
+        // --- config and secrets, exposure (under /api on the storefront's host; the canary splits this same route) ---
         ConfigFiles.of({ files: { 'application.yaml': apiConfig(env.name) }, mountPath: '/etc/storefront-api' }),
         SecretEnv.of(paymentToken, { PAYMENT_PROVIDER_TOKEN: 'token' }, { rollOnChange: true }),
         Exposure.http({ hosts: ['{domain}'], paths: ['/api'] }),
@@ -201,7 +229,10 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
         prod: Delivery.flagger({ slo: slos.checkout, stepWeights: [5, 10, 25, 50], threshold: 3 }),
       }),
       // --- config ---
-      use: [ConfigFiles.of({ files: { 'checkout.json': { currency: 'EUR', paymentTimeoutSeconds: env.pick({ dev: 30, staging: 15, prod: 10 }) } } })],
+      use: [
+        scrape(), Metrics.slo(slos.checkout, { metrics: sloMetrics }), // --- observability ---
+        ConfigFiles.of({ files: { 'checkout.json': { currency: 'EUR', paymentTimeoutSeconds: env.pick({ dev: 30, staging: 15, prod: 10 }) } } }),
+      ],
     });
     web.connectTo(checkout);
     checkout.connectTo(api);
@@ -209,8 +240,18 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
     const worker = new HardenedWorker(ns, 'order-worker', {
       image: `ghcr.io/acme/storefront-api:${VERSION.worker}`,
       command: ['/app/bin/worker'],
-      replicas: env.pick({ dev: 1, staging: 1, prod: 3 }),
-      secretEnv: { DATABASE_URL: { secret: 'storefront-db', key: 'url' } },
+      secretEnv: { DATABASE_URL: { secret: 'storefront-db', key: 'url' }, AMQP_URL: { secret: 'storefront-rabbitmq', key: 'url' } },
+      egress: [{ peer: NetworkPeer.namespace('rabbitmq'), ports: [5672] }],
+      // --- scaling --- one pod per 20 queued orders; idle at zero pods in dev
+      use: [
+        Scaling.keda({
+          triggers: [KedaTrigger.rabbitMq({ queueName: 'orders', value: 20, authentication: { secret: 'storefront-rabbitmq', keys: { host: 'url' } } })],
+          minReplicas: env.pick({ dev: 1, staging: 1, prod: 3 }),
+          maxReplicas: env.pick({ dev: 2, staging: 4, prod: 20 }),
+          scaleToZero: env.is('dev'),
+        }),
+        Metrics.scrape({ port: 9090 }),
+      ],
     });
     worker.connectTo(api);
 

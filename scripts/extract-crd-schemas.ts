@@ -23,6 +23,8 @@ const WANTED: Record<string, { readonly kind: string; readonly version: string }
   // --- secrets ---
   'external-secrets.yaml': [{ kind: 'ExternalSecret', version: 'v1' }, { kind: 'SecretStore', version: 'v1' }, { kind: 'ClusterSecretStore', version: 'v1' }],
   'sealed-secrets.yaml': [{ kind: 'SealedSecret', version: 'v1alpha1' }],
+  'prometheus-operator.yaml': [{ kind: 'ServiceMonitor', version: 'v1' }, { kind: 'PodMonitor', version: 'v1' }, { kind: 'PrometheusRule', version: 'v1' }],
+  'keda.yaml': [{ kind: 'ScaledObject', version: 'v1alpha1' }, { kind: 'ScaledJob', version: 'v1alpha1' }, { kind: 'TriggerAuthentication', version: 'v1alpha1' }],
 };
 
 const root = path.resolve(__dirname, '..');

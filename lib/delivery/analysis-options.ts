@@ -1,6 +1,6 @@
 import { targetOf } from '../gitops/environment';
 import { configError } from '../core';
-import { ServiceLevelObjective, SloMetrics } from '../observability';
+import { declareSloGate, ServiceLevelObjective, SloMetrics } from '../observability';
 import type { HardenedService } from '../workloads/hardened-service';
 import { DELIVERY_DEFAULTS as D } from './defaults';
 import { assertInt, parseDuration } from './duration';
@@ -77,6 +77,7 @@ export function resolveAnalysis(service: HardenedService, prop: string, slo: Ser
     return undefined;
   }
   slo._validate(service, `${prop}.slo`);
+  declareSloGate(service, slo, `${prop}.slo`);
   const o = options ?? {};
   const address = prometheusAddressOf(service, `${prop}.analysis.prometheusAddress`, o.prometheusAddress);
   const noData = o.noData ?? D.analysis.noData;

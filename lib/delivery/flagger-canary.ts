@@ -5,7 +5,7 @@ import {
 } from '../../imports/flagger.app';
 import { configError } from '../core';
 import { ServiceRoutes } from '../traffic/service-routes';
-import { ServiceLevelObjective, SloMetrics } from '../observability';
+import { declareSloGate, ServiceLevelObjective, SloMetrics } from '../observability';
 import type { IDeliveryStrategy } from '../workloads/delivery-strategy';
 import type { HardenedService } from '../workloads/hardened-service';
 import { WORKLOAD_DEFAULTS as W } from '../workloads/defaults';
@@ -163,7 +163,7 @@ export class FlaggerCanary implements IDeliveryStrategy {
       throw configError(service, 'replicas', 'is fixed while delivery is Flagger (Flagger scales the Deployment to 0 and sizes the primary from the autoscaler)', service.requestedReplicas,
         `remove replicas and set autoscaling: { minReplicas: ${Math.max(service.requestedReplicas, 2)}, maxReplicas: ... } (min = max for a fixed count)`);
     }
-    if (!service.autoscaler) {
+    if (!service.scaler) {
       throw configError(service, 'autoscaling', 'is required with Flagger (without an autoscaler the primary runs a single pod)', undefined,
         `set autoscaling: { minReplicas: ${W.replicas}, maxReplicas: ... } (min = max for a fixed count)`);
     }
@@ -172,6 +172,7 @@ export class FlaggerCanary implements IDeliveryStrategy {
         'set slo: ServiceLevelObjective.of({ successRate: 0.999, latency: { percentile: 0.99, thresholdMs: 300 } })');
     }
     o.slo._validate(service, `${PROP}.slo`);
+    declareSloGate(service, o.slo, `${PROP}.slo`);
     const provider = o.provider ?? D.flagger.provider as CanarySpecProvider;
     const interval = minutesOrSeconds(parseDuration(service, `${PROP}.interval`, o.interval ?? D.flagger.interval));
     const address = prometheusAddressOf(service, `${PROP}.prometheusAddress`, o.prometheusAddress);
@@ -275,7 +276,10 @@ export class FlaggerCanary implements IDeliveryStrategy {
         metricsServer: o.builtinMetrics ? address : undefined,
         progressDeadlineSeconds: W.progressDeadlineSeconds,
         targetRef: { apiVersion: 'apps/v1', kind: CanarySpecTargetRefKind.DEPLOYMENT, name: service.name },
-        autoscalerRef: { apiVersion: 'autoscaling/v2', kind: CanarySpecAutoscalerRefKind.HORIZONTAL_POD_AUTOSCALER, name: service.name },
+        // the HPA, or a KEDA ScaledObject (lib/scaling), which Flagger clones for the primary
+        autoscalerRef: service.scaler!.kind === 'ScaledObject'
+          ? { apiVersion: 'keda.sh/v1alpha1', kind: CanarySpecAutoscalerRefKind.SCALED_OBJECT, name: service.name }
+          : { apiVersion: 'autoscaling/v2', kind: CanarySpecAutoscalerRefKind.HORIZONTAL_POD_AUTOSCALER, name: service.name },
         service: {
           port: service.port,
           portName: service.portName,
@@ -294,6 +298,14 @@ export class FlaggerCanary implements IDeliveryStrategy {
               ? routes.exposure.gateways.map((g) => ({ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: g.name, namespace: g.namespace, sectionName: g.sectionName }))
               : undefined),
           }) as any,
+          // more Service ports than the main one (a metrics port, lib/observability): Flagger's Services get them
+          // by port discovery, and the apex and canary Services (primary pods, canary pods) the labels a
+          // ServiceMonitor selects, so every pod is scraped once
+          ...(service.serviceExposedPorts.length > 1 ? {
+            portDiscovery: true,
+            apex: { labels: { ...service.pod.selectorLabels } },
+            canary: { labels: { ...service.pod.selectorLabels } },
+          } : {}),
         },
         analysis,
       },

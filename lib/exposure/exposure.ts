@@ -25,6 +25,8 @@ export class Exposure implements IWorkloadExtension {
 
   /** The route of the last workload this exposure was bound to. */
   public route?: ExposedRoute;
+  /** The route a canary splits is this one: bind after the delivery strategy registered its backends. */
+  public readonly bindAfterDelivery = true;
 
   private constructor(public readonly options: ExposureOptions) {}
 

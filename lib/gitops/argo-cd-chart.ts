@@ -232,9 +232,17 @@ class InventoryAwareApplication extends Application {
     const json = super.toJson();
     const kinds = this.inventory().kinds;
     const has = (gk: GroupKind) => kinds.some((k) => k.group === gk.group && k.kind === gk.kind);
+    const ignore: Record<string, unknown>[] = [];
     if (has({ group: 'argoproj.io', kind: 'Rollout' })) {
       // the fields the rollouts-controller owns (server-side apply managedFields) are not drift
-      json.spec.ignoreDifferences = ROLLOUTS_MANAGED.filter(has).map((gk) => ({ ...gk, managedFieldsManagers: ['rollouts-controller'] }));
+      ignore.push(...ROLLOUTS_MANAGED.filter(has).map((gk) => ({ ...gk, managedFieldsManagers: ['rollouts-controller'] })));
+    }
+    // the replica count of an autoscaled workload belongs to its autoscaler (lib/scaling): Git carries none, and
+    // what the autoscaler set is not drift; named, so a Deployment handed to a Rollout still gets its 0
+    const scaled = this.inventory().scaled;
+    ignore.push(...scaled.map((w) => ({ group: w.group, kind: w.kind, name: w.name, namespace: w.namespace, jsonPointers: ['/spec/replicas'] })));
+    if (ignore.length > 0) {
+      json.spec.ignoreDifferences = ignore;
       json.spec.syncPolicy.syncOptions = [...json.spec.syncPolicy.syncOptions, 'RespectIgnoreDifferences=true'];
       json.spec = Object.fromEntries(Object.entries(json.spec).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     }

@@ -10,6 +10,9 @@ import type { StorageClassProps } from '../storage/storage-class-props';
 
 import type { SecretStores } from '../secrets/secret-store';
 
+import type { MonitoringOptions } from '../observability/monitoring-options';
+import type { ScalingEnvironmentOptions } from '../scaling/scaling-environment';
+
 /** Where one environment runs. */
 export interface ClusterProps {
   /** Cluster name: a DNS-1123 label, used in folder and object names (`prod-eu-west-1`). */
@@ -98,6 +101,17 @@ export interface EnvironmentProps<S = {}> {
    * @default - none (an ExternalSecret naming a store fails synth)
    */
   readonly secretStores?: SecretStores;
+
+  /**
+   * Observability: the monitoring namespace and Prometheus pod labels, runbooks, paging, dashboards.
+   * @default - see MonitoringOptions (lib/observability)
+   */
+  readonly monitoring?: MonitoringOptions;
+  /**
+   * Scaling: whether workloads may scale to zero here.
+   * @default - see ScalingEnvironmentOptions (lib/scaling)
+   */
+  readonly scaling?: ScalingEnvironmentOptions;
 }
 
 export const DEFAULT_PROMETHEUS_ADDRESS = 'http://prometheus-operated.monitoring.svc:9090';
@@ -117,6 +131,11 @@ export class Environment<N extends string = string, S = {}> {
   /** secrets: the environment's secret stores by key. */
   public readonly secretStores: SecretStores;
 
+  /** Observability settings as given (lib/observability resolves the defaults). */
+  public readonly monitoring: MonitoringOptions;
+  /** Scaling settings as given (lib/scaling resolves the defaults). */
+  public readonly scaling: ScalingEnvironmentOptions;
+
   constructor(name: N, props: EnvironmentProps<S>) {
     this.name = name;
     this.clusters = [...props.clusters];
@@ -129,6 +148,9 @@ export class Environment<N extends string = string, S = {}> {
     this.mesh = props.mesh;
 
     this.secretStores = { ...props.secretStores };
+
+    this.monitoring = props.monitoring ?? {};
+    this.scaling = props.scaling ?? {};
   }
 
   /**

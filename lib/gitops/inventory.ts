@@ -23,6 +23,14 @@ export interface TargetInventory {
   readonly kinds: readonly GroupKind[];
   /** The non-empty apply phases of a phased target (see apply-order.ts), in order; empty when unphased. */
   readonly applyPhases: readonly ApplyPhase[];
+  /** Workloads an HPA or KEDA ScaledObject scales (their `spec.replicas` belongs to it), sorted. */
+  readonly scaled: readonly ScaledWorkload[];
+}
+
+/** The target of an autoscaler's `scaleTargetRef`. */
+export interface ScaledWorkload extends GroupKind {
+  readonly namespace: string;
+  readonly name: string;
 }
 
 /**
@@ -57,8 +65,14 @@ export function buildInventory(targets: readonly Target<any, any>[], objects: re
     const namespaces = new Set<string>();
     const kinds = new Map<string, GroupKind>();
     const allKinds = new Map<string, GroupKind>();
+    const scaled = new Map<string, ScaledWorkload>();
     for (const o of objs) {
       const m = o.manifest;
+      const ref = m.spec?.scaleTargetRef;
+      if (ref?.name && ((m.kind === 'HorizontalPodAutoscaler' && apiGroupOf(m.apiVersion) === 'autoscaling') || (m.kind === 'ScaledObject' && apiGroupOf(m.apiVersion) === 'keda.sh'))) {
+        const w = { group: apiGroupOf(ref.apiVersion ?? 'apps/v1'), kind: String(ref.kind ?? 'Deployment'), namespace: String(m.metadata?.namespace ?? ''), name: String(ref.name) };
+        scaled.set(`${w.group}|${w.kind}|${w.namespace}|${w.name}`, w);
+      }
       const group = apiGroupOf(m.apiVersion);
       allKinds.set(`${group}|${m.kind}`, { group, kind: String(m.kind) });
       const ns: string | undefined = m.metadata?.namespace;
@@ -77,6 +91,7 @@ export function buildInventory(targets: readonly Target<any, any>[], objects: re
       clusterKinds: [...kinds.values()].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind)),
       kinds: [...allKinds.values()].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind)),
       applyPhases: (applyOrder.get(target.path)?.phases ?? []).map((p) => p.phase),
+      scaled: [...scaled.values()].sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name) || cmp(a.group, b.group) || cmp(a.kind, b.kind)),
     });
   }
   return result;

@@ -73,6 +73,9 @@ export class ServiceLevelObjective {
       if (!(typeof l.percentile === 'number' && l.percentile > 0 && l.percentile < 1)) {
         throw configError(scope, `${prop}.latency.percentile`, 'must be a fraction between 0 and 1 (exclusive)', l.percentile, 'write p99 as 0.99');
       }
+      if (l.thresholdMs === undefined) {
+        throw configError(scope, `${prop}.latency.thresholdMs`, `is required with latency.percentile (${l.percentile} of requests within what?)`, l.thresholdMs, 'add thresholdMs, e.g. { percentile: 0.99, thresholdMs: 300 }');
+      }
       if (!(typeof l.thresholdMs === 'number' && Number.isFinite(l.thresholdMs) && l.thresholdMs > 0)) {
         throw configError(scope, `${prop}.latency.thresholdMs`, 'must be a positive number of milliseconds', l.thresholdMs, 'use e.g. 300');
       }

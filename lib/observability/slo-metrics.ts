@@ -22,14 +22,68 @@ export interface SloQueryScope {
   readonly revision?: string;
 }
 
-/** The two queries an SLO needs from a metric source. */
+/** The queries an SLO needs from a metric source. */
 export interface CustomSloMetricsOptions {
   /** Names the source in generated objects and errors (`linkerd`). */
   readonly name: string;
-  /** PromQL for the fraction of successful requests, 0 to 1. */
+  /** PromQL for the fraction of successful requests, 0 to 1 (canary analysis). */
   readonly successRate: (scope: SloQueryScope) => string;
-  /** PromQL for the request latency in milliseconds at `percentile` (0.99). */
+  /** PromQL for the request latency in milliseconds at `percentile` (0.99) (canary analysis). */
   readonly latency: (scope: SloQueryScope, percentile: number) => string;
+  /**
+   * PromQL for the fraction of requests that fail, 0 to 1 (SLI recording rules and burn-rate alerts).
+   * @default - 1 - successRate
+   */
+  readonly errorRatio?: (scope: SloQueryScope) => string;
+  /**
+   * PromQL for the fraction of requests slower than `thresholdMs`, 0 to 1, from histogram buckets (latency SLI
+   * recording rules and burn-rate alerts).
+   * @default - none: latency alerts need it
+   */
+  readonly slowRatio?: (scope: SloQueryScope, thresholdMs: number) => string;
+}
+
+/** A request counter and a duration histogram: everything the four SLO queries are derived from. */
+interface HistogramSource {
+  readonly name: string;
+  readonly requests: string;
+  readonly buckets: string;
+  /** Milliseconds per unit of the histogram's `le` (1 for milliseconds, 1000 for seconds). */
+  readonly msPerUnit: number;
+  /** Matchers of failed and of successful requests. */
+  readonly failed: string;
+  readonly succeeded: string;
+  readonly selector: (s: SloQueryScope) => string;
+}
+
+/** The one definition of the SLIs: canary analysis and alerts take their PromQL from here. */
+function fromHistogram(src: HistogramSource): CustomSloMetricsOptions {
+  const rate = (metric: string, s: SloQueryScope, extra?: string) => `sum(rate(${metric}{${src.selector(s)}${extra ? `,${extra}` : ''}}[${s.window}]))`;
+  const scale = src.msPerUnit === 1 ? '' : ` * ${src.msPerUnit}`;
+  return {
+    name: src.name,
+    successRate: (s) => `${rate(src.requests, s, src.succeeded)} / ${rate(src.requests, s)}`,
+    latency: (s, p) => `histogram_quantile(${p}, sum by (le) (rate(${src.buckets}{${src.selector(s)}}[${s.window}])))${scale}`,
+    errorRatio: (s) => `${rate(src.requests, s, src.failed)} / ${rate(src.requests, s)}`,
+    slowRatio: (s, thresholdMs) => `1 - (${rate(src.buckets, s, `le="${bucketLabel(thresholdMs / src.msPerUnit)}"`)} / ${rate(src.buckets, s, 'le="+Inf"')})`,
+  };
+}
+
+/** How Prometheus clients and Envoy print a bucket bound (`300`, `0.3`). */
+export function bucketLabel(bound: number): string {
+  return String(Number(bound.toPrecision(12)));
+}
+
+/** Options of `SloMetrics.http()`: the application's own metrics, Prometheus client conventions. */
+export interface HttpSloMetricsOptions {
+  /** @default 'http_requests_total' */
+  readonly requests?: string;
+  /** @default 'http_request_duration_seconds_bucket' */
+  readonly durationBuckets?: string;
+  /** Unit of the histogram. @default 'seconds' */
+  readonly unit?: 'seconds' | 'milliseconds';
+  /** Label holding the status code. @default 'code' */
+  readonly codeLabel?: string;
 }
 
 /**
@@ -50,12 +104,36 @@ export class SloMetrics {
         : `reporter="destination",destination_workload="${s.name}",destination_workload_namespace="${s.namespace}"`;
       return s.revision === undefined ? base : `${base},destination_canonical_revision="${s.revision}"`;
     };
-    return new SloMetrics({
+    return new SloMetrics(fromHistogram({
       name: 'istio',
-      successRate: (s) => `sum(rate(${D.istio.requests}{${selector(s)},response_code!~"${D.istio.errorCodes}"}[${s.window}]))`
-        + ` / sum(rate(${D.istio.requests}{${selector(s)}}[${s.window}]))`,
-      latency: (s, p) => `histogram_quantile(${p}, sum by (le) (rate(${D.istio.durationBuckets}{${selector(s)}}[${s.window}])))`,
-    });
+      requests: D.istio.requests,
+      buckets: D.istio.durationBuckets,
+      msPerUnit: 1,
+      failed: `response_code=~"${D.istio.errorCodes}"`,
+      succeeded: `response_code!~"${D.istio.errorCodes}"`,
+      selector,
+    }));
+  }
+
+  /**
+   * The application's own metrics as a Prometheus client library exports them (`http_requests_total{code}`,
+   * `http_request_duration_seconds_bucket{le}`), scraped through the workload's monitor (`Metrics.scrape`), which
+   * labels them with `namespace` and `service` (ServiceMonitor) or `pod` (PodMonitor). Revisions are not told
+   * apart: for canary analysis by revision keep `SloMetrics.istio()`.
+   */
+  public static http(options: HttpSloMetricsOptions = {}): SloMetrics {
+    const code = options.codeLabel ?? D.http.codeLabel;
+    return new SloMetrics(fromHistogram({
+      name: 'http',
+      requests: options.requests ?? D.http.requests,
+      buckets: options.durationBuckets ?? D.http.durationBuckets,
+      msPerUnit: (options.unit ?? D.http.unit) === 'seconds' ? 1000 : 1,
+      failed: `${code}=~"5.."`,
+      succeeded: `${code}!~"5.."`,
+      selector: (s) => (s.selector === 'service'
+        ? `namespace="${s.namespace}",service="${s.name}"`
+        : `namespace="${s.namespace}",pod=~"${s.name}-[a-z0-9]+-[a-z0-9]+"`),
+    }));
   }
 
   /** Your own queries (another mesh, an ingress controller, application metrics). */
@@ -79,5 +157,21 @@ export class SloMetrics {
   /** PromQL for `scope`'s request latency in milliseconds at `percentile`. */
   public latencyQuery(scope: SloQueryScope, percentile: number): string {
     return this.options.latency(scope, percentile);
+  }
+
+  /** PromQL for the fraction (0 to 1) of `scope`'s requests that fail: the availability SLI's error ratio. */
+  public errorRatioQuery(scope: SloQueryScope): string {
+    return this.options.errorRatio ? this.options.errorRatio(scope) : `1 - (${this.options.successRate(scope)})`;
+  }
+
+  /** Whether the source can tell the share of requests slower than a threshold (latency alerts need it). */
+  public get hasSlowRatio(): boolean {
+    return this.options.slowRatio !== undefined;
+  }
+
+  /** PromQL for the fraction (0 to 1) of `scope`'s requests slower than `thresholdMs`: the latency SLI's error ratio. */
+  public slowRatioQuery(scope: SloQueryScope, thresholdMs: number): string {
+    if (!this.options.slowRatio) throw new Error(`SloMetrics ${this.name} has no slowRatio query`);
+    return this.options.slowRatio(scope, thresholdMs);
   }
 }

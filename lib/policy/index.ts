@@ -17,3 +17,4 @@ export * from './check';
 export * from './kyverno-policies';
 export * from './credential-detector';
 export { SECRET_RULES } from './secret-rules';
+export * from './scaling-rules';

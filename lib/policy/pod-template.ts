@@ -13,6 +13,7 @@ const POD_TEMPLATE_PATHS: { readonly [kind: string]: { readonly group: string; r
   Job: { group: 'batch', path: ['spec', 'template'] },
   CronJob: { group: 'batch', path: ['spec', 'jobTemplate', 'spec', 'template'] },
   Rollout: { group: 'argoproj.io', path: ['spec', 'template'] },
+  ScaledJob: { group: 'keda.sh', path: ['spec', 'jobTargetRef', 'template'] },
 };
 
 /** Controllers that keep pods running (and so need probes, a disruption budget, spread). Jobs finish. */

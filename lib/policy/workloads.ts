@@ -132,12 +132,23 @@ export function workloadsSelectedBy(selector: LabelSelector | null | undefined, 
     && selectorMatches(selector, podTemplateOf(o)?.metadata?.labels));
 }
 
-/** The autoscaler floor: HorizontalPodAutoscaler `minReplicas` (default 1) or KEDA ScaledObject `minReplicaCount` (default 0). */
+/** The HorizontalPodAutoscalers and KEDA ScaledObjects whose scaleTargetRef names `m`. */
+export function scalersOf(m: Manifest, context: RuleContext): readonly Manifest[] {
+  return namespaceIndex(context, namespaceOf(m))?.scalersByTarget.get(`${m.kind}/${m.metadata?.name}`) ?? [];
+}
+
+/** The first object of `kind` named `name` in `namespace` of the folder. */
+export function objectNamed(context: RuleContext, namespace: string, kind: string, name: string): Manifest | undefined {
+  return namespaceIndex(context, namespace)?.byKindName.get(`${kind}/${name}`);
+}
+
+/** The autoscaler floor: HorizontalPodAutoscaler `minReplicas` (default 1) or KEDA ScaledObject `idleReplicaCount`, else `minReplicaCount` (default 0). */
 function autoscalerFloor(m: Manifest, context: RuleContext): number | undefined {
   let floor: number | undefined;
   for (const o of namespaceIndex(context, namespaceOf(m))?.scalersByTarget.get(`${m.kind}/${m.metadata?.name}`) ?? []) {
     const spec = (o as any).spec ?? {};
-    const min: number = o.kind === 'HorizontalPodAutoscaler' ? spec.minReplicas ?? 1 : spec.minReplicaCount ?? 0;
+    // KEDA's idleReplicaCount (0) undercuts minReplicaCount while every trigger is idle
+    const min: number = o.kind === 'HorizontalPodAutoscaler' ? spec.minReplicas ?? 1 : spec.idleReplicaCount ?? spec.minReplicaCount ?? 0;
     floor = floor === undefined ? min : Math.min(floor, min);
   }
   return floor;

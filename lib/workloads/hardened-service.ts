@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertDnsLabel } from '../core';
+import { assertDnsLabel, configError } from '../core';
 import { IDeliveryStrategy } from './delivery-strategy';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { LongRunningProps, LongRunningWorkload } from './long-running-workload';
@@ -35,6 +35,7 @@ export class HardenedService extends LongRunningWorkload {
   public readonly port: number;
   public readonly portName: string;
   public readonly service: ApiObject;
+  private readonly servicePorts: { name: string; port: number; targetPort: string; protocol: string }[];
 
   constructor(scope: Construct, id: string, props: HardenedServiceProps) {
     const portName = props.portName ?? D.portName;
@@ -42,6 +43,7 @@ export class HardenedService extends LongRunningWorkload {
     this.port = assertPort(this, 'port', props.port);
     this.portName = assertDnsLabel(this, 'portName', portName, 15);
     this.allowFrom(...(props.ingress ?? []));
+    this.servicePorts = [{ name: this.portName, port: this.port, targetPort: this.portName, protocol: 'TCP' }];
 
     this.service = new ApiObject(this, 'Service', {
       apiVersion: 'v1',
@@ -50,11 +52,35 @@ export class HardenedService extends LongRunningWorkload {
       spec: {
         type: 'ClusterIP',
         selector: { ...this.pod.selectorLabels },
-        ports: [{ name: this.portName, port: this.port, targetPort: this.portName, protocol: 'TCP' }],
+        ports: this.servicePorts,
       },
     });
+    // extensions first: delivery strategies read what they add (the scaler that owns the replica count); those
+    // that build on the strategy (the exposure route a canary splits) after it
+    const uses = props.use ?? [];
+    this.use(...uses.filter((e) => !e.bindAfterDelivery));
     props.delivery?.bind(this);
-    this.use(...(props.use ?? []));
+    this.use(...uses.filter((e) => e.bindAfterDelivery));
+  }
+
+  /**
+   * Exposes another container port of the pods on the Service (a metrics port a ServiceMonitor scrapes). The
+   * pod must declare it (`pod.addPort`); names and numbers are unique on the Service.
+   */
+  public addServicePort(port: { readonly name: string; readonly port: number }): void {
+    if (!this.pod.ports.some((p) => p.name === port.name && p.port === port.port)) {
+      throw configError(this, `ports.${port.name}`, 'is not a port the pods declare', port.port, 'add it with pod.addPort first');
+    }
+    const clash = this.servicePorts.find((p) => p.name === port.name || p.port === port.port);
+    if (clash) {
+      throw configError(this, `ports.${port.name}`, `duplicates Service port ${clash.port} ('${clash.name}')`, port.port, 'give every port its own name and number');
+    }
+    this.servicePorts.push({ name: port.name, port: port.port, targetPort: port.name, protocol: 'TCP' });
+  }
+
+  /** The Service's ports (name and number). */
+  public get serviceExposedPorts(): readonly { readonly name: string; readonly port: number }[] {
+    return this.servicePorts.map((p) => ({ name: p.name, port: p.port }));
   }
 
   /** Admits traffic to the service port from `peers`. */

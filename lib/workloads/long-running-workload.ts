@@ -71,6 +71,21 @@ export interface ScaleTargetRef {
 }
 
 /**
+ * The controller that owns a workload's replica count (an autoscaler from lib/scaling, or the legacy
+ * `autoscaling` prop). With an owner the Deployment (and a Rollout) carries no `replicas`.
+ */
+export interface ReplicaOwner {
+  /** The scaler's kind, for errors and delivery strategies (`HorizontalPodAutoscaler`, `ScaledObject`). */
+  readonly kind: string;
+  /** The fewest pods the owner keeps (0 when it may scale to zero). */
+  readonly minReplicas: number;
+  /** The scaler object. */
+  readonly object: ApiObject;
+  /** How the user attached it, for errors (`autoscaling`, `use: Scaling.keda`). */
+  readonly prop: string;
+}
+
+/**
  * What services and workers share: ServiceAccount, Deployment, NetworkPolicy, a PodDisruptionBudget when more
  * than one replica runs, an optional HorizontalPodAutoscaler.
  */
@@ -82,17 +97,15 @@ export abstract class LongRunningWorkload extends Construct implements IWorkload
   public readonly serviceAccount: ApiObject;
   public readonly deployment: ApiObject;
   public readonly networkPolicy: ApiObject;
-  public readonly podDisruptionBudget?: ApiObject;
-  public readonly autoscaler?: ApiObject;
-  /** Replicas when fixed; undefined when autoscaled. */
-  public readonly replicas?: number;
   /** The `replicas` prop as given: undefined when it was left to the default (or autoscaled). For delivery strategies. */
   public readonly requestedReplicas?: number;
-  /** The lowest number of pods that run (fixed replicas, or the autoscaler's minimum). */
-  public readonly minReplicas: number;
   /** The pod template the Deployment carries (a Rollout may carry the same one). */
   public readonly podTemplate: Manifest;
   private scaleTarget: ScaleTargetRef;
+  private readonly fixedReplicas: number;
+  private replicaOwner?: ReplicaOwner;
+  private readonly disruptionBudget?: DisruptionBudget;
+  private budgetObject?: ApiObject;
 
   protected constructor(scope: Construct, id: string, props: LongRunningProps, component: string,
     main: { readonly name: string; readonly port: number; readonly prop: string }) {
@@ -110,9 +123,9 @@ export abstract class LongRunningWorkload extends Construct implements IWorkload
       throw configError(this, 'replicas', 'must be a non-negative integer', props.replicas, `use e.g. ${D.replicas}`);
     }
     const scaling = props.autoscaling ? validateAutoscaling(this, props.autoscaling) : undefined;
-    this.replicas = scaling ? undefined : props.replicas ?? D.replicas;
+    this.fixedReplicas = props.replicas ?? D.replicas;
     this.requestedReplicas = props.replicas;
-    this.minReplicas = scaling ? scaling.minReplicas : this.replicas!;
+    this.disruptionBudget = props.disruptionBudget;
 
     const { drainSeconds, grace } = resolveDrain(this, props);
 
@@ -142,7 +155,8 @@ export abstract class LongRunningWorkload extends Construct implements IWorkload
       kind: 'Deployment',
       metadata: this.pod.metadata(),
       spec: {
-        replicas: this.replicas,
+        // left to the scaler when one owns the count (attached after construction too)
+        replicas: Lazy.any({ produce: () => this.replicas }),
         revisionHistoryLimit: D.revisionHistoryLimit,
         progressDeadlineSeconds: D.progressDeadlineSeconds,
         selector: { matchLabels: { ...this.pod.selectorLabels } },
@@ -153,13 +167,13 @@ export abstract class LongRunningWorkload extends Construct implements IWorkload
 
     this.networkPolicy = this.pod.networkPolicy(this);
 
-    if (this.minReplicas > 1) {
-      const budget = props.disruptionBudget ?? DisruptionBudget.maxUnavailable(D.disruptionBudget.maxUnavailable);
-      this.podDisruptionBudget = disruptionBudgetObject(this, this.pod, budget, this.minReplicas);
-    }
+    // the legacy prop's minimum decides the budget before the HPA object exists (construct order = output order)
+    const legacyOwner = scaling ? { kind: 'HorizontalPodAutoscaler', minReplicas: scaling.minReplicas, prop: 'autoscaling' } : undefined;
+    if (legacyOwner) this.replicaOwner = legacyOwner as ReplicaOwner;
+    this.syncDisruptionBudget();
 
     if (scaling) {
-      this.autoscaler = new ApiObject(this, 'HorizontalPodAutoscaler', {
+      const autoscaler = new ApiObject(this, 'HorizontalPodAutoscaler', {
         apiVersion: 'autoscaling/v2',
         kind: 'HorizontalPodAutoscaler',
         metadata: this.pod.metadata(),
@@ -170,7 +184,65 @@ export abstract class LongRunningWorkload extends Construct implements IWorkload
           metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: scaling.cpuUtilization } } }],
         },
       });
+      this.replicaOwner = { ...legacyOwner!, object: autoscaler };
     }
+  }
+
+  /** Replicas when fixed; undefined when a scaler owns the count. */
+  public get replicas(): number | undefined {
+    return this.replicaOwner ? undefined : this.fixedReplicas;
+  }
+
+  /** The lowest number of pods that run (fixed replicas, or the scaler's minimum). */
+  public get minReplicas(): number {
+    return this.replicaOwner ? this.replicaOwner.minReplicas : this.fixedReplicas;
+  }
+
+  /** The HorizontalPodAutoscaler that owns the replica count, if one does (Flagger's autoscalerRef). */
+  public get autoscaler(): ApiObject | undefined {
+    return this.replicaOwner?.kind === 'HorizontalPodAutoscaler' ? this.replicaOwner.object : undefined;
+  }
+
+  /** The controller that owns the replica count, if not fixed. */
+  public get scaler(): ReplicaOwner | undefined {
+    return this.replicaOwner;
+  }
+
+  /** Created whenever more than one pod always runs (the fixed count, or the scaler's minimum). */
+  public get podDisruptionBudget(): ApiObject | undefined {
+    return this.budgetObject;
+  }
+
+  /**
+   * Hands the replica count to a scaler (lib/scaling): the Deployment then carries no `replicas`, and the
+   * disruption budget follows the scaler's minimum. One owner only: a second scaler is an error, so is a
+   * fixed `replicas` prop. Attach scalers through `use` so delivery strategies (bound after) see them.
+   */
+  public claimReplicas(owner: ReplicaOwner): void {
+    if (this.replicaOwner) {
+      throw configError(this, owner.prop, `adds a ${owner.kind} while ${this.replicaOwner.kind} (${this.replicaOwner.prop}) already scales the workload`,
+        owner.kind, 'keep one scaler per workload (an HPA or a KEDA ScaledObject, not both)');
+    }
+    if (this.requestedReplicas !== undefined) {
+      throw configError(this, 'replicas', `is fixed while a ${owner.kind} (${owner.prop}) scales the workload (the scaler owns the replica count)`,
+        this.requestedReplicas, 'remove replicas');
+    }
+    this.replicaOwner = owner;
+    this.syncDisruptionBudget();
+  }
+
+  private syncDisruptionBudget(): void {
+    const min = this.minReplicas;
+    if (min <= 1) {
+      if (this.budgetObject) {
+        this.node.tryRemoveChild('PodDisruptionBudget');
+        this.budgetObject = undefined;
+      }
+      return;
+    }
+    const budget = this.disruptionBudget ?? DisruptionBudget.maxUnavailable(D.disruptionBudget.maxUnavailable);
+    if (this.budgetObject) budget._validate(this, min);
+    else this.budgetObject = disruptionBudgetObject(this, this.pod, budget, min);
   }
 
   /** The Deployment that runs the pods (a Rollout may run them instead: see `scaleTargetRef`). */

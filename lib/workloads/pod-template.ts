@@ -132,6 +132,16 @@ export class HardenedPod {
     this.env.push(entry);
   }
 
+  /**
+   * Secrets the pod reads: keys through env `secretKeyRef`, whole Secrets through volumes (key undefined). What
+   * capabilities check their own Secret references against (KEDA trigger authentication).
+   */
+  public get secretRefs(): { readonly secret: string; readonly key?: string }[] {
+    const fromEnv = this.env.filter((e) => e.valueFrom?.secretKeyRef).map((e) => ({ secret: e.valueFrom.secretKeyRef.name, key: e.valueFrom.secretKeyRef.key }));
+    const fromVolumes = this.volumes.filter((v) => v.secret?.secretName).map((v) => ({ secret: v.secret.secretName }));
+    return [...fromEnv, ...fromVolumes];
+  }
+
   /** Environment variable names set so far. */
   public get envNames(): string[] {
     return this.env.map((e) => e.name);

@@ -36,6 +36,13 @@ export interface IWorkload extends IConstruct {
  * `workload.use(...)`), implemented in the capability's own folder, the way `IDeliveryStrategy` is.
  */
 export interface IWorkloadExtension {
+  /**
+   * Bind after the service's delivery strategy, not before: for extensions that build on what the strategy set up
+   * (the exposure route a canary splits). Others bind first, so the strategy sees them (the scaler that owns the
+   * replica count).
+   * @default false
+   */
+  readonly bindAfterDelivery?: boolean;
   /** Called once per workload it is attached to; adds objects below the workload and pod changes through its seam. */
   bind(workload: IWorkload): void;
 }

@@ -83,8 +83,8 @@ describe('the benchmark platform (apps/bench.ts)', () => {
       expect(inEnv).toHaveLength(SERVICES * OBJECTS_PER_SERVICE + Math.min(SERVICES, BENCH_NAMESPACES) * OBJECTS_PER_NAMESPACE + benchDatabases(SERVICES) * OBJECTS_PER_DATABASE);
       expect(inEnv.filter((o) => o.manifest.kind === 'StatefulSet' || o.manifest.kind === 'Job')).toHaveLength(2 * benchDatabases(SERVICES));
       expect(new Set(inEnv.filter((o) => serviceOf(o.apiObject)).map((o) => o.manifest.kind))).toEqual(
-        new Set(['ServiceAccount', 'Deployment', 'Service', 'NetworkPolicy', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ConfigMap',
-          'HTTPRoute', 'DestinationRule', 'AuthorizationPolicy', 'SealedSecret']));
+        new Set(['ServiceAccount', 'Deployment', 'Service', 'NetworkPolicy', 'HorizontalPodAutoscaler', 'ScaledObject', 'PodDisruptionBudget',
+          'ServiceMonitor', 'PrometheusRule', 'ConfigMap', 'HTTPRoute', 'DestinationRule', 'AuthorizationPolicy', 'SealedSecret']));
     }
   });
 
@@ -107,10 +107,13 @@ describe('the benchmark platform (apps/bench.ts)', () => {
     expect(new Set(platform.services.map((s) => s.namespace)).size).toBe(BENCH_NAMESPACES);
     expect(platform.services.filter((s) => s.calls === undefined).map((s) => s.index)).toEqual([0]);
     const policy = rendered.find((o) => o.folder === 'dev' && o.manifest.kind === 'NetworkPolicy' && o.manifest.metadata.name === 'svc-0000')!;
-    // svc-0000 admits the gateway and its two callers, on the network and in the mesh
-    expect(policy.manifest.spec.ingress[0].from).toHaveLength(3);
+    // svc-0000 admits the gateway and its two callers on its port (and Prometheus on the metrics port), on the network and in the mesh
+    const onPort = (port: number) => policy.manifest.spec.ingress.filter((r: any) => r.ports.some((p: any) => p.port === port)).flatMap((r: any) => r.from);
+    expect(onPort(8080)).toHaveLength(3);
+    expect(onPort(9090)).toHaveLength(1);
     const allow = rendered.find((o) => o.folder === 'dev' && o.manifest.kind === 'AuthorizationPolicy' && o.manifest.metadata.name === 'svc-0000')!;
-    expect(allow.manifest.spec.rules[0].from[0].source.principals).toEqual([
+    const principals = allow.manifest.spec.rules.flatMap((r: any) => r.from.flatMap((f: any) => f.source.principals ?? []));
+    expect(principals).toEqual([
       'cluster.local/ns/gateway-system/sa/public-istio', 'cluster.local/ns/team-01/sa/svc-0001', 'cluster.local/ns/team-02/sa/svc-0002',
     ]);
   });

@@ -33,7 +33,8 @@ describe('the example dist/: secrets', () => {
       expect(refs.filter((r) => r.startsWith(`${t} `)).sort()).toEqual([
         `${t} api DATABASE_URL=storefront-db/url`, `${t} api PAYMENT_PROVIDER_TOKEN=payment-provider/token`,
         `${t} db POSTGRES_PASSWORD=storefront-db/password`, `${t} db-migrate DATABASE_URL=storefront-db/url`,
-        `${t} nightly-report DATABASE_URL=storefront-db/url`, `${t} order-worker DATABASE_URL=storefront-db/url`,
+        `${t} nightly-report DATABASE_URL=storefront-db/url`, `${t} order-worker AMQP_URL=storefront-rabbitmq/url`,
+        `${t} order-worker DATABASE_URL=storefront-db/url`,
       ]);
     }
   });
@@ -54,7 +55,8 @@ describe('the example dist/: secrets', () => {
 
   test('ExternalSecret, ClusterSecretStore and SealedSecret validate against the vendored CRD schemas', () => {
     const custom = objects.filter((o) => ['ExternalSecret', 'ClusterSecretStore', 'SealedSecret'].includes(o.manifest.kind));
-    expect(custom).toHaveLength(TARGETS.length * 3);
+    // per target: the store, the database's and the queue's ExternalSecrets, the payment SealedSecret
+    expect(custom).toHaveLength(TARGETS.length * 4);
     expect(custom.flatMap((o) => crdSchemaErrors(o.manifest).map((e) => `${o.file}: ${e}`))).toEqual([]);
   });
 

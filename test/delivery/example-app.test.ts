@@ -112,7 +112,13 @@ describe('the example platform delivers progressively', () => {
     const dev = folder('dev');
     expect(dev.of('Rollout')).toEqual([]);
     expect(dev.of('Canary')).toEqual([]);
-    for (const d of dev.of('Deployment')) expect(d.spec.replicas).toBeGreaterThan(0);
+    // fixed counts, except where an autoscaler owns the count (the order worker's KEDA ScaledObject)
+    const scaled = new Set([...dev.of('ScaledObject'), ...dev.of('HorizontalPodAutoscaler')].map((s) => s.spec.scaleTargetRef.name));
+    expect([...scaled]).toEqual(['order-worker']);
+    for (const d of dev.of('Deployment')) {
+      if (scaled.has(d.metadata.name)) expect(d.spec.replicas).toBeUndefined();
+      else expect(d.spec.replicas).toBeGreaterThan(0);
+    }
   });
 
   test.each(['staging', 'prod/prod-eu-west-1', 'prod/prod-us-east-1'])('%s: the api is an Istio canary analysed against its SLO, web is blue-green, checkout is Flagger', (name) => {

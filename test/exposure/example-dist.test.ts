@@ -99,7 +99,9 @@ describe('example dist/: exposure and zero trust', () => {
       const namespacesAllowed = new Set<string>();
       for (const peer of (np.spec.ingress ?? []).flatMap((r: any) => r.from)) {
         const peerNs = peer.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] ?? ns;
-        const workload = peer.podSelector?.matchLabels['app.kubernetes.io/name'];
+        // a workload peer selects its pods by name and instance; other pod labels (the scraper's) narrow a namespace peer
+        const labels = peer.podSelector?.matchLabels ?? {};
+        const workload = labels['app.kubernetes.io/instance'] !== undefined ? labels['app.kubernetes.io/name'] : undefined;
         if (workload) callers.add(`cluster.local/ns/${peerNs}/sa/${workload}`);
         else if (peerNs === gateway.namespace) callers.add(`cluster.local/ns/${gateway.namespace}/sa/${gateway.serviceAccount}`);
         else namespacesAllowed.add(peerNs);

@@ -127,20 +127,31 @@ describe('ArgoCdChart', () => {
     const staging = doc(example, `${APPS}/application-platform-staging.yaml`);
     const devApp = doc(example, `${APPS}/application-platform-dev.yaml`);
 
-    it('leaves the fields the rollouts-controller manages out of the diff, for the kinds the target renders', () => {
+    it('leaves the fields the rollouts-controller manages out of the diff, for the kinds the target renders, and the replicas of autoscaled workloads', () => {
       expect(staging.spec.ignoreDifferences).toEqual([
         { group: '', kind: 'Service', managedFieldsManagers: ['rollouts-controller'] },
         // the exposure HTTPRoute the API canary splits at the edge, and the mesh's DestinationRules
         { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', managedFieldsManagers: ['rollouts-controller'] },
         { group: 'networking.istio.io', kind: 'DestinationRule', managedFieldsManagers: ['rollouts-controller'] },
         { group: 'networking.istio.io', kind: 'VirtualService', managedFieldsManagers: ['rollouts-controller'] },
+        // checkout's HPA (Flagger) and the order worker's ScaledObject; not the Deployments handed to Rollouts
+        { group: 'apps', kind: 'Deployment', name: 'checkout', namespace: 'storefront', jsonPointers: ['/spec/replicas'] },
+        { group: 'apps', kind: 'Deployment', name: 'order-worker', namespace: 'storefront', jsonPointers: ['/spec/replicas'] },
       ]);
       expect(staging.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
     });
 
-    it('ignores nothing where no Rollout is rendered', () => {
-      expect(devApp.spec.ignoreDifferences).toBeUndefined();
-      expect(devApp.spec.syncPolicy.syncOptions).not.toContain('RespectIgnoreDifferences=true');
+    it('ignores only the replicas of autoscaled workloads where no Rollout is rendered', () => {
+      expect(devApp.spec.ignoreDifferences).toEqual([
+        { group: 'apps', kind: 'Deployment', name: 'order-worker', namespace: 'storefront', jsonPointers: ['/spec/replicas'] },
+      ]);
+      expect(devApp.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
+    });
+
+    it('follows a scaler retargeted at a Rollout', () => {
+      const prod = doc(example, `${APPS}/application-platform-prod-eu-west-1.yaml`);
+      expect(prod.spec.ignoreDifferences).toContainEqual({ group: 'argoproj.io', kind: 'Rollout', name: 'api', namespace: 'storefront', jsonPointers: ['/spec/replicas'] });
+      expect(prod.spec.ignoreDifferences).not.toContainEqual(expect.objectContaining({ kind: 'Deployment', name: 'api' }));
     });
   });
 });

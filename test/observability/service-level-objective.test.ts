@@ -34,6 +34,9 @@ describe('ServiceLevelObjective', () => {
     [{ successRate: 1 }, /slo.successRate must be a fraction/],
     [{ latency: { percentile: 99, thresholdMs: 300 } }, /slo.latency.percentile must be a fraction between 0 and 1 \(exclusive\), got 99; write p99 as 0.99/],
     [{ latency: { percentile: 0.99, thresholdMs: 0 } }, /slo.latency.thresholdMs must be a positive number of milliseconds, got 0/],
+    [{ latency: { percentile: 0.99 } }, /svc: slo.latency.thresholdMs is required with latency.percentile \(0.99 of requests within what\?\), got undefined; add thresholdMs/],
+    [{ successRate: 0, latency: undefined }, /slo.successRate must be a fraction between 0 and 1/],
+    [{ successRate: 0.99, window: '1h30' }, /slo.window must be a Prometheus duration/],
     [{ successRate: 0.99, window: '30 days' }, /slo.window must be a Prometheus duration .*, got "30 days"; use e.g. '30d'/],
   ])('rejects %j with a message naming the prop, value and fix', (options, message) => {
     expect(() => ServiceLevelObjective.of(options as any)._validate(scope(), 'slo')).toThrow(message);

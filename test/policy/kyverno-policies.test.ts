@@ -48,6 +48,8 @@ describe('KyvernoPolicies', () => {
       'hygiene-route-host-path-unique', 'hygiene-connection-namespace-exists',
       // secrets: the operators create Secrets with data in the cluster, so these judge Git only
       'hygiene-no-plaintext-secret', 'hygiene-no-plaintext-credentials', 'hygiene-secret-reference-resolves',
+      // cross-object (scaler and scaled workload): CI only
+      'hygiene-scaler-target', 'hygiene-single-scaler', 'hygiene-scaled-replicas',
     ]);
   });
 
