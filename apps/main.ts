@@ -6,24 +6,33 @@
 import { CanaryStep, Delivery } from '../lib/delivery';
 import { Environments, GitOpsApp } from '../lib/gitops';
 import { ServiceLevelObjective } from '../lib/observability';
-import { PlatformNamespace } from '../lib/platform';
 import { TrafficRouting } from '../lib/traffic';
 import { HardenedCronJob, HardenedService, HardenedWorker, IDeliveryStrategy, NetworkPeer, Probe } from '../lib/workloads';
+// --- tenancy ---
+import { NodePool, NodePoolProps, Priority, PriorityClasses, Team } from '../lib/tenancy';
+
+/** Node pools every cluster has: general purpose, tainted high-memory nodes (databases), tainted spot nodes (batch). */
+export const nodePools: NodePoolProps[] = [
+  { name: 'general', labels: { 'node.acme.io/pool': 'general' } },
+  { name: 'high-memory', labels: { 'node.acme.io/pool': 'high-memory' }, taints: [{ key: 'node.acme.io/pool', value: 'high-memory', effect: 'NoSchedule' }] },
+  { name: 'spot', labels: { 'node.acme.io/pool': 'spot' }, taints: [{ key: 'node.acme.io/spot', value: 'true', effect: 'NoSchedule' }], spot: true },
+];
+// --- end tenancy ---
 
 export const environments = Environments.define({
   dev: {
-    clusters: [{ name: 'dev', server: 'https://dev.k8s.acme.example', region: 'eu-west-1' }],
+    clusters: [{ name: 'dev', server: 'https://dev.k8s.acme.example', region: 'eu-west-1', nodePools }],
     domain: 'dev.shop.acme.example',
   },
   staging: {
-    clusters: [{ name: 'staging', server: 'https://staging.k8s.acme.example', region: 'eu-west-1' }],
+    clusters: [{ name: 'staging', server: 'https://staging.k8s.acme.example', region: 'eu-west-1', nodePools }],
     domain: 'staging.shop.acme.example',
   },
   prod: {
     production: true,
     clusters: [
-      { name: 'prod-eu-west-1', server: 'https://prod-eu-west-1.k8s.acme.example', region: 'eu-west-1' },
-      { name: 'prod-us-east-1', server: 'https://prod-us-east-1.k8s.acme.example', region: 'us-east-1' },
+      { name: 'prod-eu-west-1', server: 'https://prod-eu-west-1.k8s.acme.example', region: 'eu-west-1', nodePools },
+      { name: 'prod-us-east-1', server: 'https://prod-us-east-1.k8s.acme.example', region: 'us-east-1', nodePools },
     ],
     domain: 'shop.acme.example',
   },
@@ -47,7 +56,28 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
   });
 
   app.forEachTarget((scope, { env }) => {
-    const ns = new PlatformNamespace(scope, 'storefront', { team: 'storefront' });
+    // --- tenancy ---
+    new PriorityClasses(scope, 'priority-classes');
+    const storefront = new Team(scope, 'storefront', {
+      groups: { admins: ['oidc:storefront-admins'], developers: ['oidc:storefront-developers'], viewers: ['oidc:engineering'] },
+      namespaces: ['storefront'],
+      quota: env.pick({
+        dev: { requestsCpu: '3', requestsMemory: '6Gi', limitsMemory: '12Gi', pods: 30, requestsStorage: '20Gi', objectCounts: { services: 20, configmaps: 20, secrets: 20, persistentvolumeclaims: 10 } },
+        staging: { requestsCpu: '8', requestsMemory: '16Gi', limitsMemory: '24Gi', pods: 40, requestsStorage: '50Gi', objectCounts: { services: 20, configmaps: 20, secrets: 20, persistentvolumeclaims: 10 } },
+        prod: { requestsCpu: '24', requestsMemory: '48Gi', limitsMemory: '64Gi', pods: 100, requestsStorage: '200Gi', objectCounts: { services: 20, configmaps: 20, secrets: 20, persistentvolumeclaims: 10 } },
+      }),
+    });
+    const payments = new Team(scope, 'payments', {
+      groups: { admins: ['oidc:payments-admins'], developers: ['oidc:payments-developers'], viewers: ['oidc:engineering'] },
+      namespaces: ['payments'],
+      quota: env.pick({
+        dev: { requestsCpu: '1', requestsMemory: '2Gi', limitsMemory: '4Gi', pods: 10, objectCounts: { services: 5, configmaps: 10, secrets: 10 } },
+        staging: { requestsCpu: '2', requestsMemory: '4Gi', limitsMemory: '8Gi', pods: 15, objectCounts: { services: 5, configmaps: 10, secrets: 10 } },
+        prod: { requestsCpu: '4', requestsMemory: '8Gi', limitsMemory: '16Gi', pods: 30, objectCounts: { services: 5, configmaps: 10, secrets: 10 } },
+      }),
+    });
+    const ns = storefront.namespace('storefront');
+    // --- end tenancy ---
 
     const api = new HardenedService(ns, 'api', {
       image: `ghcr.io/acme/storefront-api:${VERSION.api}`,
@@ -146,7 +176,22 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
       args: ['--since=24h'],
       secretEnv: { DATABASE_URL: { secret: 'storefront-db', key: 'url' } },
       egress: [{ peer: NetworkPeer.ipBlock('10.20.0.0/16'), ports: [5432] }],
+      use: [NodePool.of('spot'), Priority.of('batch')], // --- tenancy: batch work on spot nodes ---
     });
+
+    // --- tenancy ---
+    api.use(Priority.of('critical'));
+    checkout.use(Priority.of('critical'));
+    // the payments team's own service; checkout calls it across namespaces
+    const paymentsApi = new HardenedService(payments.namespace('payments'), 'payments-api', {
+      image: 'ghcr.io/acme/payments-api:0.9.2',
+      port: 8080,
+      replicas: env.pick({ dev: 1, staging: 2, prod: 3 }),
+      resources: { cpuRequest: '200m', memoryRequest: '256Mi', memoryLimit: '512Mi' },
+      use: [Priority.of('critical')],
+    });
+    checkout.connectTo(paymentsApi);
+    // --- end tenancy ---
   });
   return app;
 }

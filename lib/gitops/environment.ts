@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ConfigError, isDnsLabel, show } from '../core';
+import { NodePoolProps, nodePoolsProblem } from '../tenancy/node-pool-props';
 
 /** Where one environment runs. */
 export interface ClusterProps {
@@ -12,6 +13,11 @@ export interface ClusterProps {
    * @default - none
    */
   readonly region?: string;
+  /**
+   * Tenancy: the cluster's node pools (labels, taints, spot), which workloads ask for with `NodePool.of(name)`.
+   * @default - none declared
+   */
+  readonly nodePools?: readonly NodePoolProps[];
 }
 
 /** The per-environment description, everything that differs between dev, staging and prod. */
@@ -120,6 +126,8 @@ export class Environments<N extends string = string, S = {}> {
         if (!/^https?:\/\/[^\s]+$/.test(c.server ?? '')) {
           throw new ConfigError(where, `clusters[${i}].server`, `${where}: clusters[${i}].server must be the API server URL, got ${show(c.server)}; use e.g. 'https://kubernetes.default.svc'`);
         }
+        const pools = nodePoolsProblem(c.nodePools);
+        if (pools) throw new ConfigError(where, `clusters[${i}].nodePools`, `${where}: clusters[${i}].${pools}`);
         const other = seenClusters.get(c.name);
         if (other) {
           throw new ConfigError(where, `clusters[${i}].name`, `${where}: clusters[${i}].name is already used by environment ${other}, got ${show(c.name)}; give every cluster a unique name`);

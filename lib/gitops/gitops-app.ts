@@ -8,6 +8,8 @@ import { FLUX_FOLDER, FluxChart, FluxOptions } from './flux-chart';
 import { buildInventory, TargetInventory } from './inventory';
 import { layoutFiles, renderTree, RenderedObject, setOutputFolder } from './layout';
 import { checkReferences, GitOpsReference, referencesOf } from './references';
+import { withTenancyKustomizations } from './tenancy-layout';
+import { addTenancyGitOps } from './tenancy-projects';
 import { RepositoryProps, resolveRepository } from './repository';
 
 export interface GitOpsAppProps<N extends string, S> {
@@ -125,6 +127,7 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     const gitops = [this.argoCd, this.flux].filter((c): c is ArgoCdChart | FluxChart => c !== undefined);
     const objects = renderTree(this, { exclude: gitops });
     this.inventory_ = buildInventory(this.targets, objects);
+    addTenancyGitOps(this.targets, this.argoCd, this.flux);
     try {
       for (const chart of gitops) objects.push(...renderTree(chart, { include: (o) => chart.includes(o) }));
     } finally {
@@ -140,7 +143,7 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
    */
   public synthFiles(): Map<string, string> {
     const objects = this.render();
-    const files = layoutFiles(objects, this.targets.map((t) => t.path));
+    const files = withTenancyKustomizations(this, this.targets, layoutFiles(objects, this.targets.map((t) => t.path)));
     checkReferences(files, this.referencesOf(objects));
     return files;
   }

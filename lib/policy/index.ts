@@ -14,3 +14,5 @@ export * from './policy';
 export * from './policy-error';
 export * from './check';
 export * from './kyverno-policies';
+export * from './footprint';
+export { TENANCY_RULES, TEAM_GROUPS_ANNOTATION, formatAmount } from './tenancy-rules';
