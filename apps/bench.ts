@@ -11,6 +11,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Environment, Environments, GitOpsApp } from '../lib/gitops';
 import { PlatformNamespace } from '../lib/platform';
+import { Team } from '../lib/tenancy';
 import { HardenedService, NetworkPeer } from '../lib/workloads';
 
 type EnvName = 'dev' | 'staging' | 'prod';
@@ -25,8 +26,11 @@ export const benchEnvironments = Environments.define<EnvName>({
 export const BENCH_NAMESPACES = 10;
 /** ServiceAccount, Deployment, Service, NetworkPolicy, HorizontalPodAutoscaler, PodDisruptionBudget, ConfigMap. */
 export const OBJECTS_PER_SERVICE = 7;
-/** Namespace, default-deny NetworkPolicy, LimitRange. */
-export const OBJECTS_PER_NAMESPACE = 3;
+/**
+ * One Team per namespace (tenancy): Namespace, default-deny NetworkPolicy, LimitRange, ResourceQuota, three
+ * preset Roles and their RoleBindings, the Flux tenant's RoleBinding and ServiceAccount.
+ */
+export const OBJECTS_PER_NAMESPACE = 12;
 /** SERVICES when the environment variable is not set. */
 export const DEFAULT_SERVICES = 100;
 
@@ -61,6 +65,22 @@ export function benchPlatform(services: number): BenchPlatform {
   }));
   return { namespaces, services: specs };
 }
+
+// --- tenancy ---
+/** The team owning `namespace`, with a quota sized for the services it holds (their prod maximum fits). */
+export function addBenchTeam(scope: Construct, namespace: string, services: number): PlatformNamespace {
+  const team = new Team(scope, namespace, {
+    groups: { admins: [`oidc:${namespace}-admins`], developers: [`oidc:${namespace}-developers`], viewers: ['oidc:engineering'] },
+    namespaces: [namespace],
+    // per service at most 24 pods + 6 surge of 500m / 512Mi (1Gi limit)
+    quota: {
+      requestsCpu: String(services * 16), requestsMemory: `${services * 16}Gi`, limitsMemory: `${services * 32}Gi`, pods: services * 32,
+      objectCounts: { services: services, configmaps: services + 1, secrets: 10 },
+    },
+  });
+  return team.namespace(namespace);
+}
+// --- end tenancy ---
 
 /** Creates one service, with its ConfigMap, below `scope` (whose namespace it lives in). */
 export function addBenchService(scope: Construct, spec: BenchServiceSpec, env: Environment<EnvName>): HardenedService {
@@ -116,7 +136,7 @@ export function buildBenchApp(services: number, outdir?: string): GitOpsApp<EnvN
     outdir,
   });
   app.forEachTarget((scope, { env }) => {
-    const namespaces = new Map(platform.namespaces.map((ns) => [ns, new PlatformNamespace(scope, ns, { team: ns })]));
+    const namespaces = new Map(platform.namespaces.map((ns) => [ns, addBenchTeam(scope, ns, servicesIn(platform, ns))]));
     const built = platform.services.map((spec) => addBenchService(namespaces.get(spec.namespace)!, spec, env));
     connect(built, platform);
   });
@@ -133,11 +153,15 @@ export function buildPlainBenchApps(services: number, outdir = 'dist-bench-plain
   const platform = benchPlatform(services);
   return benchEnvironments.all.map((env) => {
     const app = new App({ outdir: `${outdir}/${env.name}` });
-    for (const ns of platform.namespaces) new PlatformNamespace(new Chart(app, ns), ns, { team: ns });
+    for (const ns of platform.namespaces) addBenchTeam(new Chart(app, ns), ns, servicesIn(platform, ns));
     const built = platform.services.map((spec) => addBenchService(new Chart(app, spec.name, { namespace: spec.namespace }), spec, env));
     connect(built, platform);
     return app;
   });
+}
+
+function servicesIn(platform: BenchPlatform, namespace: string): number {
+  return platform.services.filter((s) => s.namespace === namespace).length;
 }
 
 /** SERVICES from the environment, or the default. */

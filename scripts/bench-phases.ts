@@ -15,6 +15,8 @@ import { writeTree } from '../lib/gitops/dist-writer';
 import { GitOpsApp } from '../lib/gitops/gitops-app';
 import { buildInventory, TargetInventory } from '../lib/gitops/inventory';
 import { compareManifests, layoutFiles, RenderedObject, renderTree } from '../lib/gitops/layout';
+import { withTenancyKustomizations } from '../lib/gitops/tenancy-layout';
+import { addTenancyGitOps } from '../lib/gitops/tenancy-projects';
 import { checkReferences } from '../lib/gitops/references';
 import { checkPolicy } from '../lib/policy/check';
 import * as YAML from 'yaml';
@@ -60,6 +62,7 @@ export function synthInPhases(build: () => GitOpsApp<any, any>, outdir?: string)
   const objects = renderTree(app, { exclude: gitops });
   const handOff = app as unknown as { inventory_?: Map<string, TargetInventory> };
   handOff.inventory_ = buildInventory(app.targets, objects);
+  addTenancyGitOps(app.targets, app.argoCd, app.flux);
   try {
     for (const chart of gitops) objects.push(...renderTree(chart, { include: (o) => chart.includes(o) }));
   } finally {
@@ -70,7 +73,7 @@ export function synthInPhases(build: () => GitOpsApp<any, any>, outdir?: string)
   checkPolicy(objects);
   const tPolicy = lap();
 
-  const files = layoutFiles(objects, app.targets.map((x) => x.path));
+  const files = withTenancyKustomizations(app, app.targets, layoutFiles(objects, app.targets.map((x) => x.path)));
   const tLayout = lap();
 
   checkReferences(files, app.referencesOf(objects));
