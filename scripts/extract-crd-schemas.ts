@@ -14,6 +14,9 @@ const WANTED: Record<string, { readonly kind: string; readonly version: string }
   'flagger.yaml': [{ kind: 'Canary', version: 'v1beta1' }, { kind: 'MetricTemplate', version: 'v1beta1' }],
   'istio.yaml': [{ kind: 'VirtualService', version: 'v1' }, { kind: 'DestinationRule', version: 'v1' }],
   'gateway-api.yaml': [{ kind: 'HTTPRoute', version: 'v1' }],
+  // tenancy: the teams' Argo CD projects and applications, and their Flux Kustomizations
+  'argo-cd.yaml': [{ kind: 'AppProject', version: 'v1alpha1' }, { kind: 'Application', version: 'v1alpha1' }],
+  'flux.yaml': [{ kind: 'Kustomization', version: 'v1' }],
 };
 
 const root = path.resolve(__dirname, '..');
