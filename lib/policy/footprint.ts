@@ -174,6 +174,14 @@ function compute(objects: readonly Manifest[]): NamespaceFootprint {
 
 /** The resource plural of a kind (`NetworkPolicy` -> `networkpolicies`, `Ingress` -> `ingresses`). */
 export function pluralOf(kind: string): string {
+  let p = PLURALS.get(kind);
+  if (p === undefined) PLURALS.set(kind, (p = plural(kind)));
+  return p;
+}
+
+const PLURALS = new Map<string, string>();
+
+function plural(kind: string): string {
   const k = kind.toLowerCase();
   if (/(s|x|ch|sh)$/.test(k)) return `${k}es`;
   if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;

@@ -138,9 +138,10 @@ export const priorityClassDeclared = tenancyRule('tenancy-priority-class-declare
 });
 
 export const nodePoolPlacement = tenancyRule('tenancy-node-pool-placement', 'Pods on a tainted node pool tolerate its taints and select the pool', (m, context) => {
-  const t = podTemplateOf(m);
   const pools = context.cluster?.nodePools ?? [];
-  if (!t || pools.length === 0) return [];
+  if (pools.length === 0) return [];
+  const t = podTemplateOf(m);
+  if (!t) return [];
   const selector: Record<string, string> = t.spec?.nodeSelector ?? {};
   const terms: any[] = t.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
   const tolerations: any[] = t.spec?.tolerations ?? [];
