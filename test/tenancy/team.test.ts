@@ -69,6 +69,22 @@ describe('Team', () => {
     }, ['dev'])).toThrow("dev/pay: namespaces claims namespace 'shop', which team 'shop' (dev/shop) already owns, got \"shop\"; give every namespace to one team");
   });
 
+  test('the Flux namespace, the LimitRange and the quota are the team\'s to set', () => {
+    const objects = tenancyApp((scope) => {
+      new Team(scope, 'shop', { groups, namespaces: ['shop'], fluxNamespace: 'flux', limitRange: { defaultCpuRequest: '50m' }, quota: { pods: 5 } });
+    }, ['dev']).render();
+    expect(of(objects, 'ServiceAccount')[0].metadata).toMatchObject({ name: 'flux-shop', namespace: 'flux' });
+    expect(of(objects, 'RoleBinding').find((b) => b.metadata.name === 'shop-flux')!.subjects).toEqual([{ kind: 'ServiceAccount', name: 'flux-shop', namespace: 'flux' }]);
+    expect(of(objects, 'LimitRange')[0].spec.limits[0].defaultRequest.cpu).toBe('50m');
+    expect(of(objects, 'ResourceQuota')[0].spec.hard).toEqual({ pods: '5' });
+  });
+
+  test('namespace() names only the team\'s namespaces', () => {
+    const team = new Team(new Chart(new App(), 'c'), 'shop', { groups, namespaces: ['shop'] });
+    expect(team.namespace('shop').name).toBe('shop');
+    expect(() => team.namespace('pay')).toThrow("c/shop: namespace is not a namespace of team 'shop', got \"pay\"; use one of shop");
+  });
+
   test('a team with no group or no namespace is an error', () => {
     const chart = () => new Chart(new App(), 'c');
     expect(() => new Team(chart(), 'shop', { groups: {}, namespaces: ['shop'] })).toThrow(/^c\/shop: groups names no group, got \{\}; give the team at least one group/);
