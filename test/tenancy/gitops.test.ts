@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import * as YAML from 'yaml';
+import { diffTrees } from '../../lib/gitops';
 import { PlatformNamespace } from '../../lib/platform';
 import { Team } from '../../lib/tenancy';
 import { HardenedService } from '../../lib/workloads';
@@ -113,6 +114,20 @@ describe('GitOps guard rails of teams', () => {
   test('a team named like the platform project is an error', () => {
     expect(() => tenancyApp((scope) => new Team(scope, 'platform', { groups: { admins: ['oidc:p'] }, namespaces: ['p'] }), ['dev']).synthFiles())
       .toThrow(/^argocd: team has the name of the platform's Argo CD project 'platform', got "platform"; rename the team or set argoCd.project/);
+  });
+
+  test('the diff matches objects per target: declaring a team moves files, it does not re-create objects', () => {
+    const before = tenancyApp((scope) => {
+      new HardenedService(new PlatformNamespace(scope, 'shop', { team: 'shop' }), 'api', { image, port: 8080 });
+    }, ['dev']).synthFiles();
+    const after = tenancyApp((scope) => {
+      new HardenedService(new Team(scope, 'shop', { groups: { admins: ['oidc:shop'] }, namespaces: ['shop'] }).namespace('shop'), 'api', { image, port: 8080 });
+    }, ['dev']).synthFiles();
+    const dev = diffTrees(before, after).folders.find((f) => f.folder === 'dev')!;
+    expect(dev.removed).toEqual([]);
+    expect(dev.added.map((r) => r.kind).sort()).toEqual(['ResourceQuota', 'Role', 'RoleBinding', 'RoleBinding', 'ServiceAccount']);
+    const moved = dev.changed.find((c) => c.new.kind === 'Namespace')!;
+    expect([moved.old.file, moved.new.file]).toEqual(['dev/_cluster/shop.yaml', 'dev/_platform/_cluster/shop.yaml']);
   });
 
   test('without a Team nothing moves', () => {
