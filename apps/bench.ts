@@ -23,6 +23,7 @@ import { Metrics, ServiceLevelObjective, SloMetrics } from '../lib/observability
 import { PlatformNamespace } from '../lib/platform';
 import { KedaTrigger, Scaling } from '../lib/scaling';
 import { ExternalSecret, SealedSecret, SecretEnv, SecretStore } from '../lib/secrets';
+import { Team } from '../lib/tenancy';
 import { HardenedService } from '../lib/workloads';
 // --- storage ---
 import { HardenedJob, HardenedStatefulSet } from '../lib/workloads';
@@ -49,8 +50,12 @@ export const BENCH_NAMESPACES = 10;
  * DestinationRule, AuthorizationPolicy.
  */
 export const OBJECTS_PER_SERVICE = 13;
-/** Namespace, default-deny NetworkPolicy, LimitRange, PeerAuthentication, deny-all AuthorizationPolicy, ExternalSecret. */
-export const OBJECTS_PER_NAMESPACE = 6;
+/**
+ * One Team per namespace (tenancy): Namespace, default-deny NetworkPolicy, LimitRange, ResourceQuota, three
+ * preset Roles and their RoleBindings, the Flux tenant's RoleBinding and ServiceAccount; the mesh's
+ * PeerAuthentication and deny-all AuthorizationPolicy; the namespace's ExternalSecret.
+ */
+export const OBJECTS_PER_NAMESPACE = 15;
 // --- storage: one service in ten (0, 10, 20...) owns a database and a migration Job that runs before it ---
 /** Every how-many-th service owns a database. */
 export const DATABASE_EVERY = 10;
@@ -114,6 +119,22 @@ export function benchPlatform(services: number): BenchPlatform {
   }));
   return { namespaces, services: specs };
 }
+
+// --- tenancy ---
+/** The team owning `namespace`, with a quota sized for the services it holds (their prod maximum fits). */
+export function addBenchTeam(scope: Construct, namespace: string, services: number): PlatformNamespace {
+  const team = new Team(scope, namespace, {
+    groups: { admins: [`oidc:${namespace}-admins`], developers: [`oidc:${namespace}-developers`], viewers: ['oidc:engineering'] },
+    namespaces: [namespace],
+    // per service at most 24 pods + 6 surge of 500m / 512Mi (1Gi limit), and one service in ten has a database
+    quota: {
+      requestsCpu: String(services * 16), requestsMemory: `${services * 16}Gi`, limitsMemory: `${services * 32}Gi`, pods: services * 32,
+      objectCounts: { services: services * 3, configmaps: services * 3 + 1, secrets: services * 2 + 10 },
+    },
+  });
+  return team.namespace(namespace);
+}
+// --- end tenancy ---
 
 /** Creates one service, with its ConfigMap, below `scope` (whose namespace it lives in). */
 const BENCH_SLO = ServiceLevelObjective.of({ successRate: 0.999, latency: { percentile: 0.99, thresholdMs: 300 } });
@@ -204,7 +225,7 @@ export function buildBenchApp(services: number, outdir?: string): GitOpsApp<EnvN
     outdir,
   });
   app.forEachTarget((scope, { env }) => {
-    const namespaces = new Map(platform.namespaces.map((ns) => [ns, new PlatformNamespace(scope, ns, { team: ns })]));
+    const namespaces = new Map(platform.namespaces.map((ns) => [ns, addBenchTeam(scope, ns, servicesIn(platform, ns))]));
     for (const ns of namespaces.values()) addBenchNamespaceSecrets(ns);
     const built = platform.services.map((spec) => addBenchService(namespaces.get(spec.namespace)!, spec, env));
     connect(built, platform);
@@ -230,13 +251,17 @@ export function buildPlainBenchApps(services: number, outdir = 'dist-bench-plain
       setTarget(c, target);
       return c;
     };
-    for (const ns of platform.namespaces) addBenchNamespaceSecrets(new PlatformNamespace(chart(ns), ns, { team: ns }));
+    for (const ns of platform.namespaces) addBenchNamespaceSecrets(addBenchTeam(chart(ns), ns, servicesIn(platform, ns)));
     const built = platform.services.map((spec) => addBenchService(chart(spec.name, spec.namespace), spec, env));
     connect(built, platform);
     platform.services.forEach((spec, i) => addBenchDatabase(built[i].node.scope as Construct, spec, env, built[i])); // --- storage ---
     runFinalizers(app);
     return app;
   });
+}
+
+function servicesIn(platform: BenchPlatform, namespace: string): number {
+  return platform.services.filter((s) => s.namespace === namespace).length;
 }
 
 /** SERVICES from the environment, or the default. */

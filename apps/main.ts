@@ -14,11 +14,12 @@ import { CanaryStep, Delivery } from '../lib/delivery';
 import { Exposure, GatewayDeclaration } from '../lib/exposure';
 import { Environments, GitOpsApp } from '../lib/gitops';
 import { Metrics, ServiceLevelObjective, SloMetrics } from '../lib/observability';
-import { PlatformNamespace } from '../lib/platform';
 import { ExternalSecret, SealedSecret, SecretEnv, SecretStore, VaultAuth } from '../lib/secrets';
 import { HpaMetric, KedaTrigger, Scaling } from '../lib/scaling';
 import { TrafficRouting } from '../lib/traffic';
 import { HardenedCronJob, HardenedService, HardenedWorker, IDeliveryStrategy, IWorkloadExtension, NetworkPeer, Probe } from '../lib/workloads';
+// --- tenancy ---
+import { NodePool, NodePoolProps, Priority, PriorityClasses, Team } from '../lib/tenancy';
 // --- storage ---
 import { StorageClassProps } from '../lib/storage';
 import { HardenedJob, HardenedStatefulSet } from '../lib/workloads';
@@ -54,16 +55,25 @@ function vaultStore(env: 'dev' | 'staging' | 'prod'): SecretStore {
   });
 }
 
+// --- tenancy ---
+/** Node pools every cluster has: general purpose, tainted high-memory nodes (databases), tainted spot nodes (batch). */
+export const nodePools: NodePoolProps[] = [
+  { name: 'general', labels: { 'node.acme.io/pool': 'general' } },
+  { name: 'high-memory', labels: { 'node.acme.io/pool': 'high-memory' }, taints: [{ key: 'node.acme.io/pool', value: 'high-memory', effect: 'NoSchedule' }] },
+  { name: 'spot', labels: { 'node.acme.io/pool': 'spot' }, taints: [{ key: 'node.acme.io/spot', value: 'true', effect: 'NoSchedule' }], spot: true },
+];
+// --- end tenancy ---
+
 export const environments = Environments.define({
   dev: {
-    clusters: [{ name: 'dev', server: 'https://dev.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway: gateway('dev.shop.acme.example'), storageClasses: fastSsd('Delete') }],
+    clusters: [{ name: 'dev', server: 'https://dev.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway: gateway('dev.shop.acme.example'), storageClasses: fastSsd('Delete'), nodePools }],
     domain: 'dev.shop.acme.example',
     certificateIssuer: stagingIssuer,
     // --- secrets ---
     secretStores: { vault: vaultStore('dev') },
   },
   staging: {
-    clusters: [{ name: 'staging', server: 'https://staging.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway: gateway('staging.shop.acme.example'), storageClasses: fastSsd('Retain') }],
+    clusters: [{ name: 'staging', server: 'https://staging.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway: gateway('staging.shop.acme.example'), storageClasses: fastSsd('Retain'), nodePools }],
     domain: 'staging.shop.acme.example',
     certificateIssuer: stagingIssuer,
     mesh: { istio: true },
@@ -73,8 +83,8 @@ export const environments = Environments.define({
   prod: {
     production: true,
     clusters: [
-      { name: 'prod-eu-west-1', server: 'https://prod-eu-west-1.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.33', gateway: gateway('shop.acme.example'), storageClasses: fastSsd('Retain') },
-      { name: 'prod-us-east-1', server: 'https://prod-us-east-1.k8s.acme.example', region: 'us-east-1', kubernetesVersion: '1.29', gateway: gateway('shop.acme.example'), storageClasses: fastSsd('Retain') },
+      { name: 'prod-eu-west-1', server: 'https://prod-eu-west-1.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.33', gateway: gateway('shop.acme.example'), storageClasses: fastSsd('Retain'), nodePools },
+      { name: 'prod-us-east-1', server: 'https://prod-us-east-1.k8s.acme.example', region: 'us-east-1', kubernetesVersion: '1.29', gateway: gateway('shop.acme.example'), storageClasses: fastSsd('Retain'), nodePools },
     ],
     domain: 'shop.acme.example',
     certificateIssuer: { name: 'letsencrypt' },
@@ -116,7 +126,28 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
   });
 
   app.forEachTarget((scope, { env, cluster }) => {
-    const ns = new PlatformNamespace(scope, 'storefront', { team: 'storefront' });
+    // --- tenancy ---
+    new PriorityClasses(scope, 'priority-classes');
+    const storefront = new Team(scope, 'storefront', {
+      groups: { admins: ['oidc:storefront-admins'], developers: ['oidc:storefront-developers'], viewers: ['oidc:engineering'] },
+      namespaces: ['storefront'],
+      quota: env.pick({
+        dev: { requestsCpu: '3', requestsMemory: '6Gi', limitsMemory: '12Gi', pods: 30, requestsStorage: '20Gi', objectCounts: { services: 20, configmaps: 20, secrets: 20, persistentvolumeclaims: 10 } },
+        staging: { requestsCpu: '8', requestsMemory: '16Gi', limitsMemory: '24Gi', pods: 40, requestsStorage: '50Gi', objectCounts: { services: 20, configmaps: 20, secrets: 20, persistentvolumeclaims: 10 } },
+        prod: { requestsCpu: '24', requestsMemory: '64Gi', limitsMemory: '80Gi', pods: 100, requestsStorage: '400Gi', objectCounts: { services: 20, configmaps: 20, secrets: 20, persistentvolumeclaims: 10 } },
+      }),
+    });
+    const payments = new Team(scope, 'payments', {
+      groups: { admins: ['oidc:payments-admins'], developers: ['oidc:payments-developers'], viewers: ['oidc:engineering'] },
+      namespaces: ['payments'],
+      quota: env.pick({
+        dev: { requestsCpu: '1', requestsMemory: '2Gi', limitsMemory: '4Gi', pods: 10, objectCounts: { services: 5, configmaps: 10, secrets: 10 } },
+        staging: { requestsCpu: '2', requestsMemory: '4Gi', limitsMemory: '8Gi', pods: 15, objectCounts: { services: 5, configmaps: 10, secrets: 10 } },
+        prod: { requestsCpu: '4', requestsMemory: '8Gi', limitsMemory: '16Gi', pods: 30, objectCounts: { services: 5, configmaps: 10, secrets: 10 } },
+      }),
+    });
+    const ns = storefront.namespace('storefront');
+    // --- end tenancy ---
 
     // --- secrets ---
     // database credentials from this environment's Vault; the payment provider's token sealed with kubeseal
@@ -260,6 +291,7 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
       schedule: '30 2 * * *',
       args: ['--since=24h'],
       secretEnv: { DATABASE_URL: { secret: 'storefront-db', key: 'url' } },
+      use: [NodePool.of('spot'), Priority.of('batch')], // --- tenancy: batch work on spot nodes ---
     });
 
     // --- storage: the storefront's PostgreSQL, its backups, and the schema migration that runs before the API ---
@@ -282,6 +314,7 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
         : undefined,
     });
     // the server's socket directory (the root filesystem is read-only)
+    db.use(NodePool.of('high-memory')); // --- tenancy: the database runs on the tainted high-memory pool ---
     db.pod.addVolume({ name: 'run', emptyDir: { sizeLimit: '1Mi' } }, { mountPath: '/var/run/postgresql' });
     api.connectTo(db);
     worker.connectTo(db);
@@ -294,6 +327,20 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
       runBefore: [api],
     });
     db.connectFrom(migrate);
+
+    // --- tenancy ---
+    api.use(Priority.of('critical'));
+    checkout.use(Priority.of('critical'));
+    // the payments team's own service; checkout calls it across namespaces
+    const paymentsApi = new HardenedService(payments.namespace('payments'), 'payments-api', {
+      image: 'ghcr.io/acme/payments-api:0.9.2',
+      port: 8080,
+      replicas: env.pick({ dev: 1, staging: 2, prod: 3 }),
+      resources: { cpuRequest: '200m', memoryRequest: '256Mi', memoryLimit: '512Mi' },
+      use: [Priority.of('critical')],
+    });
+    checkout.connectTo(paymentsApi);
+    // --- end tenancy ---
   });
   return app;
 }

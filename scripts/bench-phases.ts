@@ -12,11 +12,13 @@ import * as fs from 'fs';
 import { performance } from 'perf_hooks';
 import { buildBenchApp, servicesFromEnv } from '../apps/bench';
 import { previousTreeIn, retainedConfigGenerations } from '../lib/config/config-generations';
-import { annotateSyncWaves, computeApplyOrder, phaseKustomizations } from '../lib/gitops/apply-order';
+import { annotateSyncWaves, computeApplyOrder, phaseKustomizations, unitApplyOrders } from '../lib/gitops/apply-order';
 import { writeTree } from '../lib/gitops/dist-writer';
 import { GitOpsApp } from '../lib/gitops/gitops-app';
 import { buildInventory, TargetInventory } from '../lib/gitops/inventory';
 import { compareManifests, layoutFiles, RenderedObject, renderTree } from '../lib/gitops/layout';
+import { applyUnitsOf, withTenancyKustomizations } from '../lib/gitops/tenancy-layout';
+import { addTenancyGitOps } from '../lib/gitops/tenancy-projects';
 import { checkReferences } from '../lib/gitops/references';
 import { checkPolicy } from '../lib/policy/check';
 import { checkSchemas, folderVersions } from '../lib/schema/check';
@@ -64,9 +66,11 @@ export function synthInPhases(build: () => GitOpsApp<any, any>, outdir?: string)
   const gitops = [app.argoCd, app.flux].filter((c): c is NonNullable<typeof c> => c !== undefined);
   const objects = renderTree(app, { exclude: gitops });
   const handOff = app as unknown as { inventory_?: Map<string, TargetInventory> };
-  const applyOrder = computeApplyOrder(objects, app.targets.map((x) => x.path));
-  annotateSyncWaves(objects, applyOrder);
+  const targetOrder = computeApplyOrder(objects, app.targets.map((x) => x.path));
+  annotateSyncWaves(objects, targetOrder);
+  const applyOrder = unitApplyOrders(targetOrder, applyUnitsOf(app, app.targets));
   handOff.inventory_ = buildInventory(app.targets, objects, applyOrder);
+  addTenancyGitOps(app.targets, app.argoCd, app.flux, applyOrder);
   try {
     for (const chart of gitops) objects.push(...renderTree(chart, { include: (o) => chart.includes(o) }));
   } finally {
@@ -82,7 +86,7 @@ export function synthInPhases(build: () => GitOpsApp<any, any>, outdir?: string)
 
   // --- config: as synthTo does, keep the config generations of the dist/ being replaced ---
   const retained = outdir !== undefined ? retainedConfigGenerations(objects, previousTreeIn(outdir)) : [];
-  const layout = layoutFiles([...objects, ...retained], app.targets.map((x) => x.path));
+  const layout = withTenancyKustomizations(app, app.targets, layoutFiles([...objects, ...retained], app.targets.map((x) => x.path)));
   const phases = phaseKustomizations(applyOrder);
   const files = phases.size === 0 ? layout : new Map([...layout, ...phases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const tLayout = lap();

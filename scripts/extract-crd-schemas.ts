@@ -25,6 +25,8 @@ const WANTED: Record<string, { readonly kind: string; readonly version: string }
   'sealed-secrets.yaml': [{ kind: 'SealedSecret', version: 'v1alpha1' }],
   'prometheus-operator.yaml': [{ kind: 'ServiceMonitor', version: 'v1' }, { kind: 'PodMonitor', version: 'v1' }, { kind: 'PrometheusRule', version: 'v1' }],
   'keda.yaml': [{ kind: 'ScaledObject', version: 'v1alpha1' }, { kind: 'ScaledJob', version: 'v1alpha1' }, { kind: 'TriggerAuthentication', version: 'v1alpha1' }],
+  // tenancy: the teams' Argo CD projects and applications
+  'argo-cd.yaml': [{ kind: 'AppProject', version: 'v1alpha1' }, { kind: 'Application', version: 'v1alpha1' }],
 };
 
 const root = path.resolve(__dirname, '..');

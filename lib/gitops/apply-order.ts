@@ -95,17 +95,54 @@ export function annotateSyncWaves(objects: readonly RenderedObject[], orders: Re
   }
 }
 
-/** The kustomization.yaml of each phase of each phased folder (`<folder>/_phases/<phase>/kustomization.yaml`). */
-export function phaseKustomizations(orders: ReadonlyMap<string, TargetApplyOrder>): Map<string, string> {
+/**
+ * A part of a target that one Flux Kustomization applies: the whole target, or (when tenancy splits it) one
+ * team's namespaces.
+ */
+export interface ApplyUnit {
+  /** Folder below dist/ of the unit (`dev`, `dev/_teams/payments`). */
+  readonly folder: string;
+  /** The target folder its files are relative to. */
+  readonly target: string;
+  /** Which of the target's files belong to the unit. */
+  readonly includes: (file: string) => boolean;
+}
+
+/** The apply order of one unit: its non-empty phases with their files (relative to the unit's target). */
+export interface UnitApplyOrder extends TargetApplyOrder {
+  readonly target: string;
+}
+
+/**
+ * The apply order per Flux unit, keyed by unit folder: a target's phases restricted to the unit's files. A unit
+ * is phased only when it holds a StatefulSet or a run-before Job itself.
+ */
+export function unitApplyOrders(orders: ReadonlyMap<string, TargetApplyOrder>, units: readonly ApplyUnit[]): Map<string, UnitApplyOrder> {
+  const out = new Map<string, UnitApplyOrder>();
+  for (const unit of units) {
+    const order = orders.get(unit.target);
+    if (!order) continue;
+    const phases = order.phases.map((p) => ({ phase: p.phase, files: p.files.filter(unit.includes) })).filter((p) => p.files.length > 0);
+    if (!phases.some((p) => p.phase === 'stateful' || p.phase === 'run-before')) continue;
+    out.set(unit.folder, { target: unit.target, phases });
+  }
+  return out;
+}
+
+/** The kustomization.yaml of each phase of each phased unit (`<unit>/_phases/<phase>/kustomization.yaml`). */
+export function phaseKustomizations(orders: ReadonlyMap<string, TargetApplyOrder | UnitApplyOrder>): Map<string, string> {
   const out = new Map<string, string>();
   for (const [folder, order] of orders) {
+    const target = 'target' in order ? order.target : folder;
+    // from `<unit>/_phases/<phase>/` back up to the target folder
+    const up = '../'.repeat(2 + (folder === target ? 0 : folder.slice(target.length + 1).split('/').length));
     for (const p of order.phases) {
       // Flux builds inside its source artifact without kustomize's root-only file restriction, so a phase
       // lists the target's files where they are: no object changes its path
       out.set(`${folder}/${PHASES_FOLDER}/${p.phase}/kustomization.yaml`, toYaml([{
         apiVersion: 'kustomize.config.k8s.io/v1beta1',
         kind: 'Kustomization',
-        resources: p.files.map((f) => `../../${f}`),
+        resources: p.files.map((f) => `${up}${f}`),
       }]));
     }
   }

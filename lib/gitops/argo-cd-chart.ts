@@ -5,6 +5,7 @@ import { assertDnsLabel, configError } from '../core';
 import { targetIdOf, Target } from './environment';
 import { GroupKind, TargetInventory } from './inventory';
 import { unitScope as unit } from './layout';
+import { platformPathOf } from './tenancy-layout';
 import { argoRevisionOf, RepositoryProps, repositoryPathOf } from './repository';
 
 /** How the Argo CD objects in dist/argocd/ are generated. */
@@ -58,6 +59,19 @@ export const ARGO_CD_DEFAULTS = {
   serverSideApply: true,
   retryLimit: 5,
 } as const;
+
+/** @internal the chart's settings that team Applications share */
+export interface ArgoCdTenancySettings {
+  readonly namespace: string;
+  readonly projectName: string;
+  readonly repository: Required<RepositoryProps>;
+  readonly envOrder: readonly string[];
+  readonly syncOptions: readonly string[];
+  readonly finalizers?: string[];
+  readonly automated: { readonly prune: boolean; readonly selfHeal: boolean };
+  readonly retry: { readonly limit: number; readonly backoff: { readonly duration: string; readonly factor: number; readonly maxDuration: string } };
+  readonly inventoryOf: (target: Target<any, any>) => TargetInventory;
+}
 
 /** The folder below dist/ that holds the Argo CD objects. */
 export const ARGO_CD_FOLDER = 'argocd';
@@ -138,7 +152,8 @@ export class ArgoCdChart extends Chart {
           source: {
             repoUrl: repository.url,
             targetRevision: argoRevisionOf(repository.revision),
-            path: repositoryPathOf(repository, target.path),
+            // tenancy: `<target>/_platform` when the target declares teams (they get Applications of their own)
+            path: Lazy.any({ produce: () => repositoryPathOf(repository, platformPathOf(this, target)) }),
           },
           destination: {
             server: target.cluster.server,
@@ -155,7 +170,17 @@ export class ArgoCdChart extends Chart {
       });
       this.applications.set(target.path, app);
     }
+    this._tenancy = {
+      namespace, projectName, repository, envOrder, syncOptions,
+      finalizers: props.cascadeDelete ?? ARGO_CD_DEFAULTS.cascadeDelete ? ['resources-finalizer.argocd.argoproj.io'] : undefined,
+      automated: { prune: props.prune ?? ARGO_CD_DEFAULTS.prune, selfHeal: props.selfHeal ?? ARGO_CD_DEFAULTS.selfHeal },
+      retry: { limit: retryLimit, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
+      inventoryOf: (target) => this.inventoryOf(target),
+    };
   }
+
+  /** @internal what lib/gitops/tenancy-projects.ts needs to add the teams' AppProjects and Applications */
+  public readonly _tenancy: ArgoCdTenancySettings;
 
   /** The Application of a target (rendered only when the target renders objects). */
   public applicationFor(target: Target<any, any>): Application | undefined {
@@ -223,7 +248,7 @@ const ROLLOUTS_MANAGED: readonly GroupKind[] = [
  * An Application whose diffing settings follow what its target renders (known only after the targets render,
  * and the generated class drops Lazy values inside arrays, so they are added to the rendered JSON).
  */
-class InventoryAwareApplication extends Application {
+export class InventoryAwareApplication extends Application {
   constructor(scope: Construct, id: string, private readonly inventory: () => TargetInventory, props: ApplicationProps) {
     super(scope, id, props);
   }

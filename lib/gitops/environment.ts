@@ -13,6 +13,8 @@ import type { SecretStores } from '../secrets/secret-store';
 import type { MonitoringOptions } from '../observability/monitoring-options';
 import type { ScalingEnvironmentOptions } from '../scaling/scaling-environment';
 
+import { NodePoolProps, nodePoolsProblem } from '../tenancy/node-pool-props';
+
 /** Where one environment runs. */
 export interface ClusterProps {
   /** Cluster name: a DNS-1123 label, used in folder and object names (`prod-eu-west-1`). */
@@ -55,6 +57,12 @@ export interface ClusterProps {
    * @default - none: volumes use the cluster's default class
    */
   readonly storageClasses?: StorageClassProps[];
+
+  /**
+   * Tenancy: the cluster's node pools (labels, taints, spot), which workloads ask for with `NodePool.of(name)`.
+   * @default - none declared
+   */
+  readonly nodePools?: readonly NodePoolProps[];
 }
 
 /** The per-environment description, everything that differs between dev, staging and prod. */
@@ -216,6 +224,9 @@ export class Environments<N extends string = string, S = {}> {
         if (versionProblem) {
           throw new ConfigError(where, `clusters[${i}].kubernetesVersion`, `${where}: clusters[${i}].kubernetesVersion ${versionProblem}`);
         }
+
+        const pools = nodePoolsProblem(c.nodePools);
+        if (pools) throw new ConfigError(where, `clusters[${i}].nodePools`, `${where}: clusters[${i}].${pools}`);
         const other = seenClusters.get(c.name);
         if (other) {
           throw new ConfigError(where, `clusters[${i}].name`, `${where}: clusters[${i}].name is already used by environment ${other}, got ${show(c.name)}; give every cluster a unique name`);

@@ -7,6 +7,7 @@ import { APPLY_PHASES, ApplyPhase, PHASES_FOLDER } from './apply-order';
 import { ClusterProps, targetIdOf, Target } from './environment';
 import { TargetInventory } from './inventory';
 import { unitScope as unit } from './layout';
+import { platformPathOf } from './tenancy-layout';
 import { gitRefOf, RepositoryProps, repositoryPathOf } from './repository';
 
 /** In-cluster API server address: a cluster with this server is the one Flux runs in. */
@@ -76,6 +77,19 @@ export const FLUX_DEFAULTS = {
   dependsOnPreviousEnvironment: false,
 } as const;
 
+/** @internal the chart's settings that team Kustomizations share */
+export interface FluxTenancySettings {
+  readonly namespace: string;
+  readonly sourceName: string;
+  readonly repository: Required<RepositoryProps>;
+  readonly interval: string;
+  readonly retryInterval: string;
+  readonly timeout: string;
+  readonly kubeConfigOf: (target: Target<any, any>) => { secretRef: { name: string } } | undefined;
+  readonly nameOf: (target: Target<any, any>) => string;
+  readonly objectCount: (path: string) => number;
+}
+
 /** The folder below dist/ that holds the Flux objects. */
 export const FLUX_FOLDER = 'flux';
 
@@ -142,7 +156,8 @@ export class FluxChart extends Chart {
       const ks = new PhasedKustomization(unit(this, `kustomization-${ksName}`), 'Resource', phasesOf, ksName, {
         metadata: { name: ksName, namespace },
         spec: {
-          path: `./${repositoryPathOf(repository, target.path)}`,
+          // tenancy: `<target>/_platform` when the target declares teams (they get Kustomizations of their own)
+          path: Lazy.any({ produce: () => `./${repositoryPathOf(repository, platformPathOf(this, target))}` }),
           sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name },
           prune: true,
           wait: true,
@@ -182,7 +197,16 @@ export class FluxChart extends Chart {
       }
       this.phaseKustomizations.set(target.path, phases);
     }
+    this._tenancy = {
+      namespace, sourceName: name, repository, interval, retryInterval, timeout,
+      kubeConfigOf: (t) => (t.cluster.server !== IN_CLUSTER_SERVER ? { secretRef: { name: secretOf(t.cluster) } } : undefined),
+      nameOf,
+      objectCount: (path) => this.objectCount(path),
+    };
   }
+
+  /** @internal what lib/gitops/tenancy-projects.ts needs to add the teams' Kustomizations */
+  public readonly _tenancy: FluxTenancySettings;
 
   /** The Kustomization of a target (rendered only when the target renders objects). */
   public kustomizationFor(target: Target<any, any>): Kustomization | undefined {

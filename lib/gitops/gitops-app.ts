@@ -7,7 +7,7 @@ import { ConfigError, configError, runFinalizers } from '../core';
 import { checkPolicy } from '../policy/check';
 import { shrunkClaims } from '../storage/claim-sizes';
 import { StorageClass } from '../storage/storage-class';
-import { annotateSyncWaves, computeApplyOrder, phaseKustomizations, TargetApplyOrder } from './apply-order';
+import { annotateSyncWaves, computeApplyOrder, phaseKustomizations, unitApplyOrders, UnitApplyOrder } from './apply-order';
 import { checkSchemas, folderVersions } from '../schema/check';
 import { Compatibility, CompatibilityNote } from '../schema/compatibility';
 import { ARGO_CD_FOLDER, ArgoCdChart, ArgoCdOptions } from './argo-cd-chart';
@@ -17,6 +17,8 @@ import { FLUX_FOLDER, FluxChart, FluxOptions } from './flux-chart';
 import { buildInventory, TargetInventory } from './inventory';
 import { layoutFiles, renderTree, RenderedObject, setOutputFolder } from './layout';
 import { checkReferences, GitOpsReference, referencesOf } from './references';
+import { applyUnitsOf, withTenancyKustomizations } from './tenancy-layout';
+import { addTenancyGitOps } from './tenancy-projects';
 import { RepositoryProps, resolveRepository } from './repository';
 
 export interface GitOpsAppProps<N extends string, S> {
@@ -64,7 +66,7 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
   public readonly flux?: FluxChart;
   private readonly charts_ = new Map<string, Chart>();
   private inventory_?: Map<string, TargetInventory>;
-  private applyOrder_ = new Map<string, TargetApplyOrder>();
+  private applyOrder_ = new Map<string, UnitApplyOrder>();
   private rendered_?: RenderedObject[];
 
   constructor(props: GitOpsAppProps<N, S>) {
@@ -141,9 +143,12 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     const gitops = [this.argoCd, this.flux].filter((c): c is ArgoCdChart | FluxChart => c !== undefined);
     const objects = renderTree(this, { exclude: gitops });
     // one apply order per target, for both controllers: Argo CD sync waves here, Flux phases from the inventory
-    this.applyOrder_ = computeApplyOrder(objects, this.targets.map((t) => t.path));
-    annotateSyncWaves(objects, this.applyOrder_);
+    const targetOrder = computeApplyOrder(objects, this.targets.map((t) => t.path));
+    annotateSyncWaves(objects, targetOrder);
+    // Flux applies a target (or, with teams, each team's part) in phases
+    this.applyOrder_ = unitApplyOrders(targetOrder, applyUnitsOf(this, this.targets));
     this.inventory_ = buildInventory(this.targets, objects, this.applyOrder_);
+    addTenancyGitOps(this.targets, this.argoCd, this.flux, this.applyOrder_);
     try {
       for (const chart of gitops) objects.push(...renderTree(chart, { include: (o) => chart.includes(o) }));
     } finally {
@@ -166,7 +171,7 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     const objects = this.render();
     // --- config: keep the ConfigMap generations that rollback-able ReplicaSets still mount ---
     const retained = retainedConfigGenerations(objects, previous);
-    const layout = layoutFiles([...objects, ...retained], this.targets.map((t) => t.path));
+    const layout = withTenancyKustomizations(this, this.targets, layoutFiles([...objects, ...retained], this.targets.map((t) => t.path)));
     const phases = phaseKustomizations(this.applyOrder_);
     const files = phases.size === 0 ? layout : new Map([...layout, ...phases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     checkReferences(files, this.referencesOf(objects));

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ConfigError, markUnit, show, unitRefOf } from '../core';
 import { renderObject } from './render-object';
 import { toYaml } from './serialize';
+import { tenancyPrefixOf } from './tenancy-layout';
 
 const FOLDER = Symbol.for('typed-manifests.folder');
 
@@ -90,7 +91,7 @@ export function renderTree(root: IConstruct, options: RenderTreeOptions = {}): R
     const manifest = renderObject(apiObject, app!);
     const ns: string | undefined = manifest.metadata?.namespace;
     const { name: unit, ownerPath: owner } = unitRefOf(apiObject);
-    const file = `${ns ?? CLUSTER_SCOPED_DIR}/${unit}.yaml`;
+    const file = `${tenancyPrefixOf(apiObject, ns)}${ns ?? CLUSTER_SCOPED_DIR}/${unit}.yaml`;
     const key = `${folder}/${file}`;
     const prev = owners.get(key);
     if (prev !== undefined && prev !== owner) {

@@ -83,8 +83,9 @@ interface Parsed {
 /**
  * Compares two dist/ trees (path below dist/ -> file content), object by object.
  *
- * Objects are matched per kustomization folder (a folder with a kustomization.yaml) by API group, kind,
- * namespace and name; kustomization.yaml files themselves only count as file changes.
+ * Objects are matched per kustomization folder (the outermost folder with a kustomization.yaml: a target, whose
+ * team and platform parts have kustomizations of their own) by API group, kind, namespace and name;
+ * kustomization.yaml files themselves only count as file changes.
  */
 export function diffTrees(oldTree: ReadonlyMap<string, string>, newTree: ReadonlyMap<string, string>): TreeDiff {
   const added = [...newTree.keys()].filter((f) => !oldTree.has(f)).sort();
@@ -143,14 +144,14 @@ export function diffTrees(oldTree: ReadonlyMap<string, string>, newTree: Readonl
   };
 }
 
-/** Folders that hold a kustomization.yaml (`''` for the root), longest first. */
+/** Folders that hold a kustomization.yaml (`''` for the root), shortest first (the outermost one matches), the root last. */
 function kustomizationFolders(files: string[]): string[] {
   const set = new Set<string>();
   for (const f of files) {
     if (f === 'kustomization.yaml') set.add('');
     else if (f.endsWith('/kustomization.yaml')) set.add(f.slice(0, -'/kustomization.yaml'.length));
   }
-  return [...set].sort((a, b) => b.length - a.length || cmp(a, b));
+  return [...set].sort((a, b) => Number(a === '') - Number(b === '') || a.length - b.length || cmp(a, b));
 }
 
 function folderOf(file: string, folders: string[]): string {

@@ -1,17 +1,43 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertDnsLabel, assertQuantity, configError, markUnit, setNamespace } from '../core';
+import { assertDnsLabel, assertQuantity, configError, markUnit, parseQuantity, setNamespace } from '../core';
 import { authorizeMeshWorkloads } from '../mesh/mesh-authorization';
 import { MeshNamespace } from '../mesh/mesh-namespace';
 import { meshOf } from '../mesh/mesh-settings';
 import { PLATFORM_DEFAULTS as D } from './defaults';
 
-/** Hard caps on what the namespace may request in total. */
+/** Hard caps on what the namespace may request in total (ResourceQuota `spec.hard`). Unset fields are not capped. */
 export interface QuotaOptions {
+  /** `requests.cpu`. @default - not capped */
   readonly requestsCpu?: string;
+  /** `requests.memory`. @default - not capped */
   readonly requestsMemory?: string;
+  /** `limits.cpu`: every container then needs a CPU limit (set `limitRange.defaultCpuLimit`). @default - not capped */
+  readonly limitsCpu?: string;
+  /** `limits.memory`. @default - not capped */
   readonly limitsMemory?: string;
+  /** `requests.storage`: the sum of the claims' storage requests. @default - not capped */
+  readonly requestsStorage?: string;
+  /** `pods`. @default - not capped */
   readonly pods?: number;
+  /** Object counts: `persistentvolumeclaims`, `services`, `configmaps`, `secrets`, or `count/<resource>.<group>`. @default - none */
+  readonly objectCounts?: Record<string, number>;
+}
+
+/** The LimitRange of a namespace: what containers that declare no resources get. */
+export interface LimitRangeOptions {
+  /** @default '100m' (the workload default) */
+  readonly defaultCpuRequest?: string;
+  /** @default '128Mi' (the workload default) */
+  readonly defaultMemoryRequest?: string;
+  /** @default '256Mi' (the workload default) */
+  readonly defaultMemoryLimit?: string;
+  /** @default - none (CPU limits throttle) */
+  readonly defaultCpuLimit?: string;
+  /** Largest memory limit one container may declare. @default - none */
+  readonly maxMemory?: string;
+  /** Largest CPU limit one container may declare. @default - none */
+  readonly maxCpu?: string;
 }
 
 export interface PlatformNamespaceProps {
@@ -26,6 +52,8 @@ export interface PlatformNamespaceProps {
   readonly podSecurity?: 'restricted' | 'baseline';
   /** @default - no quota */
   readonly quota?: QuotaOptions;
+  /** @default - requests 100m CPU / 128Mi, memory limit 256Mi (the workload defaults) */
+  readonly limitRange?: LimitRangeOptions;
   /** Extra labels on the Namespace. @default - none */
   readonly labels?: Record<string, string>;
 }
@@ -84,7 +112,7 @@ export class PlatformNamespace extends Construct {
       apiVersion: 'v1',
       kind: 'LimitRange',
       metadata: metadata('defaults'),
-      spec: { limits: [{ type: 'Container', defaultRequest: { ...D.limitRange.defaultRequest }, default: { ...D.limitRange.default } }] },
+      spec: { limits: [limitRangeItem(this, props.limitRange ?? {})] },
     });
 
     if (props.quota) {
@@ -92,12 +120,21 @@ export class PlatformNamespace extends Construct {
       const hard: Record<string, string> = {};
       if (q.requestsCpu !== undefined) { assertQuantity(this, 'quota.requestsCpu', q.requestsCpu, '8'); hard['requests.cpu'] = q.requestsCpu; }
       if (q.requestsMemory !== undefined) { assertQuantity(this, 'quota.requestsMemory', q.requestsMemory, '16Gi'); hard['requests.memory'] = q.requestsMemory; }
+      if (q.limitsCpu !== undefined) { assertQuantity(this, 'quota.limitsCpu', q.limitsCpu, '16'); hard['limits.cpu'] = q.limitsCpu; }
       if (q.limitsMemory !== undefined) { assertQuantity(this, 'quota.limitsMemory', q.limitsMemory, '32Gi'); hard['limits.memory'] = q.limitsMemory; }
+      if (q.requestsStorage !== undefined) { assertQuantity(this, 'quota.requestsStorage', q.requestsStorage, '100Gi'); hard['requests.storage'] = q.requestsStorage; }
       if (q.pods !== undefined) {
         if (!Number.isInteger(q.pods) || q.pods < 1) throw configError(this, 'quota.pods', 'must be a positive integer', q.pods, 'use e.g. 50');
         hard.pods = String(q.pods);
       }
-      if (Object.keys(hard).length === 0) throw configError(this, 'quota', 'sets no limit', q, 'set requestsCpu, requestsMemory, limitsMemory or pods, or omit quota');
+      for (const [key, n] of Object.entries(q.objectCounts ?? {})) {
+        if (!/^([a-z]+|count\/[a-z0-9-]+(\.[a-z0-9.-]+)?)$/.test(key)) {
+          throw configError(this, `quota.objectCounts[${JSON.stringify(key)}]`, 'is not a quota object count', key, "use e.g. 'services', 'configmaps' or 'count/deployments.apps'");
+        }
+        if (!Number.isInteger(n) || n < 0) throw configError(this, `quota.objectCounts[${JSON.stringify(key)}]`, 'must be a non-negative integer', n, 'use e.g. 20');
+        hard[key] = String(n);
+      }
+      if (Object.keys(hard).length === 0) throw configError(this, 'quota', 'sets no limit', q, 'set requestsCpu, requestsMemory, limitsMemory, pods or objectCounts, or omit quota');
       this.quota = new ApiObject(guards, 'Quota', {
         apiVersion: 'v1',
         kind: 'ResourceQuota',
@@ -114,4 +151,25 @@ export class PlatformNamespace extends Construct {
       authorizeMeshWorkloads(this);
     }
   }
+}
+
+/** The Container item of the LimitRange: the workload defaults unless overridden (output unchanged when unset). */
+function limitRangeItem(scope: Construct, o: LimitRangeOptions): Record<string, any> {
+  const q = (prop: keyof LimitRangeOptions, value: string | undefined, example: string) => {
+    if (value !== undefined) assertQuantity(scope, `limitRange.${prop}`, value, example);
+    return value;
+  };
+  const defaultRequest = {
+    cpu: q('defaultCpuRequest', o.defaultCpuRequest, '100m') ?? D.limitRange.defaultRequest.cpu,
+    memory: q('defaultMemoryRequest', o.defaultMemoryRequest, '128Mi') ?? D.limitRange.defaultRequest.memory,
+  };
+  const cpuLimit = q('defaultCpuLimit', o.defaultCpuLimit, '1');
+  const def: Record<string, string> = { ...(cpuLimit !== undefined ? { cpu: cpuLimit } : {}), memory: q('defaultMemoryLimit', o.defaultMemoryLimit, '256Mi') ?? D.limitRange.default.memory };
+  const maxCpu = q('maxCpu', o.maxCpu, '4');
+  const maxMemory = q('maxMemory', o.maxMemory, '8Gi');
+  const max = { ...(maxCpu !== undefined ? { cpu: maxCpu } : {}), ...(maxMemory !== undefined ? { memory: maxMemory } : {}) };
+  if ((parseQuantity(def.memory) ?? 0) < (parseQuantity(defaultRequest.memory) ?? 0)) {
+    throw configError(scope, 'limitRange.defaultMemoryLimit', `is below the default memory request ${defaultRequest.memory}`, def.memory, 'raise the limit or lower the request');
+  }
+  return { type: 'Container', defaultRequest, default: def, ...(Object.keys(max).length > 0 ? { max } : {}) };
 }

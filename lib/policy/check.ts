@@ -1,4 +1,5 @@
 import type { ApiObject } from 'cdk8s';
+import { targetOf } from '../gitops/environment';
 import type { RenderedObject } from '../gitops/layout';
 import { Policy } from './policy';
 import { PolicyError } from './policy-error';
@@ -67,7 +68,8 @@ function run(subjects: readonly Subject[], options: EvaluateOptions): PolicyFind
   }
   const out: PolicyFinding[] = [];
   for (const [folder, list] of byFolder) {
-    const context: RuleContext = { folder, objects: list.map((s) => s.manifest) };
+    const target = list[0].apiObject ? targetOf(list[0].apiObject) : undefined;
+    const context: RuleContext = { folder, objects: list.map((s) => s.manifest), ...(target ? { cluster: target.cluster } : {}) };
     for (const s of list) {
       const constructPath = s.apiObject?.node.path;
       for (const rule of rules) {

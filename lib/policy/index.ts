@@ -18,3 +18,5 @@ export * from './kyverno-policies';
 export * from './credential-detector';
 export { SECRET_RULES } from './secret-rules';
 export * from './scaling-rules';
+export * from './footprint';
+export { TENANCY_RULES, TEAM_GROUPS_ANNOTATION, formatAmount } from './tenancy-rules';

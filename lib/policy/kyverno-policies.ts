@@ -4,6 +4,7 @@ import {
   ClusterPolicySpecRulesValidatePodSecurityLevel, ClusterPolicySpecRulesValidatePodSecurityVersion,
 } from '../../imports/kyverno.io';
 import { assertDnsLabel, configError, markUnit } from '../core';
+import { targetOf } from '../gitops/environment';
 import { HASHED_SELECTOR_LABEL, RECOMMENDED_LABELS } from './hygiene-rules';
 import { PolicyRules } from './policy-rules';
 
@@ -11,7 +12,7 @@ export interface KyvernoPoliciesProps {
   /**
    * What admission does with a violation: `Enforce` rejects the object, `Audit` admits it and records a policy
    * report (use it to roll the policies out on a cluster that already runs workloads).
-   * @default 'Enforce'
+   * @default - 'Enforce' in production environments (and outside any environment target), 'Audit' elsewhere
    */
   readonly failureAction?: 'Enforce' | 'Audit';
   /**
@@ -81,7 +82,8 @@ export class KyvernoPolicies extends Construct {
   constructor(scope: Construct, id: string, props: KyvernoPoliciesProps = {}) {
     super(scope, id);
     markUnit(this, 'kyverno-policies');
-    const failureAction = props.failureAction ?? 'Enforce';
+    // tenancy: production rejects, the other environments report (teams see violations before they reach prod)
+    const failureAction = props.failureAction ?? (targetOf(this)?.env.production === false ? 'Audit' : 'Enforce');
     if (failureAction !== 'Enforce' && failureAction !== 'Audit') {
       throw configError(this, 'failureAction', 'must be Enforce or Audit', failureAction, "use 'Enforce' (reject) or 'Audit' (report)");
     }

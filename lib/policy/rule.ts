@@ -1,3 +1,4 @@
+import type { ClusterProps } from '../gitops/environment';
 import type { Exemption } from './policy';
 
 /**
@@ -6,9 +7,9 @@ import type { Exemption } from './policy';
  */
 
 /** `pss-restricted`: Kubernetes' Pod Security Standards "restricted" level (which includes "baseline"). `hygiene`: this project's production rules. */
-export type PolicyProfile = 'pss-restricted' | 'hygiene';
+export type PolicyProfile = 'pss-restricted' | 'hygiene' | 'tenancy';
 
-export const POLICY_PROFILES: readonly PolicyProfile[] = ['pss-restricted', 'hygiene'];
+export const POLICY_PROFILES: readonly PolicyProfile[] = ['pss-restricted', 'hygiene', 'tenancy'];
 
 /** Object metadata as far as the rules read it. */
 export interface ManifestMetadata {
@@ -54,6 +55,8 @@ export interface RuleContext {
   readonly folder: string;
   /** All objects of the folder, the checked one included. */
   readonly objects: readonly Manifest[];
+  /** Tenancy: the cluster the folder deploys to (node pools), when the objects come from a GitOpsApp target. */
+  readonly cluster?: ClusterProps;
 }
 
 export interface Rule {

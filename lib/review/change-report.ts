@@ -281,11 +281,14 @@ function key(folder: string, r: ObjectRef): string {
   return `${folder}|${refId(r)}`;
 }
 
-/** Parses every YAML file of a tree; objects keyed by `folder|Kind/ns/name` (folder = the nearest kustomization folder). */
+/**
+ * Parses every YAML file of a tree; objects keyed by `folder|Kind/ns/name`, folder = the outermost folder with a
+ * kustomization.yaml (a target: tenancy and apply phases nest more kustomizations below it), as the diff does.
+ */
 function parseTree(tree: ReadonlyMap<string, string>, cache: Map<string, Manifest[]>): Map<string, Obj> {
   const folders = [...tree.keys()].filter((f) => f === 'kustomization.yaml' || f.endsWith('/kustomization.yaml'))
     .map((f) => (f === 'kustomization.yaml' ? '' : f.slice(0, -'/kustomization.yaml'.length)))
-    .sort((a, b) => b.length - a.length || cmp(a, b));
+    .sort((a, b) => a.length - b.length || cmp(a, b));
   const out = new Map<string, Obj>();
   for (const [file, text] of tree) {
     if (!/\.ya?ml$/.test(file) || file.endsWith('kustomization.yaml')) continue;

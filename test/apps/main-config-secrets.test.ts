@@ -46,7 +46,8 @@ describe('the example dist/: secrets', () => {
       expect(es.metadata.name).toBe('storefront-db');
       expect(es.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: `vault-${env}` });
       const store = objects.find((o) => o.folder === t && o.manifest.kind === 'ClusterSecretStore')!;
-      expect(store.file).toBe(`${t}/_cluster/secret-stores.yaml`);
+      // the store is the platform's (tenancy: `<target>/_platform/`)
+      expect(store.file).toBe(`${t}/_platform/_cluster/secret-stores.yaml`);
       expect(store.manifest.metadata.name).toBe(`vault-${env}`);
       expect(store.manifest.spec.provider.vault.auth.kubernetes.role).toBe(`storefront-${env}`);
       expect(objects.find((o) => o.folder === t && o.manifest.kind === 'SealedSecret')!.manifest.metadata.name).toBe('payment-provider');

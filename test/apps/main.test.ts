@@ -3,9 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { buildApp } from '../../apps/main';
+import { buildApp, environments } from '../../apps/main';
 import { readTree as readDistTree } from '../../lib/gitops';
 import { evaluate, evaluateManifests } from '../../lib/policy';
+import { nodePoolPlacement } from '../../lib/policy/tenancy-rules';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -16,10 +17,13 @@ function readTree(dir: string): Map<string, Buffer> {
 
 /** The environment folder of a file: its closest ancestor holding a kustomization.yaml. */
 function folderOf(file: string, tree: Map<string, Buffer>): string {
+  // the outermost one: a target's team and platform folders have kustomizations of their own (tenancy)
+  let found: string | undefined;
   for (let dir = path.dirname(file); dir !== '.'; dir = path.dirname(dir)) {
-    if (tree.has(`${dir}/kustomization.yaml`)) return dir;
+    if (tree.has(`${dir}/kustomization.yaml`)) found = dir;
   }
-  throw new Error(`${file} is in no kustomization folder`);
+  if (found === undefined) throw new Error(`${file} is in no kustomization folder`);
+  return found;
 }
 
 function synthInto(outdir: string, command: string[]): void {
@@ -62,7 +66,7 @@ describe('the example platform (apps/main.ts)', () => {
       for (const unit of ['api', 'web', 'order-worker', 'nightly-report']) {
         expect(first.has(`${folder}/storefront/${unit}.yaml`)).toBe(true);
       }
-      expect(first.has(`${folder}/_cluster/storefront.yaml`)).toBe(true);
+      expect(first.has(`${folder}/_platform/_cluster/storefront.yaml`)).toBe(true);
       expect(first.has(`${folder}/kustomization.yaml`)).toBe(true);
     }
   });
@@ -80,6 +84,15 @@ describe('the example platform (apps/main.ts)', () => {
       })));
     expect(inputs.length).toBeGreaterThan(50);
     expect(evaluateManifests(inputs)).toEqual([]);
+    // the node pool rule needs the clusters: check it with them
+    const withCluster = (f: string) => environments.all.flatMap((e) => e.clusters).find((c) => f === c.name || f.endsWith(`/${c.name}`));
+    const byFolder = new Map<string, any[]>();
+    for (const i of inputs) byFolder.set(i.folder, [...(byFolder.get(i.folder) ?? []), i.manifest]);
+    for (const [folder, objects] of byFolder) {
+      const cluster = withCluster(folder);
+      if (!cluster) continue;
+      for (const m of objects) expect(nodePoolPlacement.check(m, { folder, objects, cluster })).toEqual([]);
+    }
     // and nothing in the code relaxed a rule
     expect(evaluate(buildApp().render(), { includeExempted: true }).filter((f) => f.exemption)).toEqual([]);
   });

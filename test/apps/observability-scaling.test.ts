@@ -6,12 +6,12 @@ import { crdSchemaErrors } from '../fixtures/crd-schema';
 
 const DIST = path.join(__dirname, '..', '..', 'dist');
 
-/** Target folders (those with a kustomization.yaml) and their objects. */
+/** Target folders (the outermost folders with a kustomization.yaml: tenancy nests more below) and their objects. */
 function targets(): Map<string, any[]> {
   const out = new Map<string, any[]>();
   const walk = (dir: string, target: string | undefined) => {
     const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-    const here = entries.some((e) => e.name === 'kustomization.yaml') ? path.relative(DIST, dir) : target;
+    const here = target ?? (entries.some((e) => e.name === 'kustomization.yaml') ? path.relative(DIST, dir) : undefined);
     for (const e of entries) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p, here);

@@ -21,7 +21,8 @@ describe.each(TARGETS)('dist/%s', (target) => {
 
   test('holds the database StatefulSet with volume claim templates on the declared class, its headless Service and a PDB selecting it', () => {
     expect(sts.spec.volumeClaimTemplates.map((t: any) => [t.metadata.name, t.spec.storageClassName])).toEqual([['data', 'fast-ssd']]);
-    expect(docs(`${target}/_cluster/storageclass-fast-ssd.yaml`)[0]).toMatchObject({ kind: 'StorageClass', metadata: { name: 'fast-ssd' }, reclaimPolicy: expect.any(String) });
+    // cluster-scoped: the platform part of the target (tenancy)
+    expect(docs(`${target}/_platform/_cluster/storageclass-fast-ssd.yaml`)[0]).toMatchObject({ kind: 'StorageClass', metadata: { name: 'fast-ssd' }, reclaimPolicy: expect.any(String) });
     const headless = db.find((m) => m.kind === 'Service' && m.metadata.name === sts.spec.serviceName);
     expect(headless.spec.clusterIP).toBe('None');
     expect(selects(headless.spec.selector, podLabels)).toBe(true);
@@ -47,8 +48,9 @@ describe.each(TARGETS)('dist/%s', (target) => {
     const jobKs = phaseOf('storefront/db-migrate.yaml')!;
     const apiKs = phaseOf('storefront/api.yaml')!;
     const dbKs = phaseOf('storefront/db.yaml')!;
-    expect(apiKs).toBe(`platform-${id}`);
-    expect(jobKs).toBe(`platform-${id}-run-before`);
+    // the storefront team's part of the target is applied by its own Kustomizations, in phases
+    expect(apiKs).toBe(`storefront-${id}`);
+    expect(jobKs).toBe(`storefront-${id}-run-before`);
     // the API's Kustomization depends (transitively) on the Job's, which depends on the database's
     const deps = (name: string): string[] => (ks.get(name)!.dependsOn ?? []).flatMap((d: any) => [d.name, ...deps(d.name)]);
     expect(deps(apiKs)).toContain(jobKs);
@@ -58,7 +60,7 @@ describe.each(TARGETS)('dist/%s', (target) => {
   });
 
   test('a Velero Schedule covers the database in prod only', () => {
-    const file = `${target}/velero/storefront-db.yaml`;
+    const file = `${target}/_platform/velero/storefront-db.yaml`;
     if (!target.startsWith('prod/')) {
       expect(tree.has(file)).toBe(false);
       return;

@@ -69,4 +69,25 @@ describe('PlatformNamespace', () => {
   test('throws if a quota sets nothing', () => {
     expect(() => minimal({ quota: {} })).toThrow(/test\/shop: quota sets no limit/);
   });
+
+  test('the LimitRange is configurable; unset fields keep the workload defaults', () => {
+    const lr = (limitRange: any) => only(minimal({ limitRange }).objects, 'LimitRange').spec.limits;
+    expect(lr({})).toEqual(only(minimal().objects, 'LimitRange').spec.limits);
+    expect(lr({ defaultCpuRequest: '50m' })).toEqual([{ type: 'Container', defaultRequest: { cpu: '50m', memory: '128Mi' }, default: { memory: '256Mi' } }]);
+    expect(lr({ defaultMemoryRequest: '256Mi', defaultMemoryLimit: '1Gi', defaultCpuLimit: '1', maxCpu: '4', maxMemory: '8Gi' })).toEqual([{
+      type: 'Container', defaultRequest: { cpu: '100m', memory: '256Mi' }, default: { cpu: '1', memory: '1Gi' }, max: { cpu: '4', memory: '8Gi' },
+    }]);
+  });
+
+  test('throws on a malformed LimitRange quantity or a default limit below the default request', () => {
+    expect(() => minimal({ limitRange: { maxMemory: '8GB' } })).toThrow('test/shop: limitRange.maxMemory must be a non-negative Kubernetes quantity, got "8GB"');
+    expect(() => minimal({ limitRange: { defaultMemoryLimit: '64Mi' } })).toThrow('test/shop: limitRange.defaultMemoryLimit is below the default memory request 128Mi, got "64Mi"; raise the limit or lower the request');
+  });
+
+  test('the quota also caps CPU limits, storage and object counts', () => {
+    const quota = only(minimal({ quota: { limitsCpu: '8', requestsStorage: '100Gi', objectCounts: { services: 10, 'count/deployments.apps': 5 } } }).objects, 'ResourceQuota');
+    expect(quota.spec.hard).toEqual({ 'limits.cpu': '8', 'requests.storage': '100Gi', services: '10', 'count/deployments.apps': '5' });
+    expect(() => minimal({ quota: { objectCounts: { 'Services': 1 } } })).toThrow(/test\/shop: quota.objectCounts\["Services"\] is not a quota object count, got "Services"/);
+    expect(() => minimal({ quota: { objectCounts: { services: -1 } } })).toThrow(/quota.objectCounts\["services"\] must be a non-negative integer, got -1/);
+  });
 });

@@ -115,7 +115,8 @@ describe('the example platform', () => {
     for (const [file, text] of files) {
       if (file.endsWith('kustomization.yaml')) continue;
       // dist/<folder>/<namespace or _cluster>/<unit>.yaml; argocd/ and flux/ sit one level up
-      const parts = file.split('/');
+      // (tenancy: a target's platform part sits below <folder>/_platform/)
+      const parts = file.replace('/_platform/', '/').split('/');
       const folder = parts.slice(0, Math.max(1, parts.length - 2)).join('/');
       for (const doc of YAML.parseAllDocuments(text)) {
         const manifest = doc.toJSON();

@@ -1,5 +1,6 @@
 import * as YAML from 'yaml';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { Environments, GitOpsApp } from '../../lib/gitops';
 import { ConfigError } from '../../lib/core';
 import { KyvernoPolicies, PolicyRules } from '../../lib/policy';
 import { addBundle, makeApp } from './app-fixtures';
@@ -27,7 +28,7 @@ describe('KyvernoPolicies', () => {
   });
 
   test('enforces Pod Security Standards restricted at the latest version with Kyverno\'s podSecurity check', () => {
-    const { policies } = policiesIn();
+    const { policies } = policiesIn({ failureAction: 'Enforce' });
     const pss = policies.policies.get('pss-restricted')!.toJson();
     expect(pss.spec.rules).toEqual([{
       name: 'restricted',
@@ -50,7 +51,25 @@ describe('KyvernoPolicies', () => {
       'hygiene-no-plaintext-secret', 'hygiene-no-plaintext-credentials', 'hygiene-secret-reference-resolves',
       // cross-object (scaler and scaled workload): CI only
       'hygiene-scaler-target', 'hygiene-single-scaler', 'hygiene-scaled-replicas',
+      'tenancy-quota-fits', 'tenancy-rbac-no-wildcards', 'tenancy-rolebinding-subjects', 'tenancy-priority-class-declared', 'tenancy-node-pool-placement',
     ]);
+  });
+
+  test('by default enforces in production environments and audits in the others (tenancy)', () => {
+    const app = new GitOpsApp({ environments: Environments.define({
+      dev: { clusters: [{ name: 'dev', server: 'https://dev.k.example' }] },
+      prod: { production: true, clusters: [{ name: 'prod', server: 'https://prod.k.example' }] },
+    }) });
+    const actions = new Map<string, Set<string>>();
+    app.forEachTarget((scope, { env }) => {
+      const p = new KyvernoPolicies(scope, 'kyverno');
+      actions.set(env.name, new Set([...p.policies.values()].flatMap((x) => x.toJson().spec.rules.map((r: any) => r.validate.failureAction))));
+    });
+    expect(actions.get('dev')).toEqual(new Set(['Audit']));
+    expect(actions.get('prod')).toEqual(new Set(['Enforce']));
+    // outside an environment target: Enforce, as before
+    const plain = new KyvernoPolicies(new Chart(new App(), 'c'), 'kyverno');
+    expect(new Set([...plain.policies.values()].flatMap((x) => x.toJson().spec.rules.map((r: any) => r.validate.failureAction)))).toEqual(new Set(['Enforce']));
   });
 
   test('audits instead of enforcing when asked, on every rule', () => {

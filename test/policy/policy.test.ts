@@ -107,7 +107,7 @@ describe('Policy.exempt', () => {
   test('every rule id is kebab-case and prefixed with its profile', () => {
     for (const r of PolicyRules.all) {
       expect(r.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);
-      expect(r.id.startsWith(r.profile === 'pss-restricted' ? 'pss-' : 'hygiene-')).toBe(true);
+      expect(r.id.startsWith(r.profile === 'pss-restricted' ? 'pss-' : `${r.profile}-`)).toBe(true);
     }
     expect(new Set(PolicyRules.ids()).size).toBe(PolicyRules.all.length);
   });

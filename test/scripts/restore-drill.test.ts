@@ -19,6 +19,6 @@ describe('npm run restore-drill', () => {
   test('errors: an unknown environment or workload, a workload without backups', () => {
     expect(() => restoreDrillYaml(app, { env: 'qa', workload: 'db', backup: 'b' })).toThrow('no target for --env qa; environments: dev, staging, prod');
     expect(() => restoreDrillYaml(app, { env: 'prod', workload: 'cache', backup: 'b' })).toThrow("no stateful workload 'cache' in prod/prod-eu-west-1");
-    expect(() => restoreDrillYaml(app, { env: 'dev', workload: 'db', backup: 'b' })).toThrow('dev/storefront/db has no backup schedule in dev');
+    expect(() => restoreDrillYaml(app, { env: 'dev', workload: 'db', backup: 'b' })).toThrow('dev/storefront/storefront/db has no backup schedule in dev');
   });
 });
