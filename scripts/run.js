@@ -90,7 +90,9 @@ function mainModuleOnlyInEntry(entryPath) {
 // print that, not a stack trace; anything else is a bug and keeps its stack
 function fail(e) {
   const known = e && (e.name === 'ConfigError' || e.name === 'PolicyError');
-  process.stderr.write(`synth failed, nothing was written: ${known ? e.message : (e && e.stack) || String(e)}\n`);
+  // the writer's own message says what happened to the output folder
+  if (e && e.name === 'DistWriteError') process.stderr.write(`synth failed: ${e.message}\n`);
+  else process.stderr.write(`synth failed, nothing was written: ${known ? e.message : (e && e.stack) || String(e)}\n`);
   process.exit(1);
 }
 process.on('uncaughtException', fail);

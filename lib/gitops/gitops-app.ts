@@ -2,7 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { ConfigError, configError } from '../core';
 import { checkPolicy } from '../policy/check';
 import { ARGO_CD_FOLDER, ArgoCdChart, ArgoCdOptions } from './argo-cd-chart';
-import { writeTree, WriteFile } from './dist-writer';
+import { recoverInterruptedSwap, writeTree, WriteFile, WriterOps } from './dist-writer';
 import { Environment, Environments, setTarget, Target, targetIdOf } from './environment';
 import { FLUX_FOLDER, FluxChart, FluxOptions } from './flux-chart';
 import { buildInventory, TargetInventory } from './inventory';
@@ -156,7 +156,9 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
   }
 
   /** @internal tests inject a failing writer to prove the previous dist/ survives */
-  public synthTo(outdir: string, writeFile?: WriteFile): void {
+  public synthTo(outdir: string, writeFile?: WriteFile | Partial<WriterOps>): void {
+    // a synth killed mid-swap is repaired first, even if this one fails before writing
+    recoverInterruptedSwap(outdir);
     writeTree(outdir, this.synthFiles(), writeFile);
   }
 }
