@@ -7,10 +7,10 @@ import { ApiObject, App, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, N
  * Anything else (generated classes that override toJson, custom resolvers) takes cdk8s's own path.
  */
 export function renderObject(obj: ApiObject, app: App): any {
-  if (Object.getPrototypeOf(obj) !== ApiObject.prototype || !hasOnlyBuiltInResolvers(app)) return obj.toJson();
+  if (Object.getPrototypeOf(obj) !== ApiObject.prototype || !hasOnlyBuiltInResolvers(app)) return withSortedKeys(() => obj.toJson());
   try {
-    const sortKeys = !process.env.CDK8S_DISABLE_SORT;
-    const json = resolveAndSanitize({ ...(obj as any).props, metadata: obj.metadata.toJson() }, sortKeys);
+    // keys are always sorted: the bytes of dist/ must not depend on the environment (cdk8s reads CDK8S_DISABLE_SORT)
+    const json = resolveAndSanitize({ ...(obj as any).props, metadata: obj.metadata.toJson() }, true);
     const patched = JsonPatch.apply(json, ...((obj as any).patches as JsonPatch[]));
     const result: Record<string, unknown> = {};
     for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) {
@@ -19,6 +19,18 @@ export function renderObject(obj: ApiObject, app: App): any {
     return result;
   } catch (e) {
     throw new Error(`Failed serializing construct at path '${obj.node.path}' with name '${obj.name}': ${e}`);
+  }
+}
+
+/** Runs cdk8s's own toJson with key sorting on, whatever CDK8S_DISABLE_SORT says. */
+function withSortedKeys<T>(fn: () => T): T {
+  const saved = process.env.CDK8S_DISABLE_SORT;
+  if (saved === undefined) return fn();
+  delete process.env.CDK8S_DISABLE_SORT;
+  try {
+    return fn();
+  } finally {
+    process.env.CDK8S_DISABLE_SORT = saved;
   }
 }
 

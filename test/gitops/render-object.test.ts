@@ -49,4 +49,24 @@ describe('renderObject', () => {
     const obj = new ApiObject(chart, 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: new Map() as any });
     expect(() => renderObject(obj, App.of(obj))).toThrow(/Failed serializing construct at path 'c\/o'.*non-simple object of type 'Map'/);
   });
+
+  test('environment variables do not change the bytes (CDK8S_DISABLE_SORT, TZ, LANG), on both render paths', () => {
+    const reference = buildApp().synthFiles();
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, { CDK8S_DISABLE_SORT: '1', TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' });
+      const app = buildApp();
+      // a generated-class-like object takes cdk8s's own toJson path
+      class Custom extends ApiObject {}
+      const chart = new Chart(new App(), 'c');
+      const custom = new Custom(chart, 'x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { b: '1', a: '2' } });
+      expect(Object.keys(renderObject(custom, App.of(custom)).data)).toEqual(['a', 'b']);
+      expect(app.synthFiles()).toEqual(reference);
+    } finally {
+      for (const k of ['CDK8S_DISABLE_SORT', 'TZ', 'LANG', 'LC_ALL']) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+    }
+  });
 });
