@@ -62,4 +62,39 @@ app.synth();
     expect(fs.readdirSync(out)).toEqual(['dev']);
     expect(fs.readFileSync(path.join(out, 'dev', 'kustomization.yaml'), 'utf8')).toBe('previous\n');
   });
+
+  test('cdk8s Include and Helm work in the bundle, and what they render is judged by policy', () => {
+    const out = path.join(dir, 'dist');
+    fs.writeFileSync(path.join(dir, 'extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: shop\ndata:\n  greeting: "yes"\n');
+    // helm is not installed here: a stand-in prints what `helm template` would
+    const helm = path.join(dir, 'helm');
+    const chartOutput = (privileged: boolean) => [
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: charted', '  namespace: shop', 'spec:', '  containers:',
+      '    - name: c', '      image: nginx:1.27.0', ...(privileged ? ['      securityContext:', '        privileged: true'] : []),
+    ].join('\n');
+    const app = (privileged: boolean, withHelm: boolean) => `
+import { Helm, Include } from ${JSON.stringify(path.join(root, 'node_modules/cdk8s'))};
+import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
+const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] } }), argoCd: false, flux: false });
+app.forEachTarget((scope) => {
+  new Include(scope, 'extra', { url: ${JSON.stringify(path.join(dir, 'extra.yaml'))} });
+  ${withHelm ? `new Helm(scope, 'chart', { chart: 'stand-in', helmExecutable: ${JSON.stringify(helm)} });` : ''}
+});
+app.synth();
+`;
+    fs.writeFileSync(path.join(dir, 'app.ts'), app(false, false));
+    const ok = run(path.join(dir, 'app.ts'), { CDK8S_OUTDIR: out });
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'dev/shop/dev.yaml'), 'utf8')).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: shop\ndata:\n  greeting: "yes"\n');
+
+    fs.writeFileSync(helm, `#!/bin/sh\ncat <<'EOF'\n${chartOutput(true)}\nEOF\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, 'app.ts'), app(true, true));
+    const judged = run(path.join(dir, 'app.ts'), { CDK8S_OUTDIR: out });
+    expect(judged.status).toBe(1);
+    expect(judged.stderr).toMatch(/^synth failed, nothing was written: policy check failed/);
+    expect(judged.stderr).toMatch(/privileged/);
+    expect(judged.stderr).not.toMatch(/_loadurl|Cannot find module/);
+    expect(fs.existsSync(path.join(out, 'dev/shop/dev.yaml'))).toBe(true);
+  });
 });
