@@ -3,7 +3,7 @@ import { ConfigError, configError } from '../core';
 import { checkPolicy } from '../policy/check';
 import { ARGO_CD_FOLDER, ArgoCdChart, ArgoCdOptions } from './argo-cd-chart';
 import { recoverInterruptedSwap, writeTree, WriteFile, WriterOps } from './dist-writer';
-import { Environment, Environments, setTarget, Target, targetIdOf } from './environment';
+import { Environment, Environments, setTarget, Target, targetIdOf, withPickScope } from './environment';
 import { FLUX_FOLDER, FluxChart, FluxOptions } from './flux-chart';
 import { buildInventory, TargetInventory } from './inventory';
 import { layoutFiles, renderTree, RenderedObject, setOutputFolder } from './layout';
@@ -92,7 +92,14 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
    * paths (and so error messages) start with the environment (or, for multi-cluster environments, the cluster).
    */
   public forEachTarget(build: (scope: Chart, target: Target<N, S>) => void): void {
-    for (const target of this.targets) build(this.chartFor(target), target);
+    for (const target of this.targets) {
+      const chart = this.chartFor(target);
+      try {
+        withPickScope(target.env, chart, () => build(chart, target));
+      } catch (e) {
+        throw duplicateIdError(e, chart, target) ?? e;
+      }
+    }
   }
 
   /** The chart of one environment target (created on first use). */
@@ -161,4 +168,18 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     recoverInterruptedSwap(outdir);
     writeTree(outdir, this.synthFiles(), writeFile);
   }
+}
+
+/**
+ * constructs' "There is already a Construct with name 'x' in Y [z]" as a message that names the environment
+ * target, the parent's path and the fix (undefined for any other error).
+ */
+function duplicateIdError(e: unknown, chart: Chart, target: Target<any, any>): ConfigError | undefined {
+  const m = e instanceof Error ? /^There is already a Construct with name '(.*)' in (\S+)(?: \[(.*)\])?$/.exec(e.message) : null;
+  if (!m) return undefined;
+  const [, id, typeName, parentId] = m;
+  const parent = chart.node.findAll().find((c) => c.node.id === (parentId ?? '') && c.constructor.name === typeName && c.node.tryFindChild(id)) ?? chart;
+  const existing = parent.node.tryFindChild(id);
+  return configError(parent, 'construct id', `'${id}' is used twice in ${parent.node.path} (environment ${target.env.name}, target dist/${target.path}), first used by a construct of type ${existing?.constructor.name ?? 'Construct'}`, id,
+    'give each construct an id unique among its siblings (the id is the second constructor argument), e.g. \'' + id + '-2\' or a name that says what differs');
 }

@@ -16,6 +16,22 @@ describe('GitOpsApp', () => {
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
+  it('reports a duplicate construct id with the environment target, the parent path and the fix, not constructs\' raw error', () => {
+    const app = new GitOpsApp({ environments: twoEnvironments(), repository: { url: REPO_URL } });
+    let err: any;
+    try {
+      app.forEachTarget((scope) => {
+        const ns = namespace(scope, 'shop');
+        configMap(ns, 'shop', 'a', {});
+        configMap(ns, 'shop', 'a', {});
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toBe("dev/ns-shop: construct id 'cm-shop-a' is used twice in dev/ns-shop (environment dev, target dist/dev), first used by a construct of type ApiObject, got \"cm-shop-a\"; give each construct an id unique among its siblings (the id is the second constructor argument), e.g. 'cm-shop-a-2' or a name that says what differs");
+  });
+
   it('creates one chart per target, named after the environment or, for multi-cluster environments, the cluster', () => {
     const app = shopApp();
     expect(app.targets.map((t) => t.path)).toEqual(['dev', 'prod/prod-eu-1', 'prod/prod-us-1']);

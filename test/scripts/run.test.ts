@@ -72,7 +72,7 @@ app.synth();
       'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: charted', '  namespace: shop', 'spec:', '  containers:',
       '    - name: c', '      image: nginx:1.27.0', ...(privileged ? ['      securityContext:', '        privileged: true'] : []),
     ].join('\n');
-    const app = (privileged: boolean, withHelm: boolean) => `
+    const app = (withHelm: boolean) => `
 import { Helm, Include } from ${JSON.stringify(path.join(root, 'node_modules/cdk8s'))};
 import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
 const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] } }), argoCd: false, flux: false });
@@ -82,19 +82,35 @@ app.forEachTarget((scope) => {
 });
 app.synth();
 `;
-    fs.writeFileSync(path.join(dir, 'app.ts'), app(false, false));
+    fs.writeFileSync(path.join(dir, 'app.ts'), app(false));
     const ok = run(path.join(dir, 'app.ts'), { CDK8S_OUTDIR: out });
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
     expect(fs.readFileSync(path.join(out, 'dev/shop/dev.yaml'), 'utf8')).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: shop\ndata:\n  greeting: "yes"\n');
 
     fs.writeFileSync(helm, `#!/bin/sh\ncat <<'EOF'\n${chartOutput(true)}\nEOF\n`, { mode: 0o755 });
-    fs.writeFileSync(path.join(dir, 'app.ts'), app(true, true));
+    fs.writeFileSync(path.join(dir, 'app.ts'), app(true));
     const judged = run(path.join(dir, 'app.ts'), { CDK8S_OUTDIR: out });
     expect(judged.status).toBe(1);
     expect(judged.stderr).toMatch(/^synth failed, nothing was written: policy check failed/);
     expect(judged.stderr).toMatch(/privileged/);
     expect(judged.stderr).not.toMatch(/_loadurl|Cannot find module/);
     expect(fs.existsSync(path.join(out, 'dev/shop/dev.yaml'))).toBe(true);
+  });
+
+  test('in the bundle (no type-check), a pick missing an environment names the target chart and the calling line', () => {
+    const app = path.join(dir, 'app.ts');
+    fs.writeFileSync(app, `
+import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
+const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] }, prod: { clusters: [{ name: 'prod', server: 'https://k.example' }] } }) });
+app.forEachTarget((scope, { env }) => {
+  const replicas: number = env.pick({ dev: 1 } as any);
+  void replicas;
+});
+app.synth();
+`);
+    const r = run(app, { CDK8S_OUTDIR: path.join(dir, 'dist') });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`synth failed, nothing was written: prod: env.pick has no value for environment 'prod' (called at ${app}:5:32), got keys ["dev"]; add a 'prod' entry\n`);
   });
 });
