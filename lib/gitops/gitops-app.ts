@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { ConfigError, configError } from '../core';
 import { checkPolicy } from '../policy/check';
@@ -157,8 +160,19 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     return referencesOf(objects, this.repository);
   }
 
-  /** Renders and replaces dist/; writes nothing unless everything validated. */
+  /**
+   * Renders and replaces dist/; writes nothing unless everything validated.
+   *
+   * Under `cdk8s synth --stdout` (see `isCdk8sStdoutMode`) it writes one file instead, `manifests.yaml`: every
+   * object as one multi-document stream (each file of dist/ introduced by a `# <file>` comment, no
+   * kustomization.yaml), which the CLI prints.
+   */
   public synth(): void {
+    if (isCdk8sStdoutMode(this.outdir)) {
+      fs.mkdirSync(this.outdir, { recursive: true });
+      fs.writeFileSync(path.join(this.outdir, STDOUT_FILE), toStream(this.synthFiles()));
+      return;
+    }
     this.synthTo(this.outdir);
   }
 
@@ -168,6 +182,51 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     recoverInterruptedSwap(outdir);
     writeTree(outdir, this.synthFiles(), writeFile);
   }
+}
+
+/** The one file written under `cdk8s synth --stdout`. */
+export const STDOUT_FILE = 'manifests.yaml';
+
+/** The files of dist/ as one multi-document YAML stream, without the kustomization.yaml files. */
+export function toStream(files: ReadonlyMap<string, string>): string {
+  return [...files].filter(([name]) => !/(^|\/)kustomization\.yaml$/.test(name)).map(([name, text]) => `# ${name}\n${text}`).join('---\n');
+}
+
+/**
+ * Whether the app runs under `cdk8s synth --stdout`. The CLI gives the app no flag for it: it sets
+ * CDK8S_OUTDIR to a fresh `<tmpdir>/cdk8s-XXXXXX` folder (and prints every .yaml file found there, in no fixed
+ * order, with nothing between files). Where /proc shows the CLI's arguments, `--stdout`/`-p` must be among them.
+ */
+export function isCdk8sStdoutMode(outdir: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const dir = env.CDK8S_OUTDIR;
+  if (!dir || path.resolve(outdir) !== path.resolve(dir)) return false;
+  if (!/^cdk8s-[A-Za-z0-9]{6}$/.test(path.basename(dir)) || realDir(path.dirname(path.resolve(dir))) !== realDir(os.tmpdir())) return false;
+  const cli = cliArguments();
+  return cli === undefined || cli.some((a) => a === '--stdout' || a === '-p' || a === '--stdout=true');
+}
+
+function realDir(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return path.resolve(dir);
+  }
+}
+
+/** The arguments of the nearest ancestor process running `synth` (Linux /proc), or undefined. */
+function cliArguments(): string[] | undefined {
+  let pid = process.ppid;
+  for (let depth = 0; depth < 4 && pid > 1; depth++) {
+    try {
+      const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (args.includes('synth')) return args;
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as YAML from 'yaml';
 
 const root = path.resolve(__dirname, '../..');
 const runner = path.join(root, 'scripts/run.js');
@@ -113,4 +114,33 @@ app.synth();
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(`synth failed, nothing was written: prod: env.pick has no value for environment 'prod' (called at ${app}:5:32), got keys ["dev"]; add a 'prod' entry\n`);
   });
+
+  test('`cdk8s synth --stdout`: one valid multi-document stream without kustomization files, and dist/ is kept', () => {
+    fs.writeFileSync(path.join(dir, 'app.ts'), `
+import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
+import { PlatformNamespace } from ${JSON.stringify(path.join(root, 'lib/platform'))};
+const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] }, prod: { clusters: [{ name: 'prod', server: 'https://prod.example' }] } }) });
+app.forEachTarget((scope) => { new PlatformNamespace(scope, 'shop'); });
+app.synth();
+`);
+    // the repository's cdk8s.yaml names no output folder: with one, the CLI deletes it even under --stdout
+    const config = fs.readFileSync(path.join(root, 'cdk8s.yaml'), 'utf8');
+    expect(config).not.toMatch(/^output:/m);
+    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: node ${JSON.stringify(runner)} app.ts\n`);
+    fs.mkdirSync(path.join(dir, 'dist'));
+    fs.writeFileSync(path.join(dir, 'dist', 'previous.yaml'), 'kept\n');
+    const cli = path.join(root, 'node_modules/cdk8s-cli/bin/cdk8s');
+    const r = spawnSync('node', [cli, 'synth', '--stdout', '--no-check-upgrade'], { cwd: dir, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const docs = YAML.parseAllDocuments(r.stdout).map((d) => d.toJS());
+    expect(YAML.parseAllDocuments(r.stdout).flatMap((d) => d.errors)).toEqual([]);
+    expect(docs.length).toBeGreaterThan(10);
+    expect(docs.every((d) => typeof d.apiVersion === 'string' && typeof d.kind === 'string')).toBe(true);
+    expect(docs.filter((d) => d.kind === 'Kustomization' && d.apiVersion.startsWith('kustomize.config'))).toEqual([]);
+    expect(r.stdout.startsWith('# argocd/')).toBe(true);
+    expect(r.stdout).toMatch(/^---\n# dev\/_cluster\/shop\.yaml\napiVersion: v1\nkind: Namespace\n/m);
+    expect(r.stdout).toMatch(/^---\n# prod\/shop\/namespace-defaults\.yaml\n/m);
+    expect(fs.readFileSync(path.join(dir, 'dist', 'previous.yaml'), 'utf8')).toBe('kept\n');
+  }, 20_000);
 });
