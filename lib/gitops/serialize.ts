@@ -74,6 +74,7 @@ function blockSafe(s: string): boolean {
 }
 
 const verdicts = new Map<string, boolean>();
+const SIMPLE_PLAIN = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 
 /** `text` when it is a reader-safe rendering of `value` (as the library wrote it), else undefined. */
 function safeText(value: string, text: string, implicitKey: boolean): string | undefined {
@@ -82,7 +83,9 @@ function safeText(value: string, text: string, implicitKey: boolean): string | u
   if (ESCAPED.test(value) || /\t/.test(value) || text.includes('\n')) return undefined;
   if (first === '"') return text === doubleQuoted(value) ? text : undefined;
   if (first !== "'" && riskyPlain(value)) return undefined;
-  // a last check with both readers, once per distinct text
+  // names, labels and paths need no second opinion (riskyPlain covers every resolution rule of both schemas)
+  if (SIMPLE_PLAIN.test(text)) return text;
+  // anything else gets a last check with both readers, once per distinct text
   const key = `${implicitKey ? 'k' : 'v'}${text}`;
   let ok = verdicts.get(key);
   if (ok === undefined) {
