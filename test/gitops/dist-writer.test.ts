@@ -285,34 +285,74 @@ describe('writeTree', () => {
       const { writeTree } = require(${JSON.stringify(writerJs)});
       const tree = (tag) => new Map(Array.from({ length: ${files} }, (_, i) => ['dir' + (i % 7) + '/f' + i + '.yaml', tag + ' ' + i + '\\n']));
       const tags = ${JSON.stringify(tags)};
+      process.stdout.write('ready\\n');
       for (let i = 0; ${rounds} === 0 || i < ${rounds}; i++) writeTree(${JSON.stringify(outdir)}, tree(tags[i % tags.length]));`;
     const key = (m: ReadonlyMap<string, string>) => JSON.stringify([...m].sort());
     const tree = (tag: string, files: number) => new Map(Array.from({ length: files }, (_, i) => [`dir${i % 7}/f${i}.yaml`, `${tag} ${i}\n`]));
 
-    it('a synth killed at random moments: the next synth finds the old or the new complete tree, and no leftovers', async () => {
+    it('a synth killed at random moments (seeded: after any file write, rename or removal): the next synth finds the old or the new complete tree, and no leftovers', async () => {
       let seed = 7;
       const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-      writeTree(outdir, tree('A', 300));
-      for (let round = 0; round < 8; round++) {
-        const child = spawn(process.execPath, ['-e', childScript(outdir, ['B', 'A'], 300, 0)], { stdio: 'ignore' });
-        await new Promise((r) => setTimeout(r, 60 + Math.floor(rnd() * 300)));
-        child.kill('SIGKILL');
-        await new Promise((r) => child.on('exit', r));
+      const FILES = 40;
+      let current = tree('T0', FILES);
+      writeTree(outdir, current);
+      const sawMidSwap: string[] = [];
+      for (let round = 1; round <= 10; round++) {
+        const tag = `T${round}`;
+        // FILES writes, 2 renames, 1 removal: half the kills land in the swap and clean-up, the rest anywhere
+        const ops = FILES + 3;
+        const killAt = rnd() < 0.5 ? ops - Math.floor(rnd() * 3) : 1 + Math.floor(rnd() * ops);
+        const script = `
+          const fs = require('fs');
+          const { writeTree } = require(${JSON.stringify(writerJs)});
+          let n = 0;
+          const step = (fn) => (...a) => { const r = fn(...a); if (++n === ${killAt}) process.kill(process.pid, 'SIGKILL'); return r; };
+          const tree = new Map(Array.from({ length: ${FILES} }, (_, i) => ['dir' + (i % 7) + '/f' + i + '.yaml', ${JSON.stringify(tag)} + ' ' + i + '\\n']));
+          writeTree(${JSON.stringify(outdir)}, tree, {
+            writeFile: step((f, d) => fs.writeFileSync(f, d)),
+            rename: step((a, b) => fs.renameSync(a, b)),
+            removeTree: step((d) => fs.rmSync(d, { recursive: true, force: true })),
+          });`;
+        const child = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+        const signal = await new Promise((r) => child.on('exit', (_code, sig) => r(sig)));
+        expect(signal).toBe('SIGKILL');
+        if (!fs.existsSync(outdir)) sawMidSwap.push(tag);
         recoverInterruptedSwap(outdir);
-        const now = readTree(outdir);
-        expect(['A', 'B'].filter((t) => key(now) === key(tree(t, 300)))).toHaveLength(1);
+        const now = key(readTree(outdir));
+        const next = tree(tag, FILES);
+        expect([key(current), key(next)]).toContain(now);
+        if (now === key(next)) current = next;
         expect(leftovers(outdir)).toEqual([]);
       }
+      // the seed puts some kills between the two renames (dist/ missing until the next synth)
+      expect(sawMidSwap.length).toBeGreaterThan(0);
       writeTree(outdir, tree('C', 10));
       expect(readTree(outdir)).toEqual(tree('C', 10));
     }, 30_000);
 
-    it('concurrent synths into one folder take turns: all succeed, the result is one complete tree, nothing is left over', async () => {
-      const runs = ['P', 'Q', 'R'].map((tag) => spawn(process.execPath, ['-e', childScript(outdir, [tag], 200, 3)], { stdio: ['ignore', 'ignore', 'pipe'] }));
+    it('concurrent synths into one folder take turns: all succeed, never overlap, the result is one complete tree, nothing is left over', async () => {
+      const log = path.join(root, 'log');
+      const script = (tag: string) => `
+        const fs = require('fs');
+        const { writeTree } = require(${JSON.stringify(writerJs)});
+        let first = true;
+        const tree = new Map(Array.from({ length: 50 }, (_, i) => ['f' + i + '.yaml', ${JSON.stringify(tag)} + ' ' + i + '\\n']));
+        writeTree(${JSON.stringify(outdir)}, tree, {
+          // a slow first write widens the window in which two unlocked synths would overlap
+          writeFile: (f, d) => {
+            if (first) { first = false; fs.appendFileSync(${JSON.stringify(log)}, 'S ${tag}\\n'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150); }
+            fs.writeFileSync(f, d);
+          },
+          rename: (a, b) => { fs.renameSync(a, b); if (a.includes('.staging-')) fs.appendFileSync(${JSON.stringify(log)}, 'E ${tag}\\n'); },
+        });`;
+      const runs = ['P', 'Q', 'R'].map((tag) => spawn(process.execPath, ['-e', script(tag)], { stdio: 'ignore' }));
       const codes = await Promise.all(runs.map((c) => new Promise<number>((r) => c.on('exit', (code) => r(code ?? -1)))));
       expect(codes).toEqual([0, 0, 0]);
-      const now = key(readTree(outdir));
-      expect(['P', 'Q', 'R'].filter((t) => key(tree(t, 200)) === now)).toHaveLength(1);
+      const events = fs.readFileSync(log, 'utf8').trim().split('\n');
+      expect(events).toHaveLength(6);
+      for (let i = 0; i < 6; i += 2) expect([events[i][0], events[i + 1][0], events[i].slice(2)]).toEqual(['S', 'E', events[i + 1].slice(2)]);
+      const last = events[5].slice(2);
+      expect(readTree(outdir)).toEqual(new Map(Array.from({ length: 50 }, (_, i) => [`f${i}.yaml`, `${last} ${i}\n`])));
       expect(leftovers(outdir)).toEqual([]);
     }, 30_000);
 
