@@ -114,8 +114,17 @@ function fail(e) {
   const known = e && (e.name === 'ConfigError' || e.name === 'PolicyError');
   // the writer's own message says what happened to the output folder
   if (e && e.name === 'DistWriteError') process.stderr.write(`synth failed: ${e.message}\n`);
+  else if (e && /^There is already a Construct with name '/.test(e.message || '')) process.stderr.write(duplicateId(e));
   else process.stderr.write(`synth failed, nothing was written: ${known ? e.message : (e && e.stack) || String(e)}\n`);
   process.exit(1);
+}
+/** constructs' duplicate-id error (GitOpsApp.forEachTarget reports its own better): the id, where, and the fix. */
+function duplicateId(e) {
+  const m = /^There is already a Construct with name '(.*)' in (\S+)(?: \[(.*)\])?/.exec(e.message);
+  const frame = (e.stack || '').split('\n').slice(1).find((l) => !/node_modules|node:internal/.test(l));
+  const loc = frame && /\(?([^\s()]+:\d+:\d+)\)?\s*$/.exec(frame);
+  const at = loc ? ` (at ${path.relative(process.cwd(), loc[1].replace(/^file:\/\//, ''))})` : '';
+  return `synth failed, nothing was written: construct id '${m[1]}' is used twice in ${m[2]} '${m[3] ?? ''}'${at}; give each construct an id unique among its siblings (the second constructor argument)\n`;
 }
 process.on('uncaughtException', fail);
 

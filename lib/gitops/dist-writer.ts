@@ -97,7 +97,7 @@ function realTarget(outdir: string): string {
   try {
     fs.mkdirSync(parent, { recursive: true });
   } catch (e) {
-    throw new DistWriteError(`cannot create the folder ${parent}: ${errText(e)}`, true);
+    throw new DistWriteError(`cannot create the folder ${parent}: ${errText(e)}; nothing was written`, true);
   }
   return path.join(fs.realpathSync(parent), path.basename(p));
 }

@@ -271,6 +271,23 @@ describe('writeTree', () => {
     });
   });
 
+  // root ignores folder modes (these tests run as root here): the fault-injection tests above cover the same
+  // paths; as any other user this runs against real read-only folders
+  const asNonRoot = process.getuid?.() === 0 ? it.skip : it;
+  asNonRoot('a read-only parent of dist/ (real modes): a true message, the previous tree, later synths work', () => {
+    writeTree(outdir, new Map([['a.yaml', 'old\n']]));
+    fs.chmodSync(root, 0o555);
+    try {
+      expect(() => writeTree(outdir, new Map([['a.yaml', 'new\n']]), {}, { lockTimeoutMs: 50 })).toThrow(/nothing was written|previous tree is unchanged/);
+      expect(readTree(outdir)).toEqual(new Map([['a.yaml', 'old\n']]));
+    } finally {
+      fs.chmodSync(root, 0o755);
+    }
+    writeTree(outdir, new Map([['a.yaml', 'new\n']]));
+    expect(readTree(outdir)).toEqual(new Map([['a.yaml', 'new\n']]));
+    expect(leftovers(outdir)).toEqual([]);
+  });
+
   describe('processes', () => {
     let writerJs: string;
     beforeAll(() => {

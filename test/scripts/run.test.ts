@@ -143,4 +143,23 @@ app.synth();
     expect(r.stdout).toMatch(/^---\n# prod\/shop\/namespace-defaults\.yaml\n/m);
     expect(fs.readFileSync(path.join(dir, 'dist', 'previous.yaml'), 'utf8')).toBe('kept\n');
   }, 20_000);
+
+  test('a writer failure is reported as such (its message says what happened to the output), a duplicate id outside forEachTarget without a stack trace', () => {
+    fs.writeFileSync(path.join(dir, 'file'), 'not a folder\n');
+    const app = path.join(dir, 'app.ts');
+    fs.writeFileSync(app, `
+import { Chart } from ${JSON.stringify(path.join(root, 'node_modules/cdk8s'))};
+import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
+const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] } }) });
+if (process.env.DUPLICATE) { new Chart(app, 'extra'); new Chart(app, 'extra'); }
+app.synth();
+`);
+    const r = run(app, { CDK8S_OUTDIR: path.join(dir, 'file', 'dist') });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^synth failed: cannot create the folder .*file: .*; nothing was written\n$/);
+    const d = run(app, { CDK8S_OUTDIR: path.join(dir, 'dist'), DUPLICATE: '1' });
+    expect(d.status).toBe(1);
+    expect(d.stderr).toMatch(new RegExp(`^synth failed, nothing was written: construct id 'extra' is used twice in GitOpsApp '' \\(at [^ ]*app\\.ts:5:\\d+\\); give each construct an id unique among its siblings`));
+    expect(d.stderr.split('\n')).toHaveLength(2);
+  });
 });
