@@ -297,13 +297,6 @@ describe('writeTree', () => {
     });
     afterAll(() => fs.rmSync(path.dirname(writerJs), { recursive: true, force: true }));
 
-    /** A child that writes trees of `files` files tagged `tags[i % n]`, `rounds` times (0: until killed). */
-    const childScript = (outdir: string, tags: string[], files: number, rounds: number) => `
-      const { writeTree } = require(${JSON.stringify(writerJs)});
-      const tree = (tag) => new Map(Array.from({ length: ${files} }, (_, i) => ['dir' + (i % 7) + '/f' + i + '.yaml', tag + ' ' + i + '\\n']));
-      const tags = ${JSON.stringify(tags)};
-      process.stdout.write('ready\\n');
-      for (let i = 0; ${rounds} === 0 || i < ${rounds}; i++) writeTree(${JSON.stringify(outdir)}, tree(tags[i % tags.length]));`;
     const key = (m: ReadonlyMap<string, string>) => JSON.stringify([...m].sort());
     const tree = (tag: string, files: number) => new Map(Array.from({ length: files }, (_, i) => [`dir${i % 7}/f${i}.yaml`, `${tag} ${i}\n`]));
 
