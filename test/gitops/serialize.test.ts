@@ -1,22 +1,30 @@
 import * as YAML from 'yaml';
 import { buildApp } from '../../apps/main';
 import { buildBenchApp } from '../../apps/bench';
-import { toYaml, toYamlReference } from '../../lib/gitops';
+import { Environments, GitOpsApp, toYaml, toYamlReference } from '../../lib/gitops';
+import { PlatformNamespace } from '../../lib/platform';
+import { HardenedService } from '../../lib/workloads';
 import { doubleQuoted } from '../../lib/gitops/serialize';
 
 // The fast writer must produce exactly the bytes of the (reader-safe) yaml library path.
 const expectSameBytes = (doc: unknown) => expect(toYaml([doc])).toBe(toYamlReference(doc));
 
-/** What a YAML 1.2 reader and a YAML 1.1 reader (as kubectl's) make of the text. */
+/**
+ * What a YAML 1.2 reader and a YAML 1.1 reader make of the text. The `yaml` package reading 1.1 is lenient
+ * about U+2028, U+2029 and U+0085, which the 1.1 spec (and go-yaml v2, behind kubectl) takes for line breaks:
+ * `v11go` reads them as such.
+ */
 const read = (text: string) => ({
   v12: YAML.parseAllDocuments(text).map((d) => d.toJS()),
   v11: YAML.parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS()),
+  v11go: YAML.parseAllDocuments(text.replace(/[\u2028\u2029\u0085]/g, '\n'), { version: '1.1' }).map((d) => d.toJS()),
 });
 const expectRoundTrip = (docs: unknown[]) => {
   const text = toYaml(docs);
-  const { v12, v11 } = read(text);
+  const { v12, v11, v11go } = read(text);
   expect(v12).toEqual(docs);
   expect(v11).toEqual(docs);
+  expect(v11go).toEqual(docs);
 };
 
 const TRICKY_STRINGS = [
@@ -178,11 +186,31 @@ describe('toYaml: YAML 1.1 and 1.2 readers read back exactly what was written', 
       metadata: { name: 'web', namespace: 'shop', annotations: { 'container.apparmor.security.beta.kubernetes.io/web': 'runtime/default\u2028unconfined: x' } },
       spec: { template: { spec: { nodeSelector: { pool: 'general\u2028hostNetwork: true', zone: 'a\u2029hostPID: true', x: 'b\u0085hostIPC: true' }, containers: [{ name: 'web' }] } } },
     };
-    const { v11, v12 } = read(toYaml([judged]));
-    for (const [doc] of [v11, v12]) {
+    const { v11, v12, v11go } = read(toYaml([judged]));
+    for (const [doc] of [v11, v12, v11go]) {
       expect(doc).toEqual(judged);
       expect(doc.spec.template.spec.hostNetwork).toBeUndefined();
       expect(Object.keys(doc.spec.template.spec.nodeSelector)).toEqual(['pool', 'zone', 'x']);
+    }
+  });
+
+  test('the same through a whole synth: every object in dist/ reads back, in both readers, as the object policy judged', () => {
+    const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] } }) });
+    app.forEachTarget((scope) => {
+      const api = new HardenedService(new PlatformNamespace(scope, 'shop'), 'api', { image: 'ghcr.io/acme/api:1.0.0', port: 8080 });
+      api.pod.addPodAnnotation('note', 'runtime/default\u2028  hostNetwork: true\u0085hostPID: true\u2029x');
+      api.pod.addPodAnnotation('checksum', '0o17');
+    });
+    const judged = app.render();
+    const files = app.synthFiles();
+    const deployment = judged.find((o) => o.manifest.kind === 'Deployment')!;
+    const text = files.get(`${deployment.folder}/${deployment.file}`)!;
+    const { v11, v12, v11go } = read(text);
+    for (const v of [v11, v12, v11go]) {
+      const doc = v.find((d: any) => d.kind === 'Deployment');
+      expect(doc).toEqual(deployment.manifest);
+      expect(doc.spec.template.spec.hostNetwork).toBeUndefined();
+      expect(doc.spec.template.metadata.annotations.checksum).toBe('0o17');
     }
   });
 });
