@@ -198,7 +198,7 @@ describe('toYaml: YAML 1.1 and 1.2 readers read back exactly what was written', 
     const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] } }) });
     app.forEachTarget((scope) => {
       const api = new HardenedService(new PlatformNamespace(scope, 'shop'), 'api', { image: 'ghcr.io/acme/api:1.0.0', port: 8080 });
-      api.pod.addPodAnnotation('note', 'runtime/default\u2028  hostNetwork: true\u0085hostPID: true\u2029x');
+      api.pod.addPodAnnotation('note', 'runtime/default\u2028  hostNetwork: true\u2029hostPID: true');
       api.pod.addPodAnnotation('checksum', '0o17');
     });
     const judged = app.render();
