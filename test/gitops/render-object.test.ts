@@ -94,7 +94,7 @@ describe('renderObject', () => {
     const reference = buildApp().synthFiles();
     const saved = { ...process.env };
     try {
-      Object.assign(process.env, { CDK8S_DISABLE_SORT: '1', TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' });
+      Object.assign(process.env, { CDK8S_DISABLE_SORT: '1', CDK8S_RECORD_CONSTRUCT_METADATA: 'true', TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' });
       const app = buildApp();
       // a generated-class-like object takes cdk8s's own toJson path
       class Custom extends ApiObject {}
@@ -103,7 +103,7 @@ describe('renderObject', () => {
       expect(Object.keys(renderObject(custom, App.of(custom)).data)).toEqual(['a', 'b']);
       expect(app.synthFiles()).toEqual(reference);
     } finally {
-      for (const k of ['CDK8S_DISABLE_SORT', 'TZ', 'LANG', 'LC_ALL']) {
+      for (const k of ['CDK8S_DISABLE_SORT', 'CDK8S_RECORD_CONSTRUCT_METADATA', 'TZ', 'LANG', 'LC_ALL']) {
         if (saved[k] === undefined) delete process.env[k];
         else process.env[k] = saved[k];
       }
