@@ -161,6 +161,13 @@ describe('writeTree', () => {
       expect(fs.readdirSync(path.dirname(real))).toEqual(['out']);
     });
 
+    it('refuses to replace a file that is not a folder, writing nothing', () => {
+      fs.writeFileSync(outdir, 'mine\n');
+      expect(() => writeTree(outdir, new Map([['a.yaml', '1\n']]))).toThrow(/dist is not a folder; move it away, nothing was written/);
+      expect(fs.readFileSync(outdir, 'utf8')).toBe('mine\n');
+      expect(leftovers(outdir)).toEqual([]);
+    });
+
     it('creates the target of a dangling symlink', () => {
       fs.symlinkSync('made/here', outdir);
       writeTree(outdir, new Map([['a.yaml', '1\n']]));
