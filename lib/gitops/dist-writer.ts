@@ -11,6 +11,8 @@ export interface WriterOps {
   /** Removes a folder and everything below it. */
   readonly removeTree: (dir: string) => void;
   readonly link: (existing: string, created: string) => void;
+  /** Creates the staging folder (fs.mkdtempSync) and returns its path. */
+  readonly mkdtemp: (prefix: string) => string;
 }
 
 export interface WriteTreeOptions {
@@ -31,6 +33,7 @@ const DEFAULT_OPS: WriterOps = {
   rename: (from, to) => fs.renameSync(from, to),
   removeTree: (dir) => removeTree(dir),
   link: (existing, created) => fs.linkSync(existing, created),
+  mkdtemp: (prefix) => fs.mkdtempSync(prefix),
 };
 
 /** Mode of a new output folder (a kept one keeps its own). */
@@ -115,7 +118,7 @@ function write(target: string, files: ReadonlyMap<string, string>, ops: WriterOp
   }
   let staging: string;
   try {
-    staging = fs.mkdtempSync(path.join(parent, names(target).staging));
+    staging = ops.mkdtemp(path.join(parent, names(target).staging));
   } catch (e) {
     throw new DistWriteError(`cannot create a staging folder beside ${target}: ${errText(e)}; the previous tree is unchanged`, true);
   }

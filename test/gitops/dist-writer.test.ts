@@ -231,6 +231,26 @@ describe('writeTree', () => {
       expect(readTree(outdir)).toEqual(next);
     });
 
+    it('no staging folder possible (a read-only or full parent): a true message, the previous tree', () => {
+      const ops: Partial<WriterOps> = { mkdtemp: (prefix) => { throw errno('EROFS', `mkdtemp '${prefix}XXXXXX'`); } };
+      expect(() => writeTree(outdir, next, ops, opts())).toThrow(/^cannot create a staging folder beside .*dist: EROFS.*; the previous tree is unchanged$/);
+      expect(readTree(outdir)).toEqual(prev);
+      expect(leftovers(outdir)).toEqual([]);
+    });
+
+    it('a tree left by a kill mid-swap that cannot be put back: the message says where it is and what to do', () => {
+      fs.renameSync(outdir, path.join(root, '.dist.old-9-9000'));
+      const ops: Partial<WriterOps> = { rename: () => { throw errno('EACCES', 'rename'); } };
+      let err: DistWriteError | undefined;
+      try { writeTree(outdir, next, ops, opts()); } catch (e) { err = e as DistWriteError; }
+      expect(err?.message).toMatch(/dist is missing and its last complete tree .*\.dist\.old-9-9000 could not be put back: EACCES.*; rename it to dist by hand$/);
+      expect(err?.previousTreeIntact).toBe(false);
+      expect(readTree(path.join(root, '.dist.old-9-9000'))).toEqual(prev);
+      writeTree(outdir, next);
+      expect(readTree(outdir)).toEqual(next);
+      expect(leftovers(outdir)).toEqual([]);
+    });
+
     it('the second rename failing: the previous tree goes back, the message says so', () => {
       let err: unknown;
       try { writeTree(outdir, next, failRename(2, 'EIO'), opts()); } catch (e) { err = e; }
