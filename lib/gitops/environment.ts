@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { ConfigError, isDnsLabel, show } from '../core';
 import { KubernetesVersion } from '../schema/defaults';
@@ -167,9 +168,13 @@ export class Environment<N extends string = string, S = {}> {
    * @example env.pick({ dev: 1, staging: 2, prod: 6 })
    */
   public pick<T>(values: { readonly [K in N]: T }): T {
-    if (!Object.prototype.hasOwnProperty.call(values, this.name)) {
-      // only reachable from untyped callers (JavaScript, `as any`)
-      throw new ConfigError(`environment ${this.name}`, 'pick', `environment ${this.name}: pick has no value for '${this.name}', got keys ${show(Object.keys(values))}; add a '${this.name}' entry`);
+    if (values === null || typeof values !== 'object' || !Object.prototype.hasOwnProperty.call(values, this.name)) {
+      // only reachable from untyped callers (JavaScript, `as any`, the bundled runner which does not type-check)
+      const scope = pickScopes.get(this);
+      const path = scope ? scope.node.path || '<app>' : `environment ${this.name}`;
+      const at = callerLocation();
+      const got = values !== null && typeof values === 'object' ? `keys ${show(Object.keys(values))}` : show(values);
+      throw new ConfigError(path, 'pick', `${path}: env.pick has no value for environment '${this.name}'${at ? ` (called at ${at})` : ''}, got ${got}; add a '${this.name}' entry`);
     }
     return values[this.name];
   }
@@ -183,6 +188,35 @@ export class Environment<N extends string = string, S = {}> {
   public get multiCluster(): boolean {
     return this.clusters.length > 1;
   }
+}
+
+// the chart being built for an environment (GitOpsApp.forEachTarget), so a failing pick can name it
+const pickScopes = new WeakMap<Environment<any, any>, IConstruct>();
+
+/** Runs `fn` with `scope` as the place `env.pick` errors name (GitOpsApp.forEachTarget sets the target's chart). */
+export function withPickScope<T>(env: Environment<any, any>, scope: IConstruct, fn: () => T): T {
+  const previous = pickScopes.get(env);
+  pickScopes.set(env, scope);
+  try {
+    return fn();
+  } finally {
+    if (previous) pickScopes.set(env, previous);
+    else pickScopes.delete(env);
+  }
+}
+
+/** `file:line:col` of the code that called pick (the first stack frame outside this file), relative to cwd. */
+function callerLocation(): string | undefined {
+  const frames = (new Error().stack ?? '').split('\n').slice(1);
+  for (const frame of frames) {
+    if (/[\\/]environment\.[jt]s:|\bEnvironment\.pick\b|callerLocation|node:internal/.test(frame)) continue;
+    const m = /\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?\s*$/.exec(frame);
+    if (!m) continue;
+    const file = m[1].replace(/^file:\/\//, '');
+    const rel = path.relative(process.cwd(), file);
+    return `${rel.startsWith('..') ? file : rel}:${m[2]}:${m[3]}`;
+  }
+  return undefined;
 }
 
 /** The environments of a platform, in the order they are promoted through (dev, staging, prod). */

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
@@ -11,8 +12,8 @@ import { annotateSyncWaves, computeApplyOrder, phaseKustomizations, unitApplyOrd
 import { checkSchemas, folderVersions } from '../schema/check';
 import { Compatibility, CompatibilityNote } from '../schema/compatibility';
 import { ARGO_CD_FOLDER, ArgoCdChart, ArgoCdOptions } from './argo-cd-chart';
-import { writeTree, WriteFile } from './dist-writer';
-import { Environment, Environments, setTarget, Target, targetIdOf } from './environment';
+import { recoverInterruptedSwap, writeTree, WriteFile, WriterOps } from './dist-writer';
+import { Environment, Environments, setTarget, Target, targetIdOf, withPickScope } from './environment';
 import { FLUX_FOLDER, FluxChart, FluxOptions } from './flux-chart';
 import { buildInventory, TargetInventory } from './inventory';
 import { layoutFiles, renderTree, RenderedObject, setOutputFolder } from './layout';
@@ -105,7 +106,14 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
    * paths (and so error messages) start with the environment (or, for multi-cluster environments, the cluster).
    */
   public forEachTarget(build: (scope: Chart, target: Target<N, S>) => void): void {
-    for (const target of this.targets) build(this.chartFor(target), target);
+    for (const target of this.targets) {
+      const chart = this.chartFor(target);
+      try {
+        withPickScope(target.env, chart, () => build(chart, target));
+      } catch (e) {
+        throw duplicateIdError(e, chart, target) ?? e;
+      }
+    }
     // objects derived from a whole target (mesh authorization from the complete connection graph)
     runFinalizers(this);
   }
@@ -184,8 +192,19 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     return referencesOf(objects, this.repository);
   }
 
-  /** Renders and replaces dist/; writes nothing unless everything validated. */
+  /**
+   * Renders and replaces dist/; writes nothing unless everything validated.
+   *
+   * Under `cdk8s synth --stdout` (see `isCdk8sStdoutMode`) it writes one file instead, `manifests.yaml`: every
+   * object as one multi-document stream (each file of dist/ introduced by a `# <file>` comment, no
+   * kustomization.yaml), which the CLI prints.
+   */
   public synth(): void {
+    if (isCdk8sStdoutMode(this.outdir)) {
+      fs.mkdirSync(this.outdir, { recursive: true });
+      fs.writeFileSync(path.join(this.outdir, STDOUT_FILE), toStream(this.synthFiles()));
+      return;
+    }
     this.synthTo(this.outdir);
     // --- schema: the fallbacks chosen for older clusters, on stderr (stdout stays free for YAML) ---
     const notes = formatCompatibilityNotes(this.compatibilityNotes());
@@ -198,7 +217,9 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
   }
 
   /** @internal tests inject a failing writer to prove the previous dist/ survives */
-  public synthTo(outdir: string, writeFile?: WriteFile): void {
+  public synthTo(outdir: string, writeFile?: WriteFile | Partial<WriterOps>): void {
+    // a synth killed mid-swap is repaired first, even if this one fails before writing
+    recoverInterruptedSwap(outdir);
     const files = this.synthFiles(previousTreeIn(outdir));
     checkClaimSizes(this.rendered_ ?? [], outdir);
     writeTree(outdir, files, writeFile);
@@ -247,4 +268,64 @@ export function formatCompatibilityNotes(list: readonly { readonly target: Targe
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+
+/** The one file written under `cdk8s synth --stdout`. */
+export const STDOUT_FILE = 'manifests.yaml';
+
+/** The files of dist/ as one multi-document YAML stream, without the kustomization.yaml files. */
+export function toStream(files: ReadonlyMap<string, string>): string {
+  return [...files].filter(([name]) => !/(^|\/)kustomization\.yaml$/.test(name)).map(([name, text]) => `# ${name}\n${text}`).join('---\n');
+}
+
+/**
+ * Whether the app runs under `cdk8s synth --stdout`. The CLI gives the app no flag for it: it sets
+ * CDK8S_OUTDIR to a fresh `<tmpdir>/cdk8s-XXXXXX` folder (and prints every .yaml file found there, in no fixed
+ * order, with nothing between files). Where /proc shows the CLI's arguments, `--stdout`/`-p` must be among them.
+ */
+export function isCdk8sStdoutMode(outdir: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const dir = env.CDK8S_OUTDIR;
+  if (!dir || path.resolve(outdir) !== path.resolve(dir)) return false;
+  if (!/^cdk8s-[A-Za-z0-9]{6}$/.test(path.basename(dir)) || realDir(path.dirname(path.resolve(dir))) !== realDir(os.tmpdir())) return false;
+  const cli = cliArguments();
+  return cli === undefined || cli.some((a) => a === '--stdout' || a === '-p' || a === '--stdout=true');
+}
+
+function realDir(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return path.resolve(dir);
+  }
+}
+
+/** The arguments of the nearest ancestor process running `synth` (Linux /proc), or undefined. */
+function cliArguments(): string[] | undefined {
+  let pid = process.ppid;
+  for (let depth = 0; depth < 4 && pid > 1; depth++) {
+    try {
+      const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (args.includes('synth')) return args;
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * constructs' "There is already a Construct with name 'x' in Y [z]" as a message that names the environment
+ * target, the parent's path and the fix (undefined for any other error).
+ */
+function duplicateIdError(e: unknown, chart: Chart, target: Target<any, any>): ConfigError | undefined {
+  const m = e instanceof Error ? /^There is already a Construct with name '(.*)' in (\S+)(?: \[(.*)\])?$/.exec(e.message) : null;
+  if (!m) return undefined;
+  const [, id, typeName, parentId] = m;
+  const parent = chart.node.findAll().find((c) => c.node.id === (parentId ?? '') && c.constructor.name === typeName && c.node.tryFindChild(id)) ?? chart;
+  const existing = parent.node.tryFindChild(id);
+  return configError(parent, 'construct id', `'${id}' is used twice in ${parent.node.path} (environment ${target.env.name}, target dist/${target.path}), first used by a construct of type ${existing?.constructor.name ?? 'Construct'}`, id,
+    'give each construct an id unique among its siblings (the id is the second constructor argument), e.g. \'' + id + '-2\' or a name that says what differs');
 }

@@ -80,30 +80,34 @@ export function renderTree(root: IConstruct, options: RenderTreeOptions = {}): R
     throw new ConfigError(root.node.path, 'validation', `validation failed:\n  ${errors.join('\n  ')}`);
   }
 
-  const owners = new Map<string, string>();
-  const identities = new Map<string, string>();
   const app = objects.length > 0 ? App.of(objects[0]) : undefined;
-  return objects.map((apiObject) => {
+  const identities = new Map<string, string>();
+  const rendered = objects.map((apiObject) => {
     const folder = outputFolderOf(apiObject);
     if (folder === undefined) {
       throw new ConfigError(apiObject.node.path, 'scope', `${apiObject.node.path}: object is not under an environment target, got chart '${Chart.of(apiObject).node.path}'; create it inside app.forEachTarget(...) or a GitOpsApp chart`);
     }
     const manifest = renderObject(apiObject, app!);
+    // two objects with one identity are the real problem even when they would also share a file: report it first
+    const id = `${folder}|${objectKey(manifest)}`;
+    const same = identities.get(id);
+    if (same !== undefined) {
+      const ns = manifest.metadata?.namespace;
+      throw new ConfigError(apiObject.node.path, 'metadata.name', `${apiObject.node.path}: metadata.name of this ${manifest.kind}${ns ? ` in namespace ${ns}` : ''} is already used by the ${manifest.kind} of ${same} in dist/${folder}, got ${show(manifest.metadata?.name)}; give one of them another name (object names must be unique per kind and namespace)`);
+    }
+    identities.set(id, apiObject.node.path);
     const ns: string | undefined = manifest.metadata?.namespace;
     const { name: unit, ownerPath: owner } = unitRefOf(apiObject);
-    const file = `${tenancyPrefixOf(apiObject, ns)}${ns ?? CLUSTER_SCOPED_DIR}/${unit}.yaml`;
+    return { apiObject, manifest, folder, file: `${tenancyPrefixOf(apiObject, ns)}${ns ?? CLUSTER_SCOPED_DIR}/${unit}.yaml`, owner };
+  });
+  const owners = new Map<string, string>();
+  return rendered.map(({ apiObject, manifest, folder, file, owner }) => {
     const key = `${folder}/${file}`;
     const prev = owners.get(key);
     if (prev !== undefined && prev !== owner) {
       throw new ConfigError(apiObject.node.path, 'name', `${apiObject.node.path}: two constructs write dist/${key}, got '${prev}' and '${owner}'; give one of them another name`);
     }
     owners.set(key, owner);
-    const id = `${folder}|${objectKey(manifest)}`;
-    const same = identities.get(id);
-    if (same !== undefined) {
-      throw new ConfigError(apiObject.node.path, 'metadata.name', `${apiObject.node.path}: metadata.name is already used by ${same} in dist/${folder} (same kind and namespace), got ${show(manifest.metadata?.name)}; give one of them another name`);
-    }
-    identities.set(id, apiObject.node.path);
     return { apiObject, manifest, folder, file };
   });
 }

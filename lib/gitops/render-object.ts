@@ -1,4 +1,5 @@
 import { ApiObject, App, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ConfigError, show } from '../core';
 
 /**
  * `apiObject.toJson()`, faster for the common case. cdk8s resolves every value through `App.of()` (a walk up
@@ -7,18 +8,109 @@ import { ApiObject, App, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, N
  * Anything else (generated classes that override toJson, custom resolvers) takes cdk8s's own path.
  */
 export function renderObject(obj: ApiObject, app: App): any {
-  if (Object.getPrototypeOf(obj) !== ApiObject.prototype || !hasOnlyBuiltInResolvers(app)) return obj.toJson();
-  try {
-    const sortKeys = !process.env.CDK8S_DISABLE_SORT;
-    const json = resolveAndSanitize({ ...(obj as any).props, metadata: obj.metadata.toJson() }, sortKeys);
-    const patched = JsonPatch.apply(json, ...((obj as any).patches as JsonPatch[]));
-    const result: Record<string, unknown> = {};
-    for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) {
-      if (k in patched && !(k in result)) result[k] = patched[k];
+  const patches = (obj as any).patches as JsonPatch[];
+  if (Object.getPrototypeOf(obj) !== ApiObject.prototype || !hasOnlyBuiltInResolvers(app)) {
+    try {
+      return withSortedKeys(() => obj.toJson());
+    } catch (e) {
+      if (patches.length === 0) throw e;
+      const list = patches.map((p) => describePatch(operationOf(p))).join(', ');
+      throw new ConfigError(obj.node.path, 'patch', `${obj.node.path}: a JSON patch cannot be applied (${causeOf(e)}), got patches ${list}; point each path at an existing field of the rendered object`);
     }
-    return result;
+  }
+  let json: any;
+  try {
+    // keys are always sorted: the bytes of dist/ must not depend on the environment (cdk8s reads CDK8S_DISABLE_SORT)
+    json = resolveAndSanitize({ ...(obj as any).props, metadata: obj.metadata.toJson() }, true);
   } catch (e) {
     throw new Error(`Failed serializing construct at path '${obj.node.path}' with name '${obj.name}': ${e}`);
+  }
+  // one patch at a time, each checked first (RFC 6902: the parent of `add`, the target of every other op must
+  // exist), so a wrong path is reported as such instead of failing deep inside the patch library or doing nothing
+  patches.forEach((patch, i) => {
+    const op = operationOf(patch);
+    const problem = patchProblem(json, op);
+    const where = `JSON patch ${i + 1} of ${patches.length} (${describePatch(op)})`;
+    if (problem) {
+      throw new ConfigError(obj.node.path, 'patch', `${obj.node.path}: ${where} cannot be applied to ${json.kind ?? 'the object'} ${show(json.metadata?.name)}: ${problem}, got path ${show(op.path)}; point it at an existing field of the rendered object (a JSON pointer such as '/spec/template/spec/containers/0/image')`);
+    }
+    try {
+      json = JsonPatch.apply(json, patch);
+    } catch (e) {
+      throw new ConfigError(obj.node.path, 'patch', `${obj.node.path}: ${where} failed: ${causeOf(e)}, got ${show(op)}; fix the patch`);
+    }
+  });
+  const result: Record<string, unknown> = {};
+  for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(json)]) {
+    if (k in json && !(k in result)) result[k] = json[k];
+  }
+  return result;
+}
+
+interface PatchOperation {
+  readonly op: string;
+  readonly path: string;
+  readonly from?: string;
+  readonly value?: unknown;
+}
+
+function operationOf(patch: JsonPatch): PatchOperation {
+  return (patch as any)._toJson ? (patch as any)._toJson() : (patch as any).operation;
+}
+
+function describePatch(op: PatchOperation): string {
+  return op.from !== undefined ? `${op.op} ${op.from} -> ${op.path}` : `${op.op} ${op.path}`;
+}
+
+function causeOf(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+/** Why `op` cannot apply to `doc`, or undefined when it can. */
+function patchProblem(doc: unknown, op: PatchOperation): string | undefined {
+  if (op.from !== undefined && (op.op === 'move' || op.op === 'copy')) {
+    const p = pointerProblem(doc, op.from, true);
+    if (p) return `from: ${p}`;
+  }
+  return pointerProblem(doc, op.path, op.op !== 'add' && op.op !== 'move' && op.op !== 'copy');
+}
+
+function pointerProblem(doc: unknown, pointer: string, mustExist: boolean): string | undefined {
+  if (pointer === '') return undefined;
+  if (!pointer.startsWith('/')) return 'a JSON pointer starts with /';
+  const segments = pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node: any = doc;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i];
+    const here = `/${pointer.slice(1).split('/').slice(0, i + 1).join('/')}`;
+    const last = i === segments.length - 1;
+    if (node === null || typeof node !== 'object') return `${here} is inside a ${show(node)}, not an object or list`;
+    if (Array.isArray(node)) {
+      if (last && !mustExist && seg === '-') return undefined;
+      if (!/^(0|[1-9][0-9]*)$/.test(seg)) return `${here} indexes a list with ${show(seg)}`;
+      const idx = Number(seg);
+      if (idx > node.length || (idx === node.length && (mustExist || !last))) return `${here} is past the end of a list of ${node.length}`;
+      if (last) return undefined;
+      node = node[idx];
+    } else {
+      const has = Object.prototype.hasOwnProperty.call(node, seg);
+      if (last) return has || !mustExist ? undefined : `${here} does not exist`;
+      if (!has) return `${here} does not exist`;
+      node = node[seg];
+    }
+  }
+  return undefined;
+}
+
+/** Runs cdk8s's own toJson with key sorting on, whatever CDK8S_DISABLE_SORT says. */
+function withSortedKeys<T>(fn: () => T): T {
+  const saved = process.env.CDK8S_DISABLE_SORT;
+  if (saved === undefined) return fn();
+  delete process.env.CDK8S_DISABLE_SORT;
+  try {
+    return fn();
+  } finally {
+    process.env.CDK8S_DISABLE_SORT = saved;
   }
 }
 

@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Lazy } from 'cdk8s';
 import { ConfigError } from '../../lib/core';
-import { Environments, GitOpsApp, readTree, WriteFile } from '../../lib/gitops';
+import * as os from 'os';
+import * as YAML from 'yaml';
+import { Environments, GitOpsApp, isCdk8sStdoutMode, readTree, toStream, WriteFile } from '../../lib/gitops';
 import { configMap, namespace, REPO_URL, shopApp, tempDir, twoEnvironments, unitScope } from './helpers';
 
 function staging(outdir: string): string[] {
@@ -15,6 +17,40 @@ describe('GitOpsApp', () => {
     root = tempDir();
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('reports a duplicate construct id with the environment target, the parent path and the fix, not constructs\' raw error', () => {
+    const app = new GitOpsApp({ environments: twoEnvironments(), repository: { url: REPO_URL } });
+    let err: any;
+    try {
+      app.forEachTarget((scope) => {
+        const ns = namespace(scope, 'shop');
+        configMap(ns, 'shop', 'a', {});
+        configMap(ns, 'shop', 'a', {});
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toBe("dev/ns-shop: construct id 'cm-shop-a' is used twice in dev/ns-shop (environment dev, target dist/dev), first used by a construct of type ApiObject, got \"cm-shop-a\"; give each construct an id unique among its siblings (the id is the second constructor argument), e.g. 'cm-shop-a-2' or a name that says what differs");
+  });
+
+  it('detects `cdk8s synth --stdout` only from the CLI\'s temporary output folder', () => {
+    const tmp = path.join(os.tmpdir(), 'cdk8s-Ab12Cd');
+    expect(isCdk8sStdoutMode(tmp, { CDK8S_OUTDIR: tmp })).toBe(true);
+    expect(isCdk8sStdoutMode(tmp, {})).toBe(false);
+    expect(isCdk8sStdoutMode('dist', { CDK8S_OUTDIR: 'dist' })).toBe(false);
+    expect(isCdk8sStdoutMode(path.join(os.tmpdir(), 'cdk8s-x'), { CDK8S_OUTDIR: path.join(os.tmpdir(), 'cdk8s-x') })).toBe(false);
+    expect(isCdk8sStdoutMode(path.join(root, 'cdk8s-Ab12Cd'), { CDK8S_OUTDIR: path.join(root, 'cdk8s-Ab12Cd') })).toBe(false);
+  });
+
+  it('writes the stdout stream as every object of dist/, one document each, without kustomization.yaml', () => {
+    const files = shopApp().synthFiles();
+    const stream = toStream(files);
+    const docs = YAML.parseAllDocuments(stream).map((d) => d.toJS());
+    const expected = [...files].filter(([f]) => !f.endsWith('kustomization.yaml')).flatMap(([, text]) => YAML.parseAllDocuments(text).map((d) => d.toJS()));
+    expect(docs).toEqual(expected);
+    expect(docs.some((d) => d.kind === 'Kustomization' && d.apiVersion.startsWith('kustomize.config'))).toBe(false);
+  });
 
   it('creates one chart per target, named after the environment or, for multi-cluster environments, the cluster', () => {
     const app = shopApp();

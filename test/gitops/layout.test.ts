@@ -98,7 +98,19 @@ describe('layout of dist/', () => {
       configMap(unitScope(scope, 'b'), 'shop', 'settings', {});
     });
     expect(() => app.synthFiles()).toThrow(ConfigError);
-    expect(() => app.synthFiles()).toThrow('dev/b/cm-shop-settings: metadata.name is already used by dev/a/cm-shop-settings in dist/dev (same kind and namespace), got "settings"; give one of them another name');
+    expect(() => app.synthFiles()).toThrow('dev/b/cm-shop-settings: metadata.name of this ConfigMap in namespace shop is already used by the ConfigMap of dev/a/cm-shop-settings in dist/dev, got "settings"; give one of them another name (object names must be unique per kind and namespace)');
+  });
+
+  it('talks about the object name, not the file, when two same-named units render same-named objects', () => {
+    const app = new GitOpsApp({ environments: twoEnvironments(), repository: { url: REPO_URL } });
+    app.forEachTarget((scope) => {
+      configMap(unitScope(scope, 'web'), 'shop', 'web', {});
+      const other = unitScope(scope, 'group');
+      const web = unitScope(other, 'web');
+      configMap(web, 'shop', 'web-extra', {}); // its first object has a name of its own: the clash comes later
+      configMap(web, 'shop', 'web', {});
+    });
+    expect(() => app.synthFiles()).toThrow(/^dev\/group\/web\/cm-shop-web: metadata.name of this ConfigMap in namespace shop is already used by the ConfigMap of dev\/web\/cm-shop-web in dist\/dev, got "web"/);
   });
 
   it('rejects two units of the same name that would write one file', () => {

@@ -49,4 +49,64 @@ describe('renderObject', () => {
     const obj = new ApiObject(chart, 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: new Map() as any });
     expect(() => renderObject(obj, App.of(obj))).toThrow(/Failed serializing construct at path 'c\/o'.*non-simple object of type 'Map'/);
   });
+
+  describe('a JSON patch that cannot apply names the object, the patch and the path', () => {
+    const make = () => {
+      const chart = new Chart(new App(), 'dev');
+      return new ApiObject(chart, 'web', {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
+        spec: { template: { spec: { containers: [{ name: 'web', image: 'nginx:1.27.0' }] } } },
+      });
+    };
+    test.each([
+      [JsonPatch.add('/spec/tempalte/spec/hostNetwork', true), 'JSON patch 2 of 2 (add /spec/tempalte/spec/hostNetwork) cannot be applied to Deployment "web": /spec/tempalte does not exist, got path "/spec/tempalte/spec/hostNetwork"'],
+      [JsonPatch.remove('/spec/replicas'), 'JSON patch 2 of 2 (remove /spec/replicas) cannot be applied to Deployment "web": /spec/replicas does not exist'],
+      [JsonPatch.replace('/spec/template/spec/containers/1/image', 'x'), '(replace /spec/template/spec/containers/1/image) cannot be applied to Deployment "web": /spec/template/spec/containers/1 is past the end of a list of 1'],
+      [JsonPatch.add('/spec/template/spec/containers/name', 'x'), '/spec/template/spec/containers/name indexes a list with "name"'],
+      [JsonPatch.move('/spec/nope', '/spec/x'), '(move /spec/nope -> /spec/x) cannot be applied to Deployment "web": from: /spec/nope does not exist'],
+      [JsonPatch.add('/metadata/name/x', 'x'), '/metadata/name/x is inside a "web", not an object or list'],
+    ])('case %#', (patch, message) => {
+      const obj = make();
+      obj.addJsonPatch(JsonPatch.add('/spec/replicas2', 1), patch);
+      let err: any;
+      try { renderObject(obj, App.of(obj)); } catch (e) { err = e; }
+      expect(err?.name).toBe('ConfigError');
+      expect(err.message.startsWith('dev/web: ')).toBe(true);
+      expect(err.message).toContain(message);
+      expect(err.message).not.toContain('Cannot read properties');
+    });
+
+    test('patches that apply still render exactly like toJson(), including adding at a list end', () => {
+      const obj = make();
+      obj.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/-', { name: 'side' }), JsonPatch.replace('/spec/template/spec/containers/0/image', 'nginx:1.28.0'), JsonPatch.remove('/spec/template/spec/containers/1'));
+      same(obj);
+    });
+
+    test('on cdk8s\'s own render path (generated classes) the message lists the patches', () => {
+      class Generated extends ApiObject {}
+      const obj = new Generated(new Chart(new App(), 'dev'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
+      obj.addJsonPatch(JsonPatch.add('/data/a/b', 1));
+      expect(() => renderObject(obj, App.of(obj))).toThrow(/^dev\/cm: a JSON patch cannot be applied \(.*\), got patches add \/data\/a\/b; point each path at an existing field/);
+    });
+  });
+
+  test('environment variables do not change the bytes (CDK8S_DISABLE_SORT, TZ, LANG), on both render paths', () => {
+    const reference = buildApp().synthFiles();
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, { CDK8S_DISABLE_SORT: '1', CDK8S_RECORD_CONSTRUCT_METADATA: 'true', TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' });
+      const app = buildApp();
+      // a generated-class-like object takes cdk8s's own toJson path
+      class Custom extends ApiObject {}
+      const chart = new Chart(new App(), 'c');
+      const custom = new Custom(chart, 'x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { b: '1', a: '2' } });
+      expect(Object.keys(renderObject(custom, App.of(custom)).data)).toEqual(['a', 'b']);
+      expect(app.synthFiles()).toEqual(reference);
+    } finally {
+      for (const k of ['CDK8S_DISABLE_SORT', 'CDK8S_RECORD_CONSTRUCT_METADATA', 'TZ', 'LANG', 'LC_ALL']) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+    }
+  });
 });

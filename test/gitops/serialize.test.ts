@@ -1,10 +1,31 @@
 import * as YAML from 'yaml';
 import { buildApp } from '../../apps/main';
 import { buildBenchApp } from '../../apps/bench';
-import { toYaml, toYamlReference } from '../../lib/gitops';
+import { Environments, GitOpsApp, toYaml, toYamlReference } from '../../lib/gitops';
+import { PlatformNamespace } from '../../lib/platform';
+import { HardenedService } from '../../lib/workloads';
+import { doubleQuoted } from '../../lib/gitops/serialize';
 
-// The fast writer must produce exactly the bytes of the yaml library with cdk8s's options.
+// The fast writer must produce exactly the bytes of the (reader-safe) yaml library path.
 const expectSameBytes = (doc: unknown) => expect(toYaml([doc])).toBe(toYamlReference(doc));
+
+/**
+ * What a YAML 1.2 reader and a YAML 1.1 reader make of the text. The `yaml` package reading 1.1 is lenient
+ * about U+2028, U+2029 and U+0085, which the 1.1 spec (and go-yaml v2, behind kubectl) takes for line breaks:
+ * `v11go` reads them as such.
+ */
+const read = (text: string) => ({
+  v12: YAML.parseAllDocuments(text).map((d) => d.toJS()),
+  v11: YAML.parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS()),
+  v11go: YAML.parseAllDocuments(text.replace(/[\u2028\u2029\u0085]/g, '\n'), { version: '1.1' }).map((d) => d.toJS()),
+});
+const expectRoundTrip = (docs: unknown[]) => {
+  const text = toYaml(docs);
+  const { v12, v11, v11go } = read(text);
+  expect(v12).toEqual(docs);
+  expect(v11).toEqual(docs);
+  expect(v11go).toEqual(docs);
+};
 
 const TRICKY_STRINGS = [
   '', ' ', 'yes', 'no', 'on', 'off', 'y', 'n', 'true', 'False', 'null', '~', '0755', '0x1F', '0b101', '1e3', '.5', '1.0',
@@ -15,6 +36,66 @@ const TRICKY_STRINGS = [
   '100%', '25%', '10Mi', '0', '-1', '3.14', 'NaN', '<<', '=', 'http', '$(VAR)', '{{ template }}',
 ];
 
+// Every string the issue names, and the forms around them.
+const NAMED = [
+  'a\u2028b', 'a\u2029b', 'a\u0085b', '\u2028', 'x\u0000y', '\u0001', '\u001f', '\u007f', '\u0080', '\u009f', '\ufffe', '\uffff',
+  '\ufeff', '\ufeffbom', '\ud800', 'a\udc00', '\udbff\udfff', '0o17', '0O17', '0x1F', '0X1F', '0b101', '0B101', '+0o17', '-0x1F',
+  'y', 'Y', 'yes', 'Yes', 'YES', 'yEs', 'n', 'N', 'no', 'NO', 'on', 'On', 'ON', 'oN', 'off', 'Off', 'OFF', 'oFf', 'true', 'TRUE',
+  'tRuE', 'false', 'FALSE', '1:20', '-1:20', '190:20:30.15', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '2001-12-14 21:59:43.10 -5',
+  '2001-12-15T02:59:43.1Z', '~', 'null', 'Null', 'NULL', 'nULL', '.inf', '-.inf', '+.INF', '.Inf', '.NaN', '.nan', '.NAN', '=', '<<',
+  ' lead', 'trail ', '\tlead', 'trail\t', 'in\tside', '\ta\nb', 'a\n\tb', 'a\n \nb', 'a\n\t\nb', ' \n', '\n', '\n\n', 'a\n\n', 'a\r\nb',
+  '- ', '? ', ': ', '#', '&a', '*a', '!a', '|', '>', "'", '"', '%', '@', '`', '---', '...', '--- x', '... x', '%YAML 1.1',
+];
+
+/** Seeded PRNG (mulberry32): the same cases on every run. */
+function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = [
+  ...NAMED, 'a', 'b', 'web', 'app.kubernetes.io/name', '8080', '1', '0', '.', '-', '_', ':', ' ', '  ', '\t', '\n', '\r', ',', '[', ']',
+  '{', '}', '\\', '/', 'é', '日本', '🚀', '\u00a0', '\u3000', '\u2028', '\u2029', '\u0085', '\u0000', '\u001b', '\u007f', '\u009b',
+  '\ufeff', '\ufffe', '\uffff', '\ud800', '\udfff', 'e3', '_1', '0o', '0x', '0b', '+', 'inf', 'nan', 'yes', 'no', 'null',
+  'hostNetwork: true', '\n  hostNetwork: true', '\u2028hostNetwork: true',
+];
+
+function randomString(rnd: () => number): string {
+  const n = Math.floor(rnd() * 5);
+  let s = '';
+  for (let i = 0; i < n; i++) {
+    let p = PIECES[Math.floor(rnd() * PIECES.length)];
+    if (rnd() < 0.3) p = [...p].map((c) => (rnd() < 0.5 ? c.toUpperCase() : c.toLowerCase())).join('');
+    s += p;
+  }
+  return s;
+}
+
+function randomValue(rnd: () => number, depth: number): unknown {
+  const r = rnd();
+  if (depth > 0 && r < 0.2) return randomMap(rnd, depth - 1);
+  if (depth > 0 && r < 0.3) return Array.from({ length: Math.floor(rnd() * 4) }, () => randomValue(rnd, depth - 1));
+  if (r < 0.35) return Math.floor(rnd() * 2000) - 1000;
+  if (r < 0.38) return rnd() * 100;
+  if (r < 0.41) return rnd() < 0.5;
+  if (r < 0.43) return null;
+  return randomString(rnd);
+}
+
+function randomMap(rnd: () => number, depth: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const n = 1 + Math.floor(rnd() * 4);
+  for (let i = 0; i < n; i++) {
+    const key = randomString(rnd);
+    if (key !== '__proto__') out[key] = randomValue(rnd, depth);
+  }
+  return out;
+}
+
 describe('toYaml', () => {
   test('writes every object of the example platform byte for byte like the yaml library', () => {
     const objects = buildApp().render();
@@ -24,6 +105,11 @@ describe('toYaml', () => {
 
   test('writes the bench platform byte for byte like the yaml library', () => {
     for (const o of buildBenchApp(5).render()) expectSameBytes(o.manifest);
+  });
+
+  test('keeps the plain and block forms of ordinary content (no needless quoting)', () => {
+    expect(toYaml([{ cpu: '100m', memory: '128Mi', image: 'ghcr.io/acme/api:3.8.1', version: '3.8.1', ignore: '/*\n!/dist/\n' }]))
+      .toBe('cpu: 100m\nmemory: 128Mi\nimage: ghcr.io/acme/api:3.8.1\nversion: 3.8.1\nignore: |\n  /*\n  !/dist/\n');
   });
 
   test.each(TRICKY_STRINGS.map((s) => [JSON.stringify(s), s]))('writes the string %s as a value, list item and key exactly like the library', (_, s) => {
@@ -49,9 +135,82 @@ describe('toYaml', () => {
   test('separates documents with ---', () => {
     expect(toYaml([{ a: 1 }, { b: 2 }])).toBe('a: 1\n---\nb: 2\n');
   });
+});
 
-  test('round-trips: what it writes parses back to the same data', () => {
-    const doc = { metadata: { labels: Object.fromEntries(TRICKY_STRINGS.filter((s) => s).map((s, i) => [`k${i}`, s])) } };
-    expect(YAML.parse(toYaml([doc]), { version: '1.1' })).toEqual(doc);
+describe('toYaml: YAML 1.1 and 1.2 readers read back exactly what was written', () => {
+  test.each([...TRICKY_STRINGS, ...NAMED].map((s) => [JSON.stringify(s), s]))('the string %s as value, list item, key, and in a multi-line value', (_, s) => {
+    expectRoundTrip([{ data: { v: s, list: [s, [s]], [s]: s, nested: [{ [s]: { [s]: [s] } }] } }, { m: `${s}\nline two\n${s}` }]);
+  });
+
+  test('2000 generated strings, as values, list items and keys, on the fast and the library path', () => {
+    const rnd = prng(1);
+    for (let i = 0; i < 2000; i++) {
+      const s = randomString(rnd);
+      const doc = { v: s, l: [s], [s || 'k']: 1 };
+      expectRoundTrip([doc]);
+      // the library path (whole documents the fast path leaves alone: nested lists) decides the same way
+      const fallback = { v: s, l: [[s]], [s || 'k']: [[s]] };
+      expect(toYaml([fallback])).toBe(toYamlReference(fallback));
+      expectRoundTrip([fallback]);
+    }
+  });
+
+  test('300 generated nested multi-document files', () => {
+    const rnd = prng(2);
+    for (let i = 0; i < 300; i++) {
+      const docs = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => randomMap(rnd, 3));
+      expectRoundTrip(docs);
+    }
+  });
+
+  test('double-quotes every string a reader could misread, with escapes and on one line', () => {
+    for (const s of NAMED.filter((x) => !['\'', '"', '`', '@', '%', '!a', '&a', '*a', '#', '|', '>', '- ', '? ', ': ', '---', '...', '--- x', '... x', '%YAML 1.1', '\udbff\udfff'].includes(x))) {
+      const text = toYaml([{ k: s }]);
+      expect(text).toBe(`k: ${doubleQuoted(s)}\n`);
+      expect(text.split('\n').length).toBe(2);
+    }
+    expect(doubleQuoted('a\u2028b\u0085\u0000\t"\\\ud800🚀')).toBe('"a\\u2028b\\x85\\0\\t\\"\\\\\\ud800🚀"');
+    // no raw character a YAML 1.1 reader takes for a line break, a control or a BOM ever reaches the file
+    const rnd = prng(3);
+    for (let i = 0; i < 2000; i++) {
+      const text = toYaml([randomMap(rnd, 2)]);
+      // eslint-disable-next-line no-control-regex
+      expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/);
+    }
+  });
+
+  test('the U+2028 policy bypass: a nodeSelector value or an annotation reads back as the one string policy judged', () => {
+    const judged = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop', annotations: { 'container.apparmor.security.beta.kubernetes.io/web': 'runtime/default\u2028unconfined: x' } },
+      spec: { template: { spec: { nodeSelector: { pool: 'general\u2028hostNetwork: true', zone: 'a\u2029hostPID: true', x: 'b\u0085hostIPC: true' }, containers: [{ name: 'web' }] } } },
+    };
+    const { v11, v12, v11go } = read(toYaml([judged]));
+    for (const [doc] of [v11, v12, v11go]) {
+      expect(doc).toEqual(judged);
+      expect(doc.spec.template.spec.hostNetwork).toBeUndefined();
+      expect(Object.keys(doc.spec.template.spec.nodeSelector)).toEqual(['pool', 'zone', 'x']);
+    }
+  });
+
+  test('the same through a whole synth: every object in dist/ reads back, in both readers, as the object policy judged', () => {
+    const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] } }) });
+    app.forEachTarget((scope) => {
+      const api = new HardenedService(new PlatformNamespace(scope, 'shop'), 'api', { image: 'ghcr.io/acme/api:1.0.0', port: 8080 });
+      api.pod.addPodAnnotation('note', 'runtime/default\u2028  hostNetwork: true\u2029hostPID: true');
+      api.pod.addPodAnnotation('checksum', '0o17');
+    });
+    const judged = app.render();
+    const files = app.synthFiles();
+    const deployment = judged.find((o) => o.manifest.kind === 'Deployment')!;
+    const text = files.get(`${deployment.folder}/${deployment.file}`)!;
+    const { v11, v12, v11go } = read(text);
+    for (const v of [v11, v12, v11go]) {
+      const doc = v.find((d: any) => d.kind === 'Deployment');
+      expect(doc).toEqual(deployment.manifest);
+      expect(doc.spec.template.spec.hostNetwork).toBeUndefined();
+      expect(doc.spec.template.metadata.annotations.checksum).toBe('0o17');
+    }
   });
 });

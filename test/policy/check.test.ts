@@ -31,9 +31,14 @@ describe('checkPolicy inside GitOpsApp.render()', () => {
       ['dev', 'pss-privileged', 'spec.template.spec.containers[0].securityContext.privileged', 'dev/web/Resource'],
     ]);
     expect(pe.message).toContain('policy check failed with 1 finding;');
-    // the table row: object, rule, field and problem, fix, construct path (cells wrap within their column)
-    const row = pe.message.split('\n').find((l) => l.startsWith('dev Deployment/shop/web'))!;
-    expect(row.split(/\s{2,}/)).toEqual(['dev Deployment/shop/web', 'pss-privileged', 'spec.template.spec.containers[0].securityContext.privileged', 'remove securityContext.privileged or set it to', 'dev/web/Resource']);
+    // the table row: object, target and construct path; rule, field and problem; fix (cells wrap within their column)
+    const lines = pe.message.split('\n');
+    const row = lines.findIndex((l) => l.startsWith('Deployment/shop/web'));
+    expect(lines.slice(row, row + 3).map((l) => l.split(/\s{2,}/))).toEqual([
+      ['Deployment/shop/web', 'pss-privileged', 'remove'],
+      ['target: dev', 'spec.template.spec.containers[0].securityContext.', 'securityContext.privileged or'],
+      ['construct: dev/web/Resource', 'privileged', 'set it to false'],
+    ]);
     expect(pe.message).toContain('privileged');
     expect(pe.message).toContain('container "web" runs privileged, got privileged');
   });

@@ -89,8 +89,8 @@ describe('strict schema validation inside synth', () => {
     expect(e.findings[1]).toMatchObject({ version: '1.29', constructPath: 'old/shop/api', object: { kind: 'Deployment', name: 'api', namespace: 'shop' } });
     // the table: object, version, field / problem, fix, construct
     expect(e.message).toMatch(/^schema check failed with 2 findings; .*Schema\.declareKnown/);
-    expect(e.message).toMatch(/OBJECT +RULE +FIELD \/ PROBLEM +FIX +CONSTRUCT/);
-    expect(e.message).toMatch(/old Deployment\/shop\/api +k8s 1\.29 +spec\.replica +did you mean "replicas"\? +old\/shop\/api/);
+    expect(e.message).toMatch(/OBJECT \/ WHERE +RULE \/ FIELD \/ PROBLEM +FIX/);
+    expect(e.message).toMatch(/Deployment\/shop\/api +k8s 1\.29 +did you mean "replicas"\?\n *target: old +spec\.replica\n *construct: old\/shop\/api +unknown field, got "replica"/);
   });
 
   test("a Service port `protocol: 'tcp'` is an enum error with the exact spelling as fix", () => {

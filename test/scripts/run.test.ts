@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as YAML from 'yaml';
 
 const root = path.resolve(__dirname, '../..');
 const runner = path.join(root, 'scripts/run.js');
@@ -61,5 +62,104 @@ app.synth();
     expect(r.stderr).toBe(`synth failed, nothing was written: dev/shop/api: image must not use the mutable 'latest' tag, got "nginx:latest"; pin a version, e.g. 'nginx:1.2.3', or a digest\n`);
     expect(fs.readdirSync(out)).toEqual(['dev']);
     expect(fs.readFileSync(path.join(out, 'dev', 'kustomization.yaml'), 'utf8')).toBe('previous\n');
+  });
+
+  test('cdk8s Include and Helm work in the bundle, and what they render is judged by policy', () => {
+    const out = path.join(dir, 'dist');
+    fs.writeFileSync(path.join(dir, 'extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: shop\ndata:\n  greeting: "yes"\n');
+    // helm is not installed here: a stand-in prints what `helm template` would
+    const helm = path.join(dir, 'helm');
+    const chartOutput = (privileged: boolean) => [
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: charted', '  namespace: shop', 'spec:', '  containers:',
+      '    - name: c', '      image: nginx:1.27.0', ...(privileged ? ['      securityContext:', '        privileged: true'] : []),
+    ].join('\n');
+    const app = (withHelm: boolean) => `
+import { Helm, Include } from ${JSON.stringify(path.join(root, 'node_modules/cdk8s'))};
+import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
+const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] } }), argoCd: false, flux: false });
+app.forEachTarget((scope) => {
+  new Include(scope, 'extra', { url: ${JSON.stringify(path.join(dir, 'extra.yaml'))} });
+  ${withHelm ? `new Helm(scope, 'chart', { chart: 'stand-in', helmExecutable: ${JSON.stringify(helm)} });` : ''}
+});
+app.synth();
+`;
+    fs.writeFileSync(path.join(dir, 'app.ts'), app(false));
+    const ok = run(path.join(dir, 'app.ts'), { CDK8S_OUTDIR: out });
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'dev/shop/dev.yaml'), 'utf8')).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: shop\ndata:\n  greeting: "yes"\n');
+
+    fs.writeFileSync(helm, `#!/bin/sh\ncat <<'EOF'\n${chartOutput(true)}\nEOF\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, 'app.ts'), app(true));
+    const judged = run(path.join(dir, 'app.ts'), { CDK8S_OUTDIR: out });
+    expect(judged.status).toBe(1);
+    expect(judged.stderr).toMatch(/^synth failed, nothing was written: policy check failed/);
+    expect(judged.stderr).toMatch(/privileged/);
+    expect(judged.stderr).not.toMatch(/_loadurl|Cannot find module/);
+    expect(fs.existsSync(path.join(out, 'dev/shop/dev.yaml'))).toBe(true);
+  });
+
+  test('in the bundle (no type-check), a pick missing an environment names the target chart and the calling line', () => {
+    const app = path.join(dir, 'app.ts');
+    fs.writeFileSync(app, `
+import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
+const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] }, prod: { clusters: [{ name: 'prod', server: 'https://k.example' }] } }) });
+app.forEachTarget((scope, { env }) => {
+  const replicas: number = env.pick({ dev: 1 } as any);
+  void replicas;
+});
+app.synth();
+`);
+    const r = run(app, { CDK8S_OUTDIR: path.join(dir, 'dist') });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`synth failed, nothing was written: prod: env.pick has no value for environment 'prod' (called at ${app}:5:32), got keys ["dev"]; add a 'prod' entry\n`);
+  });
+
+  test('`cdk8s synth --stdout`: one valid multi-document stream without kustomization files, and dist/ is kept', () => {
+    fs.writeFileSync(path.join(dir, 'app.ts'), `
+import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
+import { PlatformNamespace } from ${JSON.stringify(path.join(root, 'lib/platform'))};
+const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] }, prod: { clusters: [{ name: 'prod', server: 'https://prod.example' }] } }) });
+app.forEachTarget((scope) => { new PlatformNamespace(scope, 'shop'); });
+app.synth();
+`);
+    // the repository's cdk8s.yaml names no output folder: with one, the CLI deletes it even under --stdout
+    const config = fs.readFileSync(path.join(root, 'cdk8s.yaml'), 'utf8');
+    expect(config).not.toMatch(/^output:/m);
+    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: node ${JSON.stringify(runner)} app.ts\n`);
+    fs.mkdirSync(path.join(dir, 'dist'));
+    fs.writeFileSync(path.join(dir, 'dist', 'previous.yaml'), 'kept\n');
+    const cli = path.join(root, 'node_modules/cdk8s-cli/bin/cdk8s');
+    const r = spawnSync('node', [cli, 'synth', '--stdout', '--no-check-upgrade'], { cwd: dir, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const docs = YAML.parseAllDocuments(r.stdout).map((d) => d.toJS());
+    expect(YAML.parseAllDocuments(r.stdout).flatMap((d) => d.errors)).toEqual([]);
+    expect(docs.length).toBeGreaterThan(10);
+    expect(docs.every((d) => typeof d.apiVersion === 'string' && typeof d.kind === 'string')).toBe(true);
+    expect(docs.filter((d) => d.kind === 'Kustomization' && d.apiVersion.startsWith('kustomize.config'))).toEqual([]);
+    expect(r.stdout.startsWith('# argocd/')).toBe(true);
+    expect(r.stdout).toMatch(/^---\n# dev\/_cluster\/shop\.yaml\napiVersion: v1\nkind: Namespace\n/m);
+    expect(r.stdout).toMatch(/^---\n# prod\/shop\/namespace-defaults\.yaml\n/m);
+    expect(fs.readFileSync(path.join(dir, 'dist', 'previous.yaml'), 'utf8')).toBe('kept\n');
+  }, 20_000);
+
+  test('a writer failure is reported as such (its message says what happened to the output), a duplicate id outside forEachTarget without a stack trace', () => {
+    fs.writeFileSync(path.join(dir, 'file'), 'not a folder\n');
+    const app = path.join(dir, 'app.ts');
+    fs.writeFileSync(app, `
+import { Chart } from ${JSON.stringify(path.join(root, 'node_modules/cdk8s'))};
+import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
+const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] } }) });
+if (process.env.DUPLICATE) { new Chart(app, 'extra'); new Chart(app, 'extra'); }
+app.synth();
+`);
+    const r = run(app, { CDK8S_OUTDIR: path.join(dir, 'file', 'dist') });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^synth failed: cannot create the folder .*file: .*; nothing was written\n$/);
+    const d = run(app, { CDK8S_OUTDIR: path.join(dir, 'dist'), DUPLICATE: '1' });
+    expect(d.status).toBe(1);
+    expect(d.stderr).toMatch(new RegExp(`^synth failed, nothing was written: construct id 'extra' is used twice in GitOpsApp '' \\(at [^ ]*app\\.ts:5:\\d+\\); give each construct an id unique among its siblings`));
+    expect(d.stderr.split('\n')).toHaveLength(2);
   });
 });
