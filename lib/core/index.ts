@@ -5,5 +5,6 @@ export * from './errors';
 export * from './names';
 export * from './numbers';
 export * from './quantity';
+export * from './scheduling';
 export * from './scope';
 export * from './unit';

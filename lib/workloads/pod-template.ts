@@ -1,10 +1,13 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { assertAbsolutePath, assertAnnotations, assertDnsLabel, assertEnvName, assertLabelValue, assertPort, assertPortName, assertQuantity, configError, namespaceOf } from '../core';
+import {
+  assertAbsolutePath, assertAnnotations, assertConfigKey, assertDnsLabel, assertDnsSubdomain, assertEnvName,
+  assertLabels, assertLabelValue, assertOneOf, assertPort, assertPortName, assertQuantity, assertToleration, configError, INT64_SAFE_MAX, namespaceOf,
+} from '../core';
 import { Policy } from '../policy/policy';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { ImageRef, parsePinnedImage, versionOf } from './image';
-import { NetworkRule } from './network-peer';
+import { assertNetworkRule, NetworkRule } from './network-peer';
 import { Probe } from './probe';
 import { WorkloadProps } from './workload-props';
 
@@ -47,7 +50,7 @@ export interface LongRunningOptions {
 }
 
 export interface PodTemplateOptions {
-  readonly ports: readonly { readonly name: string; readonly port: number; /** prop to name in errors */ readonly prop?: string }[];
+  readonly ports: readonly { readonly name: string; readonly port: number; /** prop to name in errors */ readonly prop?: string; /** prop of the name, for errors */ readonly nameProp?: string }[];
   readonly longRunning?: LongRunningOptions;
   readonly restartPolicy?: 'Never' | 'OnFailure';
 }
@@ -74,6 +77,9 @@ export class HardenedPod {
   private readonly annotations: Record<string, string> = {};
   private readonly tolerations: Manifest[] = [];
   private readonly nodeSelector: Record<string, string> = {};
+  /** The props' maps, validated and copied key by key (a `__proto__` key stays a key). */
+  private readonly podAnnotations?: Record<string, string>;
+  private readonly baseNodeSelector?: Record<string, string>;
   private readonly requiredNodeTerms: Manifest[] = [];
   private priorityClassName?: string;
   private automountToken: boolean;
@@ -91,7 +97,7 @@ export class HardenedPod {
     const instance = assertLabelValue(scope, 'instance', props.instance ?? this.name);
     this.selectorLabels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/instance': instance };
     this.labels = {
-      ...props.labels,
+      ...assertLabels(scope, 'labels', props.labels),
       ...this.selectorLabels,
       'app.kubernetes.io/version': assertLabelValue(scope, 'version', props.version ?? versionOf(this.image)),
       'app.kubernetes.io/component': component,
@@ -100,12 +106,28 @@ export class HardenedPod {
     };
     this.serviceAccountName = this.name;
     this.automountToken = props.automountServiceAccountToken ?? false;
-    this.priorityClassName = props.priorityClassName;
-    for (const [name, value] of Object.entries(props.env ?? {})) this.addEnv(name, value);
-    for (const [name, ref] of Object.entries(props.secretEnv ?? {})) {
-      this.env.push({ name, valueFrom: { secretKeyRef: { name: ref.secret, key: ref.key } } });
+    if (props.priorityClassName !== undefined) this.setPriorityClassName(props.priorityClassName, 'priorityClassName');
+    this.podAnnotations = assertAnnotations(scope, 'podAnnotations', props.podAnnotations);
+    this.baseNodeSelector = assertNodeSelector(scope, 'nodeSelector', props.nodeSelector);
+    (props.tolerations ?? []).forEach((t, i) => assertToleration(scope, `tolerations[${i}]`, t as Manifest));
+    if (props.imagePullPolicy !== undefined) assertOneOf(scope, 'imagePullPolicy', props.imagePullPolicy, ['IfNotPresent', 'Always']);
+    for (const key of ['command', 'args'] as const) {
+      const v = props[key];
+      if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))) {
+        throw configError(scope, key, 'must be a list of strings', v, "write it like ['--port', '8080']");
+      }
     }
-    this.egress = [...(props.egress ?? [])];
+    for (const [name, value] of Object.entries(props.env ?? {})) {
+      if (typeof value !== 'string') throw configError(scope, `env.${name}`, 'must be a string', value, 'quote it');
+      this.addEnv(name, value);
+    }
+    for (const [name, ref] of Object.entries(props.secretEnv ?? {})) {
+      const prop = `secretEnv.${name}`;
+      assertDnsSubdomain(scope, `${prop}.secret`, ref?.secret);
+      assertConfigKey(scope, `${prop}.key`, ref?.key);
+      this.addEnvFrom(name, { secretKeyRef: { name: ref.secret, key: ref.key } }, prop);
+    }
+    this.egress = (props.egress ?? []).map((r, i) => assertNetworkRule(scope, `egress[${i}]`, r));
     this.validateResources();
     this.validateSecurity();
   }
@@ -137,16 +159,16 @@ export class HardenedPod {
   }
 
   /** Allows egress to `rule`'s peer and ports (DNS is always allowed). */
-  public addEgress(rule: NetworkRule): void {
-    this.egress.push(rule);
+  public addEgress(rule: NetworkRule, prop = `egress[${this.egress.length}]`): void {
+    this.egress.push(assertNetworkRule(this.scope, prop, rule));
   }
 
   /**
    * Admits `rule`'s peer to the given ports of these pods (the ports must be ones the pod declares). One list of
    * ingress rules feeds every layer that enforces it: the NetworkPolicy here, mesh authorization elsewhere.
    */
-  public addIngress(rule: NetworkRule): void {
-    this.ingress.push(rule);
+  public addIngress(rule: NetworkRule, prop = `ingress[${this.ingress.length}]`): void {
+    this.ingress.push(assertNetworkRule(this.scope, prop, rule));
   }
 
   /** Who may connect to these pods, on which ports: the connection graph's edges into this workload. */
@@ -211,7 +233,7 @@ export class HardenedPod {
   /** Adds a pod template annotation (Velero hooks, config checksums, mesh settings). */
   public addPodAnnotation(key: string, value: string): void {
     assertAnnotations(this.scope, 'podAnnotations', { [key]: value });
-    if (key in this.annotations && this.annotations[key] !== value) {
+    if (Object.prototype.hasOwnProperty.call(this.annotations, key) && this.annotations[key] !== value) {
       throw configError(this.scope, `podAnnotations[${JSON.stringify(key)}]`, `is already set to ${JSON.stringify(this.annotations[key])}`, value, 'set each annotation once');
     }
     Object.defineProperty(this.annotations, key, { value, enumerable: true, writable: true, configurable: true });
@@ -219,15 +241,17 @@ export class HardenedPod {
 
   /** Lets the pods tolerate a node taint (node pools). */
   public addToleration(toleration: Manifest): void {
+    assertToleration(this.scope, 'tolerations', toleration);
     if (!this.tolerations.some((t) => JSON.stringify(t) === JSON.stringify(toleration))) this.tolerations.push(toleration);
   }
 
   /** Restricts the pods to nodes with this label (node pools). */
   public addNodeSelector(key: string, value: string): void {
-    if (key in this.nodeSelector && this.nodeSelector[key] !== value) {
+    assertNodeSelector(this.scope, 'nodeSelector', { [key]: value });
+    if (Object.prototype.hasOwnProperty.call(this.nodeSelector, key) && this.nodeSelector[key] !== value) {
       throw configError(this.scope, `nodeSelector[${JSON.stringify(key)}]`, `is already set to ${JSON.stringify(this.nodeSelector[key])}`, value, 'select one node pool');
     }
-    this.nodeSelector[key] = value;
+    Object.defineProperty(this.nodeSelector, key, { value, enumerable: true, writable: true, configurable: true });
   }
 
   /** Adds a required node affinity term (ORed with the other terms). */
@@ -236,8 +260,8 @@ export class HardenedPod {
   }
 
   /** Sets the pod's PriorityClass (tenancy checks that the class is declared). */
-  public setPriorityClassName(name: string): void {
-    this.priorityClassName = name;
+  public setPriorityClassName(name: string, prop = 'priorityClassName'): void {
+    this.priorityClassName = assertDnsSubdomain(this.scope, prop, name);
   }
 
   /** The pod's PriorityClass name, if any. */
@@ -269,7 +293,7 @@ export class HardenedPod {
     const seen = new Map<number, string>();
     for (const port of ports) {
       const prop = port.prop ?? `extraPorts.${port.name}`;
-      assertDnsLabel(this.scope, `${prop} name`, port.name, 15);
+      assertPortName(this.scope, port.nameProp ?? `${prop} name`, port.name);
       assertPort(this.scope, prop, port.port);
       if (seen.has(port.port)) {
         throw configError(this.scope, prop, `duplicates port ${port.port} of '${seen.get(port.port)}'`, port.port, 'give every port its own number');
@@ -328,7 +352,7 @@ export class HardenedPod {
       volumes: Lazy.any({ produce: () => [{ name: 'tmp', emptyDir: { sizeLimit: p.tmpSizeLimit ?? D.tmpSizeLimit } }, ...this.volumes] }),
       restartPolicy: options.restartPolicy,
       terminationGracePeriodSeconds: lr?.terminationGracePeriodSeconds,
-      nodeSelector: Lazy.any({ produce: () => (Object.keys(this.nodeSelector).length > 0 ? { ...p.nodeSelector, ...this.nodeSelector } : p.nodeSelector) }),
+      nodeSelector: Lazy.any({ produce: () => (Object.keys(this.nodeSelector).length > 0 ? { ...this.baseNodeSelector, ...this.nodeSelector } : this.baseNodeSelector) }),
       tolerations: Lazy.any({ produce: () => (this.tolerations.length > 0 ? [...(p.tolerations ?? []), ...this.tolerations] : p.tolerations) }),
       affinity: Lazy.any({ produce: () => this.affinity() }),
       priorityClassName: Lazy.any({ produce: () => this.priorityClassName }),
@@ -337,7 +361,7 @@ export class HardenedPod {
     return {
       metadata: {
         labels: { ...this.labels },
-        annotations: Lazy.any({ produce: () => (Object.keys(this.annotations).length > 0 ? { ...p.podAnnotations, ...this.annotations } : p.podAnnotations) }),
+        annotations: Lazy.any({ produce: () => (Object.keys(this.annotations).length > 0 ? { ...this.podAnnotations, ...this.annotations } : this.podAnnotations) }),
       },
       spec,
     };
@@ -440,7 +464,7 @@ export class HardenedPod {
     const s = this.props.security ?? {};
     for (const key of ['runAsUser', 'runAsGroup', 'fsGroup'] as const) {
       const v = s[key];
-      if (v !== undefined && (!Number.isInteger(v) || v <= 0)) {
+      if (v !== undefined && (!Number.isInteger(v) || v <= 0 || v > INT64_SAFE_MAX)) {
         throw configError(this.scope, `security.${key}`, 'must be a positive, non-root id', v, `use e.g. ${D.security.runAsUser}`);
       }
     }
@@ -454,4 +478,13 @@ export class HardenedPod {
       throw configError(this.scope, 'imagePullPolicy', 'pulls on every start although the image is pinned by digest', this.props.imagePullPolicy, "use 'IfNotPresent' (the default)");
     }
   }
+}
+
+/** Validates a nodeSelector map (label keys and values) and copies it key by key. */
+function assertNodeSelector(scope: IConstruct, prop: string, selector: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (selector === undefined) return undefined;
+  if (selector === null || typeof selector !== 'object' || Array.isArray(selector)) {
+    throw configError(scope, prop, 'must be a map of node label keys to values', selector, "write it like { 'kubernetes.io/arch': 'amd64' }");
+  }
+  return assertLabels(scope, prop, selector);
 }
