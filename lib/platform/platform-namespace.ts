@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertDnsLabel, assertQuantity, configError, markUnit, setNamespace } from '../core';
+import { assertDnsLabel, assertLabels, assertLabelValue, assertQuantity, configError, INT64_SAFE_MAX, markUnit, setNamespace } from '../core';
 import { PLATFORM_DEFAULTS as D } from './defaults';
 
 /** Hard caps on what the namespace may request in total. */
@@ -45,7 +45,7 @@ export class PlatformNamespace extends Construct {
     this.name = assertDnsLabel(this, 'name', props.name ?? id);
     setNamespace(this, this.name);
     const level = props.podSecurity ?? D.podSecurityLevel;
-    const labels = { 'app.kubernetes.io/managed-by': 'cdk8s', ...props.labels, ...(props.team ? { team: props.team } : {}) };
+    const labels = { 'app.kubernetes.io/managed-by': 'cdk8s', ...assertLabels(this, 'labels', props.labels), ...(props.team ? { team: assertLabelValue(this, 'team', props.team) } : {}) };
 
     // cluster-scoped and namespaced guard rails go to different folders, so they are separate units
     const cluster = new Construct(this, 'Cluster');
@@ -89,7 +89,7 @@ export class PlatformNamespace extends Construct {
       if (q.requestsMemory !== undefined) { assertQuantity(this, 'quota.requestsMemory', q.requestsMemory, '16Gi'); hard['requests.memory'] = q.requestsMemory; }
       if (q.limitsMemory !== undefined) { assertQuantity(this, 'quota.limitsMemory', q.limitsMemory, '32Gi'); hard['limits.memory'] = q.limitsMemory; }
       if (q.pods !== undefined) {
-        if (!Number.isInteger(q.pods) || q.pods < 1) throw configError(this, 'quota.pods', 'must be a positive integer', q.pods, 'use e.g. 50');
+        if (!Number.isInteger(q.pods) || q.pods < 1 || q.pods > INT64_SAFE_MAX) throw configError(this, 'quota.pods', 'must be a positive integer', q.pods, 'use e.g. 50');
         hard.pods = String(q.pods);
       }
       if (Object.keys(hard).length === 0) throw configError(this, 'quota', 'sets no limit', q, 'set requestsCpu, requestsMemory, limitsMemory or pods, or omit quota');
