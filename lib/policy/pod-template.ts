@@ -1,3 +1,4 @@
+import { CRD_POD_PATHS } from './crd-tables.generated';
 import { Manifest } from './rule';
 
 /**
@@ -28,23 +29,39 @@ export function apiGroupOf(manifest: Manifest): string {
   return i < 0 ? '' : v.slice(0, i);
 }
 
-/** True for the kinds that create pods (Pod, the apps and batch controllers, Argo Rollouts). */
-export function isPodBearing(manifest: Manifest): boolean {
+/** True for the built-in kinds that create pods (Pod, the apps and batch controllers, Argo Rollouts). */
+function isBuiltInPodKind(manifest: Manifest): boolean {
   const entry = POD_TEMPLATE_PATHS[manifest.kind ?? ''];
   return entry !== undefined && entry.group === apiGroupOf(manifest);
 }
 
+/**
+ * True for objects that carry a pod: the built-in pod kinds, and any custom resource that has a pod template or pod
+ * spec at a path its CRD schema declares (KEDA ScaledJob, Argo Experiment, an AnalysisTemplate's job metric...).
+ */
+export function isPodBearing(manifest: Manifest): boolean {
+  if (isBuiltInPodKind(manifest)) return true;
+  return crdPodPaths(manifest) !== undefined && podTemplatesOf(manifest).length > 0;
+}
+
 export function isLongRunning(manifest: Manifest): boolean {
-  return isPodBearing(manifest) && LONG_RUNNING.has(manifest.kind!);
+  return isBuiltInPodKind(manifest) && LONG_RUNNING.has(manifest.kind!);
 }
 
 export function hasReplicas(manifest: Manifest): boolean {
-  return isPodBearing(manifest) && REPLICATED.has(manifest.kind!);
+  return isBuiltInPodKind(manifest) && REPLICATED.has(manifest.kind!);
+}
+
+function crdPodPaths(manifest: Manifest) {
+  const kind = manifest.kind;
+  if (!kind || isBuiltInPodKind(manifest)) return undefined;
+  const key = `${apiGroupOf(manifest)}/${kind}`;
+  return Object.prototype.hasOwnProperty.call(CRD_POD_PATHS, key) ? CRD_POD_PATHS[key] : undefined;
 }
 
 /** The Deployment an Argo Rollout takes its pod template from (`spec.workloadRef`), if it does. */
 export function workloadRefOf(manifest: Manifest): { readonly kind: string; readonly name: string } | undefined {
-  if (!isPodBearing(manifest) || manifest.kind !== 'Rollout') return undefined;
+  if (!isBuiltInPodKind(manifest) || manifest.kind !== 'Rollout') return undefined;
   const ref = (manifest as any).spec?.workloadRef;
   if (!ref || typeof ref !== 'object') return undefined;
   return { kind: ref.kind ?? 'Deployment', name: ref.name };
@@ -61,11 +78,52 @@ export interface PodTemplate {
 }
 
 /**
- * The pod template of a pod-bearing object. Undefined for other kinds and for a Rollout that references a
+ * The (first) pod template of a pod-bearing object. Undefined for other kinds and for a Rollout that references a
  * Deployment (`spec.workloadRef`): that Rollout has no template of its own and the Deployment is checked instead.
  */
 export function podTemplateOf(manifest: Manifest): PodTemplate | undefined {
-  if (!isPodBearing(manifest) || workloadRefOf(manifest)) return undefined;
+  return podTemplatesOf(manifest)[0];
+}
+
+/**
+ * Every pod template of an object, found by shape: the built-in kinds' template, or each PodTemplateSpec and PodSpec
+ * at a path the kind's CRD schema declares (arrays expanded: `spec.templates[1].template`). Empty for objects that
+ * carry no pod, and for a Rollout with `spec.workloadRef`.
+ */
+export function podTemplatesOf(manifest: Manifest): PodTemplate[] {
+  const crd = crdPodPaths(manifest);
+  if (crd) {
+    const out: PodTemplate[] = [];
+    for (const p of crd) collect(manifest, p.path, 0, '', p.shape, out);
+    return out;
+  }
+  const builtIn = builtInTemplateOf(manifest);
+  return builtIn ? [builtIn] : [];
+}
+
+/** Walks `path` from `node`, expanding `*` over array items, and records the pods found at its end. */
+function collect(node: any, path: readonly string[], i: number, at: string, shape: 'template' | 'spec', out: PodTemplate[]): void {
+  if (node === null || typeof node !== 'object') return;
+  if (i === path.length) {
+    if (shape === 'template') {
+      out.push({ metadata: node.metadata ?? {}, metadataPath: `${at}.metadata`, spec: node.spec ?? {}, specPath: `${at}.spec` });
+    } else {
+      // a bare pod spec has no metadata of its own
+      out.push({ metadata: {}, metadataPath: `${at}.metadata`, spec: node, specPath: at });
+    }
+    return;
+  }
+  const key = path[i];
+  if (key === '*') {
+    if (Array.isArray(node)) node.forEach((item, j) => collect(item, path, i + 1, `${at}[${j}]`, shape, out));
+    return;
+  }
+  if (Array.isArray(node) || !Object.prototype.hasOwnProperty.call(node, key)) return;
+  collect(node[key], path, i + 1, at ? `${at}.${key}` : key, shape, out);
+}
+
+function builtInTemplateOf(manifest: Manifest): PodTemplate | undefined {
+  if (!isBuiltInPodKind(manifest) || workloadRefOf(manifest)) return undefined;
   const { path } = POD_TEMPLATE_PATHS[manifest.kind!];
   let node: any = manifest;
   for (const key of path) node = node?.[key];

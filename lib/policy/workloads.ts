@@ -120,8 +120,9 @@ export function podDisruptionBudgetsOf(m: Manifest, context: RuleContext): Manif
   return ofKind(m, context, 'policy/PodDisruptionBudget').filter((o) => selectorMatches((o as any).spec?.selector, labels));
 }
 
-export function networkPoliciesOf(m: Manifest, context: RuleContext): Manifest[] {
-  const labels = podLabelsOf(m, context) ?? {};
+/** The NetworkPolicies that select `m`'s pods (those with `podLabels`, for an object that carries several pods). */
+export function networkPoliciesOf(m: Manifest, context: RuleContext, podLabels?: Labels): Manifest[] {
+  const labels = podLabels ?? podLabelsOf(m, context) ?? {};
   // podSelector is a required, non-pointer field: left out it is the empty selector, which selects every pod
   return ofKind(m, context, 'networking.k8s.io/NetworkPolicy').filter((o) => selectorMatches((o as any).spec?.podSelector ?? {}, labels));
 }
