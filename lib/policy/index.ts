@@ -9,6 +9,8 @@ export {
   preStopSleepSeconds,
 } from './hygiene-rules';
 export type { ImagePin } from './hygiene-rules';
+export { REFERENCE_RULES } from './reference-rules';
+export { isNamespacedKind } from './kind-scope';
 export * from './policy-rules';
 export * from './policy';
 export * from './policy-error';

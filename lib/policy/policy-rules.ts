@@ -1,11 +1,12 @@
 import { HYGIENE_RULES } from './hygiene-rules';
 import { PSS_RULES } from './pss-rules';
+import { REFERENCE_RULES } from './reference-rules';
 import { PolicyProfile, Rule } from './rule';
 
 /** The rule catalogue: every rule the engine runs, and the ids exemptions may name. */
 export class PolicyRules {
   /** Every rule, Pod Security Standards first, in a stable order. */
-  public static readonly all: readonly Rule[] = [...PSS_RULES, ...HYGIENE_RULES];
+  public static readonly all: readonly Rule[] = [...PSS_RULES, ...HYGIENE_RULES, ...REFERENCE_RULES];
 
   /** The rules of one profile. */
   public static ofProfile(profile: PolicyProfile): Rule[] {

@@ -173,3 +173,13 @@ export function isReplicated(m: Manifest, context: RuleContext): boolean {
   const r = replicasOf(m, context);
   return r !== undefined && (r.declared > 1 || r.floor > 1);
 }
+
+/** The first object of the folder with this kind and name in `namespace`, if any. */
+export function objectNamed(context: RuleContext, namespace: string, kind: string, name: string): Manifest | undefined {
+  return namespaceIndex(context, namespace)?.byKindName.get(`${kind}/${name}`);
+}
+
+/** The HorizontalPodAutoscalers and KEDA ScaledObjects of `namespace` that scale `kind/name`. */
+export function scalersTargeting(context: RuleContext, namespace: string, kind: string, name: string): readonly Manifest[] {
+  return namespaceIndex(context, namespace)?.scalersByTarget.get(`${kind}/${name}`) ?? [];
+}
