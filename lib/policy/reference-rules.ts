@@ -58,8 +58,16 @@ export const scaleTarget = referenceRule('hygiene-scale-target', 'Autoscalers ta
 interface PortSpec { readonly port?: number | string; readonly endPort?: number; readonly protocol?: string }
 interface Exposed { readonly number: number; readonly name?: string; readonly protocol: string }
 
+const EXPOSED = new WeakMap<Manifest, Exposed[] | null>();
+
 /** Container ports the workload's pods declare, or undefined when some container declares none (it may listen anywhere). */
 function exposedPorts(w: Manifest): Exposed[] | undefined {
+  let cached = EXPOSED.get(w);
+  if (cached === undefined) EXPOSED.set(w, (cached = declaredPorts(w) ?? null));
+  return cached ?? undefined;
+}
+
+function declaredPorts(w: Manifest): Exposed[] | undefined {
   const out: Exposed[] = [];
   for (const t of podTemplatesOf(w)) {
     for (const c of containersOf(t, ['containers', 'initContainers'])) {

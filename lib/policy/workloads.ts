@@ -56,6 +56,8 @@ interface NamespaceIndex {
   /** Rollouts by the name of the Deployment they reference through workloadRef */
   readonly rolloutsByDeployment: Map<string, Manifest[]>;
   readonly podBearing: Manifest[];
+  /** pod-bearing workloads (not workloadRef Rollouts) by each `key=value` of their pod labels, built on first use */
+  byPodLabel?: Map<string, Manifest[]>;
 }
 
 const INDEX = new WeakMap<readonly Manifest[], Map<string, NamespaceIndex>>();
@@ -129,8 +131,22 @@ export function networkPoliciesOf(m: Manifest, context: RuleContext, podLabels?:
 
 /** The pod-bearing workloads of the folder whose pods `selector` picks in `namespace`. */
 export function workloadsSelectedBy(selector: LabelSelector | null | undefined, namespace: string, context: RuleContext): Manifest[] {
-  return (namespaceIndex(context, namespace)?.podBearing ?? []).filter((o) => !workloadRefOf(o)
-    && selectorMatches(selector, podTemplateOf(o)?.metadata?.labels));
+  const idx = namespaceIndex(context, namespace);
+  if (!idx) return [];
+  // a matchLabels pair narrows the candidates through the label index: selection stays linear in the folder size
+  const first = selector && typeof selector === 'object' && selector.matchLabels ? Object.entries(selector.matchLabels)[0] : undefined;
+  let candidates = idx.podBearing;
+  if (first) {
+    if (!idx.byPodLabel) {
+      idx.byPodLabel = new Map();
+      for (const o of idx.podBearing) {
+        if (workloadRefOf(o)) continue;
+        for (const [k, v] of Object.entries(podTemplateOf(o)?.metadata?.labels ?? {})) push(idx.byPodLabel, `${k}=${v}`, o);
+      }
+    }
+    candidates = idx.byPodLabel.get(`${first[0]}=${first[1]}`) ?? [];
+  }
+  return candidates.filter((o) => !workloadRefOf(o) && selectorMatches(selector, podTemplateOf(o)?.metadata?.labels));
 }
 
 /** The autoscaler floor: HorizontalPodAutoscaler `minReplicas` (default 1) or KEDA ScaledObject `minReplicaCount` (default 0). */
