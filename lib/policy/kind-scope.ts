@@ -1,5 +1,4 @@
 import { CRD_SCOPES } from './crd-tables.generated';
-import { apiGroupOf } from './pod-template';
 import { Manifest } from './rule';
 
 /**
@@ -36,7 +35,8 @@ const BUILT_IN: { readonly [group: string]: { readonly namespaced: readonly stri
 
 /** True when the kind is namespaced, false when cluster-scoped, undefined when this project does not know it. */
 export function isNamespacedKind(manifest: Manifest): boolean | undefined {
-  const group = apiGroupOf(manifest);
+  const v = manifest.apiVersion ?? '';
+  const group = v.includes('/') ? v.slice(0, v.indexOf('/')) : '';
   const kind = manifest.kind ?? '';
   const builtIn = Object.prototype.hasOwnProperty.call(BUILT_IN, group) ? BUILT_IN[group] : undefined;
   if (builtIn?.namespaced.includes(kind)) return true;

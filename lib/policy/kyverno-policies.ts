@@ -57,7 +57,7 @@ function containerLists(container: object): object {
  * The rules that relate objects to each other stay CI-only: `hygiene-pdb-required`,
  * `hygiene-pdb-allows-disruption`, `hygiene-topology-spread` (needs autoscaler floors), `hygiene-network-policy`
  * and `hygiene-pre-stop-sleep`, and the reference rules (`hygiene-namespaced-object`, `hygiene-scale-target`,
- * `hygiene-network-port`); `hygiene-image-pull-policy` is enforced for `Never` only.
+ * `hygiene-workload-ref`, `hygiene-network-port`); `hygiene-image-pull-policy` is enforced for `Never` only.
  *
  * Construct exemptions (`Policy.exempt`) do not travel to the cluster: exempt workloads there with a Kyverno
  * PolicyException, or use `skipRules`.

@@ -1,4 +1,5 @@
 import { CRD_POD_PATHS } from './crd-tables.generated';
+import { isNamespacedKind } from './kind-scope';
 import { Manifest } from './rule';
 
 /**
@@ -40,8 +41,7 @@ function isBuiltInPodKind(manifest: Manifest): boolean {
  * spec at a path its CRD schema declares (KEDA ScaledJob, Argo Experiment, an AnalysisTemplate's job metric...).
  */
 export function isPodBearing(manifest: Manifest): boolean {
-  if (isBuiltInPodKind(manifest)) return true;
-  return crdPodPaths(manifest) !== undefined && podTemplatesOf(manifest).length > 0;
+  return isBuiltInPodKind(manifest) || podTemplatesOf(manifest).length > 0;
 }
 
 export function isLongRunning(manifest: Manifest): boolean {
@@ -97,8 +97,44 @@ export function podTemplatesOf(manifest: Manifest): PodTemplate[] {
     for (const p of crd) collect(manifest, p.path, 0, '', p.shape, out);
     return out;
   }
-  const builtIn = builtInTemplateOf(manifest);
-  return builtIn ? [builtIn] : [];
+  if (isBuiltInPodKind(manifest)) {
+    const builtIn = builtInTemplateOf(manifest);
+    return builtIn ? [builtIn] : [];
+  }
+  // a kind this project knows (built-in, or a vendored CRD) has its pods at known paths or none; any other kind
+  // (a `v1 List`, a CRD not vendored) is searched for the shape of a pod
+  if (isNamespacedKind(manifest) !== undefined) return [];
+  const out: PodTemplate[] = [];
+  scanForPods(manifest, '', 0, out);
+  return out;
+}
+
+/** A pod spec by shape: a `containers` list with at least one container that names an image. */
+function isPodSpecShape(node: any): boolean {
+  return node !== null && typeof node === 'object' && Array.isArray(node.containers)
+    && node.containers.some((c: any) => c !== null && typeof c === 'object' && typeof c.image === 'string');
+}
+
+const SCAN_DEPTH = 24;
+
+function scanForPods(node: any, at: string, depth: number, out: PodTemplate[]): void {
+  if (node === null || typeof node !== 'object' || depth > SCAN_DEPTH) return;
+  if (Array.isArray(node)) {
+    node.forEach((item, i) => scanForPods(item, `${at}[${i}]`, depth + 1, out));
+    return;
+  }
+  const join = (p: string) => (at ? `${at}.${p}` : p);
+  if (isPodSpecShape(node.spec)) {
+    out.push({ metadata: node.metadata ?? {}, metadataPath: join('metadata'), spec: node.spec, specPath: join('spec') });
+    return;
+  }
+  if (isPodSpecShape(node)) {
+    out.push({ metadata: {}, metadataPath: join('metadata'), spec: node, specPath: at });
+    return;
+  }
+  for (const key of Object.keys(node)) {
+    scanForPods(node[key], /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? join(key) : `${at}[${JSON.stringify(key)}]`, depth + 1, out);
+  }
 }
 
 /** Walks `path` from `node`, expanding `*` over array items, and records the pods found at its end. */

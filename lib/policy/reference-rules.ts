@@ -1,6 +1,6 @@
 import { show } from '../core';
 import { isNamespacedKind } from './kind-scope';
-import { apiGroupOf, containersOf, podTemplatesOf } from './pod-template';
+import { apiGroupOf, containersOf, podTemplatesOf, workloadRefOf } from './pod-template';
 import { defineRule, Manifest, Rule, RuleContext, Violation } from './rule';
 import { LabelSelector, namespaceOf, objectNamed, scalersTargeting, workloadsSelectedBy } from './workloads';
 
@@ -53,6 +53,17 @@ export const scaleTarget = referenceRule('hygiene-scale-target', 'Autoscalers ta
     });
   }
   return out;
+});
+
+export const workloadRef = referenceRule('hygiene-workload-ref', 'A Rollout\'s workloadRef names a Deployment of its target', (m, context) => {
+  const ref = workloadRefOf(m);
+  if (!ref) return [];
+  if (objectNamed(context, namespaceOf(m), ref.kind, ref.name)) return [];
+  return [{
+    field: 'spec.workloadRef.name',
+    message: `rollout takes its pods from ${ref.kind}/${ref.name}, which is not rendered in namespace ${show(namespaceOf(m))} of this target, so its pod template escapes every check, got workloadRef ${show((m as any).spec?.workloadRef)}`,
+    fix: 'reference a Deployment rendered beside the Rollout, or give the Rollout its own template',
+  }];
 });
 
 interface PortSpec { readonly port?: number | string; readonly endPort?: number; readonly protocol?: string }
@@ -150,4 +161,4 @@ export const networkPort = referenceRule('hygiene-network-port', 'NetworkPolicy 
 });
 
 /** Rules about references between objects of one target. */
-export const REFERENCE_RULES: readonly Rule[] = [namespacedObject, scaleTarget, networkPort];
+export const REFERENCE_RULES: readonly Rule[] = [namespacedObject, scaleTarget, workloadRef, networkPort];

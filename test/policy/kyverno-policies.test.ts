@@ -45,7 +45,7 @@ describe('KyvernoPolicies', () => {
     expect([...KyvernoPolicies.enforcedRules, ...KyvernoPolicies.ciOnlyRules].sort()).toEqual(PolicyRules.ids().sort());
     expect(KyvernoPolicies.ciOnlyRules).toEqual([
       'hygiene-pdb-required', 'hygiene-pdb-allows-disruption', 'hygiene-topology-spread', 'hygiene-network-policy', 'hygiene-pre-stop-sleep',
-      'hygiene-namespaced-object', 'hygiene-scale-target', 'hygiene-network-port',
+      'hygiene-namespaced-object', 'hygiene-scale-target', 'hygiene-workload-ref', 'hygiene-network-port',
     ]);
   });
 

@@ -109,8 +109,21 @@ describe('pod templates are found by shape, from the CRD schemas', () => {
     const analysis = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'a' }, spec: { metrics: [{ name: 'm', provider: { prometheus: {} } }] } };
     expect(podTemplatesOf(analysis)).toEqual([]);
     expect(isPodBearing(analysis)).toBe(false);
-    // the group counts: a ScaledJob of another group is not KEDA's
-    expect(podTemplatesOf({ ...scaledJob(), apiVersion: 'example.com/v1' })).toEqual([]);
+    // a kind whose CRD is known but whose object holds no pod at its paths carries none, even if a pod hides elsewhere
+    expect(podTemplatesOf({ ...scaledJob(), spec: { jobTargetRef: {}, extra: { template: hostilePod() } } })).toEqual([]);
+  });
+
+  test('kinds the project does not know (a v1 List, a CRD not vendored) are searched for pods by shape', () => {
+    const list = { apiVersion: 'v1', kind: 'List', metadata: {}, items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop' }, spec: hostilePod().spec }] };
+    expect(podTemplatesOf(list).map((t) => t.specPath)).toEqual(['items[0].spec']);
+    expect(findings([list], 'pss-privileged').map((f) => f.field)).toEqual(['items[0].spec.containers[0].securityContext.privileged']);
+    const runner = { apiVersion: 'ci.example.com/v1', kind: 'Runner', metadata: { name: 'r', namespace: 'shop' }, spec: { pools: [{ pod: hostilePod() }] } };
+    expect(podTemplatesOf(runner).map((t) => t.specPath)).toEqual(['spec.pools[0].pod.spec']);
+    expect(findings([runner], 'pss-host-namespaces').map((f) => f.field)).toEqual(['spec.pools[0].pod.spec.hostNetwork']);
+    // a ScaledJob of another group is not KEDA's, but its pod is still found by shape
+    expect(podTemplatesOf({ ...scaledJob(), apiVersion: 'example.com/v1' }).map((t) => t.specPath)).toEqual(['spec.jobTargetRef.template.spec']);
+    // no containers with images, no pods
+    expect(podTemplatesOf({ apiVersion: 'ci.example.com/v1', kind: 'Runner', spec: { containers: [{ name: 'x' }], config: { spec: {} } } })).toEqual([]);
   });
 
   test('a hostile KEDA ScaledJob is judged by every PSS and hygiene rule it breaks', () => {

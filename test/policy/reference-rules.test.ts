@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { isNamespacedKind, Policy, PolicyError, PolicyRules, REFERENCE_RULES } from '../../lib/policy';
 import { addBundle, makeApp } from './app-fixtures';
-import { Bundle, bundle, deployment, describeRuleCases, findings, hpa, LABELS, RuleCase, SELECTOR } from './fixtures';
+import { Bundle, bundle, deployment, describeRuleCases, findings, hpa, LABELS, rolloutRef, RuleCase, SELECTOR } from './fixtures';
 
 const HPA = { kind: 'HorizontalPodAutoscaler', namespace: 'shop', name: 'web' };
 const NETPOL = { kind: 'NetworkPolicy', namespace: 'shop', name: 'web' };
@@ -66,6 +66,10 @@ const CASES: { readonly [rule: string]: readonly RuleCase[] } = {
     { name: 'accepts one HPA on an existing Deployment', mutate: add(hpa({ kind: 'Deployment', name: 'web' }, 2)), fields: [], object: HPA },
     { name: 'accepts one ScaledObject on an existing Deployment', mutate: add(scaledObject({ name: 'web' })), fields: [] },
   ],
+  'hygiene-workload-ref': [
+    { name: 'flags a Rollout whose Deployment is not rendered', mutate: (b) => { b.workload.metadata.name = 'api'; b.extra.push(rolloutRef(2)); }, fields: ['spec.workloadRef.name'], object: { kind: 'Rollout', namespace: 'shop', name: 'web' } },
+    { name: 'accepts a Rollout whose Deployment is rendered beside it', mutate: (b) => { b.extra.push(rolloutRef(2)); }, fields: [] },
+  ],
   'hygiene-network-port': [
     {
       name: 'flags an egress rule to a port the destination pods do not expose',
@@ -122,7 +126,7 @@ const CASES: { readonly [rule: string]: readonly RuleCase[] } = {
 
 describe('reference rules', () => {
   test('are registered in the catalogue under their ids', () => {
-    expect(REFERENCE_RULES.map((r) => r.id)).toEqual(['hygiene-namespaced-object', 'hygiene-scale-target', 'hygiene-network-port']);
+    expect(REFERENCE_RULES.map((r) => r.id)).toEqual(['hygiene-namespaced-object', 'hygiene-scale-target', 'hygiene-workload-ref', 'hygiene-network-port']);
     for (const r of REFERENCE_RULES) expect(PolicyRules.find(r.id)).toBe(r);
   });
 
