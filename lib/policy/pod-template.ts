@@ -91,6 +91,15 @@ export function podTemplateOf(manifest: Manifest): PodTemplate | undefined {
  * carry no pod, and for a Rollout with `spec.workloadRef`.
  */
 export function podTemplatesOf(manifest: Manifest): PodTemplate[] {
+  // every rule asks for every object: find the pods once per (rendered, unchanging) object
+  let found = TEMPLATES.get(manifest);
+  if (!found) TEMPLATES.set(manifest, (found = findPodTemplates(manifest)));
+  return [...found];
+}
+
+const TEMPLATES = new WeakMap<Manifest, readonly PodTemplate[]>();
+
+function findPodTemplates(manifest: Manifest): PodTemplate[] {
   const crd = crdPodPaths(manifest);
   if (crd) {
     const out: PodTemplate[] = [];
