@@ -58,3 +58,40 @@ export function assertToleration(scope: IConstruct, prop: string, t: TolerationL
   }
   return t;
 }
+
+/** Node selector requirement operators (node affinity terms). */
+export const NODE_SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'] as const;
+
+/**
+ * Throws unless `term` is a node selector term the API server accepts: each `matchExpressions` entry has a label
+ * key, an operator from the enum, values for In/NotIn (label values), none for Exists/DoesNotExist, and one integer
+ * for Gt/Lt.
+ */
+export function assertNodeSelectorTerm(scope: IConstruct, prop: string, term: { readonly matchExpressions?: readonly any[]; readonly matchFields?: readonly any[] }): void {
+  if (term === null || typeof term !== 'object' || Array.isArray(term)) {
+    throw configError(scope, prop, 'must be a node selector term', term, "write it like { matchExpressions: [{ key: 'pool', operator: 'In', values: ['batch'] }] }");
+  }
+  for (const list of ['matchExpressions', 'matchFields'] as const) {
+    const reqs = term[list];
+    if (reqs === undefined) continue;
+    if (!Array.isArray(reqs)) throw configError(scope, `${prop}.${list}`, 'must be a list', reqs, "write it like [{ key: 'pool', operator: 'In', values: ['batch'] }]");
+    reqs.forEach((r, i) => {
+      const at = `${prop}.${list}[${i}]`;
+      const problem = qualifiedNameProblem(r?.key);
+      if (problem) throw configError(scope, `${at}.key`, `is not a valid label key (${problem})`, r?.key, "write it like 'kubernetes.io/arch'");
+      const op = assertOneOf(scope, `${at}.operator`, r.operator, NODE_SELECTOR_OPERATORS);
+      const values: unknown = r.values;
+      if (values !== undefined && !Array.isArray(values)) throw configError(scope, `${at}.values`, 'must be a list of strings', values, "write it like ['amd64']");
+      const v = (values ?? []) as unknown[];
+      if ((op === 'In' || op === 'NotIn') && (v.length === 0 || v.some((x) => typeof x !== 'string' || !isLabelValue(x)))) {
+        throw configError(scope, `${at}.values`, `must list label values for operator '${op}'`, values, "write it like ['amd64']");
+      }
+      if ((op === 'Exists' || op === 'DoesNotExist') && v.length > 0) {
+        throw configError(scope, `${at}.values`, `must be empty for operator '${op}'`, values, 'remove values');
+      }
+      if ((op === 'Gt' || op === 'Lt') && (v.length !== 1 || typeof v[0] !== 'string' || !/^-?[0-9]+$/.test(v[0] as string))) {
+        throw configError(scope, `${at}.values`, `must be one integer, as a string, for operator '${op}'`, values, "write it like ['4']");
+      }
+    });
+  }
+}

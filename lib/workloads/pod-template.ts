@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
   assertAbsolutePath, assertAnnotations, assertConfigKey, assertDnsLabel, assertDnsSubdomain, assertEnvName,
-  assertLabels, assertLabelValue, assertOneOf, assertPort, assertPortName, assertQuantity, assertToleration, configError, INT64_SAFE_MAX, namespaceOf,
+  assertLabels, assertLabelValue, assertNodeSelectorTerm, assertOneOf, assertPort, assertPortName, assertQuantity, assertToleration, configError, INT64_SAFE_MAX, namespaceOf,
 } from '../core';
 import { Policy } from '../policy/policy';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
@@ -110,6 +110,14 @@ export class HardenedPod {
     this.podAnnotations = assertAnnotations(scope, 'podAnnotations', props.podAnnotations);
     this.baseNodeSelector = assertNodeSelector(scope, 'nodeSelector', props.nodeSelector);
     (props.tolerations ?? []).forEach((t, i) => assertToleration(scope, `tolerations[${i}]`, t as Manifest));
+    const nodeAffinity = (props.affinity as Manifest | undefined)?.nodeAffinity;
+    (nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []).forEach((t: Manifest, i: number) =>
+      assertNodeSelectorTerm(scope, `affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${i}]`, t));
+    (nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).forEach((p: Manifest, i: number) => {
+      const at = `affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}]`;
+      if (!Number.isInteger(p?.weight) || p.weight < 1 || p.weight > 100) throw configError(scope, `${at}.weight`, 'must be an integer between 1 and 100', p?.weight, 'use e.g. 50');
+      assertNodeSelectorTerm(scope, `${at}.preference`, p.preference);
+    });
     if (props.imagePullPolicy !== undefined) assertOneOf(scope, 'imagePullPolicy', props.imagePullPolicy, ['IfNotPresent', 'Always']);
     for (const key of ['command', 'args'] as const) {
       const v = props[key];
@@ -199,6 +207,9 @@ export class HardenedPod {
   public addVolumeMount(volumeName: string, mount: VolumeMountOptions): void {
     const prop = mount.prop ?? `volumes.${volumeName}.mountPath`;
     assertAbsolutePath(this.scope, prop, mount.mountPath);
+    if (mount.subPath !== undefined && (typeof mount.subPath !== 'string' || mount.subPath.startsWith('/') || mount.subPath.split('/').includes('..'))) {
+      throw configError(this.scope, `${prop.replace(/\.mountPath$/, '')}.subPath`, "must be a relative path without '..'", mount.subPath, "write it like 'conf/app.yaml'");
+    }
     const taken = mount.mountPath === '/tmp' ? 'tmp' : this.mounts.find((m) => m.mountPath === mount.mountPath)?.name;
     if (taken !== undefined) {
       throw configError(this.scope, prop, `collides with the mount of volume '${taken}'`, mount.mountPath, 'mount it at another path');
@@ -256,6 +267,7 @@ export class HardenedPod {
 
   /** Adds a required node affinity term (ORed with the other terms). */
   public addRequiredNodeAffinityTerm(term: Manifest): void {
+    assertNodeSelectorTerm(this.scope, 'requiredNodeAffinityTerm', term);
     this.requiredNodeTerms.push(term);
   }
 

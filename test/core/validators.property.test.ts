@@ -4,7 +4,7 @@
 import * as net from 'net';
 import { App, Chart } from 'cdk8s';
 import {
-  assertInt32, assertToleration, cidrProblem, cidrStrictlyContains, ConfigError, cronProblem, INT32_MAX, isConfigKey, isDnsLabel,
+  assertInt32, assertNodeSelectorTerm, assertToleration, cidrProblem, cidrStrictlyContains, ConfigError, cronProblem, INT32_MAX, isConfigKey, isDnsLabel,
   isHostname, isIntInRange, isLabelValue, isPortName, parseGoDuration, parseQuantity, qualifiedNameProblem, assertEnvName,
 } from '../../lib/core';
 
@@ -321,6 +321,38 @@ describe('tolerations', () => {
       try { assertToleration(scope(), 'tolerations[0]', t); } catch { ok = false; }
       const expected = refToleration(t);
       expect([t, ok]).toEqual([t, expected]);
+      if (expected) valid++;
+    }
+    expect(valid).toBeGreaterThan(RUNS / 20);
+  });
+});
+
+describe('node selector terms', () => {
+  /** ValidateNodeSelectorRequirement, as the API server applies it. */
+  function refRequirement(r: any): boolean {
+    if (typeof r.key !== 'string' || !refQualifiedName(r.key)) return false;
+    const v: unknown[] = r.values ?? [];
+    switch (r.operator) {
+      case 'In': case 'NotIn': return v.length > 0 && v.every((x) => typeof x === 'string' && refLabelValue(x));
+      case 'Exists': case 'DoesNotExist': return v.length === 0;
+      case 'Gt': case 'Lt': return v.length === 1 && typeof v[0] === 'string' && /^-?[0-9]+$/.test(v[0]);
+      default: return false;
+    }
+  }
+
+  test('generated requirements are judged as the API server judges them', () => {
+    const g = gen(29);
+    let valid = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const r: any = {
+        key: g.pick(['pool', 'kubernetes.io/arch', 'node.acme.example/cpus', 'a b', '', '/x']),
+        operator: g.pick(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt', 'in', 'Equals']),
+      };
+      if (g.r() < 0.7) r.values = Array.from({ length: g.int(3) }, () => g.pick(['amd64', '4', '-2', 'four', 'x'.repeat(64), '']));
+      let ok = true;
+      try { assertNodeSelectorTerm(scope(), 'term', { matchExpressions: [r] }); } catch { ok = false; }
+      const expected = refRequirement(r);
+      expect([r, ok]).toEqual([r, expected]);
       if (expected) valid++;
     }
     expect(valid).toBeGreaterThan(RUNS / 20);
