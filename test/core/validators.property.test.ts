@@ -358,3 +358,25 @@ describe('node selector terms', () => {
     expect(valid).toBeGreaterThan(RUNS / 20);
   });
 });
+
+describe('simple durations', () => {
+  test('numbers and s/m/h strings up to the Go duration limit are accepted; past it, or malformed, rejected with the value shown', () => {
+    const { parseDuration, GO_DURATION_MAX_SECONDS } = require('../../lib/core');
+    const g = gen(31);
+    for (let i = 0; i < RUNS; i++) {
+      const unit = g.pick(['s', 'm', 'h'] as const);
+      const factor = unit === 'h' ? 3600 : unit === 'm' ? 60 : 1;
+      const n = g.r() < 0.5 ? 1 + g.int(1000) : Math.floor(g.r() * 10 ** (1 + g.int(22)));
+      const asString = g.r() < 0.5;
+      const value = asString ? `${n}${unit}` : n;
+      const seconds = asString ? n * factor : n;
+      const expected = Number.isSafeInteger(n) && n > 0 && seconds <= GO_DURATION_MAX_SECONDS && !(asString && !/^[1-9][0-9]*$/.test(String(n)));
+      let got: string | undefined;
+      let message = '';
+      try { got = parseDuration(scope(), 'pause', value); } catch (e) { message = (e as Error).message; }
+      expect([value, got !== undefined]).toEqual([value, expected]);
+      if (got !== undefined) expect(got).toBe(asString ? value : `${n}s`);
+      else expect(message).toContain(`got ${JSON.stringify(value)};`);
+    }
+  });
+});
