@@ -138,3 +138,19 @@ describe('maps from the props are copied key by key', () => {
     expect(template.spec.nodeSelector).toEqual({ hasOwnProperty: 'y', valueOf: 'v' });
   });
 });
+
+describe('environment definitions', () => {
+  const { Environments } = require('../../lib/gitops');
+  test.each([
+    ['region with a space', { clusters: [{ name: 'dev', server: 'https://k.example', region: 'eu west' }] }, 'clusters[0].region', '"eu west"', "'eu-west-1'"],
+    ['domain with a scheme', { clusters: [{ name: 'dev', server: 'https://k.example' }], domain: 'https://shop.example' }, 'domain', '"https://shop.example"', "'shop.acme.example'"],
+  ])('%s', (_what, dev, prop, value, fix) => {
+    let error: any;
+    try { Environments.define({ dev }); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.prop).toBe(prop);
+    expect(error.message.startsWith(`environments.dev: ${prop} `)).toBe(true);
+    expect(error.message).toContain(`got ${value}; `);
+    expect(error.message).toContain(fix);
+  });
+});
