@@ -168,7 +168,9 @@ function collect(node: any, path: readonly string[], i: number, at: string, shap
 }
 
 function builtInTemplateOf(manifest: Manifest): PodTemplate | undefined {
-  if (!isBuiltInPodKind(manifest) || workloadRefOf(manifest)) return undefined;
+  if (!isBuiltInPodKind(manifest)) return undefined;
+  // a workloadRef Rollout runs the Deployment's pods; a template it carries anyway is still judged, never skipped
+  if (workloadRefOf(manifest) && !isPodSpecShape((manifest as any).spec?.template?.spec)) return undefined;
   const { path } = POD_TEMPLATE_PATHS[manifest.kind!];
   let node: any = manifest;
   for (const key of path) node = node?.[key];

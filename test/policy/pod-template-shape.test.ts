@@ -159,6 +159,16 @@ describe('pod templates are found by shape, from the CRD schemas', () => {
       .toEqual(['spec.templates[0].template.spec.hostNetwork', 'spec.templates[1].template.spec.hostNetwork']);
   });
 
+  test('a Rollout with workloadRef is judged on a template it carries anyway', () => {
+    const rollout = {
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'web', namespace: 'shop', labels: { ...LABELS } },
+      spec: { replicas: 1, selector: { matchLabels: { ...SELECTOR } }, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, template: hostilePod() },
+    };
+    expect(findings([rollout, defaultDeny()], 'pss-privileged').map((f) => f.field)).toEqual(['spec.template.spec.containers[0].securityContext.privileged']);
+    const { template: _t, ...spec } = rollout.spec;
+    expect(podTemplatesOf({ ...rollout, spec })).toEqual([]);
+  });
+
   test('every PSS rule applies to a ScaledJob pod as it does to a Deployment pod', () => {
     // the same hostile pod, once as a Deployment, once as a ScaledJob: PSS findings match field for field
     const deployment = {
