@@ -60,7 +60,7 @@ export class NetworkPeer {
     } else if (s.type === 'namespace') {
       assertDnsLabel(scope, `${prop}.namespace`, s.namespace);
       assertLabels(scope, `${prop}.podLabels`, s.podLabels);
-    } else {
+    } else if (s.type === 'ipBlock') {
       assertCidr(scope, `${prop}.cidr`, s.cidr);
       (s.except ?? []).forEach((e, i) => {
         assertCidr(scope, `${prop}.except[${i}]`, e);
