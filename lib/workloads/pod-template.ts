@@ -95,11 +95,16 @@ export class HardenedPod {
     this.namespace = assertDnsLabel(scope, 'namespace', namespace);
     this.image = parsePinnedImage(scope, 'image', props.image);
     const instance = assertLabelValue(scope, 'instance', props.instance ?? this.name);
+    const version = props.version ?? versionOf(this.image);
+    if (version === undefined) {
+      throw configError(scope, 'image', 'has a tag that cannot be the app.kubernetes.io/version label (at most 63 characters, alphanumeric at both ends)', props.image,
+        "set version: '1.2.3', or use a simpler tag");
+    }
     this.selectorLabels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/instance': instance };
     this.labels = {
       ...assertLabels(scope, 'labels', props.labels),
       ...this.selectorLabels,
-      'app.kubernetes.io/version': assertLabelValue(scope, 'version', props.version ?? versionOf(this.image)),
+      'app.kubernetes.io/version': assertLabelValue(scope, 'version', version),
       'app.kubernetes.io/component': component,
       'app.kubernetes.io/part-of': assertLabelValue(scope, 'partOf', props.partOf ?? this.namespace),
       'app.kubernetes.io/managed-by': D.managedBy,

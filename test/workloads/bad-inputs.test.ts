@@ -89,6 +89,9 @@ const ROWS: [string, Build, string, string, unknown, string][] = [
   ['disruption budget 150%', service({ disruptionBudget: DisruptionBudget.maxUnavailable('150%') }), 'test/api', 'disruptionBudget.maxUnavailable', '150%', "'25%'"],
   ['runAsUser above int64-safe', service({ security: { runAsUser: 2 ** 64 } }), 'test/api', 'security.runAsUser', 2 ** 64, 'use e.g. 10001'],
   ['imagePullPolicy outside the enum', service({ imagePullPolicy: 'Never' }), 'test/api', 'imagePullPolicy', 'Never', "'IfNotPresent'"],
+  ['image tag that cannot be a label value', service({ image: 'ghcr.io/acme/api:1.0-' }), 'test/api', 'image', 'ghcr.io/acme/api:1.0-', "version: '1.2.3'"],
+  ['image untagged', service({ image: 'ghcr.io/acme/api' }), 'test/api', 'image', 'ghcr.io/acme/api', "'ghcr.io/acme/api:1.2.3'"],
+  ['version label too long', service({ version: 'v'.repeat(64) }), 'test/api', 'version', 'v'.repeat(64), 'shorten'],
   // cron jobs
   ['cron hour 25', cronJob({ schedule: '0 25 * * *' }), 'test/report', 'schedule', '0 25 * * *', "'30 2 * * *'"],
   ['cron all 99', cronJob({ schedule: '99 99 99 99 99' }), 'test/report', 'schedule', '99 99 99 99 99', "'30 2 * * *'"],
