@@ -92,7 +92,11 @@ function declaredPorts(w: Manifest): Exposed[] | undefined {
   return out;
 }
 
+/** Istio's reserved range: ports its injected sidecar listens on (15008 HBONE, 15020/15090 telemetry...), never declared in the template. */
+export const SIDECAR_PORTS = { from: 15000, to: 15099 } as const;
+
 function exposes(ports: readonly Exposed[], want: PortSpec): boolean {
+  if (typeof want.port === 'number' && want.port >= SIDECAR_PORTS.from && want.port <= SIDECAR_PORTS.to) return true;
   const protocol = want.protocol ?? 'TCP';
   return ports.some((p) => p.protocol === protocol && (typeof want.port === 'string'
     ? p.name === want.port

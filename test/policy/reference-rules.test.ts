@@ -99,10 +99,10 @@ const CASES: { readonly [rule: string]: readonly RuleCase[] } = {
       fields: ['spec.egress[0].ports[0].port'], object: NETPOL,
     },
     {
-      name: 'accepts ports by number, by name, by range, and ingress on the declared port',
+      name: 'accepts ports by number, by name, by range, ingress on the declared port, and Istio sidecar ports',
       mutate: (b) => {
-        b.extra.push(db(), webPolicy([{ port: 8080 }, { port: 'http' }], [
-          { to: [DB_PEER], ports: [{ protocol: 'TCP', port: 5432 }, { port: 'postgres' }, { port: 5000, endPort: 6000 }] },
+        b.extra.push(db(), webPolicy([{ port: 8080 }, { port: 'http' }, { port: 15090 }], [
+          { to: [DB_PEER], ports: [{ protocol: 'TCP', port: 5432 }, { port: 'postgres' }, { port: 5000, endPort: 6000 }, { port: 15008 }] },
         ]));
       },
       fields: [], object: NETPOL,
