@@ -5,7 +5,7 @@ import * as net from 'net';
 import { App, Chart } from 'cdk8s';
 import {
   assertInt32, assertNodeSelectorTerm, assertToleration, cidrProblem, cidrStrictlyContains, ConfigError, cronProblem, INT32_MAX, isConfigKey, isDnsLabel,
-  isHostname, isIntInRange, isLabelValue, isPortName, parseGoDuration, parseQuantity, qualifiedNameProblem, assertEnvName,
+  isHostname, isIntInRange, assertDnsSubdomain, isLabelValue, isPortName, parseGoDuration, parseQuantity, qualifiedNameProblem, assertEnvName,
 } from '../../lib/core';
 
 /** mulberry32: small, seeded, good enough to spread inputs. */
@@ -48,6 +48,16 @@ function refDnsLabel(s: string): boolean {
   if (s.length < 1 || s.length > 63) return false;
   for (const c of s) if (!(LOWER.includes(c) || DIGITS.includes(c) || c === '-')) return false;
   return s[0] !== '-' && s[s.length - 1] !== '-';
+}
+
+/** IsDNS1123Subdomain: at most 253 characters, dot-separated labels of [a-z0-9-] with alphanumeric ends. */
+function refDnsSubdomain(s: string): boolean {
+  if (s.length < 1 || s.length > 253) return false;
+  return s.split('.').every((l) => {
+    if (l.length === 0) return false;
+    for (const c of l) if (!(LOWER.includes(c) || DIGITS.includes(c) || c === '-')) return false;
+    return l[0] !== '-' && l[l.length - 1] !== '-';
+  });
 }
 
 function refLabelValue(s: string): boolean {
@@ -102,6 +112,7 @@ function refCidr(s: string): boolean {
 describe('name validators agree with the Kubernetes rules on generated strings', () => {
   const cases: [string, (s: string) => boolean, (s: string) => boolean, string][] = [
     ['DNS label', (s) => isDnsLabel(s), refDnsLabel, LOWER + DIGITS + '-'],
+    ['DNS subdomain', (s) => { try { assertDnsSubdomain(scope(), 'name', s); return true; } catch { return false; } }, refDnsSubdomain, LOWER + DIGITS + '-.'],
     ['label value', isLabelValue, refLabelValue, LOWER + UPPER + DIGITS + '-_.'],
     ['label key', (s) => qualifiedNameProblem(s) === undefined, refQualifiedName, LOWER + UPPER + DIGITS + '-_./'],
     ['port name', isPortName, refPortName, LOWER + DIGITS + '-'],
