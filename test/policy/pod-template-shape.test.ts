@@ -194,3 +194,37 @@ describe('pod templates are found by shape, from the CRD schemas', () => {
     for (const rule of EXPECTED_RULES) expect([rule, rules.has(rule)]).toEqual([rule, true]);
   });
 });
+
+describe('escape hatches stay under policy', () => {
+  function renderError(build: (scope: any) => void): PolicyError | undefined {
+    const app = makeApp();
+    app.forEachTarget((scope) => build(scope));
+    try { app.render(); return undefined; } catch (e) { if (e instanceof PolicyError) return e; throw e; }
+  }
+  const { HardenedService } = require('../../lib/workloads');
+  const { JsonPatch } = require('cdk8s');
+
+  test('a JSON patch that makes a library workload privileged fails synth', () => {
+    const error = renderError((scope) => {
+      const svc = new HardenedService(scope, 'api', { image: 'ghcr.io/acme/api:1.0.0', port: 8080, namespace: 'shop' });
+      svc.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/privileged', true));
+    });
+    expect(error?.findings.map((f) => [f.rule, f.field])).toContainEqual(['pss-privileged', 'spec.template.spec.containers[0].securityContext.privileged']);
+  });
+
+  test('a JSON patch that removes a namespace fails synth', () => {
+    const error = renderError((scope) => {
+      const svc = new HardenedService(scope, 'api', { image: 'ghcr.io/acme/api:1.0.0', port: 8080, namespace: 'shop' });
+      svc.service.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    });
+    expect(error?.findings.map((f) => [f.rule, f.object.kind])).toEqual([['hygiene-namespaced-object', 'Service']]);
+  });
+
+  test('a hostile pod wrapped in a v1 List fails synth', () => {
+    const error = renderError((scope) => {
+      new ApiObject(scope, 'list', { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop' }, spec: hostilePod().spec }] } as any);
+    });
+    const rules = new Set(error?.findings.map((f) => f.rule));
+    for (const rule of ['pss-privileged', 'pss-host-namespaces', 'pss-capabilities']) expect([rule, rules.has(rule)]).toEqual([rule, true]);
+  });
+});
