@@ -49,3 +49,34 @@ export function assertCidr(scope: IConstruct, prop: string, value: unknown): str
   if (problem) throw configError(scope, prop, `is not a CIDR block (${problem})`, value, "write it like '10.20.0.0/16' or 'fd00::/8'");
   return value as string;
 }
+
+/** The address of a valid IPv4 or IPv6 text as a number, and its width in bits. */
+function ipBits(ip: string): { readonly value: bigint; readonly width: number } {
+  if (isIpv4(ip)) return { value: ip.split('.').reduce((acc, o) => (acc << 8n) | BigInt(o), 0n), width: 32 };
+  let text = ip;
+  if (text.includes('.')) {
+    const i = text.lastIndexOf(':');
+    const v4 = ipBits(text.slice(i + 1)).value;
+    text = `${text.slice(0, i + 1)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
+  }
+  const [head, tail] = text.split('::');
+  const groups = (s: string | undefined) => (s ? s.split(':') : []);
+  const h = groups(head);
+  const t = tail === undefined ? [] : groups(tail);
+  const all = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  return { value: all.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n), width: 128 };
+}
+
+/**
+ * True when CIDR `inner` lies strictly inside CIDR `outer` (same family, longer prefix, same leading bits): what a
+ * NetworkPolicy `ipBlock.except` entry must be. Both must be valid CIDRs.
+ */
+export function cidrStrictlyContains(outer: string, inner: string): boolean {
+  const [oIp, oLen] = outer.split('/');
+  const [iIp, iLen] = inner.split('/');
+  const o = ipBits(oIp);
+  const i = ipBits(iIp);
+  if (o.width !== i.width || Number(iLen) <= Number(oLen)) return false;
+  const shift = BigInt(o.width - Number(oLen));
+  return (o.value >> shift) === (i.value >> shift);
+}

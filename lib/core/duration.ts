@@ -3,17 +3,28 @@ import { configError } from './errors';
 
 const SIMPLE = /^([1-9][0-9]*)(s|m|h)$/;
 
+/** The longest duration a Go `time.Duration` (int64 nanoseconds) holds, in seconds: about 292 years. */
+export const GO_DURATION_MAX_SECONDS = 9_223_372_036;
+
 /**
  * A duration as users write it: '30s', '5m', '1h', or a number of seconds. Returns the string form ('90s' for
  * 90), or throws a config error naming `prop`.
  */
 export function parseDuration(scope: IConstruct, prop: string, value: string | number): string {
+  let text: string | undefined;
   if (typeof value === 'number') {
-    if (Number.isInteger(value) && value > 0) return `${value}s`;
+    if (Number.isInteger(value) && value > 0) text = `${value}s`;
   } else if (typeof value === 'string' && SIMPLE.test(value)) {
-    return value;
+    text = value;
   }
-  throw configError(scope, prop, "must be a positive duration: '30s', '5m', '1h' or a number of seconds", value, "write e.g. '5m' or 300");
+  if (text === undefined) {
+    throw configError(scope, prop, "must be a positive duration: '30s', '5m', '1h' or a number of seconds", value, "write e.g. '5m' or 300");
+  }
+  // controllers read it as a Go duration: past int64 nanoseconds it overflows (and 1e21 would print as '1e+21s')
+  if (!SIMPLE.test(text) || durationSeconds(text) > GO_DURATION_MAX_SECONDS) {
+    throw configError(scope, prop, `must be at most ${GO_DURATION_MAX_SECONDS} seconds (about 292 years, a Go duration's limit)`, value, "write e.g. '5m' or 300");
+  }
+  return text;
 }
 
 /** Seconds of a duration already checked by parseDuration. */
@@ -46,8 +57,8 @@ export function parseGoDuration(value: unknown): number | undefined {
 /** Throws unless `value` is a positive Go duration; returns its seconds. */
 export function assertGoDuration(scope: IConstruct, prop: string, value: unknown, example = '1h'): number {
   const seconds = parseGoDuration(value);
-  if (seconds === undefined || seconds <= 0) {
-    throw configError(scope, prop, 'must be a positive duration with units (s, m, h)', value, `write it like '${example}' or '1h30m'`);
+  if (seconds === undefined || seconds <= 0 || seconds > GO_DURATION_MAX_SECONDS) {
+    throw configError(scope, prop, 'must be a positive duration with units (s, m, h), at most about 292 years', value, `write it like '${example}' or '1h30m'`);
   }
   return seconds;
 }

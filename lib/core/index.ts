@@ -6,5 +6,6 @@ export * from './finalize';
 export * from './names';
 export * from './numbers';
 export * from './quantity';
+export * from './scheduling';
 export * from './scope';
 export * from './unit';

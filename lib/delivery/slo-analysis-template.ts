@@ -3,6 +3,7 @@ import {
   AnalysisTemplate, AnalysisTemplateSpecMetrics, AnalysisTemplateSpecMetricsCount, AnalysisTemplateSpecMetricsFailureLimit,
 } from '../../imports/argo-rollouts-argoproj.io';
 import { SloQueryScope } from '../observability';
+import { assertDnsLabel, assertLabels } from '../core';
 import { ResolvedAnalysis } from './analysis-options';
 
 export interface SloAnalysisTemplateProps {
@@ -44,7 +45,8 @@ export class SloAnalysisTemplate extends Construct {
 
   constructor(scope: Construct, id: string, props: SloAnalysisTemplateProps) {
     super(scope, id);
-    this.name = props.name;
+    this.name = assertDnsLabel(this, 'name', props.name, 253);
+    assertLabels(this, 'labels', props.labels);
     const a = props.analysis;
     const target: SloQueryScope = {
       selector: 'service',

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { CanarySpecAnalysisMetrics, MetricTemplate, MetricTemplateSpecProviderType } from '../../imports/flagger.app';
 import { ServiceLevelObjective, SloMetrics, SloQueryScope } from '../observability';
+import { assertLabels } from '../core';
 import { DELIVERY_DEFAULTS as D } from './defaults';
 
 export interface SloMetricTemplatesProps {
@@ -27,6 +28,7 @@ export class SloMetricTemplates extends Construct {
   constructor(scope: Construct, id: string, props: SloMetricTemplatesProps) {
     super(scope, id);
     this.props = props;
+    assertLabels(this, 'labels', props.labels);
     const target: SloQueryScope = { selector: 'workload', name: '{{ target }}', namespace: '{{ namespace }}', window: '{{ interval }}' };
     const template = (cid: string, suffix: string, query: string) => new MetricTemplate(this, cid, {
       metadata: { name: `${props.name}${suffix}`, namespace: props.namespace, labels: props.labels ? { ...props.labels } : undefined },

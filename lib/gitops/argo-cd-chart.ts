@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Application, ApplicationProps, AppProject } from '../../imports/argo-cd-argoproj.io';
-import { assertDnsLabel, configError } from '../core';
+import { assertDnsLabel, configError, INT64_SAFE_MAX } from '../core';
 import { targetIdOf, Target } from './environment';
 import { GroupKind, TargetInventory } from './inventory';
 import { unitScope as unit } from './layout';
@@ -111,7 +111,7 @@ export class ArgoCdChart extends Chart {
     const namespace = assertDnsLabel(scope, 'argoCd.namespace', props.namespace ?? ARGO_CD_DEFAULTS.namespace);
     const projectName = assertDnsLabel(scope, 'argoCd.project', props.project ?? ARGO_CD_DEFAULTS.project, 40);
     const retryLimit = props.retryLimit ?? ARGO_CD_DEFAULTS.retryLimit;
-    if (!Number.isInteger(retryLimit) || retryLimit < 0) {
+    if (!Number.isInteger(retryLimit) || retryLimit < 0 || retryLimit > INT64_SAFE_MAX) {
       throw configError(scope, 'argoCd.retryLimit', 'must be a whole number of retries, 0 or more', retryLimit, 'use e.g. 5');
     }
     const repository = props.repository;

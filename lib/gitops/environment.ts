@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { ConfigError, isDnsLabel, show } from '../core';
+import { ConfigError, isDnsLabel, isHostname, isLabelValue, show } from '../core';
 import { KubernetesVersion } from '../schema/defaults';
 import { kubernetesVersionProblem } from '../schema/kubernetes-version';
 
@@ -261,11 +261,18 @@ export class Environments<N extends string = string, S = {}> {
 
         const pools = nodePoolsProblem(c.nodePools);
         if (pools) throw new ConfigError(where, `clusters[${i}].nodePools`, `${where}: clusters[${i}].${pools}`);
+        // the region ends up in labels and node selectors
+        if (c.region !== undefined && (!isLabelValue(c.region) || c.region === '')) {
+          throw new ConfigError(where, `clusters[${i}].region`, `${where}: clusters[${i}].region must be a label value (at most 63 letters, digits, '-', '_', '.'), got ${show(c.region)}; use e.g. 'eu-west-1'`);
+        }
         const other = seenClusters.get(c.name);
         if (other) {
           throw new ConfigError(where, `clusters[${i}].name`, `${where}: clusters[${i}].name is already used by environment ${other}, got ${show(c.name)}; give every cluster a unique name`);
         }
         seenClusters.set(c.name, name);
+      }
+      if (props.domain !== undefined && !isHostname(props.domain)) {
+        throw new ConfigError(where, 'domain', `${where}: domain must be a DNS host name, got ${show(props.domain)}; use e.g. 'shop.acme.example'`);
       }
       return new Environment<N, S>(name, props);
     });

@@ -2,7 +2,7 @@ import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Kustomization, KustomizationProps, KustomizationSpecSourceRefKind } from '../../imports/kustomize.toolkit.fluxcd.io';
 import { GitRepository } from '../../imports/source.toolkit.fluxcd.io';
-import { assertDnsLabel, configError } from '../core';
+import { assertDnsLabel, configError, parseGoDuration } from '../core';
 import { APPLY_PHASES, ApplyPhase, PHASES_FOLDER } from './apply-order';
 import { ClusterProps, targetIdOf, Target } from './environment';
 import { TargetInventory } from './inventory';
@@ -122,8 +122,9 @@ export class FluxChart extends Chart {
     const namespace = assertDnsLabel(scope, 'flux.namespace', props.namespace ?? FLUX_DEFAULTS.namespace);
     const name = assertDnsLabel(scope, 'flux.name', props.name ?? FLUX_DEFAULTS.name, 40);
     const duration = (prop: keyof FluxOptions, value: string) => {
-      if (typeof value !== 'string' || !/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/.test(value)) {
-        throw configError(scope, `flux.${prop}`, 'must be a Go duration', value, "write it like '30s', '5m' or '1h30m'");
+      const seconds = parseGoDuration(value);
+      if (seconds === undefined || seconds <= 0) {
+        throw configError(scope, `flux.${prop}`, 'must be a positive Go duration', value, "write it like '30s', '5m' or '1h30m'");
       }
       return value;
     };

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertDnsLabel, assertQuantity, configError, markUnit, parseQuantity, setNamespace } from '../core';
+import { assertDnsLabel, assertLabels, assertLabelValue, assertQuantity, configError, INT64_SAFE_MAX, markUnit, parseQuantity, setNamespace } from '../core';
 import { authorizeMeshWorkloads } from '../mesh/mesh-authorization';
 import { MeshNamespace } from '../mesh/mesh-namespace';
 import { meshOf } from '../mesh/mesh-settings';
@@ -78,7 +78,7 @@ export class PlatformNamespace extends Construct {
     this.name = assertDnsLabel(this, 'name', props.name ?? id);
     setNamespace(this, this.name);
     const level = props.podSecurity ?? D.podSecurityLevel;
-    const labels = { 'app.kubernetes.io/managed-by': 'cdk8s', ...props.labels, ...(props.team ? { team: props.team } : {}) };
+    const labels = { 'app.kubernetes.io/managed-by': 'cdk8s', ...assertLabels(this, 'labels', props.labels), ...(props.team ? { team: assertLabelValue(this, 'team', props.team) } : {}) };
 
     // cluster-scoped and namespaced guard rails go to different folders, so they are separate units
     const cluster = new Construct(this, 'Cluster');
@@ -124,7 +124,7 @@ export class PlatformNamespace extends Construct {
       if (q.limitsMemory !== undefined) { assertQuantity(this, 'quota.limitsMemory', q.limitsMemory, '32Gi'); hard['limits.memory'] = q.limitsMemory; }
       if (q.requestsStorage !== undefined) { assertQuantity(this, 'quota.requestsStorage', q.requestsStorage, '100Gi'); hard['requests.storage'] = q.requestsStorage; }
       if (q.pods !== undefined) {
-        if (!Number.isInteger(q.pods) || q.pods < 1) throw configError(this, 'quota.pods', 'must be a positive integer', q.pods, 'use e.g. 50');
+        if (!Number.isInteger(q.pods) || q.pods < 1 || q.pods > INT64_SAFE_MAX) throw configError(this, 'quota.pods', 'must be a positive integer', q.pods, 'use e.g. 50');
         hard.pods = String(q.pods);
       }
       for (const [key, n] of Object.entries(q.objectCounts ?? {})) {

@@ -1,6 +1,6 @@
 import { show } from '../core';
 import {
-  apiGroupOf, containersOf, isLongRunning, isPodBearing, keyPath, PodTemplate, podTemplateOf, workloadRefOf,
+  apiGroupOf, containersOf, isLongRunning, isPodBearing, keyPath, PodTemplate, podTemplateOf, podTemplatesOf, workloadRefOf,
 } from './pod-template';
 import { defineRule, Manifest, Rule, RuleContext, Violation } from './rule';
 import {
@@ -32,10 +32,7 @@ function hygieneRule(id: string, title: string, check: (m: Manifest, context: Ru
 
 /** A hygiene rule over the pod template of every pod-bearing object. */
 function templateRule(id: string, title: string, check: TemplateCheck): Rule {
-  return hygieneRule(id, title, (m, context) => {
-    const t = podTemplateOf(m);
-    return t ? check(t, m, context) : [];
-  });
+  return hygieneRule(id, title, (m, context) => podTemplatesOf(m).flatMap((t) => check(t, m, context)));
 }
 
 export const resources = templateRule('hygiene-resources', 'CPU and memory requests and a memory limit on every container', (t) => {
@@ -171,8 +168,9 @@ export const recommendedLabels = hygieneRule('hygiene-recommended-labels', 'app.
     });
   };
   check(m.metadata?.labels, 'metadata.labels', `${m.kind!.toLowerCase()}`);
-  const t = podTemplateOf(m);
-  if (t && t.metadataPath !== 'metadata') check(t.metadata?.labels, `${t.metadataPath}.labels`, 'pod template');
+  for (const t of podTemplatesOf(m)) {
+    if (t.metadataPath !== 'metadata') check(t.metadata?.labels, `${t.metadataPath}.labels`, 'pod template');
+  }
   return out;
 });
 
@@ -283,14 +281,12 @@ export const topologySpread = hygieneRule('hygiene-topology-spread', 'Topology s
 });
 
 export const networkPolicy = hygieneRule('hygiene-network-policy', 'Every workload\'s pods selected by a NetworkPolicy', (m, context) => {
-  const t = podTemplateOf(m);
-  if (!t || workloadRefOf(m)) return [];
-  if (networkPoliciesOf(m, context).length > 0) return [];
-  return [{
+  if (workloadRefOf(m)) return [];
+  return podTemplatesOf(m).filter((t) => networkPoliciesOf(m, context, t.metadata?.labels ?? {}).length === 0).map((t) => ({
     field: `${t.metadataPath}.labels`,
     message: `no networkpolicy in namespace ${show(namespaceOf(m))} selects these pods, so all traffic is allowed, got pod labels ${show(t.metadata?.labels ?? {})}`,
     fix: 'add a default-deny NetworkPolicy (podSelector: {}) for the namespace and explicit allows for this workload',
-  }];
+  }));
 });
 
 /** Seconds a preStop hook sleeps: the `sleep` action, or an exec of `sleep N` (directly or through a shell). */

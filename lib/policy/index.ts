@@ -10,6 +10,8 @@ export {
 } from './hygiene-rules';
 export type { ImagePin } from './hygiene-rules';
 export { EXPOSURE_RULES, routeClaims } from './exposure-rules';
+export { REFERENCE_RULES } from './reference-rules';
+export { isNamespacedKind } from './kind-scope';
 export * from './policy-rules';
 export * from './policy';
 export * from './policy-error';

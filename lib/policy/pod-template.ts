@@ -1,3 +1,5 @@
+import { CRD_POD_PATHS } from './crd-tables.generated';
+import { isNamespacedKind } from './kind-scope';
 import { Manifest } from './rule';
 
 /**
@@ -13,7 +15,6 @@ const POD_TEMPLATE_PATHS: { readonly [kind: string]: { readonly group: string; r
   Job: { group: 'batch', path: ['spec', 'template'] },
   CronJob: { group: 'batch', path: ['spec', 'jobTemplate', 'spec', 'template'] },
   Rollout: { group: 'argoproj.io', path: ['spec', 'template'] },
-  ScaledJob: { group: 'keda.sh', path: ['spec', 'jobTargetRef', 'template'] },
 };
 
 /** Controllers that keep pods running (and so need probes, a disruption budget, spread). Jobs finish. */
@@ -29,23 +30,38 @@ export function apiGroupOf(manifest: Manifest): string {
   return i < 0 ? '' : v.slice(0, i);
 }
 
-/** True for the kinds that create pods (Pod, the apps and batch controllers, Argo Rollouts). */
-export function isPodBearing(manifest: Manifest): boolean {
+/** True for the built-in kinds that create pods (Pod, the apps and batch controllers, Argo Rollouts). */
+function isBuiltInPodKind(manifest: Manifest): boolean {
   const entry = POD_TEMPLATE_PATHS[manifest.kind ?? ''];
   return entry !== undefined && entry.group === apiGroupOf(manifest);
 }
 
+/**
+ * True for objects that carry a pod: the built-in pod kinds, and any custom resource that has a pod template or pod
+ * spec at a path its CRD schema declares (KEDA ScaledJob, Argo Experiment, an AnalysisTemplate's job metric...).
+ */
+export function isPodBearing(manifest: Manifest): boolean {
+  return isBuiltInPodKind(manifest) || podTemplatesOf(manifest).length > 0;
+}
+
 export function isLongRunning(manifest: Manifest): boolean {
-  return isPodBearing(manifest) && LONG_RUNNING.has(manifest.kind!);
+  return isBuiltInPodKind(manifest) && LONG_RUNNING.has(manifest.kind!);
 }
 
 export function hasReplicas(manifest: Manifest): boolean {
-  return isPodBearing(manifest) && REPLICATED.has(manifest.kind!);
+  return isBuiltInPodKind(manifest) && REPLICATED.has(manifest.kind!);
+}
+
+function crdPodPaths(manifest: Manifest) {
+  const kind = manifest.kind;
+  if (!kind || isBuiltInPodKind(manifest)) return undefined;
+  const key = `${apiGroupOf(manifest)}/${kind}`;
+  return Object.prototype.hasOwnProperty.call(CRD_POD_PATHS, key) ? CRD_POD_PATHS[key] : undefined;
 }
 
 /** The Deployment an Argo Rollout takes its pod template from (`spec.workloadRef`), if it does. */
 export function workloadRefOf(manifest: Manifest): { readonly kind: string; readonly name: string } | undefined {
-  if (!isPodBearing(manifest) || manifest.kind !== 'Rollout') return undefined;
+  if (!isBuiltInPodKind(manifest) || manifest.kind !== 'Rollout') return undefined;
   const ref = (manifest as any).spec?.workloadRef;
   if (!ref || typeof ref !== 'object') return undefined;
   return { kind: ref.kind ?? 'Deployment', name: ref.name };
@@ -62,11 +78,99 @@ export interface PodTemplate {
 }
 
 /**
- * The pod template of a pod-bearing object. Undefined for other kinds and for a Rollout that references a
+ * The (first) pod template of a pod-bearing object. Undefined for other kinds and for a Rollout that references a
  * Deployment (`spec.workloadRef`): that Rollout has no template of its own and the Deployment is checked instead.
  */
 export function podTemplateOf(manifest: Manifest): PodTemplate | undefined {
-  if (!isPodBearing(manifest) || workloadRefOf(manifest)) return undefined;
+  return podTemplatesOf(manifest)[0];
+}
+
+/**
+ * Every pod template of an object, found by shape: the built-in kinds' template, or each PodTemplateSpec and PodSpec
+ * at a path the kind's CRD schema declares (arrays expanded: `spec.templates[1].template`). Empty for objects that
+ * carry no pod, and for a Rollout with `spec.workloadRef`.
+ */
+export function podTemplatesOf(manifest: Manifest): PodTemplate[] {
+  // every rule asks for every object: find the pods once per (rendered, unchanging) object
+  let found = TEMPLATES.get(manifest);
+  if (!found) TEMPLATES.set(manifest, (found = findPodTemplates(manifest)));
+  return [...found];
+}
+
+const TEMPLATES = new WeakMap<Manifest, readonly PodTemplate[]>();
+
+function findPodTemplates(manifest: Manifest): PodTemplate[] {
+  const crd = crdPodPaths(manifest);
+  if (crd) {
+    const out: PodTemplate[] = [];
+    for (const p of crd) collect(manifest, p.path, 0, '', p.shape, out);
+    return out;
+  }
+  if (isBuiltInPodKind(manifest)) {
+    const builtIn = builtInTemplateOf(manifest);
+    return builtIn ? [builtIn] : [];
+  }
+  // a kind this project knows (built-in, or a vendored CRD) has its pods at known paths or none; any other kind
+  // (a `v1 List`, a CRD not vendored) is searched for the shape of a pod
+  if (isNamespacedKind(manifest) !== undefined) return [];
+  const out: PodTemplate[] = [];
+  scanForPods(manifest, '', 0, out);
+  return out;
+}
+
+/** A pod spec by shape: a `containers` list with at least one container that names an image. */
+function isPodSpecShape(node: any): boolean {
+  return node !== null && typeof node === 'object' && Array.isArray(node.containers)
+    && node.containers.some((c: any) => c !== null && typeof c === 'object' && typeof c.image === 'string');
+}
+
+const SCAN_DEPTH = 24;
+
+function scanForPods(node: any, at: string, depth: number, out: PodTemplate[]): void {
+  if (node === null || typeof node !== 'object' || depth > SCAN_DEPTH) return;
+  if (Array.isArray(node)) {
+    node.forEach((item, i) => scanForPods(item, `${at}[${i}]`, depth + 1, out));
+    return;
+  }
+  const join = (p: string) => (at ? `${at}.${p}` : p);
+  if (isPodSpecShape(node.spec)) {
+    out.push({ metadata: node.metadata ?? {}, metadataPath: join('metadata'), spec: node.spec, specPath: join('spec') });
+    return;
+  }
+  if (isPodSpecShape(node)) {
+    out.push({ metadata: {}, metadataPath: join('metadata'), spec: node, specPath: at });
+    return;
+  }
+  for (const key of Object.keys(node)) {
+    scanForPods(node[key], /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? join(key) : `${at}[${JSON.stringify(key)}]`, depth + 1, out);
+  }
+}
+
+/** Walks `path` from `node`, expanding `*` over array items, and records the pods found at its end. */
+function collect(node: any, path: readonly string[], i: number, at: string, shape: 'template' | 'spec', out: PodTemplate[]): void {
+  if (node === null || typeof node !== 'object') return;
+  if (i === path.length) {
+    if (shape === 'template') {
+      out.push({ metadata: node.metadata ?? {}, metadataPath: `${at}.metadata`, spec: node.spec ?? {}, specPath: `${at}.spec` });
+    } else {
+      // a bare pod spec has no metadata of its own
+      out.push({ metadata: {}, metadataPath: `${at}.metadata`, spec: node, specPath: at });
+    }
+    return;
+  }
+  const key = path[i];
+  if (key === '*') {
+    if (Array.isArray(node)) node.forEach((item, j) => collect(item, path, i + 1, `${at}[${j}]`, shape, out));
+    return;
+  }
+  if (Array.isArray(node) || !Object.prototype.hasOwnProperty.call(node, key)) return;
+  collect(node[key], path, i + 1, at ? `${at}.${key}` : key, shape, out);
+}
+
+function builtInTemplateOf(manifest: Manifest): PodTemplate | undefined {
+  if (!isBuiltInPodKind(manifest)) return undefined;
+  // a workloadRef Rollout runs the Deployment's pods; a template it carries anyway is still judged, never skipped
+  if (workloadRefOf(manifest) && !isPodSpecShape((manifest as any).spec?.template?.spec)) return undefined;
   const { path } = POD_TEMPLATE_PATHS[manifest.kind!];
   let node: any = manifest;
   for (const key of path) node = node?.[key];

@@ -1,16 +1,11 @@
 import { IConstruct } from 'constructs';
 import { configError } from '../core';
 import { PolicyRules } from './policy-rules';
+import type { Exemption } from './rule';
+
+export type { Exemption } from './rule';
 
 const EXEMPTIONS = Symbol.for('typed-manifests.policy-exemptions');
-
-/** A rule switched off for a part of the construct tree, and why. */
-export interface Exemption {
-  readonly rule: string;
-  readonly reason: string;
-  /** Path of the construct the exemption was declared on. */
-  readonly scopePath: string;
-}
 
 /**
  * Policy exemptions. Every relaxation is explicit, names one rule and says why: the reason is what a reviewer

@@ -1,5 +1,5 @@
 import { show } from '../core';
-import { containersOf, isWindowsPod, keyPath, PodTemplate, podTemplateOf } from './pod-template';
+import { containersOf, isWindowsPod, keyPath, PodTemplate, podTemplatesOf } from './pod-template';
 import { defineRule, Manifest, Rule, Violation } from './rule';
 
 /**
@@ -46,10 +46,8 @@ function pssRule(id: string, title: string, check: PodCheck): Rule {
     id,
     title,
     profile: 'pss-restricted',
-    check: (m) => {
-      const t = podTemplateOf(m);
-      return t ? check(t, m) : [];
-    },
+    // every pod the object carries (a CRD may carry several: an Experiment's templates)
+    check: (m) => podTemplatesOf(m).flatMap((t) => check(t, m)),
   });
 }
 

@@ -1,5 +1,12 @@
 import type { ClusterProps } from '../gitops/environment';
-import type { Exemption } from './policy';
+
+/** A rule switched off for a part of the construct tree, and why (declared with `Policy.exempt`). */
+export interface Exemption {
+  readonly rule: string;
+  readonly reason: string;
+  /** Path of the construct the exemption was declared on. */
+  readonly scopePath: string;
+}
 
 /**
  * The rule model: a rule looks at one rendered object, with the other objects of its environment folder in

@@ -56,6 +56,8 @@ interface NamespaceIndex {
   /** Rollouts by the name of the Deployment they reference through workloadRef */
   readonly rolloutsByDeployment: Map<string, Manifest[]>;
   readonly podBearing: Manifest[];
+  /** pod-bearing workloads (not workloadRef Rollouts) by each `key=value` of their pod labels, built on first use */
+  byPodLabel?: Map<string, Manifest[]>;
 }
 
 const INDEX = new WeakMap<readonly Manifest[], Map<string, NamespaceIndex>>();
@@ -120,16 +122,31 @@ export function podDisruptionBudgetsOf(m: Manifest, context: RuleContext): Manif
   return ofKind(m, context, 'policy/PodDisruptionBudget').filter((o) => selectorMatches((o as any).spec?.selector, labels));
 }
 
-export function networkPoliciesOf(m: Manifest, context: RuleContext): Manifest[] {
-  const labels = podLabelsOf(m, context) ?? {};
+/** The NetworkPolicies that select `m`'s pods (those with `podLabels`, for an object that carries several pods). */
+export function networkPoliciesOf(m: Manifest, context: RuleContext, podLabels?: Labels): Manifest[] {
+  const labels = podLabels ?? podLabelsOf(m, context) ?? {};
   // podSelector is a required, non-pointer field: left out it is the empty selector, which selects every pod
   return ofKind(m, context, 'networking.k8s.io/NetworkPolicy').filter((o) => selectorMatches((o as any).spec?.podSelector ?? {}, labels));
 }
 
 /** The pod-bearing workloads of the folder whose pods `selector` picks in `namespace`. */
 export function workloadsSelectedBy(selector: LabelSelector | null | undefined, namespace: string, context: RuleContext): Manifest[] {
-  return (namespaceIndex(context, namespace)?.podBearing ?? []).filter((o) => !workloadRefOf(o)
-    && selectorMatches(selector, podTemplateOf(o)?.metadata?.labels));
+  const idx = namespaceIndex(context, namespace);
+  if (!idx) return [];
+  // a matchLabels pair narrows the candidates through the label index: selection stays linear in the folder size
+  const first = selector && typeof selector === 'object' && selector.matchLabels ? Object.entries(selector.matchLabels)[0] : undefined;
+  let candidates = idx.podBearing;
+  if (first) {
+    if (!idx.byPodLabel) {
+      idx.byPodLabel = new Map();
+      for (const o of idx.podBearing) {
+        if (workloadRefOf(o)) continue;
+        for (const [k, v] of Object.entries(podTemplateOf(o)?.metadata?.labels ?? {})) push(idx.byPodLabel, `${k}=${v}`, o);
+      }
+    }
+    candidates = idx.byPodLabel.get(`${first[0]}=${first[1]}`) ?? [];
+  }
+  return candidates.filter((o) => !workloadRefOf(o) && selectorMatches(selector, podTemplateOf(o)?.metadata?.labels));
 }
 
 /** The HorizontalPodAutoscalers and KEDA ScaledObjects whose scaleTargetRef names `m`. */
@@ -182,4 +199,9 @@ function ownReplicas(m: Manifest, context: RuleContext): { declared: number; flo
 export function isReplicated(m: Manifest, context: RuleContext): boolean {
   const r = replicasOf(m, context);
   return r !== undefined && (r.declared > 1 || r.floor > 1);
+}
+
+/** The HorizontalPodAutoscalers and KEDA ScaledObjects of `namespace` that scale `kind/name`. */
+export function scalersTargeting(context: RuleContext, namespace: string, kind: string, name: string): readonly Manifest[] {
+  return namespaceIndex(context, namespace)?.scalersByTarget.get(`${kind}/${name}`) ?? [];
 }

@@ -2,7 +2,7 @@ import * as YAML from 'yaml';
 import { diffTrees, DiffWarning, ObjectRef } from '../gitops/manifest-diff';
 import { REVIEW_DEFAULTS as D } from './defaults';
 import { RiskKind } from './review';
-import { Manifest, PlanContext, planOf, replicaRange, RolloutPlan } from './rollout-plan';
+import { PlanContext, planOf, replicaRange, ReviewManifest as Manifest, RolloutPlan } from './rollout-plan';
 
 /** A policy exemption in effect for one object of one target. */
 export interface ExemptionRecord {

@@ -1,7 +1,8 @@
 import { REVIEW_DEFAULTS as D } from './defaults';
 
 /** A manifest parsed from dist/. */
-export type Manifest = Record<string, any>;
+export type ReviewManifest = Record<string, any>;
+type Manifest = ReviewManifest;
 
 /** One phase of a rollout, in order. */
 export interface RolloutPhase {

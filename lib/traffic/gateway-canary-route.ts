@@ -1,6 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/gateway.networking.k8s.io';
+import { assertDnsLabel, assertHostname, assertLabels, assertPort } from '../core';
 import { TRAFFIC_DEFAULTS as D } from './defaults';
 
 /** The Gateway (listener) a route attaches to. */
@@ -61,8 +62,11 @@ export class GatewayCanaryRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayCanaryRouteProps) {
     super(scope, id);
-    this.name = props.name;
-    this.namespace = props.namespace;
+    this.name = assertDnsLabel(this, 'name', props.name, 253);
+    this.namespace = assertDnsLabel(this, 'namespace', props.namespace);
+    assertPort(this, 'port', props.port);
+    assertLabels(this, 'labels', props.labels);
+    (props.hostnames ?? []).forEach((h, i) => assertHostname(this, `hostnames[${i}]`, h, true));
     const backend = (name: string, weight: number) => ({ group: '', kind: 'Service', name, port: props.port, weight });
     const backendRefs = () => [backend(props.stableService, 100), backend(props.canaryService, 0)];
     const parentRef = (p: GatewayParent) => ({

@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DestinationRule, VirtualService, VirtualServiceSpecHttpRoute } from '../../imports/networking.istio.io';
-import { configError } from '../core';
+import { assertDnsLabel, assertLabels, assertPort, configError } from '../core';
 import { TRAFFIC_DEFAULTS as D } from './defaults';
 
 /** Host-level split: callers' traffic goes to two Services. */
@@ -65,7 +65,10 @@ export class IstioCanaryRoute extends Construct {
       throw configError(this, 'services', 'and subsets are mutually exclusive, and one is required', { services: props.services, subsets: props.subsets },
         'split by services (two Services) or by subsets (one Service, a DestinationRule)');
     }
-    this.name = props.name;
+    this.name = assertDnsLabel(this, 'name', props.name, 253);
+    if (props.namespace !== undefined) assertDnsLabel(this, 'namespace', props.namespace);
+    assertPort(this, 'port', props.port);
+    assertLabels(this, 'labels', props.labels);
     this.routeName = props.routeName ?? D.routeName;
     const metadata = { name: props.name, namespace: props.namespace, labels: props.labels ? { ...props.labels } : undefined };
 

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { configError } from '../core';
+import { configError, INT32_MAX } from '../core';
 
 /** How many pods voluntary disruptions (node drains, upgrades) may take down at once. */
 export class DisruptionBudget {
@@ -25,8 +25,11 @@ export class DisruptionBudget {
     if (typeof v === 'string' && !pct) {
       throw configError(scope, prop, "must be a count or a percentage like '25%'", v, "use e.g. DisruptionBudget.maxUnavailable(1)");
     }
-    if (typeof v === 'number' && (!Number.isInteger(v) || v < 0)) {
-      throw configError(scope, prop, 'must be a non-negative integer', v, 'use e.g. DisruptionBudget.maxUnavailable(1)');
+    if (typeof v !== 'string' && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > INT32_MAX)) {
+      throw configError(scope, prop, 'must be a non-negative integer (int32)', v, 'use e.g. DisruptionBudget.maxUnavailable(1)');
+    }
+    if (pct && Number(pct[1]) > 100) {
+      throw configError(scope, prop, 'must be a percentage of at most 100%', v, "use e.g. '25%'");
     }
     const n = pct ? Number(pct[1]) : (v as number);
     const blocks = this.field === 'maxUnavailable'

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertCron, configError, markUnit } from '../core';
+import { assertCron, assertInt, assertOneOf, configError, INT32_MAX, INT64_SAFE_MAX, markUnit } from '../core';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { NetworkPeer, NetworkRule } from './network-peer';
 import { HardenedPod } from './pod-template';
@@ -52,12 +52,17 @@ export class HardenedCronJob extends Construct implements IWorkload {
     }
     assertCron(this, 'schedule', props.schedule);
     const c = D.cronJob;
+    // backoffLimit and ttlSecondsAfterFinished are int32 in the API, the deadlines int64
     for (const key of ['backoffLimit', 'activeDeadlineSeconds', 'startingDeadlineSeconds', 'ttlSecondsAfterFinished'] as const) {
       const v = props[key];
-      if (v !== undefined && (!Number.isInteger(v) || v < (key === 'backoffLimit' ? 0 : 1))) {
-        throw configError(this, key, `must be an integer of at least ${key === 'backoffLimit' ? 0 : 1}`, v, `use e.g. ${c[key]}`);
-      }
+      const max = key === 'backoffLimit' || key === 'ttlSecondsAfterFinished' ? INT32_MAX : INT64_SAFE_MAX;
+      if (v !== undefined) assertInt(this, key, v, key === 'backoffLimit' ? 0 : 1, max, c[key]);
     }
+    if (props.concurrencyPolicy !== undefined) assertOneOf(this, 'concurrencyPolicy', props.concurrencyPolicy, ['Forbid', 'Replace', 'Allow']);
+    if (props.timeZone !== undefined && (typeof props.timeZone !== 'string' || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(props.timeZone))) {
+      throw configError(this, 'timeZone', 'must be an IANA time zone name', props.timeZone, "write it like 'Europe/Berlin' or 'Etc/UTC'");
+    }
+    if (props.suspend !== undefined && typeof props.suspend !== 'boolean') throw configError(this, 'suspend', 'must be true or false', props.suspend, 'use true or false');
 
     this.serviceAccount = new ApiObject(this, 'ServiceAccount', {
       apiVersion: 'v1',

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertDnsLabel, configError } from '../core';
+import { assertPortName, configError } from '../core';
 import { IDeliveryStrategy } from './delivery-strategy';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { LongRunningProps, LongRunningWorkload } from './long-running-workload';
@@ -39,9 +39,9 @@ export class HardenedService extends LongRunningWorkload {
 
   constructor(scope: Construct, id: string, props: HardenedServiceProps) {
     const portName = props.portName ?? D.portName;
-    super(scope, id, props, 'server', { name: portName, port: props.port, prop: 'port' });
+    super(scope, id, props, 'server', { name: portName, port: props.port, prop: 'port', nameProp: 'portName' });
     this.port = assertPort(this, 'port', props.port);
-    this.portName = assertDnsLabel(this, 'portName', portName, 15);
+    this.portName = assertPortName(this, 'portName', portName);
     this.allowFrom(...(props.ingress ?? []));
     this.servicePorts = [{ name: this.portName, port: this.port, targetPort: this.portName, protocol: 'TCP' }];
 

@@ -27,8 +27,11 @@ export function parsePinnedImage(scope: IConstruct, prop: string, image: string)
   return { repository, tag, digest };
 }
 
-/** The `app.kubernetes.io/version` label for an image: its tag, else the first 12 hex digits of its digest. */
-export function versionOf(ref: ImageRef): string {
+/**
+ * The `app.kubernetes.io/version` label for an image: its tag, else the first 12 hex digits of its digest; undefined
+ * when the tag cannot be a label value and there is no digest.
+ */
+export function versionOf(ref: ImageRef): string | undefined {
   if (ref.tag && ref.tag.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(ref.tag)) return ref.tag;
-  return `sha256-${ref.digest!.slice('sha256:'.length, 'sha256:'.length + 12)}`;
+  return ref.digest ? `sha256-${ref.digest.slice('sha256:'.length, 'sha256:'.length + 12)}` : undefined;
 }

@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { configError, markUnit } from '../core';
+import { assertInt32, configError, markUnit } from '../core';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { DisruptionBudget } from './disruption-budget';
 import { disruptionBudgetObject, resolveDrain } from './long-running-parts';
@@ -108,7 +108,7 @@ export abstract class LongRunningWorkload extends Construct implements IWorkload
   private budgetObject?: ApiObject;
 
   protected constructor(scope: Construct, id: string, props: LongRunningProps, component: string,
-    main: { readonly name: string; readonly port: number; readonly prop: string }) {
+    main: { readonly name: string; readonly port: number; readonly prop: string; readonly nameProp?: string }) {
     super(scope, id);
     this.pod = new HardenedPod(this, props, component);
     this.component = component;
@@ -119,9 +119,7 @@ export abstract class LongRunningWorkload extends Construct implements IWorkload
     if (props.replicas !== undefined && props.autoscaling) {
       throw configError(this, 'replicas', 'is fixed while autoscaling is set (the autoscaler owns the replica count)', props.replicas, 'remove replicas, or remove autoscaling');
     }
-    if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 0)) {
-      throw configError(this, 'replicas', 'must be a non-negative integer', props.replicas, `use e.g. ${D.replicas}`);
-    }
+    if (props.replicas !== undefined) assertInt32(this, 'replicas', props.replicas, 0, D.replicas);
     const scaling = props.autoscaling ? validateAutoscaling(this, props.autoscaling) : undefined;
     this.fixedReplicas = props.replicas ?? D.replicas;
     this.requestedReplicas = props.replicas;
@@ -130,7 +128,7 @@ export abstract class LongRunningWorkload extends Construct implements IWorkload
     const { drainSeconds, grace } = resolveDrain(this, props);
 
     this.podTemplate = this.pod.template({
-      ports: [main, ...(props.extraPorts ?? [])],
+      ports: [main, ...(props.extraPorts ?? []).map((x, i) => ({ name: x?.name, port: x?.port, prop: `extraPorts[${i}].port`, nameProp: `extraPorts[${i}].name` }))],
       longRunning: {
         probePort: main.port,
         readiness: props.readiness ?? Probe.http(D.probes.path),
@@ -284,10 +282,9 @@ export abstract class LongRunningWorkload extends Construct implements IWorkload
 function validateAutoscaling(scope: Construct, a: AutoscalingOptions): Required<AutoscalingOptions> {
   const minReplicas = a.minReplicas ?? D.replicas;
   const cpuUtilization = a.cpuUtilization ?? D.autoscaling.cpuUtilization;
-  if (!Number.isInteger(minReplicas) || minReplicas < 1) {
-    throw configError(scope, 'autoscaling.minReplicas', 'must be an integer of at least 1', a.minReplicas, `use e.g. ${D.replicas}`);
-  }
-  if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < minReplicas) {
+  assertInt32(scope, 'autoscaling.minReplicas', minReplicas, 1, D.replicas);
+  assertInt32(scope, 'autoscaling.maxReplicas', a.maxReplicas, 1, Math.max(minReplicas * 3, 3));
+  if (a.maxReplicas < minReplicas) {
     throw configError(scope, 'autoscaling.maxReplicas', `must be an integer of at least minReplicas (${minReplicas})`, a.maxReplicas, `use e.g. ${Math.max(minReplicas * 3, 3)}`);
   }
   if (!Number.isInteger(cpuUtilization) || cpuUtilization < 1 || cpuUtilization > 100) {

@@ -1,4 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import { assertCidr, assertDnsLabel, assertLabels, assertOneOf, assertPort, cidrStrictlyContains, configError } from '../core';
 
 /** The workload identity behind a peer: what a mesh authorizes (`<namespace>/<serviceAccount>`). */
 export interface PeerIdentity {
@@ -46,6 +48,29 @@ export class NetworkPeer {
     public readonly source: PeerSource,
   ) {}
 
+  /**
+   * @internal Throws unless the peer renders to a NetworkPolicy peer the API server accepts: valid labels and
+   * namespace names, CIDR blocks with `except` entries strictly inside the block.
+   */
+  public _validate(scope: IConstruct, prop: string): void {
+    const s = this.source;
+    if (s.type === 'pods') {
+      assertLabels(scope, `${prop}.labels`, s.labels);
+      if (s.namespace !== undefined) assertDnsLabel(scope, `${prop}.namespace`, s.namespace);
+    } else if (s.type === 'namespace') {
+      assertDnsLabel(scope, `${prop}.namespace`, s.namespace);
+      assertLabels(scope, `${prop}.podLabels`, s.podLabels);
+    } else if (s.type === 'ipBlock') {
+      assertCidr(scope, `${prop}.cidr`, s.cidr);
+      (s.except ?? []).forEach((e, i) => {
+        assertCidr(scope, `${prop}.except[${i}]`, e);
+        if (!cidrStrictlyContains(s.cidr, e)) {
+          throw configError(scope, `${prop}.except[${i}]`, `must lie strictly inside ${s.cidr}`, e, `use a longer prefix inside ${s.cidr}, or drop it`);
+        }
+      });
+    }
+  }
+
   /** @internal */
   public _toPeer(ownNamespace: string): k8s.NetworkPolicyPeer {
     return this.render(ownNamespace);
@@ -64,4 +89,18 @@ export interface NetworkRule {
   readonly ports?: readonly number[];
   /** @default 'TCP' */
   readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** Throws unless `rule` has a valid peer, ports between 1 and 65535 and a known protocol. */
+export function assertNetworkRule(scope: IConstruct, prop: string, rule: NetworkRule): NetworkRule {
+  if (!rule || typeof rule !== 'object' || !(rule.peer instanceof NetworkPeer)) {
+    throw configError(scope, prop, 'must be a { peer, ports } rule with a NetworkPeer', rule, 'write it like { peer: NetworkPeer.namespace(\'monitoring\'), ports: [9090] }');
+  }
+  rule.peer._validate(scope, `${prop}.peer`);
+  if (rule.ports !== undefined) {
+    if (!Array.isArray(rule.ports)) throw configError(scope, `${prop}.ports`, 'must be a list of port numbers', rule.ports, 'write it like [8080]');
+    rule.ports.forEach((port, i) => assertPort(scope, `${prop}.ports[${i}]`, port));
+  }
+  if (rule.protocol !== undefined) assertOneOf(scope, `${prop}.protocol`, rule.protocol, ['TCP', 'UDP', 'SCTP']);
+  return rule;
 }

@@ -1,11 +1,14 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { assertAbsolutePath, assertAnnotations, assertDnsLabel, assertEnvName, assertLabelValue, assertPort, assertPortName, assertQuantity, configError, namespaceOf } from '../core';
+import {
+  assertAbsolutePath, assertAnnotations, assertConfigKey, assertDnsLabel, assertDnsSubdomain, assertEnvName,
+  assertLabels, assertLabelValue, assertNodeSelectorTerm, assertOneOf, assertPort, assertPortName, assertQuantity, assertToleration, configError, INT64_SAFE_MAX, namespaceOf,
+} from '../core';
 import { Policy } from '../policy/policy';
 import { Compatibility } from '../schema/compatibility';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { ImageRef, parsePinnedImage, versionOf } from './image';
-import { NetworkRule } from './network-peer';
+import { assertNetworkRule, NetworkRule } from './network-peer';
 import { Probe } from './probe';
 import { WorkloadProps } from './workload-props';
 
@@ -48,7 +51,7 @@ export interface LongRunningOptions {
 }
 
 export interface PodTemplateOptions {
-  readonly ports: readonly { readonly name: string; readonly port: number; /** prop to name in errors */ readonly prop?: string }[];
+  readonly ports: readonly { readonly name: string; readonly port: number; /** prop to name in errors */ readonly prop?: string; /** prop of the name, for errors */ readonly nameProp?: string }[];
   readonly longRunning?: LongRunningOptions;
   readonly restartPolicy?: 'Never' | 'OnFailure';
 }
@@ -75,6 +78,9 @@ export class HardenedPod {
   private readonly annotations: Record<string, string> = {};
   private readonly tolerations: Manifest[] = [];
   private readonly nodeSelector: Record<string, string> = {};
+  /** The props' maps, validated and copied key by key (a `__proto__` key stays a key). */
+  private readonly podAnnotations?: Record<string, string>;
+  private readonly baseNodeSelector?: Record<string, string>;
   private readonly requiredNodeTerms: Manifest[] = [];
   private priorityClassName?: string;
   private automountToken: boolean;
@@ -90,23 +96,52 @@ export class HardenedPod {
     this.namespace = assertDnsLabel(scope, 'namespace', namespace);
     this.image = parsePinnedImage(scope, 'image', props.image);
     const instance = assertLabelValue(scope, 'instance', props.instance ?? this.name);
+    const version = props.version ?? versionOf(this.image);
+    if (version === undefined) {
+      throw configError(scope, 'image', 'has a tag that cannot be the app.kubernetes.io/version label (at most 63 characters, alphanumeric at both ends)', props.image,
+        "set version: '1.2.3', or use a simpler tag");
+    }
     this.selectorLabels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/instance': instance };
     this.labels = {
-      ...props.labels,
+      ...assertLabels(scope, 'labels', props.labels),
       ...this.selectorLabels,
-      'app.kubernetes.io/version': assertLabelValue(scope, 'version', props.version ?? versionOf(this.image)),
+      'app.kubernetes.io/version': assertLabelValue(scope, 'version', version),
       'app.kubernetes.io/component': component,
       'app.kubernetes.io/part-of': assertLabelValue(scope, 'partOf', props.partOf ?? this.namespace),
       'app.kubernetes.io/managed-by': D.managedBy,
     };
     this.serviceAccountName = this.name;
     this.automountToken = props.automountServiceAccountToken ?? false;
-    this.priorityClassName = props.priorityClassName;
-    for (const [name, value] of Object.entries(props.env ?? {})) this.addEnv(name, value);
-    for (const [name, ref] of Object.entries(props.secretEnv ?? {})) {
-      this.env.push({ name, valueFrom: { secretKeyRef: { name: ref.secret, key: ref.key } } });
+    if (props.priorityClassName !== undefined) this.setPriorityClassName(props.priorityClassName, 'priorityClassName');
+    this.podAnnotations = assertAnnotations(scope, 'podAnnotations', props.podAnnotations);
+    this.baseNodeSelector = assertNodeSelector(scope, 'nodeSelector', props.nodeSelector);
+    (props.tolerations ?? []).forEach((t, i) => assertToleration(scope, `tolerations[${i}]`, t as Manifest));
+    const nodeAffinity = (props.affinity as Manifest | undefined)?.nodeAffinity;
+    (nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []).forEach((t: Manifest, i: number) =>
+      assertNodeSelectorTerm(scope, `affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${i}]`, t));
+    (nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).forEach((p: Manifest, i: number) => {
+      const at = `affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}]`;
+      if (!Number.isInteger(p?.weight) || p.weight < 1 || p.weight > 100) throw configError(scope, `${at}.weight`, 'must be an integer between 1 and 100', p?.weight, 'use e.g. 50');
+      assertNodeSelectorTerm(scope, `${at}.preference`, p.preference);
+    });
+    if (props.imagePullPolicy !== undefined) assertOneOf(scope, 'imagePullPolicy', props.imagePullPolicy, ['IfNotPresent', 'Always']);
+    for (const key of ['command', 'args'] as const) {
+      const v = props[key];
+      if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))) {
+        throw configError(scope, key, 'must be a list of strings', v, "write it like ['--port', '8080']");
+      }
     }
-    this.egress = [...(props.egress ?? [])];
+    for (const [name, value] of Object.entries(props.env ?? {})) {
+      if (typeof value !== 'string') throw configError(scope, `env.${name}`, 'must be a string', value, 'quote it');
+      this.addEnv(name, value);
+    }
+    for (const [name, ref] of Object.entries(props.secretEnv ?? {})) {
+      const prop = `secretEnv.${name}`;
+      assertDnsSubdomain(scope, `${prop}.secret`, ref?.secret);
+      assertConfigKey(scope, `${prop}.key`, ref?.key);
+      this.addEnvFrom(name, { secretKeyRef: { name: ref.secret, key: ref.key } }, prop);
+    }
+    this.egress = (props.egress ?? []).map((r, i) => assertNetworkRule(scope, `egress[${i}]`, r));
     this.validateResources();
     this.validateSecurity();
   }
@@ -148,16 +183,16 @@ export class HardenedPod {
   }
 
   /** Allows egress to `rule`'s peer and ports (DNS is always allowed). */
-  public addEgress(rule: NetworkRule): void {
-    this.egress.push(rule);
+  public addEgress(rule: NetworkRule, prop = `egress[${this.egress.length}]`): void {
+    this.egress.push(assertNetworkRule(this.scope, prop, rule));
   }
 
   /**
    * Admits `rule`'s peer to the given ports of these pods (the ports must be ones the pod declares). One list of
    * ingress rules feeds every layer that enforces it: the NetworkPolicy here, mesh authorization elsewhere.
    */
-  public addIngress(rule: NetworkRule): void {
-    this.ingress.push(rule);
+  public addIngress(rule: NetworkRule, prop = `ingress[${this.ingress.length}]`): void {
+    this.ingress.push(assertNetworkRule(this.scope, prop, rule));
   }
 
   /** Who may connect to these pods, on which ports: the connection graph's edges into this workload. */
@@ -188,6 +223,9 @@ export class HardenedPod {
   public addVolumeMount(volumeName: string, mount: VolumeMountOptions): void {
     const prop = mount.prop ?? `volumes.${volumeName}.mountPath`;
     assertAbsolutePath(this.scope, prop, mount.mountPath);
+    if (mount.subPath !== undefined && (typeof mount.subPath !== 'string' || mount.subPath.startsWith('/') || mount.subPath.split('/').includes('..'))) {
+      throw configError(this.scope, `${prop.replace(/\.mountPath$/, '')}.subPath`, "must be a relative path without '..'", mount.subPath, "write it like 'conf/app.yaml'");
+    }
     const taken = mount.mountPath === '/tmp' ? 'tmp' : this.mounts.find((m) => m.mountPath === mount.mountPath)?.name;
     if (taken !== undefined) {
       throw configError(this.scope, prop, `collides with the mount of volume '${taken}'`, mount.mountPath, 'mount it at another path');
@@ -222,7 +260,7 @@ export class HardenedPod {
   /** Adds a pod template annotation (Velero hooks, config checksums, mesh settings). */
   public addPodAnnotation(key: string, value: string): void {
     assertAnnotations(this.scope, 'podAnnotations', { [key]: value });
-    if (key in this.annotations && this.annotations[key] !== value) {
+    if (Object.prototype.hasOwnProperty.call(this.annotations, key) && this.annotations[key] !== value) {
       throw configError(this.scope, `podAnnotations[${JSON.stringify(key)}]`, `is already set to ${JSON.stringify(this.annotations[key])}`, value, 'set each annotation once');
     }
     Object.defineProperty(this.annotations, key, { value, enumerable: true, writable: true, configurable: true });
@@ -230,25 +268,28 @@ export class HardenedPod {
 
   /** Lets the pods tolerate a node taint (node pools). */
   public addToleration(toleration: Manifest): void {
+    assertToleration(this.scope, 'tolerations', toleration);
     if (!this.tolerations.some((t) => JSON.stringify(t) === JSON.stringify(toleration))) this.tolerations.push(toleration);
   }
 
   /** Restricts the pods to nodes with this label (node pools). */
   public addNodeSelector(key: string, value: string): void {
-    if (key in this.nodeSelector && this.nodeSelector[key] !== value) {
+    assertNodeSelector(this.scope, 'nodeSelector', { [key]: value });
+    if (Object.prototype.hasOwnProperty.call(this.nodeSelector, key) && this.nodeSelector[key] !== value) {
       throw configError(this.scope, `nodeSelector[${JSON.stringify(key)}]`, `is already set to ${JSON.stringify(this.nodeSelector[key])}`, value, 'select one node pool');
     }
-    this.nodeSelector[key] = value;
+    Object.defineProperty(this.nodeSelector, key, { value, enumerable: true, writable: true, configurable: true });
   }
 
   /** Adds a required node affinity term (ORed with the other terms). */
   public addRequiredNodeAffinityTerm(term: Manifest): void {
+    assertNodeSelectorTerm(this.scope, 'requiredNodeAffinityTerm', term);
     this.requiredNodeTerms.push(term);
   }
 
   /** Sets the pod's PriorityClass (tenancy checks that the class is declared). */
-  public setPriorityClassName(name: string): void {
-    this.priorityClassName = name;
+  public setPriorityClassName(name: string, prop = 'priorityClassName'): void {
+    this.priorityClassName = assertDnsSubdomain(this.scope, prop, name);
   }
 
   /** The pod's PriorityClass name, if any. */
@@ -280,7 +321,7 @@ export class HardenedPod {
     const seen = new Map<number, string>();
     for (const port of ports) {
       const prop = port.prop ?? `extraPorts.${port.name}`;
-      assertDnsLabel(this.scope, `${prop} name`, port.name, 15);
+      assertPortName(this.scope, port.nameProp ?? `${prop} name`, port.name);
       assertPort(this.scope, prop, port.port);
       if (seen.has(port.port)) {
         throw configError(this.scope, prop, `duplicates port ${port.port} of '${seen.get(port.port)}'`, port.port, 'give every port its own number');
@@ -345,7 +386,7 @@ export class HardenedPod {
       volumes: Lazy.any({ produce: () => [{ name: 'tmp', emptyDir: { sizeLimit: p.tmpSizeLimit ?? D.tmpSizeLimit } }, ...this.volumes] }),
       restartPolicy: options.restartPolicy,
       terminationGracePeriodSeconds: lr?.terminationGracePeriodSeconds,
-      nodeSelector: Lazy.any({ produce: () => (Object.keys(this.nodeSelector).length > 0 ? { ...p.nodeSelector, ...this.nodeSelector } : p.nodeSelector) }),
+      nodeSelector: Lazy.any({ produce: () => (Object.keys(this.nodeSelector).length > 0 ? { ...this.baseNodeSelector, ...this.nodeSelector } : this.baseNodeSelector) }),
       tolerations: Lazy.any({ produce: () => (this.tolerations.length > 0 ? [...(p.tolerations ?? []), ...this.tolerations] : p.tolerations) }),
       affinity: Lazy.any({ produce: () => this.affinity() }),
       priorityClassName: Lazy.any({ produce: () => this.priorityClassName }),
@@ -354,7 +395,7 @@ export class HardenedPod {
     return {
       metadata: {
         labels: { ...this.labels },
-        annotations: Lazy.any({ produce: () => (Object.keys(this.annotations).length > 0 ? { ...p.podAnnotations, ...this.annotations } : p.podAnnotations) }),
+        annotations: Lazy.any({ produce: () => (Object.keys(this.annotations).length > 0 ? { ...this.podAnnotations, ...this.annotations } : this.podAnnotations) }),
       },
       spec,
     };
@@ -457,7 +498,7 @@ export class HardenedPod {
     const s = this.props.security ?? {};
     for (const key of ['runAsUser', 'runAsGroup', 'fsGroup'] as const) {
       const v = s[key];
-      if (v !== undefined && (!Number.isInteger(v) || v <= 0)) {
+      if (v !== undefined && (!Number.isInteger(v) || v <= 0 || v > INT64_SAFE_MAX)) {
         throw configError(this.scope, `security.${key}`, 'must be a positive, non-root id', v, `use e.g. ${D.security.runAsUser}`);
       }
     }
@@ -471,4 +512,13 @@ export class HardenedPod {
       throw configError(this.scope, 'imagePullPolicy', 'pulls on every start although the image is pinned by digest', this.props.imagePullPolicy, "use 'IfNotPresent' (the default)");
     }
   }
+}
+
+/** Validates a nodeSelector map (label keys and values) and copies it key by key. */
+function assertNodeSelector(scope: IConstruct, prop: string, selector: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (selector === undefined) return undefined;
+  if (selector === null || typeof selector !== 'object' || Array.isArray(selector)) {
+    throw configError(scope, prop, 'must be a map of node label keys to values', selector, "write it like { 'kubernetes.io/arch': 'amd64' }");
+  }
+  return assertLabels(scope, prop, selector);
 }

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { assertPort, configError } from '../core';
+import { assertInt32, assertPort, configError } from '../core';
 
 /** Timing of a probe. Unset fields take the defaults of the probe's role (readiness, liveness, startup). */
 export interface ProbeOptions {
@@ -88,9 +88,7 @@ export class Probe {
     for (const key of ['periodSeconds', 'timeoutSeconds', 'failureThreshold', 'initialDelaySeconds'] as const) {
       const v = o[key];
       const min = key === 'initialDelaySeconds' ? 0 : 1;
-      if (v !== undefined && (!Number.isInteger(v) || v < min)) {
-        throw configError(scope, `${prop}.${key}`, `must be an integer of at least ${min}`, v, `use e.g. ${key === 'failureThreshold' ? 3 : 5}`);
-      }
+      if (v !== undefined) assertInt32(scope, `${prop}.${key}`, v, min, key === 'failureThreshold' ? 3 : 5);
     }
     const base = {
       periodSeconds: o.periodSeconds ?? timing.periodSeconds,

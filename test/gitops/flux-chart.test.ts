@@ -95,7 +95,7 @@ describe('FluxChart', () => {
 
   it('rejects a duration Flux would not parse, with the prop, the value and the fix', () => {
     expect(() => new GitOpsApp({ environments: twoEnvironments(), flux: { timeout: '5 minutes' } }))
-      .toThrow("<app>: flux.timeout must be a Go duration, got \"5 minutes\"; write it like '30s', '5m' or '1h30m'");
+      .toThrow("<app>: flux.timeout must be a positive Go duration, got \"5 minutes\"; write it like '30s', '5m' or '1h30m'");
     expect(() => new GitOpsApp({ environments: twoEnvironments(), flux: { namespace: 'Flux' } })).toThrow(/^<app>: flux\.namespace must be a DNS-1123 label/);
   });
 

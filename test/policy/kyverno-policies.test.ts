@@ -46,11 +46,12 @@ describe('KyvernoPolicies', () => {
     expect([...KyvernoPolicies.enforcedRules, ...KyvernoPolicies.ciOnlyRules].sort()).toEqual(PolicyRules.ids().sort());
     expect(KyvernoPolicies.ciOnlyRules).toEqual([
       'hygiene-pdb-required', 'hygiene-pdb-allows-disruption', 'hygiene-topology-spread', 'hygiene-network-policy', 'hygiene-pre-stop-sleep',
+      'hygiene-namespaced-object', 'hygiene-scale-target', 'hygiene-workload-ref', 'hygiene-network-port',
       'hygiene-route-host-path-unique', 'hygiene-connection-namespace-exists',
       // secrets: the operators create Secrets with data in the cluster, so these judge Git only
       'hygiene-no-plaintext-secret', 'hygiene-no-plaintext-credentials', 'hygiene-secret-reference-resolves',
       // cross-object (scaler and scaled workload): CI only
-      'hygiene-scaler-target', 'hygiene-single-scaler', 'hygiene-scaled-replicas',
+      'hygiene-scaled-replicas',
       'tenancy-quota-fits', 'tenancy-rbac-no-wildcards', 'tenancy-rolebinding-subjects', 'tenancy-priority-class-declared', 'tenancy-node-pool-placement',
     ]);
   });

@@ -1,4 +1,4 @@
-import { containersOf, isPodBearing, podTemplateOf } from '../../lib/policy';
+import { containersOf, hasReplicas, isLongRunning, isPodBearing, podTemplateOf } from '../../lib/policy';
 import { compliantPodSpec, deployment, findings, LABELS, rolloutRef } from './fixtures';
 
 const spec = compliantPodSpec();
@@ -21,9 +21,13 @@ describe('pod templates', () => {
     expect(containersOf(t).map((c) => c.path)).toEqual([`${specPath}.containers[0]`]);
   });
 
-  test('ignores a kind of the same name in another API group', () => {
+  test('does not take a kind of the same name in another API group for the built-in one', () => {
     expect(isPodBearing({ apiVersion: 'example.com/v1', kind: 'Deployment' })).toBe(false);
-    expect(podTemplateOf({ apiVersion: 'example.com/v1', kind: 'Deployment', spec: { template } } as any)).toBeUndefined();
+    // its pods are still found, by shape, but it is not treated as a long-running, replicated controller
+    const lookalike = { apiVersion: 'example.com/v1', kind: 'Deployment', spec: { template } } as any;
+    expect(podTemplateOf(lookalike)?.specPath).toBe('spec.template.spec');
+    expect(isLongRunning(lookalike)).toBe(false);
+    expect(hasReplicas(lookalike)).toBe(false);
   });
 
   test('lists containers, init containers and ephemeral containers', () => {

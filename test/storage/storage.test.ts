@@ -176,7 +176,7 @@ describe('BackupSchedule (Velero)', () => {
     expect(err({ schedule: '0 3 * *' })).toThrow('test/backup: backup.schedule must be a five-field cron expression');
     expect(err({ ttl: '30 days' })).toThrow("test/backup: backup.ttl must be a Go duration (hours, minutes, seconds; no days), got \"30 days\"; write '720h'");
     expect(err({ ttl: '7d' })).toThrow("got \"7d\"; write '168h'");
-    expect(err({ ttl: 'forever' })).toThrow("test/backup: backup.ttl must be a positive duration with units (s, m, h), got \"forever\"; write it like '720h' or '1h30m'");
+    expect(err({ ttl: 'forever' })).toThrow("test/backup: backup.ttl must be a positive duration with units (s, m, h), at most about 292 years, got \"forever\"; write it like '720h' or '1h30m'");
     expect(err({ preHook: { command: [] } })).toThrow("test/backup: backup.preHook.command must be a non-empty list of non-empty strings, got []; write it like ['psql', '-c', 'CHECKPOINT']");
     expect(err({ volumes: 'copy' })).toThrow("test/backup: backup.volumes must be 'snapshot' or 'fs-backup', got \"copy\"");
   });

@@ -71,6 +71,6 @@ describe('HardenedCronJob', () => {
   });
 
   test('throws if the backoff limit is negative', () => {
-    expect(() => minimal({ backoffLimit: -1 })).toThrow('test/report: backoffLimit must be an integer of at least 0, got -1; use e.g. 2');
+    expect(() => minimal({ backoffLimit: -1 })).toThrow('test/report: backoffLimit must be an integer between 0 and 2147483647, got -1; use e.g. 2');
   });
 });

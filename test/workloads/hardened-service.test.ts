@@ -314,11 +314,11 @@ describe('HardenedService errors', () => {
   });
 
   test('throws if an extra port duplicates the service port', () => {
-    expectError({ extraPorts: [{ name: 'metrics', port: 8080 }] }, "extraPorts.metrics duplicates port 8080 of 'http'");
+    expectError({ extraPorts: [{ name: 'metrics', port: 8080 }] }, "extraPorts[0].port duplicates port 8080 of 'http'");
   });
 
   test('throws if replicas are negative', () => {
-    expectError({ replicas: -1 }, 'replicas must be a non-negative integer', 'got -1');
+    expectError({ replicas: -1 }, 'replicas must be an integer between 0 and 2147483647', 'got -1');
   });
 
   test('throws if fixed replicas are set together with autoscaling', () => {

@@ -26,7 +26,7 @@ describe('Probe', () => {
   });
 
   test('throws if a timing is not a positive integer', () => {
-    expect(() => Probe.http('/x', { periodSeconds: 0 })._render(scope(), 'liveness', 80, timing)).toThrow('test/svc: liveness.periodSeconds must be an integer of at least 1, got 0');
+    expect(() => Probe.http('/x', { periodSeconds: 0 })._render(scope(), 'liveness', 80, timing)).toThrow('test/svc: liveness.periodSeconds must be an integer between 1 and 2147483647, got 0');
     expect(() => Probe.http('/x', { timeoutSeconds: 1.5 })._render(scope(), 'liveness', 80, timing)).toThrow(/liveness.timeoutSeconds must be an integer/);
   });
 });
