@@ -75,6 +75,7 @@ function blockSafe(s: string): boolean {
 
 const verdicts = new Map<string, boolean>();
 const SIMPLE_PLAIN = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+const WORDLIKE = /[g-wyG-WY]/;
 
 /** `text` when it is a reader-safe rendering of `value` (as the library wrote it), else undefined. */
 function safeText(value: string, text: string, implicitKey: boolean): string | undefined {
@@ -177,6 +178,12 @@ function keyText(key: string): string | null {
 /** A scalar as the library writes it after `key: ` or `- `; null when it would span lines. */
 function scalarText<K extends string | number>(cache: Map<K, string | null>, value: K): string | null {
   let text = cache.get(value);
+  if (text === undefined && typeof value === 'string' && SIMPLE_PLAIN.test(value) && WORDLIKE.test(value) && !riskyPlain(value)) {
+    // a name, label or path with a letter no number, infinity or timestamp contains (readers disagree on
+    // forms like `e3`): no reader resolves it to anything else, so it is written plain, as the library would
+    text = value;
+    if (cache.size < CACHE_LIMIT) cache.set(value, text);
+  }
   if (text === undefined) {
     const line = YAML.stringify({ a: value }, OPTIONS);
     text = line.startsWith('a: ') && line.indexOf('\n') === line.length - 1 ? line.slice(3, -1) : null;

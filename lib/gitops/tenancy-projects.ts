@@ -1,6 +1,5 @@
 import { Lazy } from 'cdk8s';
 import { AppProject } from '../../imports/argo-cd-argoproj.io';
-import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/kustomize.toolkit.fluxcd.io';
 import { ApiObject } from 'cdk8s';
 import { configError } from '../core';
 import { PHASES_FOLDER, UnitApplyOrder } from './apply-order';
@@ -105,13 +104,17 @@ function addFlux(chart: FluxChart, targets: readonly Target<any, any>[], applyOr
       // phase's Kustomization impersonating the tenant like the team's own, which applies the last phase
       const phases = (applyOrder.get(teamPath)?.phases ?? []).map((p) => p.phase);
       const platform = () => (s.objectCount(target.path) > 0 ? [{ name: s.nameOf(target) }] : undefined);
-      phases.slice(0, -1).forEach((phase, i) => {
-        new ApiObject(unit(chart, `kustomization-${name}-${phase}`), 'Resource', {
+      // one Kustomization per phase, the team's own (`name`) applying the last: each after the previous one
+      const steps = phases.length > 0 ? phases : [undefined];
+      steps.forEach((phase, i) => {
+        const last = i === steps.length - 1;
+        const ksName = last ? name : `${name}-${phase}`;
+        new ApiObject(unit(chart, `kustomization-${ksName}`), 'Resource', {
           apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
           kind: 'Kustomization',
-          metadata: { name: `${name}-${phase}`, namespace: s.namespace },
+          metadata: { name: ksName, namespace: s.namespace },
           spec: {
-            path: `./${repositoryPathOf(s.repository, `${teamPath}/${PHASES_FOLDER}/${phase}`)}`,
+            path: `./${repositoryPathOf(s.repository, phase ? `${teamPath}/${PHASES_FOLDER}/${phase}` : teamPath)}`,
             sourceRef: { kind: 'GitRepository', name: s.sourceName },
             prune: true,
             wait: true,
@@ -123,26 +126,10 @@ function addFlux(chart: FluxChart, targets: readonly Target<any, any>[], applyOr
             kubeConfig: s.kubeConfigOf(target),
             serviceAccountName: fluxServiceAccount,
             targetNamespace: namespaces.length === 1 ? namespaces[0] : undefined,
-            dependsOn: i === 0 ? Lazy.any({ produce: platform }) : [{ name: `${name}-${phases[i - 1]}` }],
+            // the namespaces, quotas and the tenant's RoleBindings come first (or the team's previous phase)
+            dependsOn: i === 0 ? Lazy.any({ produce: platform }) : [{ name: `${name}-${steps[i - 1]}` }],
           },
         });
-      });
-      new Kustomization(unit(chart, `kustomization-${name}`), 'Resource', {
-        metadata: { name, namespace: s.namespace },
-        spec: {
-          path: `./${repositoryPathOf(s.repository, phases.length > 0 ? `${teamPath}/${PHASES_FOLDER}/${phases[phases.length - 1]}` : teamPath)}`,
-          sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: s.sourceName },
-          prune: true,
-          wait: true,
-          interval: s.interval,
-          retryInterval: s.retryInterval,
-          timeout: s.timeout,
-          kubeConfig: s.kubeConfigOf(target),
-          serviceAccountName: fluxServiceAccount,
-          targetNamespace: namespaces.length === 1 ? namespaces[0] : undefined,
-          // the namespaces, quotas and the tenant's RoleBindings come first (or the team's previous phase)
-          dependsOn: phases.length > 1 ? [{ name: `${name}-${phases[phases.length - 2]}` }] : Lazy.any({ produce: platform }),
-        },
       });
     }
   }

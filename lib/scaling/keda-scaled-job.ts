@@ -82,7 +82,7 @@ export class KedaScaledJob extends Construct implements IWorkload {
   }
 
   public get peer(): NetworkPeer {
-    return NetworkPeer.pods(this.pod.selectorLabels, this.namespace, { namespace: this.namespace, serviceAccount: this.pod.serviceAccountName });
+    return this.pod.peer;
   }
 
   public allowTo(rule: NetworkRule): void {

@@ -115,6 +115,6 @@ export class HardenedCronJob extends Construct implements IWorkload {
 
   /** A peer that selects this job's pods, for other workloads' rules. */
   public get peer(): NetworkPeer {
-    return NetworkPeer.pods(this.pod.selectorLabels, this.namespace, { namespace: this.namespace, serviceAccount: this.pod.serviceAccountName });
+    return this.pod.peer;
   }
 }

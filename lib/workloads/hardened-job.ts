@@ -119,13 +119,14 @@ export class HardenedJob extends Construct implements IWorkload {
 
   /** A peer that selects this job's pods. */
   public get peer(): NetworkPeer {
-    return NetworkPeer.pods(this.pod.selectorLabels, this.namespace, { namespace: this.namespace, serviceAccount: this.pod.serviceAccountName });
+    return this.pod.peer;
   }
 
   /** `namespace/name` of every runBefore workload; throws when one is not a long-running workload of this target. */
   private resolveRunBefore(): string[] {
     const chart = Chart.of(this);
-    const workloads = this.runBefore.length > 0 ? workloadsOf(chart) : [];
+    // only names need a search of the target (once per target: the tree is complete when Jobs render)
+    const workloads = this.runBefore.some((w) => typeof w === 'string') ? workloadsOf(chart) : [];
     return [...new Set(this.runBefore.map((w, i) => {
       const prop = `runBefore[${i}]`;
       let found: IWorkload | undefined;
@@ -155,9 +156,16 @@ function isJob(w: IWorkload): boolean {
   return w.controller.kind === 'Job' || w.controller.kind === 'CronJob';
 }
 
-/** Every workload (anything with a hardened pod and a controller) below `root`. */
+const WORKLOADS = new WeakMap<IConstruct, IWorkload[]>();
+
+/** Every workload (anything with a hardened pod and a controller) below `root`, found once per root. */
 function workloadsOf(root: IConstruct): IWorkload[] {
-  return root.node.findAll().filter((c): c is IWorkload & IConstruct => (c as any).pod instanceof HardenedPod && typeof (c as any).controller === 'object');
+  let found = WORKLOADS.get(root);
+  if (!found) {
+    found = root.node.findAll().filter((c): c is IWorkload & IConstruct => (c as any).pod instanceof HardenedPod && typeof (c as any).controller === 'object');
+    WORKLOADS.set(root, found);
+  }
+  return found;
 }
 
 /** A Job named after its spec, annotated with the workloads it runs before. */

@@ -260,7 +260,7 @@ export class HardenedStatefulSet extends Construct implements IWorkload, IReacha
 
   /** Pods of this StatefulSet, carrying its identity. */
   public get peer(): NetworkPeer {
-    return NetworkPeer.pods(this.pod.selectorLabels, this.namespace, { namespace: this.namespace, serviceAccount: this.pod.serviceAccountName });
+    return this.pod.peer;
   }
 
   /** Admits traffic to the main port from `peers`. */

@@ -270,7 +270,7 @@ export abstract class LongRunningWorkload extends Construct implements IWorkload
 
   /** A peer that selects this workload's pods, for other workloads' rules. */
   public get peer(): NetworkPeer {
-    return NetworkPeer.pods(this.pod.selectorLabels, this.namespace, { namespace: this.namespace, serviceAccount: this.pod.serviceAccountName });
+    return this.pod.peer;
   }
 
   /** Points the autoscaler at the object that really runs the pods (a Rollout, say). For delivery strategies. */

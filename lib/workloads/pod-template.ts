@@ -8,7 +8,7 @@ import { Policy } from '../policy/policy';
 import { Compatibility } from '../schema/compatibility';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { ImageRef, parsePinnedImage, versionOf } from './image';
-import { assertNetworkRule, NetworkRule } from './network-peer';
+import { assertNetworkRule, NetworkPeer, NetworkRule } from './network-peer';
 import { Probe } from './probe';
 import { WorkloadProps } from './workload-props';
 
@@ -180,6 +180,11 @@ export class HardenedPod {
   /** Environment variable names set so far. */
   public get envNames(): string[] {
     return this.env.map((e) => e.name);
+  }
+
+  /** A network peer selecting these pods, carrying their identity (namespace and service account). */
+  public get peer(): NetworkPeer {
+    return NetworkPeer.pods(this.selectorLabels, this.namespace, { namespace: this.namespace, serviceAccount: this.serviceAccountName });
   }
 
   /** Allows egress to `rule`'s peer and ports (DNS is always allowed). */

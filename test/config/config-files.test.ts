@@ -8,20 +8,10 @@ import { PlatformNamespace } from '../../lib/platform';
 import { TrafficRouting } from '../../lib/traffic';
 import { HardenedCronJob, HardenedService, HardenedWorker } from '../../lib/workloads';
 import { makeChart, only, podSpec, render } from '../helpers';
+import { prng } from '../fixtures/prng';
 
 const image = 'ghcr.io/acme/api:1.2.3';
 
-/** Seeded PRNG (mulberry32): generated inputs, same every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 const word = (r: () => number, n = 3 + Math.floor(r() * 8)) => Array.from({ length: n }, () => pick(r, [...'abcdefghijklmnopqrstuvwxyz'])).join('');
 

@@ -7,18 +7,7 @@ import {
   assertInt32, assertNodeSelectorTerm, assertToleration, cidrProblem, cidrStrictlyContains, ConfigError, cronProblem, INT32_MAX, isConfigKey, isDnsLabel,
   isHostname, isIntInRange, assertDnsSubdomain, isLabelValue, isPortName, parseGoDuration, parseQuantity, qualifiedNameProblem, assertEnvName,
 } from '../../lib/core';
-
-/** mulberry32: small, seeded, good enough to spread inputs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../fixtures/prng';
 
 const RUNS = 3000;
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';

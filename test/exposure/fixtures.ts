@@ -4,6 +4,7 @@ import { GatewayDeclaration, IngressControllerDeclaration } from '../../lib/expo
 import { EnvironmentProps, Environments, GitOpsApp } from '../../lib/gitops';
 import { PlatformNamespace } from '../../lib/platform';
 import { HardenedService, HardenedServiceProps } from '../../lib/workloads';
+export { prng } from '../fixtures/prng';
 
 export const GATEWAY: GatewayDeclaration = {
   name: 'public',
@@ -57,18 +58,6 @@ export function service(ns: PlatformNamespace, name: string, props: Partial<Hard
 /** Objects of `kind` (and `name`). */
 export function ofKind(objects: any[], kind: string, name?: string): any[] {
   return objects.filter((o) => o.kind === kind && (name === undefined || o.metadata?.name === name));
-}
-
-/** A small seeded PRNG (mulberry32): generated inputs, the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function pick<T>(rand: () => number, items: readonly T[]): T {

@@ -5,6 +5,7 @@ import { Environments, GitOpsApp, toYaml, toYamlReference } from '../../lib/gito
 import { PlatformNamespace } from '../../lib/platform';
 import { HardenedService } from '../../lib/workloads';
 import { doubleQuoted } from '../../lib/gitops/serialize';
+import { prng } from '../fixtures/prng';
 
 // The fast writer must produce exactly the bytes of the (reader-safe) yaml library path.
 const expectSameBytes = (doc: unknown) => expect(toYaml([doc])).toBe(toYamlReference(doc));
@@ -46,16 +47,6 @@ const NAMED = [
   ' lead', 'trail ', '\tlead', 'trail\t', 'in\tside', '\ta\nb', 'a\n\tb', 'a\n \nb', 'a\n\t\nb', ' \n', '\n', '\n\n', 'a\n\n', 'a\r\nb',
   '- ', '? ', ': ', '#', '&a', '*a', '!a', '|', '>', "'", '"', '%', '@', '`', '---', '...', '--- x', '... x', '%YAML 1.1',
 ];
-
-/** Seeded PRNG (mulberry32): the same cases on every run. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   ...NAMED, 'a', 'b', 'web', 'app.kubernetes.io/name', '8080', '1', '0', '.', '-', '_', ':', ' ', '  ', '\t', '\n', '\r', ',', '[', ']',
@@ -211,6 +202,22 @@ describe('toYaml: YAML 1.1 and 1.2 readers read back exactly what was written', 
       expect(doc).toEqual(deployment.manifest);
       expect(doc.spec.template.spec.hostNetwork).toBeUndefined();
       expect(doc.spec.template.metadata.annotations.checksum).toBe('0o17');
+    }
+  });
+});
+
+describe('the fast path for names, labels and paths', () => {
+  test('5000 generated name-like strings are written exactly as the library decides, values and list items', () => {
+    const rand = prng(2028);
+    // names with digits and the letters numbers, infinities and timestamps use (e, x, o, b, t, z, a-f): the
+    // fast path must still agree with the library on every one
+    const alphabet = 'abcdefexobtzgkmnrsyEXOBTZG0123456789._/-';
+    for (let i = 0; i < 5000; i++) {
+      let s = 'abcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(rand() * 36)];
+      const n = Math.floor(rand() * 12);
+      for (let j = 0; j < n; j++) s += alphabet[Math.floor(rand() * alphabet.length)];
+      const doc = { v: s, l: [s] };
+      expect([s, toYaml([doc])]).toEqual([s, toYamlReference(doc)]);
     }
   });
 });

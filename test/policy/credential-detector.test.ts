@@ -1,16 +1,6 @@
 import { credentialIn, evaluateManifests, isSensitiveKey, looksRandom } from '../../lib/policy';
+import { prng } from '../fixtures/prng';
 
-/** Seeded PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const r = prng(2024);
 const int = (n: number) => Math.floor(r() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];

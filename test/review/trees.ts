@@ -1,5 +1,6 @@
 // Small dist/ trees for review tests: objects per target folder, serialized like synth does.
 import { toYaml } from '../../lib/gitops/serialize';
+export { prng } from '../fixtures/prng';
 
 export type Obj = Record<string, any>;
 
@@ -56,14 +57,3 @@ export function statefulSet(name: string, size: string, replicas = 3): Obj {
   };
 }
 
-/** A seeded PRNG (mulberry32), so generated inputs are the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

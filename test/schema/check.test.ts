@@ -10,7 +10,7 @@ import { PlatformNamespace } from '../../lib/platform';
 import { Compatibility, KubernetesVersion, kubernetesVersionOf, Schema, SchemaError, SUPPORTED_KUBERNETES_VERSIONS } from '../../lib/schema';
 import { HardenedService } from '../../lib/workloads';
 import { unitScope } from '../gitops/helpers';
-import { prng, randomString } from './prng';
+import { prng, randomString } from '../fixtures/prng';
 
 const REPO = 'https://github.com/acme/gitops.git';
 

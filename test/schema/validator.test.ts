@@ -1,5 +1,5 @@
 import { closest, formatPath, SchemaCompiler, SchemaIssue } from '../../lib/schema';
-import { prng, randomString } from './prng';
+import { prng, randomString } from '../fixtures/prng';
 
 /** Issues of `value` against an inline schema (CRD semantics unless `freeFormObjects`). */
 function issues(schema: any, value: unknown, options: Partial<ConstructorParameters<typeof SchemaCompiler>[1]> = {}, definitions: Record<string, any> = {}): SchemaIssue[] {

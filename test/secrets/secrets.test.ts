@@ -11,19 +11,10 @@ import {
 import { HardenedService, HardenedWorker } from '../../lib/workloads';
 import { crdSchemaErrors } from '../fixtures/crd-schema';
 import { makeChart } from '../helpers';
+import { prng } from '../fixtures/prng';
 
 const image = 'ghcr.io/acme/api:1.2.3';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const bytes = (r: () => number, n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(r() * 256)));
 
 /** Ciphertext shaped like kubeseal output: 2-byte RSA block length, the block, AES-GCM data and tag. */

@@ -9,16 +9,8 @@ import { HardenedStatefulSet, HardenedStatefulSetProps } from '../../lib/workloa
 import { crdSchemaErrors } from '../fixtures/crd-schema';
 import { tempDir } from '../gitops/helpers';
 import { makeChart, only, render } from '../helpers';
+import { prng } from '../fixtures/prng';
 
-/** Seeded PRNG (mulberry32): generated inputs, same every run. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 
 describe('volume sizes', () => {

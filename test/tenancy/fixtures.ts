@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Environments, GitOpsApp, Target } from '../../lib/gitops';
 import { NodePoolProps } from '../../lib/tenancy';
+export { prng } from '../fixtures/prng';
 
 export const POOLS: NodePoolProps[] = [
   { name: 'general', labels: { 'node.acme.io/pool': 'general' } },
@@ -28,14 +29,3 @@ export function tenancyApp(build: (scope: Chart, target: Target<'dev' | 'prod'>)
   return app;
 }
 
-/** A seeded PRNG (mulberry32): generated inputs, same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
