@@ -94,8 +94,10 @@ export function diffTrees(oldTree: ReadonlyMap<string, string>, newTree: Readonl
 
   const folders = kustomizationFolders([...oldTree.keys(), ...newTree.keys()]);
   const unparsable: { file: string; side: 'old' | 'new'; error: string }[] = [];
-  const oldObjects = parseTree(oldTree, folders, 'old', unparsable);
-  const newObjects = parseTree(newTree, folders, 'new', unparsable);
+  // a file with the same bytes on both sides holds the same objects: only files that differ are parsed
+  const differs = (f: string) => oldTree.get(f) !== newTree.get(f);
+  const oldObjects = parseTree(oldTree, folders, 'old', unparsable, differs);
+  const newObjects = parseTree(newTree, folders, 'new', unparsable, differs);
 
   const byFolder = new Map<string, { added: Parsed[]; removed: Parsed[]; changed: ObjectChange[]; warnings: DiffWarning[]; pairs: [Parsed, Parsed][] }>();
   const entry = (folder: string) => {
@@ -163,10 +165,10 @@ function folderOf(file: string, folders: string[]): string {
 }
 
 function parseTree(tree: ReadonlyMap<string, string>, folders: string[], side: 'old' | 'new',
-  unparsable: { file: string; side: 'old' | 'new'; error: string }[]): Map<string, Parsed> {
+  unparsable: { file: string; side: 'old' | 'new'; error: string }[], include: (file: string) => boolean): Map<string, Parsed> {
   const out = new Map<string, Parsed>();
   for (const file of [...tree.keys()].sort()) {
-    if (!/\.ya?ml$/.test(file)) continue;
+    if (!/\.ya?ml$/.test(file) || !include(file)) continue;
     const docs = YAML.parseAllDocuments(tree.get(file)!, { version: '1.1' });
     const list = Array.isArray(docs) ? docs : [docs];
     const bad = list.find((d) => d.errors.length > 0);

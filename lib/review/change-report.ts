@@ -94,8 +94,18 @@ export interface ChangeReport {
   readonly empty: boolean;
 }
 
+/**
+ * One object of a tree. Its identity and version come from a light scan of the file; the whole manifest is
+ * parsed only when the report needs it (objects that changed, and what their rollout plans refer to), so an
+ * unchanged platform costs a scan, not a YAML parse.
+ */
 interface Obj {
   readonly folder: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  /** `app.kubernetes.io/version`, when the scan found it. */
+  readonly version?: string;
   readonly manifest: Manifest;
 }
 
@@ -119,17 +129,17 @@ function refId(r: ObjectRef): string {
 /** Builds the change report of two dist/ trees: what changes where, what restarts, how it rolls out, what it risks. */
 export function buildChangeReport(input: ReviewInput): ChangeReport {
   const diff = diffTrees(input.base, input.head);
-  // most files are the same on both sides: parse each distinct content once
-  const parsed = new Map<string, Manifest[]>();
-  const baseObjs = parseTree(input.base, parsed);
-  const headObjs = parseTree(input.head, parsed);
+  // most files are the same on both sides: scan and parse each distinct content once
+  const files = new FileCache();
+  const baseObjs = indexTree(input.base, files);
+  const headObjs = indexTree(input.head, files);
   const headIndex = indexByFolder(headObjs.values());
   const baseIndex = indexByFolder(baseObjs.values());
 
   const targets: TargetReport[] = [];
   for (const f of diff.folders) {
     const folder = f.folder;
-    const ctx = planContext(headIndex.get(folder) ?? []);
+    const ctx = planContext((headIndex.get(folder) ?? []).filter((o) => CONTEXT_KINDS.has(o.kind)).map((o) => o.manifest));
     const risks: Risk[] = [];
     const add = (kind: RiskKind, object: string, message: string) => risks.push({ kind, level: D.riskLevels[kind], folder, object, message });
 
@@ -281,19 +291,36 @@ function key(folder: string, r: ObjectRef): string {
   return `${folder}|${refId(r)}`;
 }
 
-/**
- * Parses every YAML file of a tree; objects keyed by `folder|Kind/ns/name`, folder = the outermost folder with a
- * kustomization.yaml (a target: tenancy and apply phases nest more kustomizations below it), as the diff does.
- */
-function parseTree(tree: ReadonlyMap<string, string>, cache: Map<string, Manifest[]>): Map<string, Obj> {
-  const folders = [...tree.keys()].filter((f) => f === 'kustomization.yaml' || f.endsWith('/kustomization.yaml'))
-    .map((f) => (f === 'kustomization.yaml' ? '' : f.slice(0, -'/kustomization.yaml'.length)))
-    .sort((a, b) => a.length - b.length || cmp(a, b));
-  const out = new Map<string, Obj>();
-  for (const [file, text] of tree) {
-    if (!/\.ya?ml$/.test(file) || file.endsWith('kustomization.yaml')) continue;
-    const folder = folders.find((f) => f === '' || file.startsWith(`${f}/`)) ?? file.split('/')[0];
-    let docs = cache.get(text);
+/** The kinds a rollout plan refers to: analysis templates, autoscalers, the Rollout or Canary of a Deployment. */
+const CONTEXT_KINDS = new Set(['AnalysisTemplate', 'ClusterAnalysisTemplate', 'HorizontalPodAutoscaler', 'ScaledObject', 'Rollout', 'Canary']);
+
+/** What a scan reads of one document. */
+export interface Scanned {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly version?: string;
+}
+
+/** Scans and parses file contents, once per distinct content (the same file on both sides counts once). */
+class FileCache {
+  private readonly scans = new Map<string, Scanned[]>();
+  private readonly parses = new Map<string, Manifest[]>();
+
+  public scan(text: string): Scanned[] {
+    let docs = this.scans.get(text);
+    if (!docs) {
+      docs = scanDocuments(text) ?? this.parse(text).map((m) => ({
+        kind: m.kind, name: String(m.metadata?.name ?? ''), namespace: m.metadata?.namespace ?? undefined,
+        version: typeof m.metadata?.labels?.['app.kubernetes.io/version'] === 'string' ? m.metadata.labels['app.kubernetes.io/version'] : undefined,
+      }));
+      this.scans.set(text, docs);
+    }
+    return docs;
+  }
+
+  public parse(text: string): Manifest[] {
+    let docs = this.parses.get(text);
     if (!docs) {
       docs = [];
       for (const doc of YAML.parseAllDocuments(text, { version: '1.1' }) as YAML.Document[]) {
@@ -301,19 +328,92 @@ function parseTree(tree: ReadonlyMap<string, string>, cache: Map<string, Manifes
         const m = doc.toJS({ maxAliasCount: -1 });
         if (m && typeof m === 'object' && typeof m.kind === 'string') docs.push(m);
       }
-      cache.set(text, docs);
+      this.parses.set(text, docs);
     }
-    for (const m of docs) out.set(`${folder}|${objectId(m)}`, { folder, manifest: m });
+    return docs;
+  }
+}
+
+/**
+ * Identity and version of each document of a file written in block style (as synth writes it), read line by
+ * line: top-level `kind`, `metadata.name`, `metadata.namespace`, `metadata.labels["app.kubernetes.io/version"]`.
+ * Undefined when the file is in any other shape (the caller parses it instead).
+ */
+export function scanDocuments(text: string): Scanned[] | undefined {
+  const out: Scanned[] = [];
+  for (const doc of text.split(/^---\n/m)) {
+    if (doc.trim() === '') continue;
+    const found: { kind?: string; name?: string; namespace?: string; version?: string } = {};
+    let section = '';
+    for (const line of doc.split('\n')) {
+      if (line === '' || line.startsWith('#')) continue;
+      let field: keyof typeof found | undefined;
+      let value: string | undefined;
+      if (!line.startsWith(' ')) {
+        const m = /^([A-Za-z]+):(?: (.*))?$/.exec(line);
+        if (!m) return undefined;
+        section = m[1];
+        if (section === 'kind') [field, value] = ['kind', m[2]];
+      } else if (section === 'metadata') {
+        const m = /^ {2}(name|namespace): (.+)$/.exec(line) ?? /^ {4}app\.kubernetes\.io\/(version): (.+)$/.exec(line);
+        if (m) [field, value] = [m[1] as keyof typeof found, m[2]];
+      }
+      if (field === undefined) continue;
+      const v = scalar(value);
+      if (v === undefined) return undefined;
+      found[field] = v;
+    }
+    if (found.kind === undefined || found.name === undefined) return undefined;
+    out.push({ kind: found.kind, name: found.name, namespace: found.namespace, version: found.version });
   }
   return out;
 }
 
-function indexByFolder(objs: Iterable<Obj>): Map<string, Manifest[]> {
-  const out = new Map<string, Manifest[]>();
+/** A one-line scalar as the serializer writes it (plain, or double-quoted); undefined for anything else. */
+function scalar(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(text)) return text;
+  if (!text.startsWith('"')) return undefined;
+  try {
+    const v = YAML.parse(text, { version: '1.1' });
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Indexes every YAML file of a tree; objects keyed by `folder|Kind/ns/name`, folder = the outermost folder with
+ * a kustomization.yaml (a target: tenancy and apply phases nest more kustomizations below it), as the diff does.
+ */
+function indexTree(tree: ReadonlyMap<string, string>, cache: FileCache): Map<string, Obj> {
+  const folders = [...tree.keys()].filter((f) => f === 'kustomization.yaml' || f.endsWith('/kustomization.yaml'))
+    .map((f) => (f === 'kustomization.yaml' ? '' : f.slice(0, -'/kustomization.yaml'.length)))
+    .sort((a, b) => a.length - b.length || cmp(a, b));
+  const out = new Map<string, Obj>();
+  for (const [file, text] of tree) {
+    if (!/\.ya?ml$/.test(file) || file.endsWith('kustomization.yaml')) continue;
+    const folder = folders.find((f) => f === '' || file.startsWith(`${f}/`)) ?? file.split('/')[0];
+    cache.scan(text).forEach((d, i) => {
+      const obj: Obj = {
+        folder,
+        ...d,
+        get manifest() {
+          return cache.parse(text)[i];
+        },
+      };
+      out.set(`${folder}|${d.kind}/${d.namespace ? `${d.namespace}/` : ''}${d.name}`, obj);
+    });
+  }
+  return out;
+}
+
+function indexByFolder(objs: Iterable<Obj>): Map<string, Obj[]> {
+  const out = new Map<string, Obj[]>();
   for (const o of objs) {
     const list = out.get(o.folder);
-    if (list) list.push(o.manifest);
-    else out.set(o.folder, [o.manifest]);
+    if (list) list.push(o);
+    else out.set(o.folder, [o]);
   }
   return out;
 }
@@ -428,9 +528,11 @@ function versionOf(m: Manifest): string | undefined {
  * Target folders in promotion order: the sync wave of the Argo CD Application that deploys each (dev before
  * staging before prod), else by name.
  */
-function promotionOrder(folders: string[], head: Map<string, Manifest[]>): string[] {
+function promotionOrder(folders: string[], head: Map<string, Obj[]>): string[] {
   const wave = new Map<string, number>();
-  for (const m of head.get('argocd') ?? []) {
+  for (const o of head.get('argocd') ?? []) {
+    if (o.kind !== 'Application') continue;
+    const m = o.manifest;
     const p: unknown = m.kind === 'Application' ? m.spec?.source?.path : undefined;
     if (typeof p !== 'string') continue;
     const w = Number(m.metadata?.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
@@ -440,18 +542,19 @@ function promotionOrder(folders: string[], head: Map<string, Manifest[]>): strin
   return [...folders].sort((a, b) => (wave.get(a) ?? Infinity) - (wave.get(b) ?? Infinity) || cmp(a, b));
 }
 
-function promotionView(base: Map<string, Manifest[]>, head: Map<string, Manifest[]>): ChangeReport['promotion'] {
+function promotionView(base: Map<string, Obj[]>, head: Map<string, Obj[]>): ChangeReport['promotion'] {
   const folders = promotionOrder([...new Set([...base.keys(), ...head.keys()])].filter((f) => !GITOPS_FOLDERS.has(f.split('/')[0])), head);
   const rows = new Map<string, Map<string, [string | undefined, string | undefined]>>();
-  const collect = (index: Map<string, Manifest[]>, side: 0 | 1) => {
+  const collect = (index: Map<string, Obj[]>, side: 0 | 1) => {
     for (const folder of folders) {
-      for (const m of index.get(folder) ?? []) {
-        if (!WORKLOAD_KINDS.has(m.kind)) continue;
-        const id = `${m.metadata?.namespace ?? ''}/${m.metadata?.name}`;
+      for (const o of index.get(folder) ?? []) {
+        if (!WORKLOAD_KINDS.has(o.kind)) continue;
+        const id = `${o.namespace ?? ''}/${o.name}`;
         let row = rows.get(id);
         if (!row) rows.set(id, (row = new Map()));
         const cell = row.get(folder) ?? [undefined, undefined];
-        cell[side] = versionOf(m);
+        // the scan read the version label; without one, the image tag of the parsed manifest
+        cell[side] = o.version ?? versionOf(o.manifest);
         row.set(folder, cell);
       }
     }

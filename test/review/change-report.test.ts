@@ -1,5 +1,5 @@
 import { buildChangeReport, ChangeReport, Risk } from '../../lib/review';
-import { deployment, meta, Obj, statefulSet, tree } from './trees';
+import { deployment, meta, Obj, prng, statefulSet, tree } from './trees';
 
 const report = (before: Obj[], after: Obj[], extra: Partial<Parameters<typeof buildChangeReport>[0]> = {}): ChangeReport =>
   buildChangeReport({ base: tree({ prod: before }), head: tree({ prod: after }), ...extra });
@@ -187,5 +187,41 @@ describe('promotion view', () => {
     const row = r.promotion.rows.find((x) => x.workload === 'shop/api')!;
     expect(row.versions.get('prod')).toEqual(['1.0.0', '1.1.0']);
     expect(row.versions.get('dev')).toEqual(['1.1.0', '1.1.0']);
+  });
+});
+
+describe('the light scan of unchanged files', () => {
+  test('reads what a parse reads: kind, name, namespace and version of generated manifests, or declines', () => {
+    const { scanDocuments } = require('../../lib/review/change-report');
+    const { toYaml } = require('../../lib/gitops/serialize');
+    const YAML = require('yaml');
+    const rand = prng(99);
+    const alphabet = 'abcxyz019-._/: #"\'\\yesnoYN\u2028';
+    // names as platforms write them, and now and then one that needs quoting (or a parse)
+    const word = () => {
+      const chars = rand() < 0.1 ? alphabet : 'abcdefghijklmnopqrstuvwxyz0123456789-';
+      let s = 'abcdefghijklmnopqrstuvwxyz'[Math.floor(rand() * 26)];
+      const n = Math.floor(rand() * 10);
+      for (let i = 0; i < n; i++) s += chars[Math.floor(rand() * chars.length)];
+      return s;
+    };
+    let declined = 0;
+    for (let i = 0; i < 1000; i++) {
+      const docs = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => ({
+        apiVersion: 'apps/v1', kind: rand() < 0.5 ? 'Deployment' : word(),
+        metadata: { annotations: { name: 'decoy', namespace: 'decoy' }, name: word(), ...(rand() < 0.7 ? { namespace: word() } : {}), labels: { 'app.kubernetes.io/version': word(), other: word() } },
+        spec: { template: { metadata: { name: 'nested-name-is-ignored' } } },
+      }));
+      const text = toYaml(docs);
+      const scanned = scanDocuments(text);
+      if (scanned === undefined) {
+        declined++;
+        continue;
+      }
+      const parsed = YAML.parseAllDocuments(text, { version: '1.1' }).map((d: any) => d.toJS());
+      expect(scanned).toEqual(parsed.map((m: any) => ({ kind: m.kind, name: m.metadata.name, namespace: m.metadata.namespace, version: m.metadata.labels['app.kubernetes.io/version'] })));
+    }
+    // most files are read by the scan; the rest fall back to a parse
+    expect(declined).toBeLessThan(500);
   });
 });
