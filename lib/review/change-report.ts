@@ -536,7 +536,8 @@ function promotionOrder(folders: string[], head: Map<string, Obj[]>): string[] {
     const p: unknown = m.kind === 'Application' ? m.spec?.source?.path : undefined;
     if (typeof p !== 'string') continue;
     const w = Number(m.metadata?.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
-    const folder = folders.find((f) => p === f || p.endsWith(`/${f}`));
+    // the Application syncs the target folder or a part of it (`dist/dev/_platform`, `dist/dev/_teams/shop`)
+    const folder = folders.find((f) => `/${p}/`.includes(`/${f}/`));
     if (folder !== undefined) wave.set(folder, Math.min(wave.get(folder) ?? w, w));
   }
   return [...folders].sort((a, b) => (wave.get(a) ?? Infinity) - (wave.get(b) ?? Infinity) || cmp(a, b));
