@@ -180,8 +180,8 @@ describe('promotion view', () => {
       apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: meta(name, 'argocd', { annotations: { 'argocd.argoproj.io/sync-wave': String(wave) } }),
       spec: { source: { path: `dist/${path}` } },
     });
-    const base = tree({ argocd: [argo('dev', 'dev', 0), argo('staging', 'staging', 1), argo('prod', 'prod/_teams/shop', 2)], prod: [deployment('api', 'x/api:1.0.0')], staging: [deployment('api', 'x/api:1.1.0')], dev: [deployment('api', 'x/api:1.1.0')] });
-    const head = tree({ argocd: [argo('dev', 'dev', 0), argo('staging', 'staging', 1), argo('prod', 'prod/_teams/shop', 2)], prod: [deployment('api', 'x/api:1.1.0')], staging: [deployment('api', 'x/api:1.1.0')], dev: [deployment('api', 'x/api:1.1.0')] });
+    const base = tree({ argocd: [argo('dev', 'dev', 0), argo('staging', 'staging/_teams/shop', 1), argo('prod', 'prod', 2)], prod: [deployment('api', 'x/api:1.0.0')], staging: [deployment('api', 'x/api:1.1.0')], dev: [deployment('api', 'x/api:1.1.0')] });
+    const head = tree({ argocd: [argo('dev', 'dev', 0), argo('staging', 'staging/_teams/shop', 1), argo('prod', 'prod', 2)], prod: [deployment('api', 'x/api:1.1.0')], staging: [deployment('api', 'x/api:1.1.0')], dev: [deployment('api', 'x/api:1.1.0')] });
     const r = buildChangeReport({ base, head });
     expect(r.promotion.folders).toEqual(['dev', 'staging', 'prod']);
     const row = r.promotion.rows.find((x) => x.workload === 'shop/api')!;
