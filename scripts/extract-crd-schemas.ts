@@ -1,7 +1,7 @@
 // Extracts the openAPIV3Schema of the CRD kinds the library renders into test/fixtures/crd-schemas/, so that
 // tests validate rendered objects against the real schemas on a clean clone (where ../shared/crds is absent).
 //
-//   npx tsx scripts/extract-crd-schemas.ts            # reads ../shared/crds (or $CRDS_DIR)
+//   npx tsx scripts/extract-crd-schemas.ts            # reads vendor/crds (or $CRDS_DIR)
 //
 // Run it after a CRD upgrade, together with `npm run import`, and commit the result.
 import * as fs from 'fs';
@@ -30,7 +30,7 @@ const WANTED: Record<string, { readonly kind: string; readonly version: string }
 };
 
 const root = path.resolve(__dirname, '..');
-const crds = path.resolve(root, process.env.CRDS_DIR ?? '../shared/crds');
+const crds = path.resolve(root, process.env.CRDS_DIR ?? 'vendor/crds');
 const out = path.join(root, 'test', 'fixtures', 'crd-schemas');
 
 if (!fs.existsSync(crds)) {
