@@ -38,7 +38,7 @@ export async function inspectPage(chromium: string, file: string, options: Inspe
     '--headless', '--remote-debugging-pipe', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-extensions',
     '--hide-scrollbars', `--user-data-dir=${profile}`, 'about:blank',
-  ], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
+  ], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true });
   const toChrome = child.stdio[3] as NodeJS.WritableStream;
   const fromChrome = child.stdio[4] as NodeJS.ReadableStream;
   const errors: string[] = [];
@@ -116,10 +116,27 @@ export async function inspectPage(chromium: string, file: string, options: Inspe
     ]);
   } finally {
     if (timer) clearTimeout(timer);
-    // the browser may still be writing its profile: wait for it to exit before removing the folder
+    // Browser.close lets it exit on its own; then the whole process group goes (its helpers write to the profile)
     const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGKILL');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
     await exited;
-    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    await removeProfile(profile);
+  }
+}
+
+/** Removes the throw-away profile; a helper process may still be closing files in it, so try a few times. */
+async function removeProfile(dir: string): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }

@@ -106,6 +106,8 @@ interface Obj {
   readonly namespace?: string;
   /** `app.kubernetes.io/version`, when the scan found it. */
   readonly version?: string;
+  /** `app.kubernetes.io/name`, when the scan found it. */
+  readonly app?: string;
   readonly manifest: Manifest;
 }
 
@@ -300,6 +302,8 @@ export interface Scanned {
   readonly name: string;
   readonly namespace?: string;
   readonly version?: string;
+  /** `app.kubernetes.io/name`: what a workload is called across versions (a spec-named Job changes its name). */
+  readonly app?: string;
 }
 
 /** Scans and parses file contents, once per distinct content (the same file on both sides counts once). */
@@ -313,6 +317,7 @@ class FileCache {
       docs = scanDocuments(text) ?? this.parse(text).map((m) => ({
         kind: m.kind, name: String(m.metadata?.name ?? ''), namespace: m.metadata?.namespace ?? undefined,
         version: typeof m.metadata?.labels?.['app.kubernetes.io/version'] === 'string' ? m.metadata.labels['app.kubernetes.io/version'] : undefined,
+        app: typeof m.metadata?.labels?.['app.kubernetes.io/name'] === 'string' ? m.metadata.labels['app.kubernetes.io/name'] : undefined,
       }));
       this.scans.set(text, docs);
     }
@@ -343,7 +348,7 @@ export function scanDocuments(text: string): Scanned[] | undefined {
   const out: Scanned[] = [];
   for (const doc of text.split(/^---\n/m)) {
     if (doc.trim() === '') continue;
-    const found: { kind?: string; name?: string; namespace?: string; version?: string } = {};
+    const found: { kind?: string; name?: string; namespace?: string; version?: string; app?: string } = {};
     let section = '';
     for (const line of doc.split('\n')) {
       if (line === '' || line.startsWith('#')) continue;
@@ -355,8 +360,8 @@ export function scanDocuments(text: string): Scanned[] | undefined {
         section = m[1];
         if (section === 'kind') [field, value] = ['kind', m[2]];
       } else if (section === 'metadata') {
-        const m = /^ {2}(name|namespace): (.+)$/.exec(line) ?? /^ {4}app\.kubernetes\.io\/(version): (.+)$/.exec(line);
-        if (m) [field, value] = [m[1] as keyof typeof found, m[2]];
+        const m = /^ {2}(name|namespace): (.+)$/.exec(line) ?? /^ {4}app\.kubernetes\.io\/(version|name): (.+)$/.exec(line);
+        if (m) [field, value] = [(line.startsWith('    ') && m[1] === 'name' ? 'app' : m[1]) as keyof typeof found, m[2]];
       }
       if (field === undefined) continue;
       const v = scalar(value);
@@ -364,7 +369,7 @@ export function scanDocuments(text: string): Scanned[] | undefined {
       found[field] = v;
     }
     if (found.kind === undefined || found.name === undefined) return undefined;
-    out.push({ kind: found.kind, name: found.name, namespace: found.namespace, version: found.version });
+    out.push({ kind: found.kind, name: found.name, namespace: found.namespace, version: found.version, app: found.app });
   }
   return out;
 }
@@ -550,7 +555,8 @@ function promotionView(base: Map<string, Obj[]>, head: Map<string, Obj[]>): Chan
     for (const folder of folders) {
       for (const o of index.get(folder) ?? []) {
         if (!WORKLOAD_KINDS.has(o.kind)) continue;
-        const id = `${o.namespace ?? ''}/${o.name}`;
+        // one row per application: a Job named after its spec keeps its app name across versions
+        const id = `${o.namespace ?? ''}/${o.app ?? o.name}`;
         let row = rows.get(id);
         if (!row) rows.set(id, (row = new Map()));
         const cell = row.get(folder) ?? [undefined, undefined];

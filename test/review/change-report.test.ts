@@ -209,7 +209,7 @@ describe('the light scan of unchanged files', () => {
     for (let i = 0; i < 1000; i++) {
       const docs = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => ({
         apiVersion: 'apps/v1', kind: rand() < 0.5 ? 'Deployment' : word(),
-        metadata: { annotations: { name: 'decoy', namespace: 'decoy' }, name: word(), ...(rand() < 0.7 ? { namespace: word() } : {}), labels: { 'app.kubernetes.io/version': word(), other: word() } },
+        metadata: { annotations: { name: 'decoy', namespace: 'decoy' }, name: word(), ...(rand() < 0.7 ? { namespace: word() } : {}), labels: { 'app.kubernetes.io/name': word(), 'app.kubernetes.io/version': word(), other: word() } },
         spec: { template: { metadata: { name: 'nested-name-is-ignored' } } },
       }));
       const text = toYaml(docs);
@@ -219,7 +219,7 @@ describe('the light scan of unchanged files', () => {
         continue;
       }
       const parsed = YAML.parseAllDocuments(text, { version: '1.1' }).map((d: any) => d.toJS());
-      expect(scanned).toEqual(parsed.map((m: any) => ({ kind: m.kind, name: m.metadata.name, namespace: m.metadata.namespace, version: m.metadata.labels['app.kubernetes.io/version'] })));
+      expect(scanned).toEqual(parsed.map((m: any) => ({ kind: m.kind, name: m.metadata.name, namespace: m.metadata.namespace, version: m.metadata.labels['app.kubernetes.io/version'], app: m.metadata.labels['app.kubernetes.io/name'] })));
     }
     // most files are read by the scan; the rest fall back to a parse
     expect(declined).toBeLessThan(500);
