@@ -1,5 +1,6 @@
 import { RUN_BEFORE_ANNOTATION } from '../workloads/hardened-job';
 import { apiGroupOf, CLUSTER_SCOPED_DIR, RenderedObject } from './layout';
+import type { ApplyUnit } from './tenancy-layout';
 import { toYaml } from './serialize';
 
 /**
@@ -93,19 +94,6 @@ export function annotateSyncWaves(objects: readonly RenderedObject[], orders: Re
     const annotations = sortKeys({ ...meta.annotations, [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(phase)) });
     o.manifest.metadata = sortKeys({ ...meta, annotations });
   }
-}
-
-/**
- * A part of a target that one Flux Kustomization applies: the whole target, or (when tenancy splits it) one
- * team's namespaces.
- */
-export interface ApplyUnit {
-  /** Folder below dist/ of the unit (`dev`, `dev/_teams/payments`). */
-  readonly folder: string;
-  /** The target folder its files are relative to. */
-  readonly target: string;
-  /** Which of the target's files belong to the unit. */
-  readonly includes: (file: string) => boolean;
 }
 
 /** The apply order of one unit: its non-empty phases with their files (relative to the unit's target). */

@@ -1,7 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { isPlatformOwned, TeamRecord, teamsOf } from '../tenancy/registry';
-import type { ApplyUnit } from './apply-order';
 import { Target, targetIdOf } from './environment';
 import { toYaml } from './serialize';
 
@@ -17,6 +16,19 @@ import { toYaml } from './serialize';
  */
 export const PLATFORM_DIR = '_platform';
 export const TEAMS_DIR = '_teams';
+
+/**
+ * A part of a target that one Flux Kustomization applies: the whole target, or (when tenancy splits it) one
+ * team's namespaces.
+ */
+export interface ApplyUnit {
+  /** Folder below dist/ of the unit (`dev`, `dev/_teams/payments`). */
+  readonly folder: string;
+  /** The target folder its files are relative to. */
+  readonly target: string;
+  /** Which of the target's files belong to the unit. */
+  readonly includes: (file: string) => boolean;
+}
 
 /** The teams declared in a target (looked up on the target's chart, a child of the app named by its id). */
 export function teamsOfTarget(scope: IConstruct, target: Target<any, any>): readonly TeamRecord[] {

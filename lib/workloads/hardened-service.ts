@@ -1,12 +1,22 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { assertPortName, configError } from '../core';
-import { IDeliveryStrategy } from './delivery-strategy';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { LongRunningProps, LongRunningWorkload } from './long-running-workload';
 import { NetworkPeer } from './network-peer';
 import { assertPort } from './probe';
 import type { IReachable } from './workload';
+
+/**
+ * How a service's new versions reach users. The default is the Deployment's rolling update; progressive
+ * strategies (lib/delivery: `Delivery.canary(...)`, `Delivery.blueGreen(...)`, `Delivery.flagger(...)`)
+ * implement this on the same hardened pod template. (Declared with the service it binds to, so the two
+ * modules do not import each other.)
+ */
+export interface IDeliveryStrategy {
+  /** Called once, at the end of the service's constructor, to add or rewire objects. */
+  bind(service: HardenedService): void;
+}
 
 export interface HardenedServiceProps extends LongRunningProps {
   /** The port the container listens on; the Service exposes the same number. */

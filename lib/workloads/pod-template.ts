@@ -13,30 +13,9 @@ import { Probe } from './probe';
 import { WorkloadProps } from './workload-props';
 
 /** A Kubernetes object or fragment in wire format. */
-export type Manifest = Record<string, any>;
-
-/** A container port. */
-export interface ContainerPort {
-  /** IANA service name (`http`, `metrics`). */
-  readonly name: string;
-  readonly port: number;
-  /** @default 'TCP' */
-  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
-  /** The prop to name in errors. @default - `ports.<name>` */
-  readonly prop?: string;
-}
-
-/** Where and how a volume is mounted into the main container. */
-export interface VolumeMountOptions {
-  /** Absolute path; unique in the container. */
-  readonly mountPath: string;
-  /** @default - writable (set true for config and secrets) */
-  readonly readOnly?: boolean;
-  /** @default - the whole volume */
-  readonly subPath?: string;
-  /** The prop to name in errors. @default - `volumes.<name>.mountPath` */
-  readonly prop?: string;
-}
+// the pod seam's types live with the interface capabilities program against (workload.ts)
+export type { ContainerPort, Manifest, VolumeMountOptions } from './workload';
+import type { ContainerPort, IHardenedPod, Manifest, VolumeMountOptions } from './workload';
 
 /** Probes and drain of a long-running workload; absent for jobs. */
 export interface LongRunningOptions {
@@ -60,7 +39,7 @@ export interface PodTemplateOptions {
  * Everything a hardened workload derives from its props, resolved once: identity, labels, image, resources,
  * security. Renders the pod template the Deployment, a Rollout or a CronJob carries.
  */
-export class HardenedPod {
+export class HardenedPod implements IHardenedPod {
   public readonly name: string;
   public readonly namespace: string;
   public readonly image: ImageRef;

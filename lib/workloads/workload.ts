@@ -1,7 +1,74 @@
 import type { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import type { NetworkPeer, NetworkRule } from './network-peer';
-import type { HardenedPod } from './pod-template';
+import type { ImageRef } from './image';
+
+/** A Kubernetes object or fragment in wire format. */
+export type Manifest = Record<string, any>;
+
+/** A container port. */
+export interface ContainerPort {
+  /** IANA service name (`http`, `metrics`). */
+  readonly name: string;
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  /** The prop to name in errors. @default - `ports.<name>` */
+  readonly prop?: string;
+}
+
+/** Where and how a volume is mounted into the main container. */
+export interface VolumeMountOptions {
+  /** Absolute path; unique in the container. */
+  readonly mountPath: string;
+  /** @default - writable (set true for config and secrets) */
+  readonly readOnly?: boolean;
+  /** @default - the whole volume */
+  readonly subPath?: string;
+  /** The prop to name in errors. @default - `volumes.<name>.mountPath` */
+  readonly prop?: string;
+}
+
+/**
+ * The one seam into a workload's pod, as capabilities see it: they add volumes, mounts, env, ports, annotations,
+ * scheduling and ingress/egress through it, never by patching rendered objects. `HardenedPod` implements it.
+ */
+export interface IHardenedPod {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: ImageRef;
+  /** Stable selector: `app.kubernetes.io/name` and `instance`. */
+  readonly selectorLabels: Record<string, string>;
+  /** Recommended labels for every object of the workload. */
+  readonly labels: Record<string, string>;
+  readonly serviceAccountName: string;
+  /** Secrets the pod reads (env and volumes): name and key. */
+  readonly secretRefs: { readonly secret: string; readonly key?: string }[];
+  readonly envNames: string[];
+  /** A network peer selecting these pods, carrying their identity. */
+  readonly peer: NetworkPeer;
+  readonly ingressRules: readonly NetworkRule[];
+  readonly egressRulesDeclared: readonly NetworkRule[];
+  readonly mountPaths: string[];
+  readonly ports: readonly ContainerPort[];
+  readonly priorityClass: string | undefined;
+  readonly mountsServiceAccountToken: boolean;
+  addEnv(name: string, value: string): void;
+  addEnvFrom(name: string, valueFrom: Manifest, prop?: string): void;
+  addEgress(rule: NetworkRule, prop?: string): void;
+  addIngress(rule: NetworkRule, prop?: string): void;
+  addVolume(volume: Manifest, mount?: VolumeMountOptions): void;
+  addVolumeMount(volumeName: string, mount: VolumeMountOptions): void;
+  addPort(port: ContainerPort): void;
+  addPodAnnotation(key: string, value: string): void;
+  addToleration(toleration: Manifest): void;
+  addNodeSelector(key: string, value: string): void;
+  addRequiredNodeAffinityTerm(term: Manifest): void;
+  setPriorityClassName(name: string, prop?: string): void;
+  mountServiceAccountToken(): void;
+  /** The ObjectMeta of an object of this workload. */
+  metadata(name?: string): Manifest;
+}
 
 /** The controller kind that runs a workload's pods (what autoscalers, monitors and backups point at). */
 export type WorkloadControllerKind = 'Deployment' | 'StatefulSet' | 'CronJob' | 'Job';
@@ -18,7 +85,7 @@ export interface IWorkload extends IConstruct {
   /** `app.kubernetes.io/component`: server, worker, job, database... */
   readonly component: string;
   /** The hardened pod: the one seam into the pod template. */
-  readonly pod: HardenedPod;
+  readonly pod: IHardenedPod;
   readonly serviceAccount: ApiObject;
   readonly networkPolicy: ApiObject;
   /** The kind and name of the object that runs the pods. */
