@@ -58,7 +58,7 @@ function containerLists(container: object): object {
  * The rules that relate objects to each other stay CI-only: `hygiene-pdb-required`,
  * `hygiene-pdb-allows-disruption`, `hygiene-topology-spread` (needs autoscaler floors), `hygiene-network-policy`
  * and `hygiene-pre-stop-sleep`, and the reference rules (`hygiene-namespaced-object`, `hygiene-scale-target`,
- * `hygiene-workload-ref`, `hygiene-network-port`); `hygiene-image-pull-policy` is enforced for `Never` only. The secret rules
+ * `hygiene-workload-ref`, `hygiene-network-port`, `hygiene-storage-class-declared`); `hygiene-image-pull-policy` is enforced for `Never` only. The secret rules
  * (`hygiene-no-plaintext-secret`, `hygiene-no-plaintext-credentials`, `hygiene-secret-reference-resolves`) judge
  * what is in Git: in the cluster, External Secrets and Sealed Secrets write Secrets with data by design.
  *

@@ -165,4 +165,37 @@ export const networkPort = referenceRule('hygiene-network-port', 'NetworkPolicy 
 });
 
 /** Rules about references between objects of one target. */
-export const REFERENCE_RULES: readonly Rule[] = [namespacedObject, scaleTarget, workloadRef, networkPort];
+/** The storage class names a claim or claim template of `m` asks for, with their fields (unset and '' ask for none). */
+function storageClassesOf(m: Manifest): { field: string; name: string }[] {
+  const spec = (m as any).spec ?? {};
+  if (m.kind === 'PersistentVolumeClaim' && apiGroupOf(m) === '') {
+    return typeof spec.storageClassName === 'string' && spec.storageClassName !== '' ? [{ field: 'spec.storageClassName', name: spec.storageClassName }] : [];
+  }
+  if (m.kind !== 'StatefulSet' || apiGroupOf(m) !== 'apps' || !Array.isArray(spec.volumeClaimTemplates)) return [];
+  return spec.volumeClaimTemplates.flatMap((t: any, i: number) => {
+    const name = t?.spec?.storageClassName;
+    return typeof name === 'string' && name !== '' ? [{ field: `spec.volumeClaimTemplates[${i}].spec.storageClassName`, name }] : [];
+  });
+}
+
+export const storageClassDeclared = referenceRule('hygiene-storage-class-declared', 'Claims name a storage class their cluster declares', (m, context) => {
+  const wanted = storageClassesOf(m);
+  if (wanted.length === 0) return [];
+  const rendered = objectsOfKind(context, 'StorageClass').map((o) => o.metadata?.name);
+  // a cluster's declared classes, rendered or `existing: true`; without a cluster (plain manifests), the rendered ones
+  const declared = context.cluster ? (context.cluster.storageClasses ?? []).map((c) => c.name) : undefined;
+  if (declared === undefined && rendered.length === 0) return [];
+  const known = new Set([...(declared ?? []), ...rendered]);
+  return wanted.filter((w) => !known.has(w.name)).map((w) => ({
+    field: w.field,
+    message: `storage class ${show(w.name)} is not declared by ${context.cluster ? `cluster ${context.cluster.name}` : 'this target'}, so the claim stays Pending there, got ${show(w.name)}; declared: ${[...known].sort().join(', ') || 'none'}`,
+    fix: "declare the class in the cluster's storageClasses (existing: true for one the cluster already has), or use a declared one",
+  }));
+});
+
+/** The cluster-scoped objects of one kind rendered in the folder. */
+function objectsOfKind(context: RuleContext, kind: string): Manifest[] {
+  return context.objects.filter((o) => o.kind === kind && !o.metadata?.namespace);
+}
+
+export const REFERENCE_RULES: readonly Rule[] = [namespacedObject, scaleTarget, workloadRef, networkPort, storageClassDeclared];

@@ -46,7 +46,7 @@ describe('KyvernoPolicies', () => {
     expect([...KyvernoPolicies.enforcedRules, ...KyvernoPolicies.ciOnlyRules].sort()).toEqual(PolicyRules.ids().sort());
     expect(KyvernoPolicies.ciOnlyRules).toEqual([
       'hygiene-pdb-required', 'hygiene-pdb-allows-disruption', 'hygiene-topology-spread', 'hygiene-network-policy', 'hygiene-pre-stop-sleep',
-      'hygiene-namespaced-object', 'hygiene-scale-target', 'hygiene-workload-ref', 'hygiene-network-port',
+      'hygiene-namespaced-object', 'hygiene-scale-target', 'hygiene-workload-ref', 'hygiene-network-port', 'hygiene-storage-class-declared',
       'hygiene-route-host-path-unique', 'hygiene-connection-namespace-exists',
       // secrets: the operators create Secrets with data in the cluster, so these judge Git only
       'hygiene-no-plaintext-secret', 'hygiene-no-plaintext-credentials', 'hygiene-secret-reference-resolves',

@@ -126,7 +126,7 @@ const CASES: { readonly [rule: string]: readonly RuleCase[] } = {
 
 describe('reference rules', () => {
   test('are registered in the catalogue under their ids', () => {
-    expect(REFERENCE_RULES.map((r) => r.id)).toEqual(['hygiene-namespaced-object', 'hygiene-scale-target', 'hygiene-workload-ref', 'hygiene-network-port']);
+    expect(REFERENCE_RULES.map((r) => r.id)).toEqual(['hygiene-namespaced-object', 'hygiene-scale-target', 'hygiene-workload-ref', 'hygiene-network-port', 'hygiene-storage-class-declared']);
     for (const r of REFERENCE_RULES) expect(PolicyRules.find(r.id)).toBe(r);
   });
 
