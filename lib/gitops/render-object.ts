@@ -21,7 +21,7 @@ export function renderObject(obj: ApiObject, app: App): any {
   let json: any;
   try {
     // keys are always sorted: the bytes of dist/ must not depend on the environment (cdk8s reads CDK8S_DISABLE_SORT)
-    json = resolveAndSanitize({ ...(obj as any).props, metadata: obj.metadata.toJson() }, true);
+    json = resolveAndSanitize({ ...(obj as any).props, metadata: renderMetadata(obj) }, true);
   } catch (e) {
     throw new Error(`Failed serializing construct at path '${obj.node.path}' with name '${obj.name}': ${e}`);
   }
@@ -126,28 +126,63 @@ function hasOnlyBuiltInResolvers(app: App): boolean {
   return ok;
 }
 
-/** The built-in resolvers (Lazy, implicit tokens, number/string unions) then sanitizeValue, in one walk. */
-function resolveAndSanitize(value: any, sortKeys: boolean): any {
+/**
+ * `obj.metadata.toJson()` with the same rules (empty maps and lists dropped), through the walk below: cdk8s's own
+ * sanitizer cannot render a label or annotation whose key names a property of every JavaScript object
+ * (`constructor`, `toString`), though Kubernetes accepts it.
+ */
+function renderMetadata(obj: ApiObject): any {
+  const md = obj.metadata as any;
+  if (!md || typeof md !== 'object' || !('_additionalAttributes' in md)) return obj.metadata.toJson();
+  return resolveAndSanitize({
+    ...md._additionalAttributes,
+    name: md.name,
+    namespace: md.namespace,
+    annotations: md.annotations,
+    finalizers: md.finalizers,
+    ownerReferences: md.ownerReferences,
+    labels: md.labels,
+  }, true, true);
+}
+
+/** A plain data object (a map), as opposed to an instance of some class. */
+function isPlain(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The built-in resolvers (Lazy, implicit tokens, number/string unions) then sanitizeValue, in one walk. Maps are
+ * judged by their prototype, not by a `constructor` property, and every key is copied as data (`__proto__`
+ * included), so no key a user may write changes what is rendered.
+ */
+function resolveAndSanitize(value: any, sortKeys: boolean, filterEmpty = false): any {
   for (;;) {
     if (value == null) return undefined;
     if (value instanceof Lazy) {
       value = value.produce();
     } else if (typeof value.resolve === 'function') {
       value = value.resolve();
-    } else if (typeof value === 'object' && value.constructor !== Object && (typeof value.value === 'number' || typeof value.value === 'string')) {
+    } else if (typeof value === 'object' && !Array.isArray(value) && !isPlain(value) && (typeof value.value === 'number' || typeof value.value === 'string')) {
       value = { value: value.value };
     } else {
       break;
     }
   }
   if (typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((x) => resolveAndSanitize(x, sortKeys));
-  if (value.constructor.name !== 'Object') throw new Error(`can't render non-simple object of type '${value.constructor.name}'`);
+  if (Array.isArray(value)) {
+    if (filterEmpty && value.length === 0) return undefined;
+    return value.map((x) => resolveAndSanitize(x, sortKeys, filterEmpty));
+  }
+  if (!isPlain(value)) throw new Error(`can't render non-simple object of type '${Object.getPrototypeOf(value)?.constructor?.name ?? 'unknown'}'`);
   const keys = sortKeys ? Object.keys(value).sort() : Object.keys(value);
   const out: Record<string, unknown> = {};
   for (const k of keys) {
-    const v = resolveAndSanitize(value[k], sortKeys);
-    if (v != null) out[k] = v;
+    const v = resolveAndSanitize(value[k], sortKeys, filterEmpty);
+    if (v == null) continue;
+    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
   }
+  if (filterEmpty && Object.keys(out).length === 0) return undefined;
   return out;
 }

@@ -110,3 +110,39 @@ describe('renderObject', () => {
     }
   });
 });
+
+describe('keys that name properties of every JavaScript object', () => {
+  // valid Kubernetes keys that a naive map walk misreads: `constructor` crashed cdk8s's sanitizer, `__proto__`
+  // set the prototype instead of a key
+  const names = Object.getOwnPropertyNames(Object.prototype);
+  // label and annotation keys start and end alphanumeric (constructor, toString, valueOf...); ConfigMap keys take them all
+  const labelNames = names.filter((n) => /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(n));
+
+  test('render as data in labels, annotations and ConfigMap data, and read back unchanged', () => {
+    const { Environments, GitOpsApp } = require('../../lib/gitops');
+    const { PlatformNamespace } = require('../../lib/platform');
+    const { HardenedService } = require('../../lib/workloads');
+    const YAML = require('yaml');
+    const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://dev.k8s.example' }] } }) });
+    const keyed = (prefix: string, keys = labelNames) => {
+      const out: Record<string, string> = {};
+      for (const n of keys) Object.defineProperty(out, n, { value: `${prefix}-${n.replace(/_/g, 'x')}`, enumerable: true, writable: true, configurable: true });
+      return out;
+    };
+    app.forEachTarget((scope: any) => {
+      const ns = new PlatformNamespace(scope, 'shop');
+      new HardenedService(ns, 'api', { image: 'ghcr.io/acme/api:1.0.0', port: 8080, podAnnotations: keyed('a'), labels: keyed('l') });
+      new ApiObject(ns, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' }, data: keyed('d', names) });
+    });
+    const files: Map<string, string> = app.synthFiles();
+    const docs = [...files.values()].flatMap((t) => YAML.parseAllDocuments(t).map((d: any) => d.toJS()));
+    const deployment = docs.find((d: any) => d.kind === 'Deployment');
+    const configMap = docs.find((d: any) => d.kind === 'ConfigMap' && d.metadata.name === 'settings');
+    expect(labelNames.length).toBeGreaterThanOrEqual(6);
+    for (const n of labelNames) {
+      expect([n, Object.getOwnPropertyDescriptor(deployment.spec.template.metadata.annotations, n)?.value]).toEqual([n, `a-${n}`]);
+      expect([n, Object.getOwnPropertyDescriptor(deployment.metadata.labels, n)?.value]).toEqual([n, `l-${n}`]);
+    }
+    for (const n of names) expect([n, Object.getOwnPropertyDescriptor(configMap.data, n)?.value]).toEqual([n, `d-${n.replace(/_/g, 'x')}`]);
+  });
+});
