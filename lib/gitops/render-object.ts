@@ -13,6 +13,12 @@ export function renderObject(obj: ApiObject, app: App): any {
     try {
       return withSortedKeys(() => obj.toJson());
     } catch (e) {
+      // cdk8s's sanitizer (which generated CRD classes use) cannot render a map key named like a property of every
+      // JavaScript object; say so instead of "non-simple object of type 'undefined'"
+      const keys = reservedMetadataKeys(obj);
+      if (keys.length > 0) {
+        throw new ConfigError(obj.node.path, 'metadata', `${obj.node.path}: ${obj.kind} ${show(obj.name)} cannot be rendered by cdk8s with the label or annotation key(s) ${keys.map((k) => show(k)).join(', ')} (names of JavaScript object properties), got ${keys.length} such key(s); rename them (e.g. 'acme.example/${keys[0]}')`);
+      }
       if (patches.length === 0) throw e;
       const list = patches.map((p) => describePatch(operationOf(p))).join(', ');
       throw new ConfigError(obj.node.path, 'patch', `${obj.node.path}: a JSON patch cannot be applied (${causeOf(e)}), got patches ${list}; point each path at an existing field of the rendered object`);
@@ -143,6 +149,13 @@ function renderMetadata(obj: ApiObject): any {
     ownerReferences: md.ownerReferences,
     labels: md.labels,
   }, true, true);
+}
+
+/** Label and annotation keys of `obj` that name properties of every JavaScript object (`constructor`...). */
+function reservedMetadataKeys(obj: ApiObject): string[] {
+  const md = obj.metadata as any;
+  const reserved = new Set(Object.getOwnPropertyNames(Object.prototype));
+  return [...Object.keys(md?.labels ?? {}), ...Object.keys(md?.annotations ?? {})].filter((k) => reserved.has(k)).sort();
 }
 
 /** A plain data object (a map), as opposed to an instance of some class. */

@@ -146,3 +146,11 @@ describe('keys that name properties of every JavaScript object', () => {
     for (const n of names) expect([n, Object.getOwnPropertyDescriptor(configMap.data, n)?.value]).toEqual([n, `d-${n.replace(/_/g, 'x')}`]);
   });
 });
+
+test('a generated CRD class with such a label key fails with the key named, not a sanitizer crash', () => {
+  const { HttpRoute } = require('../../imports/gateway.networking.k8s.io');
+  const app = new App();
+  const chart = new Chart(app, 'dev');
+  const route = new HttpRoute(chart, 'route', { metadata: { name: 'web', labels: { constructor: 'x' } }, spec: {} });
+  expect(() => renderObject(route, app)).toThrow(`dev/route: HTTPRoute "web" cannot be rendered by cdk8s with the label or annotation key(s) "constructor" (names of JavaScript object properties), got 1 such key(s); rename them (e.g. 'acme.example/constructor')`);
+});
