@@ -13,7 +13,7 @@ import { checkSchemas, folderVersions } from '../schema/check';
 import { Compatibility, CompatibilityNote } from '../schema/compatibility';
 import { ARGO_CD_FOLDER, ArgoCdChart, ArgoCdOptions } from './argo-cd-chart';
 import { recoverInterruptedSwap, writeTree, WriteFile, WriterOps } from './dist-writer';
-import { Environment, Environments, setTarget, Target, targetIdOf, withPickScope } from './environment';
+import { Environment, Environments, setTarget, Target, targetIdOf, withPickScope } from '../environments/environment';
 import { FLUX_FOLDER, FluxChart, FluxOptions } from './flux-chart';
 import { buildInventory, TargetInventory } from './inventory';
 import { layoutFiles, renderTree, RenderedObject, setOutputFolder } from './layout';

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { isPlatformOwned, TeamRecord, teamsOf } from '../tenancy/registry';
-import { Target, targetIdOf } from './environment';
+import { Target, targetIdOf } from '../environments/environment';
 import { toYaml } from './serialize';
 
 /**

@@ -1,5 +1,5 @@
 import type { ApiObject } from 'cdk8s';
-import { targetOf } from '../gitops/environment';
+import { targetOf } from '../environments/environment';
 import type { RenderedObject } from '../gitops/layout';
 import { Policy } from './policy';
 import { PolicyError } from './policy-error';

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { targetOf } from '../gitops/environment';
+import { targetOf } from '../environments/environment';
 import { KubernetesVersion, SCHEMA_DEFAULTS as D } from './defaults';
 import { fieldRule, minorNumber } from './version-rules';
 

@@ -1,0 +1,3 @@
+export * from './capability';
+export * from './environment';
+export * from './kubernetes-version';
