@@ -1,4 +1,5 @@
-import { addEnvironmentSettings, EnvironmentSettings } from './environment';
+import type { Chart } from 'cdk8s';
+import { addEnvironmentSettings, EnvironmentSettings, Target } from './environment';
 
 /**
  * What one capability (a folder of lib/ such as storage or tenancy) contributes to the platform, registered once
@@ -8,6 +9,12 @@ import { addEnvironmentSettings, EnvironmentSettings } from './environment';
 export interface Capability extends EnvironmentSettings {
   /** The capability's name, its folder name (`storage`): named in errors and in the registry listing. */
   readonly name: string;
+  /**
+   * Objects the capability renders once per target from its cluster and environment settings (a platform-owned
+   * Gateway), called when the GitOps app creates the target's chart, before the app's own constructs.
+   * @default - none
+   */
+  readonly renderTarget?: (chart: Chart, target: Target<any, any>) => void;
 }
 
 const registry: Capability[] = [];

@@ -14,6 +14,7 @@ import { Compatibility, CompatibilityNote } from '../schema/compatibility';
 import { ARGO_CD_FOLDER, ArgoCdChart, ArgoCdOptions } from './argo-cd-chart';
 import { recoverInterruptedSwap, writeTree, WriteFile, WriterOps } from './dist-writer';
 import { Environment, Environments, setTarget, Target, targetIdOf, withPickScope } from '../environments/environment';
+import { registeredCapabilities } from '../environments/capability';
 import { FLUX_FOLDER, FluxChart, FluxOptions } from './flux-chart';
 import { buildInventory, TargetInventory } from './inventory';
 import { layoutFiles, renderTree, RenderedObject, setOutputFolder } from './layout';
@@ -132,6 +133,7 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
       this.charts_.set(target.path, chart);
       // storage: the cluster's declared StorageClasses
       StorageClass.renderAll(chart, target.cluster.storageClasses);
+      for (const capability of registeredCapabilities()) capability.renderTarget?.(chart, target);
     }
     return chart;
   }
