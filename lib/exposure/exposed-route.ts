@@ -389,7 +389,9 @@ function resolvePaths(service: HardenedService, paths: readonly string[]): strin
     if (typeof p !== 'string' || !p.startsWith('/') || /[\s?#]/.test(p) || p.length > 1024) {
       throw configError(service, `expose.paths[${i}]`, "must be a path prefix starting with '/' (no spaces, '?' or '#')", p, `write it like '/${typeof p === 'string' ? p.replace(/^\/*/, '').replace(/[\s?#].*$/, '') : 'api'}'`);
     }
-    if (out.includes(p)) throw configError(service, `expose.paths[${i}]`, 'is listed twice', p, 'list every path once');
+    // prefixes match whole path elements: '/api' and '/api/' are one claim
+    const same = out.find((o) => o.replace(/\/+$/, '') === p.replace(/\/+$/, ''));
+    if (same !== undefined) throw configError(service, `expose.paths[${i}]`, same === p ? 'is listed twice' : `is the same path prefix as '${same}' (a trailing slash matches the same requests)`, p, 'list every path once');
     out.push(p);
   });
   return out;

@@ -4,12 +4,14 @@ import type { RenderedObject } from '../gitops/layout';
 import { Policy } from './policy';
 import { PolicyError } from './policy-error';
 import { PolicyRules } from './policy-rules';
-import { Manifest, PolicyFinding, Rule, RuleContext } from './rule';
+import { EnvironmentFacts, Manifest, PolicyFinding, Rule, RuleContext } from './rule';
 
 /** A manifest and the environment folder it is deployed with (the objects a rule may relate it to). */
 export interface ManifestInput {
   readonly folder: string;
   readonly manifest: Manifest;
+  /** The folder's environment, for rules that depend on it (production, domain). @default - unknown: those rules pass */
+  readonly environment?: EnvironmentFacts;
 }
 
 export interface EvaluateOptions {
@@ -29,6 +31,7 @@ interface Subject {
   readonly manifest: Manifest;
   readonly folder: string;
   readonly apiObject?: ApiObject;
+  readonly environment?: EnvironmentFacts;
 }
 
 /**
@@ -51,7 +54,7 @@ export function evaluate(objects: readonly RenderedObject[], options: EvaluateOp
  * bare manifests are treated as one folder. No exemptions apply: there are no constructs to carry them.
  */
 export function evaluateManifests(inputs: readonly (ManifestInput | Manifest)[], options: EvaluateOptions = {}): PolicyFinding[] {
-  return run(inputs.map((i) => (isInput(i) ? { manifest: i.manifest, folder: i.folder } : { manifest: i, folder: '' })), options);
+  return run(inputs.map((i) => (isInput(i) ? { manifest: i.manifest, folder: i.folder, environment: i.environment } : { manifest: i, folder: '' })), options);
 }
 
 function isInput(i: ManifestInput | Manifest): i is ManifestInput {
@@ -69,7 +72,12 @@ function run(subjects: readonly Subject[], options: EvaluateOptions): PolicyFind
   const out: PolicyFinding[] = [];
   for (const [folder, list] of byFolder) {
     const target = list[0].apiObject ? targetOf(list[0].apiObject) : undefined;
-    const context: RuleContext = { folder, objects: list.map((s) => s.manifest), ...(target ? { cluster: target.cluster } : {}) };
+    const context: RuleContext = {
+      folder,
+      objects: list.map((s) => s.manifest),
+      ...(target ? { cluster: target.cluster, environment: { name: target.env.name, production: target.env.production, ...(target.env.domain ? { domain: target.env.domain } : {}) } } : {}),
+      ...(!target && list[0].environment ? { environment: list[0].environment } : {}),
+    };
     for (const s of list) {
       const constructPath = s.apiObject?.node.path;
       for (const rule of rules) {

@@ -64,6 +64,16 @@ export interface RuleContext {
   readonly objects: readonly Manifest[];
   /** Tenancy: the cluster the folder deploys to (node pools), when the objects come from a GitOpsApp target. */
   readonly cluster?: ClusterProps;
+  /** The environment the folder deploys (production, domain), when the objects come from a GitOpsApp target. */
+  readonly environment?: EnvironmentFacts;
+}
+
+/** What rules read of a folder's environment. */
+export interface EnvironmentFacts {
+  readonly name: string;
+  readonly production: boolean;
+  /** @default - none */
+  readonly domain?: string;
 }
 
 export interface Rule {

@@ -48,6 +48,8 @@ describe('KyvernoPolicies', () => {
       'hygiene-pdb-required', 'hygiene-pdb-allows-disruption', 'hygiene-topology-spread', 'hygiene-network-policy', 'hygiene-pre-stop-sleep',
       'hygiene-namespaced-object', 'hygiene-scale-target', 'hygiene-workload-ref', 'hygiene-network-port', 'hygiene-storage-class-declared',
       'hygiene-route-host-path-unique', 'hygiene-connection-namespace-exists',
+      // exposure: they need the environment (domain, production) or the other routes and the Gateway
+      'hygiene-route-host-in-domain', 'hygiene-route-tls-in-production', 'hygiene-route-host-owner', 'hygiene-route-kind-per-host', 'hygiene-gateway-references',
       // secrets: the operators create Secrets with data in the cluster, so these judge Git only
       'hygiene-no-plaintext-secret', 'hygiene-no-plaintext-credentials', 'hygiene-secret-reference-resolves',
       // cross-object (scaler and scaled workload): CI only
