@@ -32,27 +32,38 @@ const fastSsd = (reclaimPolicy: 'Retain' | 'Delete'): StorageClassProps[] => [
 
 // --- exposure ---
 /**
- * Every cluster's shared Gateway (Istio's Gateway API implementation): the environment's own host, for which
- * services bring cert-manager certificates, and a wildcard listener holding a wildcard certificate.
+ * Every cluster's shared Gateway (Istio's Gateway API implementation), rendered by the platform: the environment's
+ * own host and a wildcard listener below it, each with a certificate from the environment's issuer; each listener
+ * admits exactly the team namespaces whose routes attach to it.
  */
-const gateway = (domain: string): GatewayDeclaration => ({
+const gateway: GatewayDeclaration = {
   name: 'public',
   namespace: 'gateway-system',
+  gatewayClassName: 'istio',
   podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' },
   serviceAccount: 'public-istio',
-  listeners: [{ name: 'https', hostname: domain }, { name: 'https-wildcard', hostname: `*.${domain}`, certificateSecret: 'wildcard-tls' }],
-});
+  listeners: [{ name: 'https', hostname: '{domain}' }, { name: 'https-wildcard', hostname: '*.{domain}', certificateSecret: 'wildcard-tls' }],
+};
 const stagingIssuer = { name: 'letsencrypt-staging' };
 // --- end exposure ---
 
 // --- secrets ---
-/** Each environment reads its own Vault: a ClusterSecretStore `vault-<env>` logging in with Kubernetes auth. */
+/**
+ * Each environment reads its own Vault: a ClusterSecretStore `vault-<env>` logging in with Kubernetes auth as the
+ * `vault-auth` account, which the store renders; Vault (outside the clusters) reviews each login with that
+ * account's own token, so the account is bound to `system:auth-delegator`.
+ */
 function vaultStore(env: 'dev' | 'staging' | 'prod'): SecretStore {
   return SecretStore.vault({
     name: `vault-${env}`,
     server: `https://vault.${env === 'prod' ? '' : `${env}.`}acme.example:8200`,
     path: 'secret',
-    auth: VaultAuth.kubernetes({ role: `storefront-${env}`, mountPath: `kubernetes-${env}` }),
+    auth: VaultAuth.kubernetes({
+      role: `storefront-${env}`,
+      mountPath: `kubernetes-${env}`,
+      serviceAccount: { name: 'vault-auth', namespace: 'external-secrets', render: true },
+      tokenReviewer: 'client',
+    }),
   });
 }
 
@@ -67,14 +78,14 @@ export const nodePools: NodePoolProps[] = [
 
 export const environments = Environments.define({
   dev: {
-    clusters: [{ name: 'dev', server: 'https://dev.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway: gateway('dev.shop.acme.example'), storageClasses: fastSsd('Delete'), nodePools }],
+    clusters: [{ name: 'dev', server: 'https://dev.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway, storageClasses: fastSsd('Delete'), nodePools }],
     domain: 'dev.shop.acme.example',
     certificateIssuer: stagingIssuer,
     // --- secrets ---
     secretStores: { vault: vaultStore('dev') },
   },
   staging: {
-    clusters: [{ name: 'staging', server: 'https://staging.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway: gateway('staging.shop.acme.example'), storageClasses: fastSsd('Retain'), nodePools }],
+    clusters: [{ name: 'staging', server: 'https://staging.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway, storageClasses: fastSsd('Retain'), nodePools }],
     domain: 'staging.shop.acme.example',
     certificateIssuer: stagingIssuer,
     mesh: { istio: true },
@@ -84,8 +95,8 @@ export const environments = Environments.define({
   prod: {
     production: true,
     clusters: [
-      { name: 'prod-eu-west-1', server: 'https://prod-eu-west-1.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.33', gateway: gateway('shop.acme.example'), storageClasses: fastSsd('Retain'), nodePools },
-      { name: 'prod-us-east-1', server: 'https://prod-us-east-1.k8s.acme.example', region: 'us-east-1', kubernetesVersion: '1.29', gateway: gateway('shop.acme.example'), storageClasses: fastSsd('Retain'), nodePools },
+      { name: 'prod-eu-west-1', server: 'https://prod-eu-west-1.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.33', gateway, storageClasses: fastSsd('Retain'), nodePools },
+      { name: 'prod-us-east-1', server: 'https://prod-us-east-1.k8s.acme.example', region: 'us-east-1', kubernetesVersion: '1.29', gateway, storageClasses: fastSsd('Retain'), nodePools },
     ],
     domain: 'shop.acme.example',
     certificateIssuer: { name: 'letsencrypt' },
@@ -277,7 +288,8 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
       // --- scaling --- one pod per 20 queued orders; idle at zero pods in dev
       use: [
         Scaling.keda({
-          triggers: [KedaTrigger.rabbitMq({ queueName: 'orders', value: 20, authentication: { secret: 'storefront-rabbitmq', keys: { host: 'url' } } })],
+          // the connection URL (with its credentials) from the declared Secret; TLS to the broker
+          triggers: [KedaTrigger.rabbitMq({ queueName: 'orders', value: 20, host: { secret: 'storefront-rabbitmq', key: 'url' }, tls: {} })],
           minReplicas: env.pick({ dev: 1, staging: 1, prod: 3 }),
           maxReplicas: env.pick({ dev: 2, staging: 4, prod: 20 }),
           scaleToZero: env.is('dev'),
