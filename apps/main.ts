@@ -16,7 +16,7 @@ import { Exposure, GatewayDeclaration } from '../lib/exposure';
 import { Environments, GitOpsApp } from '../lib/gitops';
 import { Metrics, ServiceLevelObjective, SloMetrics } from '../lib/observability';
 import { ExternalSecret, SealedSecret, SecretEnv, SecretStore, VaultAuth } from '../lib/secrets';
-import { HpaMetric, KedaTrigger, Scaling } from '../lib/scaling';
+import { HpaMetric, KafkaSasl, KedaTrigger, Scaling } from '../lib/scaling';
 import { TrafficRouting } from '../lib/traffic';
 import { HardenedCronJob, HardenedService, HardenedWorker, IDeliveryStrategy, IWorkloadExtension, NetworkPeer, Probe } from '../lib/workloads';
 // --- tenancy ---
@@ -353,6 +353,34 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
       use: [Priority.of('critical')],
     });
     checkout.connectTo(paymentsApi);
+    // the payments team's event consumer: KEDA follows its Kafka lag, logging in with SCRAM-SHA-512 over TLS; the
+    // mechanism is plain trigger metadata, the user, password and CA come from the team's Vault
+    const paymentsNs = payments.namespace('payments');
+    new ExternalSecret(paymentsNs, 'payments-kafka', {
+      store: 'vault',
+      data: {
+        username: { key: `payments/${env.name}/kafka`, property: 'username' },
+        password: { key: `payments/${env.name}/kafka`, property: 'password' },
+        'ca.crt': { key: `payments/${env.name}/kafka`, property: 'ca' },
+      },
+    });
+    const kafkaSecret = (key: string) => ({ secret: 'payments-kafka', key });
+    new HardenedWorker(paymentsNs, 'payments-events', {
+      image: 'ghcr.io/acme/payments-api:0.9.2',
+      command: ['/app/bin/events'],
+      resources: { cpuRequest: '100m', memoryRequest: '128Mi', memoryLimit: '256Mi' },
+      secretEnv: { KAFKA_USERNAME: kafkaSecret('username'), KAFKA_PASSWORD: kafkaSecret('password'), KAFKA_CA: kafkaSecret('ca.crt') },
+      egress: [{ peer: NetworkPeer.namespace('kafka'), ports: [9093] }],
+      use: [Scaling.keda({
+        triggers: [KedaTrigger.kafka({
+          bootstrapServers: ['kafka-bootstrap.kafka.svc:9093'], consumerGroup: 'payments-events', topic: 'payments',
+          sasl: KafkaSasl.scramSha512({ username: kafkaSecret('username'), password: kafkaSecret('password') }),
+          tls: { ca: kafkaSecret('ca.crt') },
+        })],
+        minReplicas: 1,
+        maxReplicas: env.pick({ dev: 2, staging: 2, prod: 6 }),
+      })],
+    });
     // --- end tenancy ---
   });
   return app;
