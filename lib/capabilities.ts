@@ -5,6 +5,7 @@
 // trigger are only symptoms).
 import { configCapability } from './config/capability';
 import { registerCapability } from './environments/capability';
+import { meshCapability } from './mesh/capability';
 import { observabilityCapability } from './observability/capability';
 import { policyCapability } from './policy/capability';
 import { scalingCapability } from './scaling/capability';
@@ -18,6 +19,7 @@ registerCapability(workloadsCapability);
 registerCapability(storageCapability);
 registerCapability(configCapability);
 registerCapability(secretsCapability);
+registerCapability(meshCapability);
 registerCapability(observabilityCapability);
 registerCapability(scalingCapability);
 registerCapability(tenancyCapability);

@@ -76,6 +76,23 @@ export interface ExemptionNote {
   readonly reason: string;
 }
 
+/** One object change, as the review's risk detectors see it. */
+export interface ObjectChangeView {
+  readonly change: 'added' | 'removed' | 'changed';
+  /** The object before the change (removed, changed). */
+  readonly previous?: any;
+  /** The object after the change (added, changed). */
+  readonly next?: any;
+  /** Paths of the changed fields (changed objects only): `spec.data[0].remoteRef.key`. */
+  readonly fields: readonly string[];
+}
+
+/** A risk a capability sees in a change; `risk` is one of the review's risk kinds (lib/review/defaults.ts). */
+export interface RiskNote {
+  readonly risk: string;
+  readonly message: string;
+}
+
 /** What a synth stage knows about the app. */
 export interface SynthContext {
   /** The environment targets, in promotion order. */
@@ -124,6 +141,11 @@ export interface Capability extends EnvironmentSettings {
   readonly diff?: DiffKnowledge;
   /** @default - targets are not split */
   readonly layout?: LayoutKnowledge;
+  /**
+   * The review's risks of one object change that this capability knows how to judge (mesh: mTLS relaxed).
+   * @default - none
+   */
+  readonly risksOf?: (change: ObjectChangeView) => readonly RiskNote[];
   /**
    * The exemptions in effect on the rendered objects (the review lists them).
    * @default - none
