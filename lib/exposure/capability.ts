@@ -4,7 +4,7 @@ import { PlatformGateway } from './platform-gateway';
 /** The exposure capability's registration (lib/capabilities.ts): a cluster's platform-owned Gateway renders in every target. */
 export const exposureCapability: Capability = {
   name: 'exposure',
-  renderTarget: (chart) => {
-    PlatformGateway.of(chart);
+  setupTarget: (scope) => {
+    PlatformGateway.of(scope);
   },
 };

@@ -44,3 +44,48 @@ describe('capability settings in the one typed Environments.define', () => {
     expect(registeredCapabilities().length).toBe(before);
   });
 });
+
+describe('the synth pipeline and the registry', () => {
+  // a fresh module registry: none of lib/capabilities.ts's registrations (test/setup-capabilities.ts) applies
+  const fresh = () => ({
+    env: require('../../lib/environments') as typeof import('../../lib/environments'),
+    gitops: require('../../lib/gitops') as typeof import('../../lib/gitops'),
+  });
+
+  it('refuses to synth when the schema or policy registration is missing, naming the fix', () => {
+    jest.isolateModules(() => {
+      const { env, gitops } = fresh();
+      const app = new gitops.GitOpsApp({ environments: env.Environments.define({ dev: { clusters: [cluster()] } }) });
+      expect(() => app.render()).toThrow("<app>: synth needs the schema and policy checks, but no capability named 'schema' or 'policy' is registered (its checks would be skipped); import the library through its entry module (lib/index.ts), or add `import '<lib>/capabilities';` once to the app");
+      env.registerCapability(require('../../lib/schema/capability').schemaCapability);
+      expect(() => app.render()).toThrow(/no capability named 'policy' is registered/);
+      env.registerCapability(require('../../lib/policy/capability').policyCapability);
+      expect(() => app.render()).not.toThrow();
+    });
+  });
+
+  it('runs what a capability registers: per-target setup, checks, retention', () => {
+    jest.isolateModules(() => {
+      const { env, gitops } = fresh();
+      const { ApiObject } = require('cdk8s') as typeof import('cdk8s');
+      const calls: string[] = [];
+      env.registerCapability(require('../../lib/schema/capability').schemaCapability);
+      env.registerCapability(require('../../lib/policy/capability').policyCapability);
+      env.registerCapability({
+        name: 'probe',
+        setupTarget: (scope, target) => {
+          calls.push(`setup ${target.path}`);
+          new ApiObject(scope as any, 'marker', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'marker', namespace: 'probe' }, data: { at: target.path } });
+        },
+        check: (objects, { targets }) => calls.push(`check ${objects.filter((o) => o.manifest.kind === 'ConfigMap').length} ${targets.length}`),
+        retain: (objects) => objects.filter((o) => o.manifest.kind === 'ConfigMap').map((o) => ({ ...o, file: 'probe/kept.yaml', manifest: { ...o.manifest, metadata: { name: 'kept', namespace: 'probe' } } })),
+      });
+      const app = new gitops.GitOpsApp({ environments: env.Environments.define({ dev: { clusters: [cluster()] }, prod: { clusters: [cluster({ name: 'prod', server: 'https://prod.example' })] } }) });
+      app.forEachTarget(() => undefined);
+      const files = app.synthFiles();
+      expect(calls).toEqual(['setup dev', 'setup prod', 'check 2 2']);
+      expect(files.get('dev/probe/kept.yaml')).toContain('name: kept');
+      expect(files.get('prod/probe/kept.yaml')).toContain('name: kept');
+    });
+  });
+});
