@@ -5,9 +5,11 @@
 import { createHash } from 'crypto';
 import { buildBenchApp } from '../../apps/bench';
 
+// Updated (feat/edges): a file of ServiceAccounts and their bindings alone (a team's Flux tenant account, a secret
+// store's login account) now applies in the platform phase, so the teams' flux-tenant files carry sync wave -4.
 const EXPECTED: Record<number, { files: number; sha256: string }> = {
-  1: { files: 77, sha256: '580b5c9505fe02cfa4fe26077e4c2c25e30603e90af4dea8bcbb12b84f52f1f9' },
-  12: { files: 401, sha256: '0a8661ea837d9db03e6967eefb55812b1d963ea301aa2fffc4fe29a5b9962a4f' },
+  1: { files: 77, sha256: 'd8ed525d1a0993f764d3970f826b7ffcc85afb1b2d39fa6365fdc17c473cd274' },
+  12: { files: 401, sha256: 'e8109e768350020834b606e05962d51debf4e4099d67828052f0a879dc40fb52' },
 };
 
 /** sha256 over every (path, content) pair of a dist/ tree, in path order. */
