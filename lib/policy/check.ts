@@ -75,7 +75,7 @@ function run(subjects: readonly Subject[], options: EvaluateOptions): PolicyFind
     const context: RuleContext = {
       folder,
       objects: list.map((s) => s.manifest),
-      ...(target ? { cluster: target.cluster, environment: { name: target.env.name, production: target.env.production, ...(target.env.domain ? { domain: target.env.domain } : {}) } } : {}),
+      ...(target ? { cluster: target.cluster, environment: environmentFacts(target.env) } : {}),
       ...(!target && list[0].environment ? { environment: list[0].environment } : {}),
     };
     for (const s of list) {
@@ -106,4 +106,10 @@ function compareFindings(a: PolicyFinding, b: PolicyFinding): number {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function environmentFacts(env: { readonly name: string; readonly production: boolean; readonly domain?: string }): EnvironmentFacts {
+  // scaling's setting, read by name (declared by lib/scaling; policy does not import it)
+  const allow = (env as { readonly scaling?: { readonly allowScaleToZero?: boolean } }).scaling?.allowScaleToZero;
+  return { name: env.name, production: env.production, ...(env.domain ? { domain: env.domain } : {}), ...(allow !== undefined ? { allowsScaleToZero: allow } : {}) };
 }

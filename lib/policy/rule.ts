@@ -74,6 +74,8 @@ export interface EnvironmentFacts {
   readonly production: boolean;
   /** @default - none */
   readonly domain?: string;
+  /** Whether the environment allows scaling to zero explicitly (`scaling.allowScaleToZero`). @default - not said */
+  readonly allowsScaleToZero?: boolean;
 }
 
 export interface Rule {

@@ -50,11 +50,14 @@ describe('KyvernoPolicies', () => {
       'hygiene-route-host-path-unique', 'hygiene-connection-namespace-exists',
       // exposure: they need the environment (domain, production) or the other routes and the Gateway
       'hygiene-route-host-in-domain', 'hygiene-route-tls-in-production', 'hygiene-route-host-owner', 'hygiene-route-kind-per-host', 'hygiene-gateway-references',
+      // mesh and placement rules of issue 25: not yet emitted for admission
+      'hygiene-mesh-principal-wildcard', 'hygiene-mesh-allow-everyone', 'hygiene-mesh-mtls-not-disabled', 'hygiene-mesh-mtls-strict-in-production', 'hygiene-ingress-not-world',
       // secrets: the operators create Secrets with data in the cluster, so these judge Git only
       'hygiene-no-plaintext-secret', 'hygiene-no-plaintext-credentials', 'hygiene-secret-reference-resolves',
       // cross-object (scaler and scaled workload): CI only
       'hygiene-scaled-replicas',
       'tenancy-quota-fits', 'tenancy-rbac-no-wildcards', 'tenancy-rolebinding-subjects', 'tenancy-priority-class-declared', 'tenancy-node-pool-placement',
+      'tenancy-no-system-priority', 'tenancy-no-node-name', 'hygiene-scale-to-zero-in-production',
     ]);
   });
 

@@ -1,0 +1,114 @@
+import { evaluateManifests } from '../../lib/policy';
+import { ingressNotWorld, meshAllowEveryone, meshMtlsNotDisabled, meshMtlsStrictInProduction, meshPrincipalWildcard } from '../../lib/policy/mesh-rules';
+import { noNodeName, noSystemPriority, scaleToZeroInProduction } from '../../lib/policy/placement-rules';
+import { secretReferenceResolves } from '../../lib/policy/secret-rules';
+import { prng } from '../fixtures/prng';
+
+// Rules a hostile user tries in the mesh and in placement (issue 25), each with generated inputs.
+
+const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+const word = (r: () => number) => Array.from({ length: 1 + Math.floor(r() * 8) }, () => 'abcdefghij'[Math.floor(r() * 10)]).join('');
+const run = (objects: any[], rule: any, environment?: any) =>
+  evaluateManifests(objects.map((manifest) => ({ folder: 'prod', manifest, environment })), { rules: [rule] });
+const authz = (spec: any) => ({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'a', namespace: 'shop' }, spec });
+const peerAuth = (mode: string, ports: Record<string, string> = {}) => ({
+  apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'shop' },
+  spec: { mtls: { mode }, ...(Object.keys(ports).length ? { portLevelMtls: Object.fromEntries(Object.entries(ports).map(([p, m]) => [p, { mode: m }])) } : {}) },
+});
+const deployment = (spec: any, ns = 'shop') => ({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'w', namespace: ns },
+  spec: { selector: { matchLabels: { app: 'w' } }, template: { metadata: { labels: { app: 'w' } }, spec: { containers: [{ name: 'w', image: 'ghcr.io/acme/w:1.0.0' }], ...spec } } },
+});
+
+describe('mesh', () => {
+  test('a caller identity with a wildcard (generated principals) fails; named accounts pass', () => {
+    const r = prng(2511);
+    for (let i = 0; i < 40; i++) {
+      const ns = word(r);
+      const sa = pick(r, ['*', word(r), `${word(r)}*`, `*${word(r)}`]);
+      const principal = pick(r, [`cluster.local/ns/${ns}/sa/${sa}`, '*', `cluster.local/ns/${ns}/*`]);
+      const f = run([authz({ action: 'ALLOW', rules: [{ from: [{ source: { principals: [principal] } }] }] })], meshPrincipalWildcard);
+      expect(f.length).toBe(principal.includes('*') ? 1 : 0);
+    }
+  });
+
+  test('an ALLOW rule matching everyone fails (empty rule, empty source, no conditions); a DENY or a named source passes', () => {
+    const r = prng(2512);
+    for (let i = 0; i < 40; i++) {
+      const action = pick(r, [undefined, 'ALLOW', 'DENY', 'AUDIT']);
+      const from = pick(r, [undefined, [], [{ source: {} }], [{}], [{ source: { namespaces: [word(r)] } }]]);
+      const to = pick(r, [undefined, [{ operation: { methods: ['GET'] } }]]);
+      const when = pick(r, [undefined, [{ key: 'request.headers[x]', values: ['1'] }]]);
+      const rule = { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(when ? { when } : {}) };
+      const anySource = !from || from.length === 0 || from.some((x: any) => !x.source || Object.keys(x.source).length === 0);
+      const everyone = (action ?? 'ALLOW') === 'ALLOW' && anySource && !to && !when;
+      expect(run([authz({ ...(action ? { action } : {}), rules: [rule] })], meshAllowEveryone).length).toBe(everyone ? 1 : 0);
+    }
+    // an ALLOW policy without rules allows nothing: not judged
+    expect(run([authz({})], meshAllowEveryone)).toEqual([]);
+  });
+
+  test('DISABLE anywhere in a PeerAuthentication fails; PERMISSIVE fails in production only (exemptable with a reason)', () => {
+    const r = prng(2513);
+    const modes = ['STRICT', 'PERMISSIVE', 'DISABLE', 'UNSET'];
+    for (let i = 0; i < 40; i++) {
+      const mode = pick(r, modes);
+      const ports = r() < 0.5 ? { [String(1000 + Math.floor(r() * 9000))]: pick(r, modes) } : {};
+      const all = [mode, ...Object.values(ports)];
+      const production = r() < 0.5;
+      expect(run([peerAuth(mode, ports)], meshMtlsNotDisabled).length).toBe(all.filter((m) => m === 'DISABLE').length);
+      expect(run([peerAuth(mode, ports)], meshMtlsStrictInProduction, { name: 'prod', production }).length).toBe(production ? all.filter((m) => m === 'PERMISSIVE').length : 0);
+    }
+  });
+
+  test('an ingress peer of the whole internet (0.0.0.0/0, ::/0, any /0) fails; narrower blocks pass', () => {
+    const r = prng(2514);
+    for (let i = 0; i < 30; i++) {
+      const cidr = pick(r, ['0.0.0.0/0', '::/0', `10.${Math.floor(r() * 255)}.0.0/16`, '192.168.0.0/24', '128.0.0.0/0']);
+      const np = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'w', namespace: 'shop' }, spec: { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr } }] }] } };
+      expect(run([np], ingressNotWorld).length).toBe(cidr.endsWith('/0') ? 1 : 0);
+    }
+  });
+});
+
+describe('placement and scaling', () => {
+  test('system priorities outside kube-system and nodeName fail (generated pod specs)', () => {
+    const r = prng(2515);
+    for (let i = 0; i < 40; i++) {
+      const priority = pick(r, [undefined, 'system-cluster-critical', 'system-node-critical', 'critical', word(r)]);
+      const nodeName = pick(r, [undefined, '', `ip-10-0-${Math.floor(r() * 255)}-1`]);
+      const ns = pick(r, ['shop', 'kube-system']);
+      const d = deployment({ ...(priority ? { priorityClassName: priority } : {}), ...(nodeName !== undefined ? { nodeName } : {}) }, ns);
+      const system = priority === 'system-cluster-critical' || priority === 'system-node-critical';
+      expect(run([d], noSystemPriority).length).toBe(system && ns !== 'kube-system' ? 1 : 0);
+      expect(run([d], noNodeName).length).toBe(nodeName ? 1 : 0);
+    }
+  });
+
+  test('a raw ScaledObject scaling to zero in production fails unless the environment allows it', () => {
+    const r = prng(2516);
+    for (let i = 0; i < 40; i++) {
+      const min = pick(r, [undefined, 0, 1, 3]);
+      const idle = pick(r, [undefined, 0]);
+      const production = r() < 0.6;
+      const allows = pick(r, [undefined, true, false]);
+      const so = { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'w', namespace: 'shop' },
+        spec: { scaleTargetRef: { name: 'w' }, ...(min !== undefined ? { minReplicaCount: min } : {}), ...(idle !== undefined ? { idleReplicaCount: idle } : {}), triggers: [] } };
+      const judged = production && allows !== true;
+      const expected = judged ? ((min ?? 0) === 0 ? 1 : 0) + (idle === 0 ? 1 : 0) : 0;
+      expect(run([so], scaleToZeroInProduction, { name: 'prod', production, ...(allows !== undefined ? { allowsScaleToZero: allows } : {}) }).length).toBe(expected);
+    }
+  });
+
+  test('an imagePullSecrets entry naming a Secret nothing provides fails; a provided one passes', () => {
+    const r = prng(2517);
+    for (let i = 0; i < 20; i++) {
+      const name = `${word(r)}-pull`;
+      const provided = r() < 0.5;
+      const sealed = { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name, namespace: 'shop' }, spec: { encryptedData: { '.dockerconfigjson': 'AQ' } } };
+      const f = run([deployment({ imagePullSecrets: [{ name }] }), ...(provided ? [sealed] : [])], secretReferenceResolves);
+      expect(f.length).toBe(provided ? 0 : 1);
+      if (!provided) expect(f[0].field).toBe('spec.template.spec.imagePullSecrets[0]');
+    }
+  });
+});
