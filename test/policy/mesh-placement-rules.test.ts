@@ -112,3 +112,26 @@ describe('placement and scaling', () => {
     }
   });
 });
+
+describe('peer identities (construction)', () => {
+  const { edgeApp } = require('../exposure/fixtures');
+  const { HardenedService, NetworkPeer } = require('../../lib/workloads');
+  const build = (identity: { namespace: string; serviceAccount: string }, podsNs?: string) => () => edgeApp({ gateway: undefined }, (ns: any) => {
+    new HardenedService(ns, 'api', { image: 'ghcr.io/acme/api:1.0.0', port: 8080, ingress: [NetworkPeer.pods({ app: 'caller' }, podsNs, identity)] });
+  }).render();
+
+  test('a wildcard or invalid service account, or an identity in another namespace than the pods, is refused (generated)', () => {
+    const r = prng(2518);
+    for (let i = 0; i < 25; i++) {
+      const sa = pick(r, ['*', 'caller', `${word(r)}*`, 'Caller', 'caller-sa']);
+      const podsNs = pick(r, [undefined, 'shop', 'payments']);
+      const idNs = pick(r, ['shop', 'payments']);
+      const validSa = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(sa);
+      const sameNs = idNs === (podsNs ?? 'shop');
+      const run = build({ namespace: idNs, serviceAccount: sa }, podsNs);
+      if (!validSa) expect(run).toThrow('prod/shop/api: ingress[0].peer.identity.serviceAccount must name one ServiceAccount (a DNS subdomain, no wildcard)');
+      else if (!sameNs) expect(run).toThrow(`prod/shop/api: ingress[0].peer.identity.namespace is not the namespace of the peer's pods (${podsNs ?? 'shop'})`);
+      else expect(run).not.toThrow();
+    }
+  });
+});
