@@ -49,4 +49,37 @@ export const scaleToZeroInProduction = defineRule({
   },
 });
 
-export const PLACEMENT_RULES: readonly Rule[] = [noSystemPriority, noNodeName, scaleToZeroInProduction];
+/** Pod template annotation: the workload survives losing pods at short notice (set by NodePool.of on a spot pool). */
+export const INTERRUPTION_TOLERANT_ANNOTATION = 'tenancy.typed-manifests.io/interruption-tolerant';
+
+/** Kinds whose pods are retried by their controller: interruption-tolerant by nature. */
+const RETRIED_KINDS = new Set(['Job', 'CronJob', 'ScaledJob']);
+
+export const spotInterruptionTolerant = defineRule({
+  id: 'tenancy-spot-interruption-tolerant',
+  title: 'Only interruption-tolerant workloads tolerate a spot pool',
+  profile: 'tenancy',
+  check: (m, context) => {
+    const spot = (context.cluster?.nodePools ?? []).filter((p) => p.spot && (p.taints ?? []).some((x) => x.effect !== 'PreferNoSchedule'));
+    if (spot.length === 0 || RETRIED_KINDS.has(m.kind ?? '')) return [];
+    const out: Violation[] = [];
+    for (const t of podTemplatesOf(m)) {
+      if (t.metadata?.annotations?.[INTERRUPTION_TOLERANT_ANNOTATION] === 'true') continue;
+      const tolerations: any[] = t.spec?.tolerations ?? [];
+      for (const pool of spot) {
+        const taints = (pool.taints ?? []).filter((x) => x.effect !== 'PreferNoSchedule');
+        const tolerated = taints.every((x) => tolerations.some((tol) => (tol?.operator === 'Exists' && (tol.key === undefined || tol.key === x.key)
+          || (tol?.key === x.key && (tol.operator ?? 'Equal') === 'Equal' && tol.value === x.value)) && (tol.effect === undefined || tol.effect === x.effect)));
+        if (!tolerated) continue;
+        out.push({
+          field: `${t.specPath}.tolerations`,
+          message: `tolerates the taints of spot pool ${JSON.stringify(pool.name)}, but ${m.kind} ${m.metadata?.name} is not declared interruption-tolerant (its pods can vanish at two minutes' notice)`,
+          fix: `run it elsewhere, or use NodePool.of('${pool.name}', { interruptionTolerant: true }) if it survives losing pods (it annotates ${INTERRUPTION_TOLERANT_ANNOTATION}: "true")`,
+        });
+      }
+    }
+    return out;
+  },
+});
+
+export const PLACEMENT_RULES: readonly Rule[] = [noSystemPriority, noNodeName, scaleToZeroInProduction, spotInterruptionTolerant];

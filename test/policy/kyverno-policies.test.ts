@@ -57,7 +57,7 @@ describe('KyvernoPolicies', () => {
       // cross-object (scaler and scaled workload): CI only
       'hygiene-scaled-replicas',
       'tenancy-quota-fits', 'tenancy-rbac-no-wildcards', 'tenancy-rolebinding-subjects', 'tenancy-priority-class-declared', 'tenancy-node-pool-placement',
-      'tenancy-no-system-priority', 'tenancy-no-node-name', 'hygiene-scale-to-zero-in-production',
+      'tenancy-no-system-priority', 'tenancy-no-node-name', 'hygiene-scale-to-zero-in-production', 'tenancy-spot-interruption-tolerant',
     ]);
   });
 

@@ -135,3 +135,31 @@ describe('peer identities (construction)', () => {
     }
   });
 });
+
+describe('spot pools', () => {
+  const { spotInterruptionTolerant, INTERRUPTION_TOLERANT_ANNOTATION } = require('../../lib/policy/placement-rules');
+  const cluster = { name: 'prod', server: 'https://k', nodePools: [
+    { name: 'spot', labels: { pool: 'spot' }, taints: [{ key: 'node.acme.io/spot', value: 'true', effect: 'NoSchedule' }], spot: true },
+    { name: 'general', labels: { pool: 'general' } },
+  ] };
+  const { checkRule } = { checkRule: (m: any) => spotInterruptionTolerant.check(m, { folder: 'prod', objects: [m], cluster } as any) };
+
+  test('a raw workload tolerating the spot taint fails unless retried by its controller or annotated tolerant (generated)', () => {
+    const r = prng(2519);
+    for (let i = 0; i < 40; i++) {
+      const kind = pick(r, ['Deployment', 'StatefulSet', 'Job', 'CronJob']);
+      const tol = pick(r, [
+        [], [{ key: 'node.acme.io/spot', operator: 'Equal', value: 'true', effect: 'NoSchedule' }], [{ operator: 'Exists' }],
+        [{ key: 'node.acme.io/spot', operator: 'Exists' }], [{ key: 'other', operator: 'Exists' }], [{ key: 'node.acme.io/spot', value: 'false', effect: 'NoSchedule' }],
+      ]);
+      const annotated = r() < 0.3;
+      const tpl = { metadata: { ...(annotated ? { annotations: { [INTERRUPTION_TOLERANT_ANNOTATION]: 'true' } } : {}) }, spec: { tolerations: tol, containers: [{ name: 'c', image: 'x:1' }] } };
+      const m = kind === 'CronJob'
+        ? { apiVersion: 'batch/v1', kind, metadata: { name: 'w', namespace: 'shop' }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: tpl } } } }
+        : { apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1', kind, metadata: { name: 'w', namespace: 'shop' }, spec: { template: tpl } };
+      const tolerates = tol.some((t: any) => (t.operator === 'Exists' && (t.key === undefined || t.key === 'node.acme.io/spot')) || (t.key === 'node.acme.io/spot' && t.value === 'true'));
+      const expected = tolerates && !annotated && (kind === 'Deployment' || kind === 'StatefulSet') ? 1 : 0;
+      expect(checkRule(m).length).toBe(expected);
+    }
+  });
+});
