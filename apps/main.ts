@@ -44,6 +44,8 @@ const gateway: GatewayDeclaration = {
   serviceAccount: 'public-istio',
   listeners: [{ name: 'https', hostname: '{domain}' }, { name: 'https-wildcard', hostname: '*.{domain}', certificateSecret: 'wildcard-tls' }],
 };
+/** The proxy resources the clusters' Istio installation injects (its `global.proxy.resources`): quota fits count them. */
+const meshSidecar = { cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '500m', memoryLimit: '256Mi' };
 const stagingIssuer = { name: 'letsencrypt-staging' };
 // --- end exposure ---
 
@@ -88,7 +90,7 @@ export const environments = Environments.define({
     clusters: [{ name: 'staging', server: 'https://staging.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway, storageClasses: fastSsd('Retain'), nodePools }],
     domain: 'staging.shop.acme.example',
     certificateIssuer: stagingIssuer,
-    mesh: { istio: true },
+    mesh: { istio: true, sidecar: meshSidecar },
     // --- secrets ---
     secretStores: { vault: vaultStore('staging') },
   },
@@ -100,7 +102,7 @@ export const environments = Environments.define({
     ],
     domain: 'shop.acme.example',
     certificateIssuer: { name: 'letsencrypt' },
-    mesh: { istio: true },
+    mesh: { istio: true, sidecar: meshSidecar },
     // --- secrets ---
     secretStores: { vault: vaultStore('prod') },
   },
@@ -146,7 +148,7 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
       quota: env.pick({
         dev: { requestsCpu: '3', requestsMemory: '6Gi', limitsMemory: '12Gi', pods: 30, requestsStorage: '20Gi', objectCounts: { services: 20, configmaps: 20, secrets: 20, persistentvolumeclaims: 10 } },
         staging: { requestsCpu: '8', requestsMemory: '16Gi', limitsMemory: '24Gi', pods: 40, requestsStorage: '50Gi', objectCounts: { services: 20, configmaps: 20, secrets: 20, persistentvolumeclaims: 10 } },
-        prod: { requestsCpu: '24', requestsMemory: '64Gi', limitsMemory: '80Gi', pods: 100, requestsStorage: '400Gi', objectCounts: { services: 20, configmaps: 20, secrets: 20, persistentvolumeclaims: 10 } },
+        prod: { requestsCpu: '30', requestsMemory: '64Gi', limitsMemory: '88Gi', pods: 100, requestsStorage: '400Gi', objectCounts: { services: 20, configmaps: 20, secrets: 20, persistentvolumeclaims: 10 } },
       }),
     });
     const payments = new Team(scope, 'payments', {

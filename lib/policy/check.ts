@@ -4,6 +4,7 @@ import type { RenderedObject } from '../environments/rendered';
 import { Policy } from './policy';
 import { PolicyError } from './policy-error';
 import { PolicyRules } from './policy-rules';
+import { parseQuantity } from '../core';
 import { EnvironmentFacts, Manifest, PolicyFinding, Rule, RuleContext } from './rule';
 
 /** A manifest and the environment folder it is deployed with (the objects a rule may relate it to). */
@@ -75,7 +76,7 @@ function run(subjects: readonly Subject[], options: EvaluateOptions): PolicyFind
     const context: RuleContext = {
       folder,
       objects: list.map((s) => s.manifest),
-      ...(target ? { cluster: target.cluster, environment: environmentFacts(target.env) } : {}),
+      ...(target ? { cluster: target.cluster, environment: environmentFacts(target.env, target.cluster) } : {}),
       ...(!target && list[0].environment ? { environment: list[0].environment } : {}),
     };
     for (const s of list) {
@@ -108,8 +109,24 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function environmentFacts(env: { readonly name: string; readonly production: boolean; readonly domain?: string }): EnvironmentFacts {
-  // scaling's setting, read by name (declared by lib/scaling; policy does not import it)
+/** Istio's default sidecar proxy resources (`global.proxy.resources`). */
+const ISTIO_SIDECAR = { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '2', memoryLimit: '1Gi' };
+
+interface MeshView { readonly istio?: boolean; readonly sidecar?: Partial<typeof ISTIO_SIDECAR> }
+
+function environmentFacts(env: { readonly name: string; readonly production: boolean; readonly domain?: string }, cluster: object): EnvironmentFacts {
+  // scaling's and the mesh's settings, read by name (declared by lib/scaling and lib/mesh; policy imports neither)
   const allow = (env as { readonly scaling?: { readonly allowScaleToZero?: boolean } }).scaling?.allowScaleToZero;
-  return { name: env.name, production: env.production, ...(env.domain ? { domain: env.domain } : {}), ...(allow !== undefined ? { allowsScaleToZero: allow } : {}) };
+  const envMesh = (env as { readonly mesh?: MeshView }).mesh ?? {};
+  const clusterMesh = (cluster as { readonly mesh?: MeshView }).mesh ?? {};
+  const istio = clusterMesh.istio ?? envMesh.istio ?? false;
+  const sidecar = { ...ISTIO_SIDECAR, ...envMesh.sidecar, ...clusterMesh.sidecar };
+  const q = (v: string) => parseQuantity(String(v)) ?? 0;
+  return {
+    name: env.name,
+    production: env.production,
+    ...(env.domain ? { domain: env.domain } : {}),
+    ...(allow !== undefined ? { allowsScaleToZero: allow } : {}),
+    ...(istio ? { meshSidecar: { 'requests.cpu': q(sidecar.cpuRequest), 'requests.memory': q(sidecar.memoryRequest), 'limits.cpu': q(sidecar.cpuLimit), 'limits.memory': q(sidecar.memoryLimit) } } : {}),
+  };
 }

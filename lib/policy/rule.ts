@@ -76,6 +76,12 @@ export interface EnvironmentFacts {
   readonly domain?: string;
   /** Whether the environment allows scaling to zero explicitly (`scaling.allowScaleToZero`). @default - not said */
   readonly allowsScaleToZero?: boolean;
+  /**
+   * With the mesh on: the injected sidecar's resources per pod of a meshed namespace, by quota key
+   * (`requests.cpu` in cores, `limits.memory` in bytes).
+   * @default - no mesh
+   */
+  readonly meshSidecar?: Readonly<Record<string, number>>;
 }
 
 export interface Rule {

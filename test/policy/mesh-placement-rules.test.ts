@@ -163,3 +163,33 @@ describe('spot pools', () => {
     }
   });
 });
+
+describe('quota fits count the mesh sidecar', () => {
+  const { quotaFits } = require('../../lib/policy/tenancy-rules');
+  const quota = (cpu: string, mem: string) => ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'quota', namespace: 'shop' }, spec: { hard: { 'requests.cpu': cpu, 'limits.memory': mem } } });
+  const pa = { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'shop' }, spec: { mtls: { mode: 'STRICT' } } };
+  const dep = (replicas: number, inject?: boolean) => ({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'w', namespace: 'shop' },
+    spec: { replicas, strategy: { type: 'Recreate' }, selector: { matchLabels: { app: 'w' } }, template: { metadata: { labels: { app: 'w' }, ...(inject === false ? { annotations: { 'sidecar.istio.io/inject': 'false' } } : {}) },
+      spec: { containers: [{ name: 'w', image: 'x:1', resources: { requests: { cpu: '100m', memory: '100Mi' }, limits: { memory: '100Mi' } } }] } } },
+  });
+  const sidecar = { 'requests.cpu': 0.05, 'requests.memory': 64 * 2 ** 20, 'limits.cpu': 0.5, 'limits.memory': 256 * 2 ** 20 };
+
+  test('generated replica counts: the quota must hold containers plus one proxy per pod in a meshed namespace', () => {
+    const r = prng(2520);
+    for (let i = 0; i < 30; i++) {
+      const replicas = 1 + Math.floor(r() * 8);
+      const meshed = r() < 0.6;
+      const optOut = r() < 0.2;
+      const withProxy = meshed && !optOut;
+      // a CPU quota exactly at the containers' need: it fits only without a proxy
+      const cpu = `${replicas * 100}m`;
+      const objects = [quota(cpu, '100Gi'), dep(replicas, optOut ? false : undefined), ...(meshed ? [pa] : [])];
+      const f = run(objects, quotaFits, { name: 'prod', production: true, meshSidecar: sidecar });
+      expect(f.length).toBe(withProxy ? 1 : 0);
+      if (withProxy) expect(f[0].message).toContain('meshed pods');
+      // without the mesh in the environment nothing is added
+      expect(run(objects, quotaFits, { name: 'prod', production: true }).length).toBe(0);
+    }
+  });
+});
