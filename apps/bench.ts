@@ -32,15 +32,17 @@ import { HardenedJob, HardenedStatefulSet } from '../lib/workloads';
 type EnvName = 'dev' | 'staging' | 'prod';
 
 // --- exposure ---
+/** The injected proxy's resources (the Istio installation's `global.proxy.resources`): quota fits count them. */
+const benchSidecar = { cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '500m', memoryLimit: '256Mi' };
 const benchGateway = (domain: string): GatewayDeclaration => ({
   name: 'public', namespace: 'gateway-system', serviceAccount: 'public-istio', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' },
   listeners: [{ name: 'https', hostname: `*.${domain}`, certificateSecret: 'wildcard-tls' }],
 });
 
 export const benchEnvironments = Environments.define<EnvName>({
-  dev: { clusters: [{ name: 'dev', server: 'https://dev.k8s.bench.example', region: 'eu-west-1', gateway: benchGateway('dev.bench.example') }], domain: 'dev.bench.example', mesh: { istio: true } },
-  staging: { clusters: [{ name: 'staging', server: 'https://staging.k8s.bench.example', region: 'eu-west-1', gateway: benchGateway('staging.bench.example') }], domain: 'staging.bench.example', mesh: { istio: true } },
-  prod: { production: true, clusters: [{ name: 'prod', server: 'https://prod.k8s.bench.example', region: 'eu-west-1', gateway: benchGateway('bench.example') }], domain: 'bench.example', mesh: { istio: true } },
+  dev: { clusters: [{ name: 'dev', server: 'https://dev.k8s.bench.example', region: 'eu-west-1', gateway: benchGateway('dev.bench.example') }], domain: 'dev.bench.example', mesh: { istio: true, sidecar: benchSidecar } },
+  staging: { clusters: [{ name: 'staging', server: 'https://staging.k8s.bench.example', region: 'eu-west-1', gateway: benchGateway('staging.bench.example') }], domain: 'staging.bench.example', mesh: { istio: true, sidecar: benchSidecar } },
+  prod: { production: true, clusters: [{ name: 'prod', server: 'https://prod.k8s.bench.example', region: 'eu-west-1', gateway: benchGateway('bench.example') }], domain: 'bench.example', mesh: { istio: true, sidecar: benchSidecar } },
 });
 
 /** The most namespaces the services are spread over. */
@@ -122,14 +124,14 @@ export function benchPlatform(services: number): BenchPlatform {
 }
 
 // --- tenancy ---
-/** The team owning `namespace`, with a quota sized for the services it holds (their prod maximum fits). */
+/** The team owning `namespace`, with a quota sized for the services it holds (their prod maximum, mesh sidecars included, fits). */
 export function addBenchTeam(scope: Construct, namespace: string, services: number): PlatformNamespace {
   const team = new Team(scope, namespace, {
     groups: { admins: [`oidc:${namespace}-admins`], developers: [`oidc:${namespace}-developers`], viewers: ['oidc:engineering'] },
     namespaces: [namespace],
     // per service at most 24 pods + 6 surge of 500m / 512Mi (1Gi limit), and one service in ten has a database
     quota: {
-      requestsCpu: String(services * 16), requestsMemory: `${services * 16}Gi`, limitsMemory: `${services * 32}Gi`, pods: services * 32,
+      requestsCpu: String(services * 17), requestsMemory: `${services * 17}Gi`, limitsMemory: `${services * 38}Gi`, pods: services * 32,
       objectCounts: { services: services * 3, configmaps: services * 3 + 1, secrets: services * 2 + 10 },
     },
   });

@@ -6,10 +6,11 @@ import { createHash } from 'crypto';
 import { buildBenchApp } from '../../apps/bench';
 
 // Updated (feat/edges): a file of ServiceAccounts and their bindings alone (a team's Flux tenant account, a secret
-// store's login account) now applies in the platform phase, so the teams' flux-tenant files carry sync wave -4.
+// store's login account) now applies in the platform phase, so the teams' flux-tenant files carry sync wave -4;
+// the teams' quotas grew to hold the mesh sidecars that tenancy-quota-fits now counts.
 const EXPECTED: Record<number, { files: number; sha256: string }> = {
-  1: { files: 77, sha256: 'd8ed525d1a0993f764d3970f826b7ffcc85afb1b2d39fa6365fdc17c473cd274' },
-  12: { files: 401, sha256: 'e8109e768350020834b606e05962d51debf4e4099d67828052f0a879dc40fb52' },
+  1: { files: 77, sha256: '760679ef3c3ce4638a24e6739e73427f43567f30fc4ae284a761dbf5e55b15ad' },
+  12: { files: 401, sha256: '0cdfbc30cae249155e9f300d8a5180c0ce423f043d50a0b210e08db3132ddc38' },
 };
 
 /** sha256 over every (path, content) pair of a dist/ tree, in path order. */
