@@ -184,12 +184,29 @@ function scalarText<K extends string | number>(cache: Map<K, string | null>, val
     text = value;
     if (cache.size < CACHE_LIMIT) cache.set(value, text);
   }
+  if (text === undefined && typeof value === 'string' && plainShortcut(value)) {
+    // expressions, images, URLs: written plain by the library and read back as the same string by every reader,
+    // decided without a library round trip and two parses per distinct value (most of them occur once)
+    text = value;
+    if (cache.size < CACHE_LIMIT) cache.set(value, text);
+  }
   if (text === undefined) {
     const line = YAML.stringify({ a: value }, OPTIONS);
     text = line.startsWith('a: ') && line.indexOf('\n') === line.length - 1 ? line.slice(3, -1) : null;
     if (cache.size < CACHE_LIMIT) cache.set(value, text);
   }
   return text;
+}
+
+// One line of printable ASCII that starts with a letter, digit or `(` and holds no quote-like, comment or
+// tag character; with a letter no number, infinity or timestamp contains and none of the library's plain-scalar
+// exclusions (`: `, a trailing `:` or space, a document marker), the library writes it plain (see test/gitops/serialize.test.ts).
+const SHORTCUT_CHARS = /^[A-Za-z0-9(][A-Za-z0-9 _.,/(){}[\]=~"+*<>!?$%^&|;:@-]*$/;
+
+/** Whether a value written after `key: ` or `- ` is the value itself, decided without the library. */
+export function plainShortcut(value: string): boolean {
+  return value.length < 1024 && SHORTCUT_CHARS.test(value) && WORDLIKE.test(value) && !/: |:$| $|  /.test(value)
+    && !value.startsWith('---') && !value.startsWith('...') && !riskyPlain(value);
 }
 
 function valueText(v: unknown): string | null | undefined {

@@ -4,7 +4,7 @@ import { buildBenchApp } from '../../apps/bench';
 import { Environments, GitOpsApp, toYaml, toYamlReference } from '../../lib/gitops';
 import { PlatformNamespace } from '../../lib/platform';
 import { HardenedService } from '../../lib/workloads';
-import { doubleQuoted } from '../../lib/gitops/serialize';
+import { doubleQuoted, plainShortcut } from '../../lib/gitops/serialize';
 import { prng } from '../fixtures/prng';
 
 // The fast writer must produce exactly the bytes of the (reader-safe) yaml library path.
@@ -218,6 +218,33 @@ describe('the fast path for names, labels and paths', () => {
       for (let j = 0; j < n; j++) s += alphabet[Math.floor(rand() * alphabet.length)];
       const doc = { v: s, l: [s] };
       expect([s, toYaml([doc])]).toEqual([s, toYamlReference(doc)]);
+    }
+  });
+});
+
+describe('the shortcut for expressions, images and URLs', () => {
+  test('4000 generated strings the shortcut takes are written exactly as the library (with both readers\' verdict) writes them', () => {
+    const rand = prng(2029);
+    // every character the shortcut admits, weighted towards the ones that matter to YAML readers
+    const alphabet = 'abcxyzEXOTgkmw0123456789 _.,/(){}[]=~"+*<>!?$%^&|;:@-:#\'---...';
+    const first = 'aZgw0(aZgw0(-.:!&*{[ ';
+    let taken = 0;
+    for (let i = 0; i < 4000; i++) {
+      let s = first[Math.floor(rand() * first.length)];
+      const n = Math.floor(rand() * 16);
+      for (let j = 0; j < n; j++) s += alphabet[Math.floor(rand() * alphabet.length)];
+      if (plainShortcut(s)) taken++;
+      const doc = { v: s, l: [s], m: { k: s } };
+      expect([s, toYaml([doc])]).toEqual([s, toYamlReference(doc)]);
+    }
+    // the generator must exercise the shortcut, not only its refusals
+    expect(taken).toBeGreaterThan(800);
+  });
+
+  test('PromQL, image references and URLs take it', () => {
+    for (const s of ['sum(rate(http_requests_total{namespace="a",code=~"5.."}[5m])) / sum(rate(x[5m])) > 0.001', 'ghcr.io/acme/web:1.2.3', 'https://a.example/x?y=1&z=2']) {
+      expect(plainShortcut(s)).toBe(true);
+      expect(toYaml([{ v: s }])).toBe(toYamlReference({ v: s }));
     }
   });
 });
