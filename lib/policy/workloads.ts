@@ -113,7 +113,6 @@ export function objectsInNamespace(context: RuleContext, namespace: string): rea
   return namespaceIndex(context, namespace)?.all ?? [];
 }
 
-const ofKind = (m: Manifest, context: RuleContext, groupKind: string) => namespaceIndex(context, namespaceOf(m))?.byKind.get(groupKind) ?? [];
 
 function isKind(m: Manifest, group: string, kind: string): boolean {
   return m.kind === kind && apiGroupOf(m) === group;
