@@ -28,7 +28,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { BENCH_NAMESPACES, benchDatabases, OBJECTS_PER_DATABASE, OBJECTS_PER_NAMESPACE, OBJECTS_PER_SERVICE } from '../apps/bench';
+import { BENCH_NAMESPACES, OBJECTS_PER_DATABASE, OBJECTS_PER_NAMESPACE, OBJECTS_PER_SERVICE } from '../apps/bench';
 import type { PhaseTimes } from './bench-phases';
 
 const ROOT = path.resolve(__dirname, '..');
