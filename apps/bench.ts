@@ -300,10 +300,10 @@ function connect(services: readonly HardenedService[], platform: BenchPlatform):
 }
 
 /** The benchmark platform as a GitOpsApp (dist layout, policy, Argo CD and Flux objects). Writes nothing. */
-export function buildBenchApp(services: number, outdir?: string): GitOpsApp<EnvName> {
+export function buildBenchApp(services: number, outdir?: string, environments: Environments<EnvName> = benchEnvironments): GitOpsApp<EnvName> {
   const platform = benchPlatform(services);
   const app = new GitOpsApp({
-    environments: benchEnvironments,
+    environments,
     repository: { url: 'https://github.com/acme/bench-gitops.git', revision: 'main', path: 'dist-bench' },
     outdir,
   });
@@ -354,6 +354,16 @@ export function buildPlainBenchApps(services: number, outdir = 'dist-bench-plain
 
 function servicesIn(platform: BenchPlatform, namespace: string): number {
   return platform.services.filter((s) => s.namespace === namespace).length;
+}
+
+/**
+ * The fleet case: one production environment whose `clusters` clusters are rings (one target each), every ring
+ * with the same settings (Kubernetes version, storage, gateway) but its own API server.
+ */
+export function benchFleet(clusters: number): Environments<EnvName> {
+  const rings = Array.from({ length: clusters }, (_, i) => benchCluster('prod', `ring-${String(i).padStart(3, '0')}`));
+  // only `prod` is declared; env.pick's other keys are never read
+  return Environments.define({ prod: { production: true, clusters: rings, ...envSettings('prod') } }) as unknown as Environments<EnvName>;
 }
 
 /** SERVICES from the environment, or the default. */

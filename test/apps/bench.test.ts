@@ -12,6 +12,8 @@ import { RenderedObject } from '../../lib/gitops';
 import { HardenedService } from '../../lib/workloads';
 import { FloorInput, writeFloor } from '../../scripts/bench-floor';
 import { floorInput, synthInPhases } from '../../scripts/bench-phases';
+import { fleetSynth } from '../../scripts/bench-fleet';
+import { linearStock } from '../../scripts/bench-plain';
 
 const SERVICES = 3;
 const ENVS = ['dev', 'staging', 'prod'];
@@ -149,6 +151,28 @@ describe('the benchmark platform (apps/bench.ts)', () => {
       expect(ours.length).toBeGreaterThanOrEqual(SERVICES * OBJECTS_PER_SERVICE + SERVICES * OBJECTS_PER_NAMESPACE + benchDatabases(SERVICES) * OBJECTS_PER_DATABASE);
       expect(stock).toEqual(ours);
     }
+  });
+
+  test('the linear stock baseline (one validation and dependency resolution per App) writes the same files as stock', () => {
+    for (const app of buildPlainBenchApps(SERVICES, path.join(tmp, 'stock-q'))) app.synth();
+    const saved = (App as any)._synthChart;
+    try {
+      linearStock();
+      for (const app of buildPlainBenchApps(SERVICES, path.join(tmp, 'stock-l'))) app.synth();
+    } finally {
+      (App as any)._synthChart = saved;
+    }
+    const quadratic = readTree(path.join(tmp, 'stock-q'));
+    expect(quadratic.size).toBeGreaterThan(10);
+    expect(readTree(path.join(tmp, 'stock-l'))).toEqual(quadratic);
+  });
+
+  test('the fleet case renders one target per ring, each with the same objects', () => {
+    const files = fleetSynth(3, 2);
+    const ringFiles = (ring: string) => [...files.keys()].filter((f) => f.startsWith(`prod/${ring}/`)).map((f) => f.slice(`prod/${ring}/`.length)).sort();
+    expect(ringFiles('ring-000').length).toBeGreaterThan(10);
+    expect(ringFiles('ring-001')).toEqual(ringFiles('ring-000'));
+    expect(ringFiles('ring-002')).toEqual(ringFiles('ring-000'));
   });
 
   test('the serialization floor writes the same bytes as GitOpsApp.synthTo for the same objects', () => {
