@@ -77,6 +77,13 @@ describe('the benchmark platform (apps/bench.ts)', () => {
 
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+  // stock App.synth() of the bench (quadratic in charts, the slowest step here): written once, read by two tests
+  let stockWritten = false;
+  const stockTree = () => {
+    if (!stockWritten) for (const app of buildPlainBenchApps(SERVICES, path.join(tmp, 'stock'))) app.synth();
+    stockWritten = true;
+  };
+
   test(`renders 3 environments x ${SERVICES} services with at least ${OBJECTS_PER_SERVICE} objects each, plus the namespaces`, () => {
     for (const env of ENVS) {
       const inEnv = rendered.filter((o) => o.folder === env);
@@ -143,7 +150,7 @@ describe('the benchmark platform (apps/bench.ts)', () => {
 
   test('our synth and stock App.synth() write the same objects; only the file layout differs', () => {
     buildBenchApp(SERVICES).synthTo(path.join(tmp, 'ours'));
-    for (const app of buildPlainBenchApps(SERVICES, path.join(tmp, 'stock'))) app.synth();
+    stockTree();
     for (const env of ENVS) {
       // the apply order's Argo CD sync waves are GitOps wiring that stock cdk8s does not write
       const ours = parseTree(path.join(tmp, 'ours', env), (f) => !f.endsWith('kustomization.yaml')).map(withoutSyncWave).map(canonical).sort();
@@ -154,7 +161,7 @@ describe('the benchmark platform (apps/bench.ts)', () => {
   });
 
   test('the linear stock baseline (one validation and dependency resolution per App) writes the same files as stock', () => {
-    for (const app of buildPlainBenchApps(SERVICES, path.join(tmp, 'stock-q'))) app.synth();
+    stockTree();
     const saved = (App as any)._synthChart;
     try {
       linearStock();
@@ -162,7 +169,7 @@ describe('the benchmark platform (apps/bench.ts)', () => {
     } finally {
       (App as any)._synthChart = saved;
     }
-    const quadratic = readTree(path.join(tmp, 'stock-q'));
+    const quadratic = readTree(path.join(tmp, 'stock'));
     expect(quadratic.size).toBeGreaterThan(10);
     expect(readTree(path.join(tmp, 'stock-l'))).toEqual(quadratic);
   });

@@ -223,13 +223,13 @@ describe('the fast path for names, labels and paths', () => {
 });
 
 describe('the shortcut for expressions, images and URLs', () => {
-  test('4000 generated strings the shortcut takes are written exactly as the library (with both readers\' verdict) writes them', () => {
+  test('1500 generated strings the shortcut takes are written exactly as the library (with both readers\' verdict) writes them', () => {
     const rand = prng(2029);
     // every character the shortcut admits, weighted towards the ones that matter to YAML readers
     const alphabet = 'abcxyzEXOTgkmw0123456789 _.,/(){}[]=~"+*<>!?$%^&|;:@-:#\'---...';
     const first = 'aZgw0(aZgw0(-.:!&*{[ ';
     let taken = 0;
-    for (let i = 0; i < 4000; i++) {
+    for (let i = 0; i < 1500; i++) {
       let s = first[Math.floor(rand() * first.length)];
       const n = Math.floor(rand() * 16);
       for (let j = 0; j < n; j++) s += alphabet[Math.floor(rand() * alphabet.length)];
@@ -238,7 +238,7 @@ describe('the shortcut for expressions, images and URLs', () => {
       expect([s, toYaml([doc])]).toEqual([s, toYamlReference(doc)]);
     }
     // the generator must exercise the shortcut, not only its refusals
-    expect(taken).toBeGreaterThan(800);
+    expect(taken).toBeGreaterThan(300);
   });
 
   test('sentences with a colon are double-quoted without the library, as the library would', () => {
@@ -257,10 +257,10 @@ describe('the shortcut for expressions, images and URLs', () => {
 });
 
 describe('multi-line strings without the library', () => {
-  test('3000 generated multi-line values, at every depth, are written exactly as the library writes them', () => {
+  test('1000 generated multi-line values, at every depth, are written exactly as the library writes them', () => {
     const rand = prng(2030);
     const alphabet = 'ab: #-.\n\n\n  x{}"\'|>';
-    for (let i = 0; i < 3000; i++) {
+    for (let i = 0; i < 1000; i++) {
       let s = 'abx-.: '[Math.floor(rand() * 7)];
       const n = 1 + Math.floor(rand() * 30);
       for (let j = 0; j < n; j++) s += alphabet[Math.floor(rand() * alphabet.length)];
@@ -273,9 +273,9 @@ describe('multi-line strings without the library', () => {
 });
 
 describe('keys and hashes without the library', () => {
-  test('3000 generated keys and hex strings are written exactly as the library writes them', () => {
+  test('1500 generated keys and hex strings are written exactly as the library writes them', () => {
     const rand = prng(2031);
-    for (let i = 0; i < 3000; i++) {
+    for (let i = 0; i < 1500; i++) {
       // hex digests lean on e and digits (1e5, 0e12 are numbers to some readers)
       let hex = '';
       const n = 6 + Math.floor(rand() * 12);
