@@ -147,7 +147,7 @@ function checkRetained(retained: readonly LaidOutObject[]): void {
   const owner = new Map(retained.map((r) => [`${r.folder}|${r.manifest.metadata?.namespace ?? ''}|${r.manifest.metadata?.name}`, r.apiObject]));
   const findings = evaluateManifests(retained.map((r) => ({ folder: r.folder, manifest: r.manifest }))).filter((f) => {
     const scope = owner.get(`${f.folder}|${f.object.namespace ?? ''}|${f.object.name}`);
-    return !(scope && Policy.exemptionFor(scope, f.rule));
+    return !(scope && Policy.exemptionFor(scope, f.rule, f.field));
   });
   if (findings.length > 0) throw new PolicyError(findings);
 }
