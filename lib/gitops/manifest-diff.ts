@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { ConfigGeneration, configGenerationOf } from '../config/config-generations';
+import { redactManifest } from '../core/redact';
 import { shrunkClaims } from '../storage/claim-sizes';
 import { SPEC_HASH_ANNOTATION } from '../workloads/hardened-job';
 import { apiGroupOf } from './layout';
@@ -178,7 +179,8 @@ function parseTree(tree: ReadonlyMap<string, string>, folders: string[], side: '
     }
     const folder = folderOf(file, folders);
     for (const doc of list) {
-      const m = dropNulls(doc.toJS({ maxAliasCount: -1 }));
+      // Secret values, SealedSecret ciphertext, sensitive config and credential-looking values never reach a report
+      const m = redactManifest(dropNulls(doc.toJS({ maxAliasCount: -1 })));
       if (!m || typeof m !== 'object' || typeof m.kind !== 'string') continue;
       // a folder's kustomization.yaml is an index of its files, not an object that is applied
       if (apiGroupOf(m.apiVersion) === 'kustomize.config.k8s.io') continue;

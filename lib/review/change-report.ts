@@ -2,6 +2,7 @@ import * as YAML from 'yaml';
 import { diffTrees, DiffWarning, ObjectRef } from '../gitops/manifest-diff';
 import { REVIEW_DEFAULTS as D } from './defaults';
 import { RiskKind } from './review';
+import { securityRisks } from './security-risks';
 import { PlanContext, planOf, replicaRange, ReviewManifest as Manifest, RolloutPlan } from './rollout-plan';
 
 /** A policy exemption in effect for one object of one target. */
@@ -159,7 +160,7 @@ export function buildChangeReport(input: ReviewInput): ChangeReport {
       if (r.kind === 'Service' && ['LoadBalancer', 'NodePort'].includes(m.spec?.type)) add('exposure-widening', refId(r), `new ${m.spec.type} Service reachable from outside the cluster`);
       if (RBAC_KINDS.has(r.kind)) add('rbac-widening', refId(r), `new ${r.kind} grants ${grantsOf(m).slice(0, 4).join('; ') || 'access'}${grantsOf(m).length > 4 ? '; …' : ''}`);
       if (SECRET_SOURCE_KINDS.has(r.kind)) add('secret-source-change', refId(r), `new secret source ${r.kind}`);
-      if (r.kind === 'NetworkPolicy' && allowsEverything(m)) add('network-widening', refId(r), 'new NetworkPolicy admits any source or destination');
+      if (r.kind === 'NetworkPolicy' && allowsEverything(m)) add('network-widening', refId(r), 'new NetworkPolicy admits any source or destination');      for (const x of securityRisks(undefined, m)) add(x.kind, refId(r), x.message);
     }
     for (const r of f.removed) {
       const m = baseObjs.get(key(folder, r))!.manifest;
@@ -212,6 +213,7 @@ export function buildChangeReport(input: ReviewInput): ChangeReport {
         if (wider.length > 0) add('rbac-widening', id, `grants more: ${wider.slice(0, 4).join('; ')}${wider.length > 4 ? '; …' : ''}`);
       }
       if (SECRET_SOURCE_KINDS.has(c.new.kind)) add('secret-source-change', id, `secret source changed (${c.fields.slice(0, 2).map((x) => x.path).join(', ')})`);
+      for (const x of securityRisks(oldM, newM)) add(x.kind, id, x.message);
       if (c.new.kind === 'StatefulSet') {
         const gone = vctNames(oldM).filter((n) => !vctNames(newM).includes(n));
         if (gone.length > 0) add('data-loss', id, `volume claim template(s) ${gone.join(', ')} removed: new pods no longer mount that data`);
