@@ -11,3 +11,4 @@ export * from './scope';
 export * from './unit';
 export * from './credentials';
 export * from './redact';
+export * from './api-server-rules';
