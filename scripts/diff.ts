@@ -8,7 +8,7 @@
 // Exit codes: 0 = printed (or, with --check, dist/ is up to date); 1 = with --check, dist/ is out of date;
 // 2 = usage error or the app failed to render.
 import * as path from 'path';
-import { previousTreeIn } from '../lib/config/config-generations';
+import { formatDroppedGenerations, previousTreeIn } from '../lib/config/config-generations';
 import { diffTrees, formatTreeDiff, readTree } from '../lib/gitops/manifest-diff';
 
 interface Args {
@@ -63,6 +63,8 @@ function main(): void {
     const app = build(args.dist);
     outdir = args.dist ?? app.outdir;
     rendered = app.synthFiles(previousTreeIn(outdir)); // config generations kept from the committed dist/
+    const dropped = formatDroppedGenerations(app.droppedConfigGenerations?.() ?? []);
+    if (dropped) process.stderr.write(dropped);
   } catch (e) {
     process.stderr.write(`diff: the app failed to render:\n${(e as Error).message ?? e}\n`);
     process.exit(2);

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { assertConfigKey, assertDnsLabel, assertEnvName, assertInt, configError, SENSITIVE_KEYS_ANNOTATION } from '../core';
 import type { IWorkload, IWorkloadExtension } from '../workloads/workload';
 import { renderConfigFile, ConfigValue } from './config-file-format';
-import { CONFIG_DEFAULTS as D, CONFIG_RETAIN_ANNOTATION, CONFIG_SET_LABEL } from './defaults';
+import { CONFIG_DEFAULTS as D, CONFIG_DIGEST_ANNOTATION, CONFIG_RETAIN_ANNOTATION, CONFIG_SET_LABEL } from './defaults';
 
 export interface ConfigFilesProps {
   /**
@@ -100,7 +100,8 @@ export class ConfigFiles implements IWorkloadExtension {
       throw configError(workload, `${at}.files`, `exceed the ${D.maxBytes / 1024 / 1024} MiB limit of a ConfigMap`, `${bytes} bytes`,
         'split the configuration into several sets, or ship large files in the image or a volume');
     }
-    const hash = contentHash(sorted.map((k) => [k, data[k]]));
+    const digest = contentHash(sorted.map((k) => [k, data[k]]), 64);
+    const hash = digest.slice(0, D.hashLength);
     const configMapName = `${workload.name}-${set}-${hash}`;
     const metadata = workload.pod.metadata(configMapName);
     metadata.labels[CONFIG_SET_LABEL] = `${workload.name}-${set}`;
@@ -112,6 +113,8 @@ export class ConfigFiles implements IWorkloadExtension {
     }
     metadata.annotations = {
       [CONFIG_RETAIN_ANNOTATION]: String(retain),
+      // the mark of a generation the library wrote: retention re-hashes the content against it
+      [CONFIG_DIGEST_ANNOTATION]: digest,
       ...(sensitive.length > 0 ? { [SENSITIVE_KEYS_ANNOTATION]: sensitive.join(',') } : {}),
     };
     const configMap = new ApiObject(workload as unknown as Construct, set === D.name ? 'ConfigFiles' : `ConfigFiles-${set}`, {

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
-import { PreviousTree, previousTreeIn, retainedConfigGenerations } from '../config/config-generations';
+import { DroppedGeneration, formatDroppedGenerations, PreviousTree, previousTreeIn, retainedConfigGenerations } from '../config/config-generations';
 import { ConfigError, configError, runFinalizers } from '../core';
 import { checkPolicy } from '../policy/check';
 import { shrunkClaims } from '../storage/claim-sizes';
@@ -69,6 +69,7 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
   private inventory_?: Map<string, TargetInventory>;
   private applyOrder_ = new Map<string, UnitApplyOrder>();
   private rendered_?: RenderedObject[];
+  private dropped_: DroppedGeneration[] = [];
 
   constructor(props: GitOpsAppProps<N, S>) {
     super({ outdir: props.outdir });
@@ -178,7 +179,9 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
   public synthFiles(previous?: PreviousTree): Map<string, string> {
     const objects = this.render();
     // --- config: keep the ConfigMap generations that rollback-able ReplicaSets still mount ---
-    const retained = retainedConfigGenerations(objects, previous);
+    const dropped: DroppedGeneration[] = [];
+    const retained = retainedConfigGenerations(objects, previous, (d) => dropped.push(d));
+    this.dropped_ = dropped;
     const layout = withTenancyKustomizations(this, this.targets, layoutFiles([...objects, ...retained], this.targets.map((t) => t.path)));
     const phases = phaseKustomizations(this.applyOrder_);
     const files = phases.size === 0 ? layout : new Map([...layout, ...phases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -209,6 +212,14 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     // --- schema: the fallbacks chosen for older clusters, on stderr (stdout stays free for YAML) ---
     const notes = formatCompatibilityNotes(this.compatibilityNotes());
     if (notes) process.stderr.write(notes);
+    // --- config: previous generations that were edited or not written by the library are reported, not kept ---
+    const dropped = formatDroppedGenerations(this.dropped_);
+    if (dropped) process.stderr.write(dropped);
+  }
+
+  /** The config generations of the previous dist/ the last `synthFiles` dropped as untrusted (edited, foreign). */
+  public droppedConfigGenerations(): readonly DroppedGeneration[] {
+    return this.dropped_;
   }
 
   /** The version fallbacks the library chose, per target (e.g. the preStop drain on a 1.29 cluster). */
