@@ -7,7 +7,9 @@
 // module (`if (require.main === module) buildApp().synth();`), so that importing it writes nothing.
 // Exit codes: 0 = printed (or, with --check, dist/ is up to date); 1 = with --check, dist/ is out of date;
 // 2 = usage error or the app failed to render.
+import '../lib/capabilities'; // every capability's registration (synth stages, settings)
 import * as path from 'path';
+import { droppedConfigGenerations } from '../lib/config/capability';
 import { formatDroppedGenerations, previousTreeIn } from '../lib/config/config-generations';
 import { diffTrees, formatTreeDiff, readTree } from '../lib/gitops/manifest-diff';
 
@@ -63,7 +65,7 @@ function main(): void {
     const app = build(args.dist);
     outdir = args.dist ?? app.outdir;
     rendered = app.synthFiles(previousTreeIn(outdir)); // config generations kept from the committed dist/
-    const dropped = formatDroppedGenerations(app.droppedConfigGenerations?.() ?? []);
+    const dropped = formatDroppedGenerations(droppedConfigGenerations());
     if (dropped) process.stderr.write(dropped);
   } catch (e) {
     process.stderr.write(`diff: the app failed to render:\n${(e as Error).message ?? e}\n`);

@@ -1,11 +1,8 @@
 import type { ReviewManifest as Manifest } from './rollout-plan';
 
 /**
- * Security boundaries a change can open, judged on the rendered objects alone (self-contained: each detector
- * reads one object, old and new, so it can move into a registry of review risks unchanged):
- * - `authorization-allow-all`: an Istio AuthorizationPolicy that ALLOWs every request (an empty rule, `rules: [{}]`,
- *   or sources that are all wildcards with no operation or condition),
- * - `mtls-disabled`: a PeerAuthentication with mode DISABLE (whole workload or a port),
+ * Kubernetes-wide security boundaries a change can open, judged on the rendered objects alone (each detector reads
+ * one object, old and new; the mesh's own boundaries are judged by the mesh capability):
  * - `network-open`: a NetworkPolicy admitting every namespace (an empty namespaceSelector), every address
  *   (0.0.0.0/0, ::/0) or any source (an ingress rule without `from`),
  * - `rbac-aggregation`: a ClusterRole aggregated into view/edit/admin (its rules reach every user of those roles)
@@ -13,7 +10,7 @@ import type { ReviewManifest as Manifest } from './rollout-plan';
  * - `rbac-escalation`: grants of impersonate/escalate/bind, `*`, pods/exec/attach/portforward,
  *   serviceaccounts/token, nodes/proxy, or a binding to cluster-admin/admin/edit.
  */
-export type SecurityRiskKind = 'authorization-allow-all' | 'mtls-disabled' | 'network-open' | 'rbac-aggregation' | 'rbac-escalation';
+export type SecurityRiskKind = 'network-open' | 'rbac-aggregation' | 'rbac-escalation';
 
 export interface SecurityRisk {
   readonly kind: SecurityRiskKind;
@@ -42,37 +39,8 @@ interface Detector {
 
 const group = (m: Manifest) => (typeof m.apiVersion === 'string' && m.apiVersion.includes('/') ? m.apiVersion.split('/')[0] : '');
 const isEmpty = (v: unknown) => v === undefined || v === null || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && !Array.isArray(v) && Object.values(v as object).every(isEmpty));
-const wildcardOnly = (xs: unknown) => Array.isArray(xs) && xs.length > 0 && xs.every((x) => x === '*');
 
 const DETECTORS: readonly Detector[] = [
-  {
-    kind: 'authorization-allow-all',
-    verb: 'allows every request',
-    findings: (m) => {
-      if (m.kind !== 'AuthorizationPolicy' || group(m) !== 'security.istio.io') return [];
-      const action = m.spec?.action ?? 'ALLOW';
-      if (action !== 'ALLOW') return [];
-      const rules: any[] = Array.isArray(m.spec?.rules) ? m.spec.rules : [];
-      const open = rules.some((r) => {
-        if (!isEmpty(r?.to) || !isEmpty(r?.when)) return false;
-        const from: any[] = Array.isArray(r?.from) ? r.from : [];
-        // an empty source, or one whose every field is the wildcard: any caller
-        return from.length === 0 || from.some((f) => isEmpty(f?.source) || Object.entries(f?.source ?? {}).every(([k, v]) => k.startsWith('not') ? isEmpty(v) : wildcardOnly(v)));
-      });
-      return open ? [`ALLOW with an unconditional rule (selector ${m.spec?.selector ? JSON.stringify(m.spec.selector.matchLabels ?? m.spec.selector) : 'none: every workload of the namespace'})`] : [];
-    },
-  },
-  {
-    kind: 'mtls-disabled',
-    verb: 'disables mutual TLS',
-    findings: (m) => {
-      if (m.kind !== 'PeerAuthentication' || group(m) !== 'security.istio.io') return [];
-      const out: string[] = [];
-      if (m.spec?.mtls?.mode === 'DISABLE') out.push('mtls.mode DISABLE (plaintext accepted)');
-      for (const [port, v] of Object.entries(m.spec?.portLevelMtls ?? {})) if ((v as any)?.mode === 'DISABLE') out.push(`port ${port} mode DISABLE`);
-      return out;
-    },
-  },
   {
     kind: 'network-open',
     verb: 'admits traffic from everywhere',

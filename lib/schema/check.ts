@@ -1,6 +1,6 @@
 import type { ApiObject } from 'cdk8s';
 import { apiServerIssues } from '../core/api-server-rules';
-import type { RenderedObject } from '../gitops/layout';
+import type { RenderedObject } from '../environments/rendered';
 import { KubernetesVersion, SCHEMA_DEFAULTS as D } from './defaults';
 import { KubernetesSchemas } from './kubernetes-schemas';
 import { minorOf } from './kubernetes-version';

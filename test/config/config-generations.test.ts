@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import {
-  CONFIG_GENERATION_LABEL, CONFIG_RETIRED_ANNOTATION, ConfigFiles, configGenerationOf, formatDroppedGenerations, previousTreeOf, retainedConfigGenerations,
+  CONFIG_GENERATION_LABEL, CONFIG_RETIRED_ANNOTATION, ConfigFiles, configGenerationOf, droppedConfigGenerations, formatDroppedGenerations, previousTreeOf, retainedConfigGenerations,
 } from '../../lib/config';
 import { prng, randomString } from '../fixtures/prng';
 import { diffTrees, Environments, formatTreeDiff, GitOpsApp, readTree } from '../../lib/gitops';
@@ -161,8 +161,8 @@ describe('what is carried over is judged too', () => {
     const b = app('b');
     const files = b.synthFiles(previousTreeOf(readTree(out)));
     expect(configMaps(files).map((m) => m.metadata.name)).not.toContain(old);
-    expect(b.droppedConfigGenerations()).toEqual([{ file: FILE, namespace: 'shop', name: old, set: 'api-config', reason: expect.stringMatching(/data was edited/) }]);
-    expect(formatDroppedGenerations(b.droppedConfigGenerations())).toContain(`${FILE}: ConfigMap shop/${old} of config set api-config: its data was edited`);
+    expect(droppedConfigGenerations()).toEqual([{ file: FILE, namespace: 'shop', name: old, set: 'api-config', reason: expect.stringMatching(/data was edited/) }]);
+    expect(formatDroppedGenerations(droppedConfigGenerations())).toContain(`${FILE}: ConfigMap shop/${old} of config set api-config: its data was edited`);
   });
 
   test('an untouched previous generation with a foreign field is stripped to a ConfigMap', () => {
@@ -212,7 +212,7 @@ describe('retention keeps only what the library wrote, unchanged (generated tamp
       const name = tamper === TAMPER[4][1] ? YAML.parse(docs[i]).metadata.name : victim;
       expect([victim, kept.includes(name)]).toEqual([victim, false]);
       expect(retained(files)).toEqual(gens.filter((g) => g !== victim));
-      expect(next.droppedConfigGenerations()).toEqual([{ file: FILE, namespace: 'shop', name, set: 'api-config', reason: expect.stringMatching(reason) }]);
+      expect(droppedConfigGenerations()).toEqual([{ file: FILE, namespace: 'shop', name, set: 'api-config', reason: expect.stringMatching(reason) }]);
     }
   });
 
@@ -224,6 +224,6 @@ describe('retention keeps only what the library wrote, unchanged (generated tamp
     const next = app('two');
     const files = next.synthFiles(previousTreeOf(new Map(before).set(FILE, `${before.get(FILE)}${foreign}`)));
     expect(retained(files)).toEqual([current(before)]);
-    expect(next.droppedConfigGenerations().map((d) => [d.name, d.reason])).toEqual([['api-config-0123456789', expect.stringMatching(/not written by this library/)]]);
+    expect(droppedConfigGenerations().map((d) => [d.name, d.reason])).toEqual([['api-config-0123456789', expect.stringMatching(/not written by this library/)]]);
   });
 });

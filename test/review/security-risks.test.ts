@@ -1,8 +1,12 @@
 import { buildChangeReport } from '../../lib/review';
+import { meshBoundaryRisks } from '../../lib/mesh/mesh-risks';
 import { securityRisks } from '../../lib/review/security-risks';
 import { meta, Obj, prng, tree } from './trees';
 
 /** Generated objects that open (or keep closed) each boundary; a risk must be raised exactly when one opens. */
+
+/** The boundary risks of a change: Kubernetes-wide ones (the review's own) and the mesh capability's. */
+const opened = (previous: Obj | undefined, next: Obj) => [...securityRisks(previous, next).map((r) => r.kind), ...meshBoundaryRisks(previous, next).map((r) => r.risk)];
 
 const rand = prng(99);
 const int = (n: number) => Math.floor(rand() * n);
@@ -82,9 +86,9 @@ describe('security boundaries the review raises (generated)', () => {
   test.each(cases)('%s: a high risk exactly when it opens, on add and on change, none when it stays open', (_n, gen) => {
     for (let i = 0; i < 80; i++) {
       const [m, kind] = gen();
-      expect([m, securityRisks(undefined, m).map((r) => r.kind)]).toEqual([m, kind ? [kind] : []]);
+      expect([m, opened(undefined, m)]).toEqual([m, kind ? [kind] : []]);
       // unchanged: nothing new opens
-      expect(securityRisks(m, m)).toEqual([]);
+      expect(opened(m, m)).toEqual([]);
       const r = buildChangeReport({ base: tree({ prod: [] }), head: tree({ prod: [m] }) });
       const found = r.risks.filter((x) => x.kind === kind);
       if (kind) expect([m, found.map((x) => [x.level, x.object])]).toEqual([m, [['high', `${m.kind}/${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name}`]]]);
