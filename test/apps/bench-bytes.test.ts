@@ -5,12 +5,13 @@
 // Updated once (issue 23): the bench platform grew every kind the example renders (Kubernetes 1.34/1.33/1.29,
 // storage classes, backups, priority classes, secret stores, canaries, workers, cron jobs, certificates); the
 // serializer and policy changes of the same branch were checked against the previous digests first.
+// Issue 20: config generations carry their content-sha256 mark (config retention trusts only those).
 import { createHash } from 'crypto';
 import { buildBenchApp } from '../../apps/bench';
 
 const EXPECTED: Record<number, { files: number; sha256: string }> = {
-  1: { files: 87, sha256: 'd366027df91bd5cc38dddf54cf0596747f4db5935daedf7652e15b06fa852f9b' },
-  12: { files: 418, sha256: 'a9a531a30ff4ef0a249aaefdb94c0c4b6e011e9d82efcab8ea5ea48d1120a958' },
+  1: { files: 87, sha256: '04ac226ad1894af09fe363ae6805b788b9bc676e1e663f7c7ac416d0d5630f16' },
+  12: { files: 418, sha256: '34711e4d65a0cd64d48125bac159864a886ebf85c46abf43e8e3a4e5e34b983f' },
 };
 
 /** sha256 over every (path, content) pair of a dist/ tree, in path order. */
