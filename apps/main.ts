@@ -276,7 +276,12 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
       // --- config ---
       use: [
         scrape(), Metrics.slo(slos.checkout, { metrics: sloMetrics }), // --- observability ---
-        ConfigFiles.of({ files: { 'checkout.json': { currency: 'EUR', paymentTimeoutSeconds: env.pick({ dev: 30, staging: 15, prod: 10 }) } } }),
+        ConfigFiles.of({
+          files: { 'checkout.json': { currency: 'EUR', paymentTimeoutSeconds: env.pick({ dev: 30, staging: 15, prod: 10 }) } },
+          // not a credential, but it stays out of pull-request comments: diff and review print a hash instead
+          env: { PAYMENT_MERCHANT_ID: env.pick({ dev: 'acme-test-0001', staging: 'acme-test-0001', prod: 'acme-eu-4711' }) },
+          sensitive: ['PAYMENT_MERCHANT_ID'],
+        }),
       ],
     });
     web.connectTo(checkout);

@@ -84,9 +84,10 @@ function run(subjects: readonly Subject[], options: EvaluateOptions): PolicyFind
       for (const rule of rules) {
         const findings = rule.check(s.manifest, context);
         if (findings.length === 0) continue;
-        const exemption = s.apiObject ? Policy.exemptionFor(s.apiObject, rule.id) : undefined;
-        if (exemption && !options.includeExempted) continue;
         for (const f of findings) {
+          // a value exemption lifts only the finding at its path
+          const exemption = s.apiObject ? Policy.exemptionFor(s.apiObject, rule.id, f.field) : undefined;
+          if (exemption && !options.includeExempted) continue;
           out.push({ ...f, folder, ...(constructPath !== undefined ? { constructPath } : {}), ...(exemption ? { exemption } : {}) });
         }
       }

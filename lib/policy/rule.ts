@@ -6,6 +6,8 @@ export interface Exemption {
   readonly reason: string;
   /** Path of the construct the exemption was declared on. */
   readonly scopePath: string;
+  /** Only the finding at this value path (`spec.template.spec.containers[0].env[3].value`); unset: every finding of the rule. */
+  readonly field?: string;
 }
 
 /**
@@ -89,6 +91,8 @@ export interface Rule {
   readonly id: string;
   readonly title: string;
   readonly profile: PolicyProfile;
+  /** Exemptions name one value path (`Policy.exemptValue`), never a whole object. @default false */
+  readonly exemptPerValue?: boolean;
   /** Findings for `manifest`; an empty array when it complies or the rule does not apply to its kind. */
   check(manifest: Manifest, context: RuleContext): Finding[];
 }
@@ -104,6 +108,8 @@ export interface RuleDefinition {
   readonly id: string;
   readonly title: string;
   readonly profile: PolicyProfile;
+  /** @default false */
+  readonly exemptPerValue?: boolean;
   readonly check: (manifest: Manifest, context: RuleContext) => readonly Violation[];
 }
 
@@ -113,6 +119,7 @@ export function defineRule(def: RuleDefinition): Rule {
     id: def.id,
     title: def.title,
     profile: def.profile,
+    ...(def.exemptPerValue ? { exemptPerValue: true } : {}),
     check: (manifest, context) => def.check(manifest, context).map((v) => ({
       rule: def.id,
       object: objectRef(manifest),
