@@ -1,16 +1,18 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { isPlatformOwned, TeamRecord, teamsOf } from '../tenancy/registry';
+import { ConfigError, configError, show, TeamRecord, teamOwnerOf, teamsOf } from '../core';
 import { Target, targetIdOf } from './environment';
 import { toYaml } from './serialize';
 
 /**
  * Tenancy's part of the dist/ layout. In a target with no Team nothing changes. In a target with teams:
  * - `<target>/kustomization.yaml` still lists every file (`kubectl kustomize dist/<target>` builds it all);
- * - the platform's objects (cluster-scoped ones, namespaces, quotas, limit ranges, default-deny, team RBAC,
- *   Flux tenant accounts, and everything in namespaces no team owns) move below `<target>/_platform/`, which
- *   gets its own kustomization.yaml;
- * - team objects keep their paths (`<target>/<namespace>/<unit>.yaml`); each team namespace folder gets a
+ * - objects are filed by owner (the scope that created them), never by the namespace they name: the platform's
+ *   (everything created outside a Team, and the parts of a Team the platform owns: namespaces, quotas, limit
+ *   ranges, default-deny, team RBAC, Flux tenant accounts) move below `<target>/_platform/`, which gets its own
+ *   kustomization.yaml, even when they live in a team's namespace;
+ * - a team's objects keep their paths (`<target>/<namespace>/<unit>.yaml`), and may only name the team's own
+ *   namespaces (see `ownershipProblem`); each team namespace folder gets a
  *   kustomization.yaml of its files, and `<target>/_teams/<team>/kustomization.yaml` gathers the team's
  *   namespace folders: what the team's Argo CD Application or Flux Kustomization syncs.
  */
@@ -62,12 +64,58 @@ export function applyUnitsOf(scope: IConstruct, targets: readonly Target<any, an
   });
 }
 
-/** `_platform/` for platform objects of a target with teams, else ''. Prefixes the object's file path. */
-export function tenancyPrefixOf(apiObject: ApiObject, namespace: string | undefined): string {
-  const teams = teamsOf(apiObject);
-  if (teams.length === 0) return '';
-  if (namespace !== undefined && !isPlatformOwned(apiObject) && teams.some((t) => t.namespaces.includes(namespace))) return '';
-  return `${PLATFORM_DIR}/`;
+/** `_platform/` for platform-owned objects of a target with teams, else ''. Prefixes the object's file path. */
+export function tenancyPrefixOf(apiObject: ApiObject): string {
+  if (teamsOf(apiObject).length === 0) return '';
+  return teamOwnerOf(apiObject) ? '' : `${PLATFORM_DIR}/`;
+}
+
+/**
+ * Why a team's object may not be rendered where it says it lives (an error message naming the construct path,
+ * the team, the namespace and the fix), or undefined. A team renders only into its own namespaces: never into
+ * another team's, a platform namespace, or cluster scope.
+ */
+export function ownershipProblem(apiObject: ApiObject, manifest: any): string | undefined {
+  const team = teamOwnerOf(apiObject);
+  if (!team) return undefined;
+  const ns: unknown = manifest?.metadata?.namespace;
+  const own = team.namespaces.join(', ');
+  const kind = `${manifest?.kind ?? 'object'} ${JSON.stringify(manifest?.metadata?.name ?? '')}`;
+  if (typeof ns !== 'string' || ns === '') {
+    return configError(apiObject, 'metadata.namespace', `is unset: the ${kind} is cluster-scoped or names no namespace, and was created in the scope of team '${team.name}' (${team.path}), which may only render into its namespaces ${own}`, ns,
+      'create cluster-scoped objects in platform scope (outside any Team), or set metadata.namespace to one of the team\'s namespaces').message;
+  }
+  if (team.namespaces.includes(ns)) return undefined;
+  const other = teamsOf(apiObject).find((t) => t.namespaces.includes(ns));
+  if (other) {
+    return configError(apiObject, 'metadata.namespace', `is namespace '${ns}' of team '${other.name}' (${other.path}), but the ${kind} was created in the scope of team '${team.name}' (${team.path}), which may only render into ${own}`, ns,
+      `create it inside team '${other.name}' (${other.path}.namespace('${ns}')) if it is theirs, or move it into one of ${own}`).message;
+  }
+  return configError(apiObject, 'metadata.namespace', `is '${ns}', a namespace no team owns (the platform's), but the ${kind} was created in the scope of team '${team.name}' (${team.path}), which may only render into ${own}`, ns,
+    `create it in platform scope (outside any Team) if the platform owns it, or move it into one of ${own}`).message;
+}
+
+/**
+ * The namespaces of the controllers a target declares (gateway, ingress controller, monitoring) and the GitOps
+ * controllers' own: no team may claim them. Throws naming the Team, the namespace and the fix.
+ */
+export function checkReservedTeamNamespaces(scope: IConstruct, targets: readonly Target<any, any>[], gitopsNamespaces: readonly { readonly namespace: string; readonly what: string }[]): void {
+  for (const target of targets) {
+    const reserved = [
+      ...gitopsNamespaces,
+      ...(target.cluster.gateway ? [{ namespace: target.cluster.gateway.namespace, what: `the namespace of the Gateway of cluster '${target.cluster.name}'` }] : []),
+      ...(target.cluster.ingressController ? [{ namespace: target.cluster.ingressController.namespace, what: `the namespace of the ingress controller of cluster '${target.cluster.name}'` }] : []),
+      ...(target.env.monitoring?.namespace ? [{ namespace: target.env.monitoring.namespace, what: `the monitoring namespace of environment '${target.env.name}'` }] : []),
+    ];
+    for (const team of teamsOfTarget(scope, target)) {
+      for (const r of reserved) {
+        const i = team.namespaces.indexOf(r.namespace);
+        if (i < 0) continue;
+        throw new ConfigError(team.path, `namespaces[${i}]`, `${team.path}: namespaces[${i}] is ${r.what}; a team may not claim a controller's namespace, got ${show(r.namespace)}; `
+          + `give team '${team.name}' a namespace of its own (the controller's objects are the platform's)`);
+      }
+    }
+  }
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { ApiObject } from 'cdk8s';
+import { teamOwnerOf, TeamRecord } from '../core/owner';
 import { targetOf } from '../gitops/environment';
 import type { RenderedObject } from '../gitops/layout';
 import { Policy } from './policy';
 import { PolicyError } from './policy-error';
 import { PolicyRules } from './policy-rules';
-import { Manifest, PolicyFinding, Rule, RuleContext } from './rule';
+import { Exemption, Manifest, PolicyFinding, Rule, RuleContext } from './rule';
 
 /** A manifest and the environment folder it is deployed with (the objects a rule may relate it to). */
 export interface ManifestInput {
@@ -69,13 +70,15 @@ function run(subjects: readonly Subject[], options: EvaluateOptions): PolicyFind
   const out: PolicyFinding[] = [];
   for (const [folder, list] of byFolder) {
     const target = list[0].apiObject ? targetOf(list[0].apiObject) : undefined;
-    const context: RuleContext = { folder, objects: list.map((s) => s.manifest), ...(target ? { cluster: target.cluster } : {}) };
+    const owners = new Map<Manifest, TeamRecord | undefined>();
+    for (const s of list) if (s.apiObject) owners.set(s.manifest, teamOwnerOf(s.apiObject));
+    const context: RuleContext = { folder, objects: list.map((s) => s.manifest), ...(target ? { cluster: target.cluster } : {}), ownerOf: (m) => owners.get(m) };
     for (const s of list) {
       const constructPath = s.apiObject?.node.path;
       for (const rule of rules) {
         const findings = rule.check(s.manifest, context);
         if (findings.length === 0) continue;
-        const exemption = s.apiObject ? Policy.exemptionFor(s.apiObject, rule.id) : undefined;
+        const exemption = s.apiObject ? exemptionOf(s.apiObject, rule, owners.get(s.manifest)) : undefined;
         if (exemption && !options.includeExempted) continue;
         for (const f of findings) {
           out.push({ ...f, folder, ...(constructPath !== undefined ? { constructPath } : {}), ...(exemption ? { exemption } : {}) });
@@ -84,6 +87,14 @@ function run(subjects: readonly Subject[], options: EvaluateOptions): PolicyFind
     }
   }
   return out.sort(compareFindings);
+}
+
+/** The exemption that lifts `rule` for the object, honouring the rule's exemption scope. */
+function exemptionOf(apiObject: ApiObject, rule: Rule, owner: TeamRecord | undefined): Exemption | undefined {
+  if ((rule.exemption ?? 'scope') === 'scope') return Policy.exemptionFor(apiObject, rule.id);
+  if (owner) return undefined;
+  const own = [apiObject.node.path, apiObject.node.scope?.node.path];
+  return Policy.exemptionsOf(apiObject).find((e) => e.rule === rule.id && own.includes(e.scopePath));
 }
 
 function compareFindings(a: PolicyFinding, b: PolicyFinding): number {
