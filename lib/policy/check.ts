@@ -1,4 +1,4 @@
-import type { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { teamOwnerOf, TeamRecord } from '../core/owner';
 import { targetOf } from '../gitops/environment';
 import type { RenderedObject } from '../gitops/layout';
@@ -93,7 +93,9 @@ function run(subjects: readonly Subject[], options: EvaluateOptions): PolicyFind
 function exemptionOf(apiObject: ApiObject, rule: Rule, owner: TeamRecord | undefined): Exemption | undefined {
   if ((rule.exemption ?? 'scope') === 'scope') return Policy.exemptionFor(apiObject, rule.id);
   if (owner) return undefined;
-  const own = [apiObject.node.path, apiObject.node.scope?.node.path];
+  // the object, or a construct that holds nothing but it (an imported L1 class's `Resource`); never a chart
+  const parent = apiObject.node.scope;
+  const own = [apiObject.node.path, ...(parent && !Chart.isChart(parent) && parent.node.children.length === 1 ? [parent.node.path] : [])];
   return Policy.exemptionsOf(apiObject).find((e) => e.rule === rule.id && own.includes(e.scopePath));
 }
 
