@@ -53,6 +53,9 @@ describe('KyvernoPolicies', () => {
       // cross-object (scaler and scaled workload): CI only
       'hygiene-scaled-replicas',
       'tenancy-quota-fits', 'tenancy-rbac-no-wildcards', 'tenancy-rolebinding-subjects', 'tenancy-priority-class-declared', 'tenancy-node-pool-placement',
+      // ownership by scope is a property of the construct tree: the cluster's side is the team's AppProject / Flux tenant
+      'tenancy-rbac-escalation-verbs', 'tenancy-rbac-aggregation', 'tenancy-rbac-token-create', 'tenancy-rbac-pod-exec',
+      'tenancy-rbac-secrets-cluster-wide', 'tenancy-rbac-built-in-admin', 'tenancy-rbac-system-subjects', 'tenancy-flux-tenant', 'tenancy-argo-project',
     ]);
   });
 
