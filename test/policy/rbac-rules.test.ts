@@ -203,6 +203,16 @@ describe('RBAC rules on rendered objects: team scope and exemptions', () => {
       Policy.exempt(r, 'tenancy-rbac-pod-exec', 'we need it');
     }, ['dev']));
     expect(team.map((f) => `${f.rule} ${f.constructPath}`)).toEqual(['tenancy-rbac-pod-exec dev/shop/shop/debug']);
+    // wildcards too: a team cannot exempt its own `*`
+    const wild = [{ apiGroups: ['apps'], resources: ['*'], verbs: ['get'] }];
+    expect(findingsOf(tenancyApp((scope) => {
+      const t = new Team(scope, 'shop', { groups: { admins: ['oidc:shop-admins'] }, namespaces: ['shop'] });
+      Policy.exempt(rawRole(t.namespace('shop'), 'reader', 'shop', wild), 'tenancy-rbac-no-wildcards', 'reads every apps kind');
+    }, ['dev'])).map((f) => f.rule)).toEqual(['tenancy-rbac-no-wildcards']);
+    expect(findingsOf(tenancyApp((scope) => {
+      new Team(scope, 'shop', { groups: { admins: ['oidc:shop-admins'] }, namespaces: ['shop'] });
+      Policy.exempt(rawRole(scope, 'reader', 'shop', wild), 'tenancy-rbac-no-wildcards', 'inventory exporter of the platform');
+    }, ['dev']))).toEqual([]);
   });
 
   test('generated roles are held to the rules too: a workload granted pods/exec or a token fails', () => {
