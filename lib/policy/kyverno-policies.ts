@@ -181,8 +181,10 @@ export class KyvernoPolicies extends Construct {
       const kind = o.kind;
       const kinds = kindsOf(o);
       // only policies with a rule for the object's kind (or, for pod-bearing objects, for its pods)
+      const own = Policy.exemptionsOf(o);
+      if (own.length === 0) continue;
       const lifted = KyvernoPolicies.enforcedRules
-        .map((rule) => ({ rule, exemption: Policy.exemptionFor(o, rule), policy: rule.startsWith('pss-') ? 'pss-restricted' : rule }))
+        .map((rule) => ({ rule, exemption: own.find((e) => e.rule === rule), policy: rule.startsWith('pss-') ? 'pss-restricted' : rule }))
         .filter((x) => x.exemption !== undefined && this.ruleNames.has(x.policy) && matchedKinds(x.policy).some((k) => kinds.includes(k) || (k === 'Pod' && kind in CHILDREN)));
       if (lifted.length === 0 || ns === undefined) continue;
       const name = `${kind.toLowerCase()}-${ns}-${o.name}`.slice(0, 253).replace(/[-.]+$/, '');
