@@ -1,11 +1,28 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ConfigError, configError, show, TeamRecord, teamOwnerOf, teamsOf } from '../core';
-import { Target, targetIdOf } from './environment';
-import { toYaml } from './serialize';
+import { ConfigError, configError, show } from '../core';
+import { registeredCapabilities, ReservedNamespace, TargetPart } from '../environments/capability';
+import { Target, targetIdOf } from '../environments/environment';
+import { toYaml } from '../core/serialize';
+
+/** The parts (teams) declared in the target of `scope`, from the capabilities that split targets (tenancy). */
+function partsOf(scope: IConstruct): readonly TargetPart[] {
+  const out: TargetPart[] = [];
+  for (const c of registeredCapabilities()) if (c.layout) out.push(...c.layout.partsOf(scope));
+  return out;
+}
+
+/** The part whose scope created `scope` (ownership by scope), or undefined: the platform's. */
+function ownerOf(scope: IConstruct): TargetPart | undefined {
+  for (const c of registeredCapabilities()) {
+    const part = c.layout?.ownerOf(scope);
+    if (part) return part;
+  }
+  return undefined;
+}
 
 /**
- * Tenancy's part of the dist/ layout. In a target with no Team nothing changes. In a target with teams:
+ * Tenancy's part of the dist/ layout (the parts come from the registry: lib/tenancy registers its teams). In a target with no Team nothing changes. In a target with teams:
  * - `<target>/kustomization.yaml` still lists every file (`kubectl kustomize dist/<target>` builds it all);
  * - objects are filed by owner (the scope that created them), never by the namespace they name: the platform's
  *   (everything created outside a Team, and the parts of a Team the platform owns: namespaces, quotas, limit
@@ -33,9 +50,9 @@ export interface ApplyUnit {
 }
 
 /** The teams declared in a target (looked up on the target's chart, a child of the app named by its id). */
-export function teamsOfTarget(scope: IConstruct, target: Target<any, any>): readonly TeamRecord[] {
+export function teamsOfTarget(scope: IConstruct, target: Target<any, any>): readonly TargetPart[] {
   const chart = scope.node.root.node.tryFindChild(targetIdOf(target));
-  return chart ? teamsOf(chart) : [];
+  return chart ? partsOf(chart) : [];
 }
 
 /** The folder (below dist/) of a target's platform part: the target itself when it has no teams. */
@@ -66,8 +83,8 @@ export function applyUnitsOf(scope: IConstruct, targets: readonly Target<any, an
 
 /** `_platform/` for platform-owned objects of a target with teams, else ''. Prefixes the object's file path. */
 export function tenancyPrefixOf(apiObject: ApiObject): string {
-  if (teamsOf(apiObject).length === 0) return '';
-  return teamOwnerOf(apiObject) ? '' : `${PLATFORM_DIR}/`;
+  if (partsOf(apiObject).length === 0) return '';
+  return ownerOf(apiObject) ? '' : `${PLATFORM_DIR}/`;
 }
 
 /**
@@ -76,7 +93,7 @@ export function tenancyPrefixOf(apiObject: ApiObject): string {
  * another team's, a platform namespace, or cluster scope.
  */
 export function ownershipProblem(apiObject: ApiObject, manifest: any): string | undefined {
-  const team = teamOwnerOf(apiObject);
+  const team = ownerOf(apiObject);
   if (!team) return undefined;
   const ns: unknown = manifest?.metadata?.namespace;
   const own = team.namespaces.join(', ');
@@ -86,7 +103,7 @@ export function ownershipProblem(apiObject: ApiObject, manifest: any): string | 
       'create cluster-scoped objects in platform scope (outside any Team), or set metadata.namespace to one of the team\'s namespaces').message;
   }
   if (team.namespaces.includes(ns)) return undefined;
-  const other = teamsOf(apiObject).find((t) => t.namespaces.includes(ns));
+  const other = partsOf(apiObject).find((t) => t.namespaces.includes(ns));
   if (other) {
     return configError(apiObject, 'metadata.namespace', `is namespace '${ns}' of team '${other.name}' (${other.path}), but the ${kind} was created in the scope of team '${team.name}' (${team.path}), which may only render into ${own}`, ns,
       `create it inside team '${other.name}' (${other.path}.namespace('${ns}')) if it is theirs, or move it into one of ${own}`).message;
@@ -96,17 +113,13 @@ export function ownershipProblem(apiObject: ApiObject, manifest: any): string | 
 }
 
 /**
- * The namespaces of the controllers a target declares (gateway, ingress controller, monitoring) and the GitOps
- * controllers' own: no team may claim them. Throws naming the Team, the namespace and the fix.
+ * The namespaces of the controllers a target declares (each capability registers its own: the cluster's Gateway,
+ * the monitoring namespace...) and the GitOps controllers' own: no part (team) may claim them. Throws naming the
+ * Team, the namespace and the fix.
  */
-export function checkReservedTeamNamespaces(scope: IConstruct, targets: readonly Target<any, any>[], gitopsNamespaces: readonly { readonly namespace: string; readonly what: string }[]): void {
+export function checkReservedTeamNamespaces(scope: IConstruct, targets: readonly Target<any, any>[], gitopsNamespaces: readonly ReservedNamespace[]): void {
   for (const target of targets) {
-    const reserved = [
-      ...gitopsNamespaces,
-      ...(target.cluster.gateway ? [{ namespace: target.cluster.gateway.namespace, what: `the namespace of the Gateway of cluster '${target.cluster.name}'` }] : []),
-      ...(target.cluster.ingressController ? [{ namespace: target.cluster.ingressController.namespace, what: `the namespace of the ingress controller of cluster '${target.cluster.name}'` }] : []),
-      ...(target.env.monitoring?.namespace ? [{ namespace: target.env.monitoring.namespace, what: `the monitoring namespace of environment '${target.env.name}'` }] : []),
-    ];
+    const reserved = [...gitopsNamespaces, ...registeredCapabilities().flatMap((c) => c.reservedNamespaces?.(target) ?? [])];
     for (const team of teamsOfTarget(scope, target)) {
       for (const r of reserved) {
         const i = team.namespaces.indexOf(r.namespace);

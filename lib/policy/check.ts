@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { teamOwnerOf, TeamRecord } from '../core/owner';
-import { targetOf } from '../gitops/environment';
-import type { RenderedObject } from '../gitops/layout';
+import { targetOf } from '../environments/environment';
+import type { RenderedObject } from '../environments/rendered';
 import { Policy } from './policy';
 import { PolicyError } from './policy-error';
 import { PolicyRules } from './policy-rules';

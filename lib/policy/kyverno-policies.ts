@@ -5,7 +5,7 @@ import {
   ClusterPolicySpecRulesValidatePodSecurityLevel, ClusterPolicySpecRulesValidatePodSecurityVersion,
 } from '../../imports/kyverno.io';
 import { addFinalizer, assertDnsLabel, configError, markUnit } from '../core';
-import { targetOf } from '../gitops/environment';
+import { targetOf } from '../environments/environment';
 import { HASHED_SELECTOR_LABEL, RECOMMENDED_LABELS } from './hygiene-rules';
 import { Policy } from './policy';
 import { PolicyRules } from './policy-rules';
