@@ -77,4 +77,16 @@ export const argoProject = controllerRule('tenancy-argo-project', "A team's Argo
   return out;
 });
 
-export const CONTROLLER_RULES: readonly Rule[] = [fluxTenant, argoProject];
+/** Kinds of a team namespace that are the platform's: the team's AppProject blacklists them, its Flux account cannot write them. */
+const PLATFORM_KINDS = ['ResourceQuota', 'LimitRange'];
+
+export const platformKinds = controllerRule('tenancy-team-platform-kinds', 'Teams render no ResourceQuota or LimitRange (their namespace guard rails are the platform\'s)', (m, team) => {
+  if (apiGroupOf(m) !== '' || !PLATFORM_KINDS.includes(m.kind ?? '')) return [];
+  return [{
+    field: 'kind',
+    message: `is the platform's guard rail of team '${team.name}''s namespace (Argo CD's team project refuses it, the team's Flux account cannot write it), got ${show(m.kind)}`,
+    fix: `size it with the Team's quota or limitRange props (${team.path})`,
+  }];
+});
+
+export const CONTROLLER_RULES: readonly Rule[] = [fluxTenant, argoProject, platformKinds];

@@ -96,3 +96,21 @@ describe('tenancy-argo-project', () => {
 function pick<T>(rand: () => number, list: readonly T[]): T {
   return list[Math.floor(rand() * list.length)];
 }
+
+describe('tenancy-team-platform-kinds', () => {
+  test("a team's own ResourceQuota or LimitRange fails; the Team's own guard rails pass", () => {
+    const rand = prng(42);
+    for (let i = 0; i < 6; i++) {
+      const team = `t${randomString(rand, LOWER, 5)}`;
+      const kind = pick(rand, ['ResourceQuota', 'LimitRange']);
+      const spec = kind === 'ResourceQuota' ? { hard: { pods: '1000' } } : { limits: [{ type: 'Container', max: { memory: '64Gi' } }] };
+      const app = tenancyApp((scope) => {
+        const t = new Team(scope, team, { groups: { admins: [`oidc:${team}-admins`] }, namespaces: [team] });
+        new ApiObject(t.namespace(team), 'mine', { apiVersion: 'v1', kind, metadata: { name: 'mine', namespace: team }, spec });
+      }, ['dev']);
+      const f = findingsOf(app).filter((x) => x.rule === 'tenancy-team-platform-kinds');
+      expect(f.map((x) => `${x.object.kind} ${x.constructPath}`)).toEqual([`${kind} dev/${team}/${team}/mine`]);
+      expect(f[0].fix).toBe(`size it with the Team's quota or limitRange props (dev/${team})`);
+    }
+  });
+});

@@ -56,6 +56,7 @@ describe('KyvernoPolicies', () => {
       // ownership by scope is a property of the construct tree: the cluster's side is the team's AppProject / Flux tenant
       'tenancy-rbac-escalation-verbs', 'tenancy-rbac-aggregation', 'tenancy-rbac-token-create', 'tenancy-rbac-pod-exec',
       'tenancy-rbac-secrets-cluster-wide', 'tenancy-rbac-built-in-admin', 'tenancy-rbac-system-subjects', 'tenancy-flux-tenant', 'tenancy-argo-project',
+      'tenancy-team-platform-kinds',
     ]);
   });
 
