@@ -1,5 +1,5 @@
+export * from './capability';
 export * from './defaults';
 export * from './edge-declaration';
 export * from './exposed-route';
 export * from './exposure';
-export * from './capability';
