@@ -4,8 +4,8 @@
 // Stages run in this order: schema before policy (a misspelled field is the cause, the policy findings it would
 // trigger are only symptoms).
 import { configCapability } from './config/capability';
-import { exposureCapability } from './exposure/capability';
 import { registerCapability } from './environments/capability';
+import { exposureCapability } from './exposure/capability';
 import { meshCapability } from './mesh/capability';
 import { observabilityCapability } from './observability/capability';
 import { policyCapability } from './policy/capability';
@@ -20,8 +20,8 @@ registerCapability(workloadsCapability);
 registerCapability(storageCapability);
 registerCapability(configCapability);
 registerCapability(secretsCapability);
-registerCapability(exposureCapability);
 registerCapability(meshCapability);
+registerCapability(exposureCapability);
 registerCapability(observabilityCapability);
 registerCapability(scalingCapability);
 registerCapability(tenancyCapability);
