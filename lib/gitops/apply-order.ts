@@ -8,7 +8,8 @@ import { toYaml } from '../core/serialize';
  * through sync waves on the objects, Flux through one Kustomization per phase chained with `dependsOn`. Each
  * phase is applied and healthy (Argo CD's wave health, Flux's `wait: true`) before the next starts.
  *
- * - `platform`: namespaces and their policies, cluster-scoped objects (StorageClasses, CRDs), secret stores
+ * - `platform`: namespaces and their policies, cluster-scoped objects (StorageClasses, CRDs), secret stores and
+ *   the ServiceAccounts they log in with
  * - `config`: ConfigMaps, Secrets, ExternalSecrets, SealedSecrets on their own
  * - `stateful`: StatefulSets (with their Services and claims)
  * - `run-before`: Jobs that must complete before the services roll out (schema migrations)
@@ -31,6 +32,8 @@ export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 const PLATFORM_KINDS = new Set([
   'Namespace', 'CustomResourceDefinition', 'StorageClass', 'PriorityClass', 'ResourceQuota', 'LimitRange',
   'NetworkPolicy', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'SecretStore', 'ClusterSecretStore',
+  // an account on its own (a store's login) precedes what logs in with it; a workload's stays in its file's phase
+  'ServiceAccount',
 ]);
 const CONFIG_KINDS = new Set(['ConfigMap', 'Secret', 'ExternalSecret', 'SealedSecret']);
 

@@ -1,4 +1,7 @@
 import { EXPOSURE_RULES } from './exposure-rules';
+import { GATEWAY_RULES } from './gateway-rules';
+import { MESH_RULES } from './mesh-rules';
+import { PLACEMENT_RULES } from './placement-rules';
 import { HYGIENE_RULES } from './hygiene-rules';
 import { PSS_RULES } from './pss-rules';
 import { SCALING_RULES } from './scaling-rules';
@@ -12,7 +15,7 @@ import { SECRET_RULES } from './secret-rules';
 /** The rule catalogue: every rule the engine runs, and the ids exemptions may name. */
 export class PolicyRules {
   /** Every rule, Pod Security Standards first, in a stable order. */
-  public static readonly all: readonly Rule[] = [...PSS_RULES, ...HYGIENE_RULES, ...REFERENCE_RULES, ...EXPOSURE_RULES, ...SECRET_RULES, ...SCALING_RULES, ...TENANCY_RULES, ...RBAC_RULES, ...CONTROLLER_RULES];
+  public static readonly all: readonly Rule[] = [...PSS_RULES, ...HYGIENE_RULES, ...REFERENCE_RULES, ...EXPOSURE_RULES, ...GATEWAY_RULES, ...MESH_RULES, ...SECRET_RULES, ...SCALING_RULES, ...TENANCY_RULES, ...PLACEMENT_RULES, ...RBAC_RULES, ...CONTROLLER_RULES];
 
   /** The rules of one profile. */
   public static ofProfile(profile: PolicyProfile): Rule[] {

@@ -72,6 +72,24 @@ export interface RuleContext {
    * (and for plain manifests, which carry no construct).
    */
   readonly ownerOf?: (manifest: Manifest) => TeamRecord | undefined;
+  /** The environment the folder deploys (production, domain), when the objects come from a GitOpsApp target. */
+  readonly environment?: EnvironmentFacts;
+}
+
+/** What rules read of a folder's environment. */
+export interface EnvironmentFacts {
+  readonly name: string;
+  readonly production: boolean;
+  /** @default - none */
+  readonly domain?: string;
+  /** Whether the environment allows scaling to zero explicitly (`scaling.allowScaleToZero`). @default - not said */
+  readonly allowsScaleToZero?: boolean;
+  /**
+   * With the mesh on: the injected sidecar's resources per pod of a meshed namespace, by quota key
+   * (`requests.cpu` in cores, `limits.memory` in bytes).
+   * @default - no mesh
+   */
+  readonly meshSidecar?: Readonly<Record<string, number>>;
 }
 
 /**

@@ -135,6 +135,10 @@ function usesOf(t: PodTemplate): SecretUse[] {
       if (e?.secretRef?.name) out.push({ field: `${c.path}.envFrom[${i}].secretRef`, what: `${c.label} envFrom`, secret: e.secretRef.name });
     });
   }
+  // the kubelet pulls the image with these: a name nothing provides fails every pull
+  (t.spec?.imagePullSecrets ?? []).forEach((p: any, i: number) => {
+    if (p?.name) out.push({ field: `${t.specPath}.imagePullSecrets[${i}]`, what: 'imagePullSecrets', secret: p.name });
+  });
   (t.spec?.volumes ?? []).forEach((v: any, i: number) => {
     const at = `${t.specPath}.volumes[${i}]`;
     const refs: [string, string, any[] | undefined][] = [];

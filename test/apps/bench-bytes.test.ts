@@ -9,9 +9,12 @@
 import { createHash } from 'crypto';
 import { buildBenchApp } from '../../apps/bench';
 
+// Updated (feat/edges): a file of ServiceAccounts and their bindings alone (a team's Flux tenant account, a secret
+// store's login account) now applies in the platform phase, so the teams' flux-tenant files carry sync wave -4;
+// the teams' quotas grew to hold the mesh sidecars that tenancy-quota-fits now counts.
 const EXPECTED: Record<number, { files: number; sha256: string }> = {
-  1: { files: 87, sha256: '04ac226ad1894af09fe363ae6805b788b9bc676e1e663f7c7ac416d0d5630f16' },
-  12: { files: 418, sha256: '34711e4d65a0cd64d48125bac159864a886ebf85c46abf43e8e3a4e5e34b983f' },
+1: { files: 87, sha256: '7fed153784a72c59b9c19749e0b839847d3778afcf9ede643fc76b1e6b9d4d41' },
+  12: { files: 418, sha256: '68be097c9675a496074fdc95f16c318bfe19ea4d29412b170088d573d7ad5be3' },
 };
 
 /** sha256 over every (path, content) pair of a dist/ tree, in path order. */

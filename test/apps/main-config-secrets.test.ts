@@ -35,6 +35,8 @@ describe('the example dist/: secrets', () => {
         `${t} db POSTGRES_PASSWORD=storefront-db/password`, `${t} db-migrate DATABASE_URL=storefront-db/url`,
         `${t} nightly-report DATABASE_URL=storefront-db/url`, `${t} order-worker AMQP_URL=storefront-rabbitmq/url`,
         `${t} order-worker DATABASE_URL=storefront-db/url`,
+        `${t} payments-events KAFKA_CA=payments-kafka/ca.crt`, `${t} payments-events KAFKA_PASSWORD=payments-kafka/password`,
+        `${t} payments-events KAFKA_USERNAME=payments-kafka/username`,
       ]);
     }
   });
@@ -42,7 +44,7 @@ describe('the example dist/: secrets', () => {
   test('database credentials come from Vault through an ExternalSecret, a different store per environment', () => {
     for (const t of TARGETS) {
       const env = t.split('/')[0];
-      const es = objects.find((o) => o.folder === t && o.manifest.kind === 'ExternalSecret')!.manifest;
+      const es = objects.find((o) => o.folder === t && o.manifest.kind === 'ExternalSecret' && o.manifest.metadata.namespace === 'storefront')!.manifest;
       expect(es.metadata.name).toBe('storefront-db');
       expect(es.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: `vault-${env}` });
       const store = objects.find((o) => o.folder === t && o.manifest.kind === 'ClusterSecretStore')!;
@@ -56,8 +58,8 @@ describe('the example dist/: secrets', () => {
 
   test('ExternalSecret, ClusterSecretStore and SealedSecret validate against the vendored CRD schemas', () => {
     const custom = objects.filter((o) => ['ExternalSecret', 'ClusterSecretStore', 'SealedSecret'].includes(o.manifest.kind));
-    // per target: the store, the database's and the queue's ExternalSecrets, the payment SealedSecret
-    expect(custom).toHaveLength(TARGETS.length * 4);
+    // per target: the store, the database's, the queue's and the payments team's Kafka ExternalSecrets, the payment SealedSecret
+    expect(custom).toHaveLength(TARGETS.length * 5);
     expect(custom.flatMap((o) => crdSchemaErrors(o.manifest).map((e) => `${o.file}: ${e}`))).toEqual([]);
   });
 

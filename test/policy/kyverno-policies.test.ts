@@ -48,6 +48,10 @@ describe('KyvernoPolicies', () => {
       'hygiene-pdb-required', 'hygiene-pdb-allows-disruption', 'hygiene-topology-spread', 'hygiene-network-policy', 'hygiene-pre-stop-sleep',
       'hygiene-namespaced-object', 'hygiene-scale-target', 'hygiene-workload-ref', 'hygiene-network-port', 'hygiene-storage-class-declared',
       'hygiene-route-host-path-unique', 'hygiene-connection-namespace-exists',
+      // exposure: they need the environment (domain, production) or the other routes and the Gateway
+      'hygiene-route-host-in-domain', 'hygiene-route-tls-in-production', 'hygiene-route-host-owner', 'hygiene-route-kind-per-host', 'hygiene-gateway-references',
+      // mesh and placement rules of issue 25: not yet emitted for admission
+      'hygiene-mesh-principal-wildcard', 'hygiene-mesh-allow-everyone', 'hygiene-mesh-mtls-not-disabled', 'hygiene-mesh-mtls-strict-in-production', 'hygiene-ingress-not-world',
       // secrets: the operators create Secrets with data in the cluster, so these judge Git only
       'hygiene-no-plaintext-secret', 'hygiene-no-plaintext-credentials', 'hygiene-secret-reference-resolves',
       // cross-object (scaler and scaled workload): CI only
@@ -57,6 +61,7 @@ describe('KyvernoPolicies', () => {
       'tenancy-rbac-escalation-verbs', 'tenancy-rbac-aggregation', 'tenancy-rbac-token-create', 'tenancy-rbac-pod-exec',
       'tenancy-rbac-secrets-cluster-wide', 'tenancy-rbac-built-in-admin', 'tenancy-rbac-system-subjects', 'tenancy-flux-tenant', 'tenancy-argo-project',
       'tenancy-team-platform-kinds',
+      'tenancy-no-system-priority', 'tenancy-no-node-name', 'hygiene-scale-to-zero-in-production', 'tenancy-spot-interruption-tolerant',
     ]);
   });
 
