@@ -160,14 +160,14 @@ export function benchPlatform(services: number): BenchPlatform {
 }
 
 // --- tenancy ---
-/** The team owning `namespace`, with a quota sized for the services it holds (their prod maximum fits). */
+/** The team owning `namespace`, with a quota sized for the services it holds (their prod maximum, mesh sidecars included, fits). */
 export function addBenchTeam(scope: Construct, namespace: string, services: number): PlatformNamespace {
   const team = new Team(scope, namespace, {
     groups: { admins: [`oidc:${namespace}-admins`], developers: [`oidc:${namespace}-developers`], viewers: ['oidc:engineering'] },
     namespaces: [namespace],
     // per service at most 24 pods + 6 surge of 500m / 512Mi (1Gi limit), and one service in ten has a database
     quota: {
-      requestsCpu: String(services * 26), requestsMemory: `${services * 27}Gi`, limitsMemory: `${services * 60}Gi`, pods: services * 48,
+      requestsCpu: String(services * 26), requestsMemory: `${services * 26}Gi`, limitsMemory: `${services * 58}Gi`, pods: services * 48,
       objectCounts: { services: services * 3, configmaps: services * 3 + 1, secrets: services * 2 + 10 },
     },
   });

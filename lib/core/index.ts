@@ -12,3 +12,4 @@ export * from './unit';
 export * from './credentials';
 export * from './redact';
 export * from './api-server-rules';
+export * from './owner';

@@ -1,11 +1,12 @@
-import type { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
+import { teamOwnerOf, TeamRecord } from '../core/owner';
 import { targetOf } from '../environments/environment';
 import type { RenderedObject } from '../environments/rendered';
 import { Policy } from './policy';
 import { PolicyError } from './policy-error';
 import { PolicyRules } from './policy-rules';
 import { parseQuantity } from '../core';
-import { EnvironmentFacts, Manifest, PolicyFinding, Rule, RuleContext } from './rule';
+import { EnvironmentFacts, Exemption, Manifest, PolicyFinding, Rule, RuleContext } from './rule';
 
 /** A manifest and the environment folder it is deployed with (the objects a rule may relate it to). */
 export interface ManifestInput {
@@ -73,11 +74,14 @@ function run(subjects: readonly Subject[], options: EvaluateOptions): PolicyFind
   const out: PolicyFinding[] = [];
   for (const [folder, list] of byFolder) {
     const target = list[0].apiObject ? targetOf(list[0].apiObject) : undefined;
+    const owners = new Map<Manifest, TeamRecord | undefined>();
+    for (const s of list) if (s.apiObject) owners.set(s.manifest, teamOwnerOf(s.apiObject));
     const context: RuleContext = {
       folder,
       objects: list.map((s) => s.manifest),
       ...(target ? { cluster: target.cluster, environment: environmentFacts(target.env, target.cluster) } : {}),
       ...(!target && list[0].environment ? { environment: list[0].environment } : {}),
+      ownerOf: (m) => owners.get(m),
     };
     for (const s of list) {
       const constructPath = s.apiObject?.node.path;
@@ -86,7 +90,7 @@ function run(subjects: readonly Subject[], options: EvaluateOptions): PolicyFind
         if (findings.length === 0) continue;
         for (const f of findings) {
           // a value exemption lifts only the finding at its path
-          const exemption = s.apiObject ? Policy.exemptionFor(s.apiObject, rule.id, f.field) : undefined;
+          const exemption = s.apiObject ? exemptionOf(s.apiObject, rule, owners.get(s.manifest), f.field) : undefined;
           if (exemption && !options.includeExempted) continue;
           out.push({ ...f, folder, ...(constructPath !== undefined ? { constructPath } : {}), ...(exemption ? { exemption } : {}) });
         }
@@ -94,6 +98,16 @@ function run(subjects: readonly Subject[], options: EvaluateOptions): PolicyFind
     }
   }
   return out.sort(compareFindings);
+}
+
+/** The exemption that lifts `rule` for the object, honouring the rule's exemption scope. */
+function exemptionOf(apiObject: ApiObject, rule: Rule, owner: TeamRecord | undefined, field: string): Exemption | undefined {
+  if ((rule.exemption ?? 'scope') === 'scope') return Policy.exemptionFor(apiObject, rule.id, field);
+  if (owner) return undefined;
+  // the object, or a construct that holds nothing but it (an imported L1 class's `Resource`); never a chart
+  const parent = apiObject.node.scope;
+  const own = [apiObject.node.path, ...(parent && !Chart.isChart(parent) && parent.node.children.length === 1 ? [parent.node.path] : [])];
+  return Policy.exemptionsOf(apiObject).find((e) => e.rule === rule.id && own.includes(e.scopePath) && (e.field === undefined || e.field === field));
 }
 
 function compareFindings(a: PolicyFinding, b: PolicyFinding): number {

@@ -6,15 +6,15 @@
 // storage classes, backups, priority classes, secret stores, canaries, workers, cron jobs, certificates); the
 // serializer and policy changes of the same branch were checked against the previous digests first.
 // Issue 20: config generations carry their content-sha256 mark (config retention trusts only those).
-// Issues 24/25 (feat/edges): files holding only ServiceAccounts and their bindings (the teams' Flux tenant accounts)
-// apply in the platform phase (sync wave -4), and the teams' quotas grew to hold the mesh sidecars that
-// tenancy-quota-fits now counts.
 import { createHash } from 'crypto';
 import { buildBenchApp } from '../../apps/bench';
 
+// Updated (feat/edges): a file of ServiceAccounts and their bindings alone (a team's Flux tenant account, a secret
+// store's login account) now applies in the platform phase, so the teams' flux-tenant files carry sync wave -4;
+// the teams' quotas grew to hold the mesh sidecars that tenancy-quota-fits now counts.
 const EXPECTED: Record<number, { files: number; sha256: string }> = {
-  1: { files: 87, sha256: '15b836c807d7c4720b7d09b50cdf3022995e6192564a9e86e339fc9ea744d034' },
-  12: { files: 418, sha256: '44ce7e65e4c4b7cb897bd3f4a4df8dfaae26faf7a0d92853634d7ad6b4bdc38a' },
+  1: { files: 87, sha256: '7fed153784a72c59b9c19749e0b839847d3778afcf9ede643fc76b1e6b9d4d41' },
+  12: { files: 418, sha256: '68be097c9675a496074fdc95f16c318bfe19ea4d29412b170088d573d7ad5be3' },
 };
 
 /** sha256 over every (path, content) pair of a dist/ tree, in path order. */
