@@ -18,13 +18,14 @@ import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConfigFiles } from '../lib/config';
 import { runFinalizers } from '../lib/core';
-import { Exposure, GatewayDeclaration } from '../lib/exposure';
+import { Exposure, GatewayDeclaration, PlatformGateway } from '../lib/exposure';
 import { Environment, Environments, GitOpsApp, setTarget } from '../lib/gitops';
 import { Metrics, ServiceLevelObjective, SloMetrics } from '../lib/observability';
 import { PlatformNamespace } from '../lib/platform';
 import { KedaTrigger, Scaling } from '../lib/scaling';
 import { ExternalSecret, SealedSecret, SecretEnv, SecretStore, VaultAuth } from '../lib/secrets';
-import { NodePool, NodePoolProps, Priority, PriorityClasses, Team } from '../lib/tenancy';
+import { KyvernoPolicies } from '../lib/policy';
+import { Access, NodePool, NodePoolProps, Priority, PriorityClasses, Team } from '../lib/tenancy';
 import { CanaryStep, Delivery } from '../lib/delivery';
 import { StorageClass, StorageClassProps } from '../lib/storage';
 import { TrafficRouting } from '../lib/traffic';
@@ -39,7 +40,7 @@ type EnvName = 'dev' | 'staging' | 'prod';
 const benchSidecar = { cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '500m', memoryLimit: '256Mi' };
 // the apex host (services under a path of it bring a cert-manager Certificate) and a wildcard listener
 const benchGateway = (domain: string): GatewayDeclaration => ({
-  name: 'public', namespace: 'gateway-system', serviceAccount: 'public-istio', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' },
+  name: 'public', namespace: 'gateway-system', gatewayClassName: 'istio', serviceAccount: 'public-istio', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' },
   listeners: [{ name: 'https', hostname: `*.${domain}`, certificateSecret: 'wildcard-tls' }, { name: 'https-apex', hostname: domain }],
 });
 
@@ -55,7 +56,10 @@ export const benchNodePools: NodePoolProps[] = [
 const benchVault = (env: EnvName) => ({
   vault: SecretStore.vault({
     name: `vault-${env}`, server: `https://vault.${env}.bench.example:8200`, path: 'secret',
-    auth: VaultAuth.kubernetes({ role: `bench-${env}`, mountPath: `kubernetes-${env}` }),
+    auth: VaultAuth.kubernetes({
+      role: `bench-${env}`, mountPath: `kubernetes-${env}`,
+      serviceAccount: { name: 'vault-auth', namespace: 'external-secrets', render: true }, tokenReviewer: 'client',
+    }),
   }),
 });
 
@@ -270,6 +274,8 @@ export function addBenchCompanions(scope: Construct, spec: BenchServiceSpec, env
           minReplicas: 1, maxReplicas: env.pick({ dev: 2, staging: 4, prod: 10 }),
         }),
         Metrics.scrape({ port: 9090 }),
+        // leader election (mounts the token: the grant's exemption becomes a Kyverno PolicyException)
+        Access.grant({ resources: ['leases'], verbs: ['get', 'create', 'update'], apiGroups: ['coordination.k8s.io'], resourceNames: [`${spec.name}-leader`] }),
       ],
     });
     worker.connectTo(service);
@@ -312,6 +318,7 @@ export function buildBenchApp(services: number, outdir?: string, environments: E
   });
   app.forEachTarget((scope, { env }) => {
     new PriorityClasses(scope, 'priority-classes');
+    new KyvernoPolicies(scope, 'kyverno');
     const namespaces = new Map(platform.namespaces.map((ns) => [ns, addBenchTeam(scope, ns, servicesIn(platform, ns))]));
     for (const ns of namespaces.values()) addBenchNamespaceSecrets(ns);
     const built = platform.services.map((spec) => addBenchService(namespaces.get(spec.namespace)!, spec, env));
@@ -342,6 +349,8 @@ export function buildPlainBenchApps(services: number, outdir = 'dist-bench-plain
     // what GitOpsApp adds per target: the cluster's storage classes; and the platform's priority classes
     StorageClass.renderAll(chart('storage-classes'), target.cluster.storageClasses);
     new PriorityClasses(chart('priority'), 'priority-classes');
+    new KyvernoPolicies(chart('kyverno'), 'kyverno');
+    PlatformGateway.of(chart('gateway'));
     // the teams share one chart, as they share one target in GitOpsApp (a chart renders the ClusterSecretStore its
     // ExternalSecrets read once)
     const teams = chart('teams');

@@ -13,8 +13,8 @@ import { buildBenchApp } from '../../apps/bench';
 // store's login account) now applies in the platform phase, so the teams' flux-tenant files carry sync wave -4;
 // the teams' quotas grew to hold the mesh sidecars that tenancy-quota-fits now counts.
 const EXPECTED: Record<number, { files: number; sha256: string }> = {
-  1: { files: 87, sha256: '7fed153784a72c59b9c19749e0b839847d3778afcf9ede643fc76b1e6b9d4d41' },
-  12: { files: 418, sha256: '68be097c9675a496074fdc95f16c318bfe19ea4d29412b170088d573d7ad5be3' },
+  1: { files: 96, sha256: '9aa1083c494a865f2831a76211c7e3269518c91b422ae0f8e95861e742c15580' },
+  12: { files: 430, sha256: '22493cfb04f34ace1a1579cc7f7f0539bcb3983c793ed6499c5fcd801de52792' },
 };
 
 /** sha256 over every (path, content) pair of a dist/ tree, in path order. */

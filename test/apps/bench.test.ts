@@ -95,9 +95,7 @@ describe('the benchmark platform (apps/bench.ts)', () => {
       expect(inEnv.filter((o) => o.manifest.kind === 'Namespace')).toHaveLength(Math.min(SERVICES, BENCH_NAMESPACES));
       expect(new Set(inEnv.filter((o) => serviceOf(o.apiObject)).map((o) => o.manifest.kind))).toEqual(
         new Set(['ServiceAccount', 'Deployment', 'Service', 'NetworkPolicy', 'HorizontalPodAutoscaler', 'ScaledObject', 'PodDisruptionBudget',
-          'ServiceMonitor', 'PrometheusRule', 'ConfigMap', 'HTTPRoute', 'DestinationRule', 'AuthorizationPolicy', 'SealedSecret',
-          // svc-0001 under a path of the apex host: its Certificate (in the gateway's namespace) and the grant
-          'Certificate', 'ReferenceGrant']));
+          'ServiceMonitor', 'PrometheusRule', 'ConfigMap', 'HTTPRoute', 'DestinationRule', 'AuthorizationPolicy', 'SealedSecret']));
     }
   });
 
