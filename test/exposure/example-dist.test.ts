@@ -77,7 +77,8 @@ describe('example dist/: exposure and zero trust', () => {
     const meshOn = t.env.mesh?.istio === true;
     expect(namespaces.sort()).toEqual(['payments', 'storefront']);
     for (const ns of namespaces) {
-      const pa = t.objects.filter((o) => o.kind === 'PeerAuthentication' && o.metadata.namespace === ns);
+      // the namespace-wide one (workload ones open a scrape port to plain text)
+      const pa = t.objects.filter((o) => o.kind === 'PeerAuthentication' && o.metadata.namespace === ns && !o.spec.selector);
       const deny = t.objects.filter((o) => o.kind === 'AuthorizationPolicy' && o.metadata.namespace === ns && JSON.stringify(o.spec) === '{}');
       expect(pa.map((p) => p.spec.mtls.mode)).toEqual(meshOn ? ['STRICT'] : []);
       expect(deny).toHaveLength(meshOn ? 1 : 0);
