@@ -3,7 +3,7 @@ import { AppProject } from '../../imports/argo-cd-argoproj.io';
 import { ApiObject } from 'cdk8s';
 import { configError } from '../core';
 import { phaseFolderOf, UnitApplyOrder } from './apply-order';
-import { ArgoCdChart, InventoryAwareApplication } from './argo-cd-chart';
+import { applicationWaveOf, ArgoCdChart, InventoryAwareApplication } from './argo-cd-chart';
 import { targetIdOf, Target } from './environment';
 import { FluxChart } from './flux-chart';
 import { unitScope as unit } from './layout';
@@ -76,7 +76,8 @@ function addArgoCd(chart: ArgoCdChart, targets: readonly Target<any, any>[]): vo
         metadata: {
           name,
           namespace: s.namespace,
-          annotations: { [SYNC_WAVE]: String(s.envOrder.indexOf(target.env.name)) },
+          // after the target's platform Application (its namespaces, quotas and RBAC), see applicationWaveOf
+          annotations: { [SYNC_WAVE]: String(applicationWaveOf(s.envOrder.indexOf(target.env.name), 'team')) },
           finalizers: s.finalizers,
         },
         spec: {
