@@ -1,8 +1,8 @@
 import { ConfigError } from '../core';
-import { RUN_BEFORE_ANNOTATION } from '../workloads/hardened-job';
+import { toYaml } from '../core/serialize';
+import { ApplyEdge, ApplyGraphIndex, ApplyPhase, registeredCapabilities } from '../environments/capability';
 import { apiGroupOf, RenderedObject } from './layout';
 import type { ApplyUnit } from './tenancy-layout';
-import { toYaml } from './serialize';
 
 /**
  * The apply order of a target, derived from what its objects reference and used by both controllers: Argo CD
@@ -13,18 +13,18 @@ import { toYaml } from './serialize';
  * - `needs` (same phase or later): an object is never applied in an earlier phase than what it references,
  *   since an earlier phase waits for its own health and would wait forever: a namespaced object and its
  *   Namespace, a pod and its ConfigMaps, Secrets, ServiceAccount, claims and PriorityClass, a claim and its
- *   StorageClass, a SecretStore and the ServiceAccount or Secret it logs in with, an ExternalSecret and its
- *   store, a RoleBinding and its Role and accounts, a Rollout and its Services and templates. Inside one phase
- *   the controllers create them together and retry until they exist.
- * - `after` (a later phase): what must be healthy or complete first: a workload after the Job that runs before
- *   it (its `typed-manifests.io/run-before`), that Job after the workloads it connects to (its NetworkPolicy's
- *   egress), a custom resource after its CRD (Established before anything validates against it).
+ *   StorageClass, a RoleBinding and its Role and accounts; and what capabilities register (`applyEdgesOf`): a
+ *   SecretStore and the ServiceAccount it logs in with, an ExternalSecret and its store, a Rollout and its
+ *   Services. Inside one phase the controllers create them together and retry until they exist.
+ * - `after` (a later phase): what must be healthy or complete first: a custom resource after its CRD
+ *   (Established before anything validates against it); registered: a workload after the Job that runs before
+ *   it, that Job after the workloads it connects to.
  *
  * A phase is a property of a file (one workload's objects stay together): the files form the graph. The phase
  * of a file is the longest chain of `after` edges below it; a cycle through an `after` edge (or an `after`
  * edge inside one file) is a synth error naming both objects. Targets whose graph has one phase are not phased.
  */
-export type ApplyPhase = string;
+export type { ApplyEdge, ApplyPhase } from '../environments/capability';
 
 /** The most phases a target may need: Flux gets one Kustomization per phase. */
 export const MAX_APPLY_PHASES = 8;
@@ -44,21 +44,12 @@ export function phaseFolderOf(unitFolder: string, phase: ApplyPhase): string {
   return `${PHASES_FOLDER}/${unitFolder}/${phase}`;
 }
 
-/** An edge of the reference graph: `from` needs `to` (same phase or later) or comes `after` it. */
-export interface ApplyEdge {
-  readonly from: RenderedObject;
-  readonly to: RenderedObject;
-  readonly kind: 'needs' | 'after';
-  /** Why, for errors (`mounts ConfigMap shop/x`). */
-  readonly why: string;
-}
-
 /** The non-empty phases of a phased target, in order, with their files (sorted). */
 export interface TargetApplyOrder {
   readonly phases: readonly PhaseFiles[];
 }
 
-/** One phase: its files, and whether it applies a Job that runs before others (Flux replaces those: `force`). */
+/** One phase: its files, and whether it applies a Job others come after (Flux replaces those: `force`). */
 export interface PhaseFiles {
   readonly phase: ApplyPhase;
   readonly files: readonly string[];
@@ -69,7 +60,7 @@ type Key = string;
 const keyOf = (kind: string, namespace: string | undefined, name: string): Key => `${kind}/${namespace ?? ''}/${name}`;
 
 /** The objects of one folder indexed by kind, namespace and name, and by the group/kind CRDs define. */
-class FolderIndex {
+class FolderIndex implements ApplyGraphIndex {
   private readonly byKey = new Map<Key, RenderedObject>();
   private readonly crds = new Map<string, RenderedObject>();
   private readonly makers = new Map<Key, RenderedObject>();
@@ -78,11 +69,10 @@ class FolderIndex {
       const m = o.manifest;
       if (!m?.kind || !m.metadata?.name) continue;
       this.byKey.set(keyOf(m.kind, m.metadata.namespace, m.metadata.name), o);
-      // the Secret an ExternalSecret or a SealedSecret creates is reached through it (unless rendered itself)
-      const group = apiGroupOf(m.apiVersion);
-      const made = group === 'external-secrets.io' && m.kind === 'ExternalSecret' ? (m.spec?.target?.name ?? m.metadata.name)
-        : group === 'bitnami.com' && m.kind === 'SealedSecret' ? (m.spec?.template?.metadata?.name ?? m.metadata.name) : undefined;
-      if (made !== undefined) this.makers.set(keyOf('Secret', m.metadata.namespace, made), o);
+      // what an object makes once applied (the Secret an ExternalSecret maintains) is reached through it
+      for (const c of registeredCapabilities()) {
+        for (const made of c.madeBy?.(m) ?? []) this.makers.set(keyOf(made.kind, made.namespace ?? m.metadata.namespace, made.name), o);
+      }
       if (m.kind === 'CustomResourceDefinition' && apiGroupOf(m.apiVersion) === 'apiextensions.k8s.io' && m.spec?.group && m.spec?.names?.kind) {
         this.crds.set(`${m.spec.group}/${m.spec.names.kind}`, o);
       }
@@ -100,16 +90,13 @@ class FolderIndex {
   }
 }
 
-const describe = (o: RenderedObject) => `${o.manifest.kind} ${o.manifest.metadata?.namespace ? `${o.manifest.metadata.namespace}/` : ''}${o.manifest.metadata?.name}`;
+export const describeObject = (o: RenderedObject): string => `${o.manifest.kind} ${o.manifest.metadata?.namespace ? `${o.manifest.metadata.namespace}/` : ''}${o.manifest.metadata?.name}`;
 
 /** The pod spec an object runs, if any (workload controllers, Rollouts, CronJobs, raw or not). */
 function podSpecOf(m: any): any | undefined {
   return m?.spec?.template?.spec?.containers ? m.spec.template.spec : m?.spec?.jobTemplate?.spec?.template?.spec;
 }
 
-function podLabelsOf(m: any): Record<string, string> | undefined {
-  return (m?.spec?.template ?? m?.spec?.jobTemplate?.spec?.template)?.metadata?.labels;
-}
 
 /** Every edge of one folder's reference graph. */
 export function referenceEdges(objects: readonly RenderedObject[]): ApplyEdge[] {
@@ -124,7 +111,7 @@ export function referenceEdges(objects: readonly RenderedObject[]): ApplyEdge[] 
     };
     if (ns) needs('Namespace', undefined, ns, `lives in Namespace ${ns}`);
     const crd = index.crdOf(m);
-    if (crd) edges.push({ from: o, to: crd, kind: 'after', why: `is a ${m.kind}, which ${describe(crd)} defines` });
+    if (crd) edges.push({ from: o, to: crd, kind: 'after', why: `is a ${m.kind}, which ${describeObject(crd)} defines` });
 
     const pod = podSpecOf(m);
     if (pod) {
@@ -157,74 +144,13 @@ export function referenceEdges(objects: readonly RenderedObject[]): ApplyEdge[] 
       needs(m.roleRef.kind, m.roleRef.kind === 'Role' ? ns : undefined, m.roleRef.name, `binds ${m.roleRef.kind} ${m.roleRef.name}`);
       for (const s of m.subjects ?? []) if (s?.kind === 'ServiceAccount') needs('ServiceAccount', s.namespace ?? ns, s.name, `binds ServiceAccount ${s.name}`);
     }
-    const group = apiGroupOf(m?.apiVersion);
-    if (group === 'external-secrets.io' && (m.kind === 'SecretStore' || m.kind === 'ClusterSecretStore')) {
-      // wherever the provider names them: the account it logs in with, the Secrets holding its credentials
-      walk(m.spec, (key, v) => {
-        if (key === 'serviceAccountRef') needs('ServiceAccount', v?.namespace ?? ns, v?.name, `logs in as ServiceAccount ${v?.name}`);
-        else if (/SecretRef$|^secretRef$/.test(key)) needs('Secret', v?.namespace ?? ns, v?.name, `reads its credentials from Secret ${v?.name}`);
-      });
-    }
-    if (group === 'external-secrets.io' && m.kind === 'ExternalSecret') {
-      const ref = m.spec?.secretStoreRef;
-      const kind = ref?.kind ?? 'SecretStore';
-      needs(kind, kind === 'SecretStore' ? ns : undefined, ref?.name, `reads from ${kind} ${ref?.name}`);
-    }
-    if (group === 'argoproj.io' && m.kind === 'Rollout') {
-      const s = m.spec?.strategy ?? {};
-      for (const svc of [s.canary?.canaryService, s.canary?.stableService, s.blueGreen?.activeService, s.blueGreen?.previewService]) needs('Service', ns, svc, `routes through Service ${svc}`);
-      if (m.spec?.workloadRef) needs(m.spec.workloadRef.kind, ns, m.spec.workloadRef.name, `takes its pods from ${m.spec.workloadRef.kind} ${m.spec.workloadRef.name}`);
-      walk(s, (key, v) => {
-        if (key === 'templateName') needs(v?.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate', ns, typeof v === 'string' ? v : undefined, `is analysed by AnalysisTemplate ${v}`);
-        if (key === 'templates' && Array.isArray(v)) for (const t of v) needs(t?.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate', t?.clusterScope ? undefined : ns, t?.templateName, `is analysed by AnalysisTemplate ${t?.templateName}`);
-      });
-    }
-
-    // a Job that runs before workloads: they come after it, it after what it connects to
-    const before = m?.metadata?.annotations?.[RUN_BEFORE_ANNOTATION];
-    if (m?.kind === 'Job' && typeof before === 'string') {
-      for (const ref of before.split(',')) {
-        const [wns, wname] = ref.split('/');
-        for (const w of objects) {
-          const wm = w.manifest;
-          if (w !== o && podSpecOf(wm) && wm.kind !== 'Job' && wm.metadata?.namespace === wns && wm.metadata?.name === wname) {
-            edges.push({ from: w, to: o, kind: 'after', why: `runs after Job ${m.metadata.name} completes (its run-before)` });
-          }
-        }
-      }
-      const labels = podLabelsOf(m) ?? {};
-      for (const np of objects) {
-        const nm = np.manifest;
-        if (nm?.kind !== 'NetworkPolicy' || nm.metadata?.namespace !== ns || !matches(nm.spec?.podSelector?.matchLabels, labels) || !nm.spec?.podSelector?.matchLabels) continue;
-        for (const rule of nm.spec?.egress ?? []) {
-          for (const peer of rule?.to ?? []) {
-            const sel = peer?.podSelector?.matchLabels;
-            if (!sel) continue;
-            const peerNs = peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] ?? (peer.namespaceSelector ? undefined : ns);
-            for (const w of objects) {
-              const wm = w.manifest;
-              if (w === o || !podSpecOf(wm) || wm.kind === 'Job' || (peerNs !== undefined && wm.metadata?.namespace !== peerNs) || !matches(sel, podLabelsOf(wm) ?? {})) continue;
-              edges.push({ from: o, to: w, kind: 'after', why: `connects to ${describe(w)}, which must be ready before the Job runs` });
-            }
-          }
-        }
-      }
-    }
+    // what capabilities know about their own kinds
+    for (const c of registeredCapabilities()) edges.push(...(c.applyEdgesOf?.(o, index) ?? []));
   }
   return edges;
 }
 
-function matches(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
-  return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
-}
 
-function walk(node: any, visit: (key: string, value: any) => void): void {
-  if (!node || typeof node !== 'object') return;
-  for (const [k, v] of Object.entries(node)) {
-    visit(k, v);
-    walk(v, visit);
-  }
-}
 
 /**
  * The phase (0-based level) of every file of one folder, from its reference graph. Throws a ConfigError naming
@@ -282,7 +208,7 @@ export function fileLevels(objects: readonly RenderedObject[], edges: readonly A
     for (const { to, edge } of out.get(f)!) {
       if (edge.kind === 'after' && component.get(to) === component.get(f)) {
         const back = pathBetween(out, component, to, f);
-        throw orderError(edge, `but ${back ? `${describe(back.from)} ${back.why.replace(/^is /, 'is ')} (${describe(back.to)})` : `${edge.to.file} needs ${edge.from.file}`}: a cycle, nothing can be applied first`);
+        throw orderError(edge, `but ${back ? `${describeObject(back.from)} ${back.why.replace(/^is /, 'is ')} (${describeObject(back.to)})` : `${edge.to.file} needs ${edge.from.file}`}: a cycle, nothing can be applied first`);
       }
     }
   }
@@ -322,7 +248,7 @@ function pathBetween(out: Map<string, { to: string; edge: ApplyEdge }[]>, compon
 function orderError(edge: ApplyEdge, problem: string): ConfigError {
   const path = edge.from.apiObject.node.path;
   return new ConfigError(path, 'apply order',
-    `${path}: apply order: ${describe(edge.from)} ${edge.kind === 'after' ? 'must come after' : 'needs'} ${describe(edge.to)} (it ${edge.why}), ${problem}`);
+    `${path}: apply order: ${describeObject(edge.from)} ${edge.kind === 'after' ? 'must come after' : 'needs'} ${describeObject(edge.to)} (it ${edge.why}), ${problem}`);
 }
 
 /** The Argo CD sync wave of a phase among `count`: the last phase keeps the default wave 0, earlier ones count down. */
@@ -345,14 +271,17 @@ export function computeApplyOrder(objects: readonly RenderedObject[], folders: r
   }
   const out = new Map<string, TargetApplyOrder>();
   for (const folder of [...byFolder.keys()].sort()) {
-    const levels = fileLevels(byFolder.get(folder)!);
+    const objs = byFolder.get(folder)!;
+    const edges = referenceEdges(objs);
+    const levels = fileLevels(objs, edges);
     const count = Math.max(0, ...levels.values()) + 1;
     if (count <= 1) continue;
     if (count > MAX_APPLY_PHASES) {
       const deepest = [...levels].find(([, l]) => l === count - 1)![0];
       throw new ConfigError(folder, 'apply order', `${folder}: apply order needs ${count} phases (deepest: ${deepest}), more than ${MAX_APPLY_PHASES}; shorten the chain of run-before Jobs and the workloads they wait for`);
     }
-    const jobFiles = new Set(byFolder.get(folder)!.filter((o) => o.manifest?.kind === 'Job' && o.manifest.metadata?.annotations?.[RUN_BEFORE_ANNOTATION]).map((o) => o.file));
+    // Jobs that others come after (a changed one is replaced: Flux `force`)
+    const jobFiles = new Set(edges.filter((e) => e.kind === 'after' && e.to.manifest?.kind === 'Job').map((e) => e.to.file));
     const phases = Array.from({ length: count }, (_, i) => {
       const files = [...levels].filter(([, l]) => l === i).map(([f]) => f).sort();
       return { phase: APPLY_PHASES[i], files, runBeforeJobs: files.some((f) => jobFiles.has(f)) };
