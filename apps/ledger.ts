@@ -2,7 +2,7 @@
 // platform (apps/main.ts), written to its own folder. It renders only what it owns: the StorageClass the
 // platform renders is referred to (`existing: true`), argocd-cm's health check is the platform's, and its
 // namespace is one no other app writes into. `checkSharedRepository` (test/gitops/shared-repository.test.ts)
-// checks all of that across both apps. docs/gitops.md shows this file.
+// checks all of that across both apps; docs/gitops.md walks through it.
 import { Environments, GitOpsApp } from '../lib/gitops';
 import { PlatformNamespace } from '../lib/platform';
 import { HardenedService } from '../lib/workloads';
