@@ -6,6 +6,7 @@
 import { configCapability } from './config/capability';
 import { deliveryCapability } from './delivery/capability';
 import { registerCapability } from './environments/capability';
+import { exposureCapability } from './exposure/capability';
 import { meshCapability } from './mesh/capability';
 import { observabilityCapability } from './observability/capability';
 import { policyCapability } from './policy/capability';
@@ -22,6 +23,7 @@ registerCapability(configCapability);
 registerCapability(secretsCapability);
 registerCapability(deliveryCapability);
 registerCapability(meshCapability);
+registerCapability(exposureCapability);
 registerCapability(observabilityCapability);
 registerCapability(scalingCapability);
 registerCapability(tenancyCapability);
