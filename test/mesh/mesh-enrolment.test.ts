@@ -1,5 +1,8 @@
+import * as path from 'path';
+import * as YAML from 'yaml';
 import { Chart } from 'cdk8s';
 import { Exposure } from '../../lib/exposure';
+import { readTree } from '../../lib/gitops';
 import { MESH_DEFAULTS, MeshOptions } from '../../lib/mesh';
 import { Metrics } from '../../lib/observability';
 import { PlatformNamespace } from '../../lib/platform';
@@ -230,5 +233,23 @@ describe('mesh enrolment: jobs', () => {
     expect(annotations('Deployment')['sidecar.istio.io/nativeSidecar']).toBeUndefined();
     const ambient = renderEdgeApp(mesh({ dataplane: 'ambient' }), build);
     expect(JSON.stringify(ambient)).not.toContain('nativeSidecar');
+  });
+});
+
+describe('the example dist/: meshed namespaces enrol their pods, which reach istiod', () => {
+  const tree = readTree(path.resolve(__dirname, '../../dist'));
+  const objectsOf = (target: string) => [...tree].filter(([f]) => f.startsWith(`${target}/`) && f.endsWith('.yaml') && !f.endsWith('kustomization.yaml'))
+    .flatMap(([, text]) => YAML.parseAllDocuments(text).map((d: any) => d.toJS())).filter((m: any) => m);
+
+  test.each(['staging', 'prod/prod-eu-west-1', 'prod/prod-us-east-1'])('%s', (target) => {
+    const objects = objectsOf(target);
+    expect(ofKind(objects, 'PeerAuthentication').length).toBeGreaterThan(0);
+    expect(meshProblems(objects, 'sidecar')).toEqual([]);
+  });
+
+  test('dev runs without the mesh: no enrolment, no mesh policy', () => {
+    const objects = objectsOf('dev');
+    expect(ofKind(objects, 'PeerAuthentication')).toEqual([]);
+    for (const pod of podsOf(objects)) expect(enrolment(objects, pod)).toBeUndefined();
   });
 });
