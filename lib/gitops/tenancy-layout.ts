@@ -88,13 +88,28 @@ export function tenancyPrefixOf(apiObject: ApiObject, namespace: string | undefi
  */
 export function withTenancyKustomizations(scope: IConstruct, targets: readonly Target<any, any>[], files: Map<string, string>): Map<string, string> {
   const extra = new Map<string, string>();
+  // the files of every `<target>/<dir>/` folder, relative to it, in one pass over the files (a scan of all files
+  // per target and folder would be quadratic in a fleet of targets)
+  const withTeams = new Set(targets.filter((t) => teamsOfTarget(scope, t).length > 0).map((t) => t.path));
+  const byDir = new Map<string, string[]>();
+  if (withTeams.size > 0) {
+    for (const f of files.keys()) {
+      if (f.endsWith('/kustomization.yaml')) continue;
+      const parts = f.split('/');
+      // a target is `<env>` or `<env>/<cluster>`
+      for (const n of [1, 2]) {
+        if (parts.length < n + 2 || !withTeams.has(parts.slice(0, n).join('/'))) continue;
+        const key = parts.slice(0, n + 1).join('/');
+        let list = byDir.get(key);
+        if (!list) byDir.set(key, (list = []));
+        list.push(parts.slice(n + 1).join('/'));
+      }
+    }
+  }
   for (const target of targets) {
     const teams = teamsOfTarget(scope, target);
     if (teams.length === 0) continue;
-    const under = (dir: string) => [...files.keys()]
-      .filter((f) => f.startsWith(`${target.path}/${dir}/`) && !f.endsWith('/kustomization.yaml'))
-      .map((f) => f.slice(target.path.length + dir.length + 2))
-      .filter((f) => !f.includes('/') || dir === PLATFORM_DIR);
+    const under = (dir: string) => (byDir.get(`${target.path}/${dir}`) ?? []).filter((f) => !f.includes('/') || dir === PLATFORM_DIR);
     const platform = under(PLATFORM_DIR).sort((a, b) => Number(!a.startsWith('_cluster/')) - Number(!b.startsWith('_cluster/')) || cmp(a, b));
     extra.set(`${target.path}/${PLATFORM_DIR}/kustomization.yaml`, kustomization(platform));
     for (const team of teams) {
