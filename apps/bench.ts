@@ -35,6 +35,8 @@ import { HardenedJob, HardenedStatefulSet } from '../lib/workloads';
 type EnvName = 'dev' | 'staging' | 'prod';
 
 // --- exposure ---
+/** The injected proxy's resources (the Istio installation's `global.proxy.resources`): quota fits count them. */
+const benchSidecar = { cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '500m', memoryLimit: '256Mi' };
 // the apex host (services under a path of it bring a cert-manager Certificate) and a wildcard listener
 const benchGateway = (domain: string): GatewayDeclaration => ({
   name: 'public', namespace: 'gateway-system', serviceAccount: 'public-istio', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' },
@@ -69,7 +71,7 @@ export function benchCluster(env: EnvName, name: string = env, server = `https:/
 }
 
 const envSettings = (env: EnvName) => ({
-  domain: env === 'prod' ? 'bench.example' : `${env}.bench.example`, mesh: { istio: true }, secretStores: benchVault(env),
+  domain: env === 'prod' ? 'bench.example' : `${env}.bench.example`, mesh: { istio: true, sidecar: benchSidecar }, secretStores: benchVault(env),
   certificateIssuer: { name: env === 'prod' ? 'letsencrypt' : 'letsencrypt-staging' },
 });
 
@@ -158,14 +160,14 @@ export function benchPlatform(services: number): BenchPlatform {
 }
 
 // --- tenancy ---
-/** The team owning `namespace`, with a quota sized for the services it holds (their prod maximum fits). */
+/** The team owning `namespace`, with a quota sized for the services it holds (their prod maximum, mesh sidecars included, fits). */
 export function addBenchTeam(scope: Construct, namespace: string, services: number): PlatformNamespace {
   const team = new Team(scope, namespace, {
     groups: { admins: [`oidc:${namespace}-admins`], developers: [`oidc:${namespace}-developers`], viewers: ['oidc:engineering'] },
     namespaces: [namespace],
     // per service at most 24 pods + 6 surge of 500m / 512Mi (1Gi limit), and one service in ten has a database
     quota: {
-      requestsCpu: String(services * 24), requestsMemory: `${services * 24}Gi`, limitsMemory: `${services * 48}Gi`, pods: services * 48,
+      requestsCpu: String(services * 26), requestsMemory: `${services * 26}Gi`, limitsMemory: `${services * 58}Gi`, pods: services * 48,
       objectCounts: { services: services * 3, configmaps: services * 3 + 1, secrets: services * 2 + 10 },
     },
   });

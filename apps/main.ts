@@ -16,11 +16,12 @@ import { Exposure, GatewayDeclaration } from '../lib/exposure';
 import { Environments, GitOpsApp } from '../lib/gitops';
 import { Metrics, ServiceLevelObjective, SloMetrics } from '../lib/observability';
 import { ExternalSecret, SealedSecret, SecretEnv, SecretStore, VaultAuth } from '../lib/secrets';
-import { HpaMetric, KedaTrigger, Scaling } from '../lib/scaling';
+import { HpaMetric, KafkaSasl, KedaTrigger, Scaling } from '../lib/scaling';
 import { TrafficRouting } from '../lib/traffic';
 import { HardenedCronJob, HardenedService, HardenedWorker, IDeliveryStrategy, IWorkloadExtension, NetworkPeer, Probe } from '../lib/workloads';
 // --- tenancy ---
-import { NodePool, NodePoolProps, Priority, PriorityClasses, Team } from '../lib/tenancy';
+import { Access, NodePool, NodePoolProps, Priority, PriorityClasses, Team } from '../lib/tenancy';
+import { KyvernoPolicies } from '../lib/policy';
 // --- storage ---
 import { StorageClassProps } from '../lib/storage';
 import { HardenedJob, HardenedStatefulSet } from '../lib/workloads';
@@ -32,27 +33,40 @@ const fastSsd = (reclaimPolicy: 'Retain' | 'Delete'): StorageClassProps[] => [
 
 // --- exposure ---
 /**
- * Every cluster's shared Gateway (Istio's Gateway API implementation): the environment's own host, for which
- * services bring cert-manager certificates, and a wildcard listener holding a wildcard certificate.
+ * Every cluster's shared Gateway (Istio's Gateway API implementation), rendered by the platform: the environment's
+ * own host and a wildcard listener below it, each with a certificate from the environment's issuer; each listener
+ * admits exactly the team namespaces whose routes attach to it.
  */
-const gateway = (domain: string): GatewayDeclaration => ({
+const gateway: GatewayDeclaration = {
   name: 'public',
   namespace: 'gateway-system',
+  gatewayClassName: 'istio',
   podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' },
   serviceAccount: 'public-istio',
-  listeners: [{ name: 'https', hostname: domain }, { name: 'https-wildcard', hostname: `*.${domain}`, certificateSecret: 'wildcard-tls' }],
-});
+  listeners: [{ name: 'https', hostname: '{domain}' }, { name: 'https-wildcard', hostname: '*.{domain}', certificateSecret: 'wildcard-tls' }],
+};
+/** The proxy resources the clusters' Istio installation injects (its `global.proxy.resources`): quota fits count them. */
+const meshSidecar = { cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '500m', memoryLimit: '256Mi' };
 const stagingIssuer = { name: 'letsencrypt-staging' };
 // --- end exposure ---
 
 // --- secrets ---
-/** Each environment reads its own Vault: a ClusterSecretStore `vault-<env>` logging in with Kubernetes auth. */
+/**
+ * Each environment reads its own Vault: a ClusterSecretStore `vault-<env>` logging in with Kubernetes auth as the
+ * `vault-auth` account, which the store renders; Vault (outside the clusters) reviews each login with that
+ * account's own token, so the account is bound to `system:auth-delegator`.
+ */
 function vaultStore(env: 'dev' | 'staging' | 'prod'): SecretStore {
   return SecretStore.vault({
     name: `vault-${env}`,
     server: `https://vault.${env === 'prod' ? '' : `${env}.`}acme.example:8200`,
     path: 'secret',
-    auth: VaultAuth.kubernetes({ role: `storefront-${env}`, mountPath: `kubernetes-${env}` }),
+    auth: VaultAuth.kubernetes({
+      role: `storefront-${env}`,
+      mountPath: `kubernetes-${env}`,
+      serviceAccount: { name: 'vault-auth', namespace: 'external-secrets', render: true },
+      tokenReviewer: 'client',
+    }),
   });
 }
 
@@ -67,29 +81,29 @@ export const nodePools: NodePoolProps[] = [
 
 export const environments = Environments.define({
   dev: {
-    clusters: [{ name: 'dev', server: 'https://dev.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway: gateway('dev.shop.acme.example'), storageClasses: fastSsd('Delete'), nodePools }],
+    clusters: [{ name: 'dev', server: 'https://dev.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway, storageClasses: fastSsd('Delete'), nodePools }],
     domain: 'dev.shop.acme.example',
     certificateIssuer: stagingIssuer,
     // --- secrets ---
     secretStores: { vault: vaultStore('dev') },
   },
   staging: {
-    clusters: [{ name: 'staging', server: 'https://staging.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway: gateway('staging.shop.acme.example'), storageClasses: fastSsd('Retain'), nodePools }],
+    clusters: [{ name: 'staging', server: 'https://staging.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.34', gateway, storageClasses: fastSsd('Retain'), nodePools }],
     domain: 'staging.shop.acme.example',
     certificateIssuer: stagingIssuer,
-    mesh: { istio: true },
+    mesh: { istio: true, sidecar: meshSidecar },
     // --- secrets ---
     secretStores: { vault: vaultStore('staging') },
   },
   prod: {
     production: true,
     clusters: [
-      { name: 'prod-eu-west-1', server: 'https://prod-eu-west-1.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.33', gateway: gateway('shop.acme.example'), storageClasses: fastSsd('Retain'), nodePools },
-      { name: 'prod-us-east-1', server: 'https://prod-us-east-1.k8s.acme.example', region: 'us-east-1', kubernetesVersion: '1.29', gateway: gateway('shop.acme.example'), storageClasses: fastSsd('Retain'), nodePools },
+      { name: 'prod-eu-west-1', server: 'https://prod-eu-west-1.k8s.acme.example', region: 'eu-west-1', kubernetesVersion: '1.33', gateway, storageClasses: fastSsd('Retain'), nodePools },
+      { name: 'prod-us-east-1', server: 'https://prod-us-east-1.k8s.acme.example', region: 'us-east-1', kubernetesVersion: '1.29', gateway, storageClasses: fastSsd('Retain'), nodePools },
     ],
     domain: 'shop.acme.example',
     certificateIssuer: { name: 'letsencrypt' },
-    mesh: { istio: true },
+    mesh: { istio: true, sidecar: meshSidecar },
     // --- secrets ---
     secretStores: { vault: vaultStore('prod') },
   },
@@ -130,13 +144,15 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
   app.forEachTarget((scope, { env, cluster }) => {
     // --- tenancy ---
     new PriorityClasses(scope, 'priority-classes');
+    // admission enforces what synth checks (Enforce in prod, Audit elsewhere); exemptions travel as PolicyExceptions
+    new KyvernoPolicies(scope, 'kyverno');
     const storefront = new Team(scope, 'storefront', {
       groups: { admins: ['oidc:storefront-admins'], developers: ['oidc:storefront-developers'], viewers: ['oidc:engineering'] },
       namespaces: ['storefront'],
       quota: env.pick({
         dev: { requestsCpu: '3', requestsMemory: '6Gi', limitsMemory: '12Gi', pods: 30, requestsStorage: '20Gi', objectCounts: { services: 20, configmaps: 20, secrets: 20, persistentvolumeclaims: 10 } },
         staging: { requestsCpu: '8', requestsMemory: '16Gi', limitsMemory: '24Gi', pods: 40, requestsStorage: '50Gi', objectCounts: { services: 20, configmaps: 20, secrets: 20, persistentvolumeclaims: 10 } },
-        prod: { requestsCpu: '24', requestsMemory: '64Gi', limitsMemory: '80Gi', pods: 100, requestsStorage: '400Gi', objectCounts: { services: 20, configmaps: 20, secrets: 20, persistentvolumeclaims: 10 } },
+        prod: { requestsCpu: '30', requestsMemory: '64Gi', limitsMemory: '88Gi', pods: 100, requestsStorage: '400Gi', objectCounts: { services: 20, configmaps: 20, secrets: 20, persistentvolumeclaims: 10 } },
       }),
     });
     const payments = new Team(scope, 'payments', {
@@ -264,7 +280,12 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
       // --- config ---
       use: [
         scrape(), Metrics.slo(slos.checkout, { metrics: sloMetrics }), // --- observability ---
-        ConfigFiles.of({ files: { 'checkout.json': { currency: 'EUR', paymentTimeoutSeconds: env.pick({ dev: 30, staging: 15, prod: 10 }) } } }),
+        ConfigFiles.of({
+          files: { 'checkout.json': { currency: 'EUR', paymentTimeoutSeconds: env.pick({ dev: 30, staging: 15, prod: 10 }) } },
+          // not a credential, but it stays out of pull-request comments: diff and review print a hash instead
+          env: { PAYMENT_MERCHANT_ID: env.pick({ dev: 'acme-test-0001', staging: 'acme-test-0001', prod: 'acme-eu-4711' }) },
+          sensitive: ['PAYMENT_MERCHANT_ID'],
+        }),
       ],
     });
     web.connectTo(checkout);
@@ -278,12 +299,15 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
       // --- scaling --- one pod per 20 queued orders; idle at zero pods in dev
       use: [
         Scaling.keda({
-          triggers: [KedaTrigger.rabbitMq({ queueName: 'orders', value: 20, authentication: { secret: 'storefront-rabbitmq', keys: { host: 'url' } } })],
+          // the connection URL (with its credentials) from the declared Secret; TLS to the broker
+          triggers: [KedaTrigger.rabbitMq({ queueName: 'orders', value: 20, host: { secret: 'storefront-rabbitmq', key: 'url' }, tls: {} })],
           minReplicas: env.pick({ dev: 1, staging: 1, prod: 3 }),
           maxReplicas: env.pick({ dev: 2, staging: 4, prod: 20 }),
           scaleToZero: env.is('dev'),
         }),
         Metrics.scrape({ port: 9090 }),
+        // one replica relays the outbox at a time: leader election on a Lease (mounts the token, exempted with the grant)
+        Access.grant({ resources: ['leases'], verbs: ['get', 'create', 'update'], apiGroups: ['coordination.k8s.io'], resourceNames: ['order-worker-leader'] }),
       ],
     });
     worker.connectTo(api);
@@ -342,6 +366,34 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
       use: [Priority.of('critical')],
     });
     checkout.connectTo(paymentsApi);
+    // the payments team's event consumer: KEDA follows its Kafka lag, logging in with SCRAM-SHA-512 over TLS; the
+    // mechanism is plain trigger metadata, the user, password and CA come from the team's Vault
+    const paymentsNs = payments.namespace('payments');
+    new ExternalSecret(paymentsNs, 'payments-kafka', {
+      store: 'vault',
+      data: {
+        username: { key: `payments/${env.name}/kafka`, property: 'username' },
+        password: { key: `payments/${env.name}/kafka`, property: 'password' },
+        'ca.crt': { key: `payments/${env.name}/kafka`, property: 'ca' },
+      },
+    });
+    const kafkaSecret = (key: string) => ({ secret: 'payments-kafka', key });
+    new HardenedWorker(paymentsNs, 'payments-events', {
+      image: 'ghcr.io/acme/payments-api:0.9.2',
+      command: ['/app/bin/events'],
+      resources: { cpuRequest: '100m', memoryRequest: '128Mi', memoryLimit: '256Mi' },
+      secretEnv: { KAFKA_USERNAME: kafkaSecret('username'), KAFKA_PASSWORD: kafkaSecret('password'), KAFKA_CA: kafkaSecret('ca.crt') },
+      egress: [{ peer: NetworkPeer.namespace('kafka'), ports: [9093] }],
+      use: [Scaling.keda({
+        triggers: [KedaTrigger.kafka({
+          bootstrapServers: ['kafka-bootstrap.kafka.svc:9093'], consumerGroup: 'payments-events', topic: 'payments',
+          sasl: KafkaSasl.scramSha512({ username: kafkaSecret('username'), password: kafkaSecret('password') }),
+          tls: { ca: kafkaSecret('ca.crt') },
+        })],
+        minReplicas: 1,
+        maxReplicas: env.pick({ dev: 2, staging: 2, prod: 6 }),
+      })],
+    });
     // --- end tenancy ---
   });
   return app;

@@ -111,7 +111,8 @@ function mainModuleOnlyInEntry(entryPath) {
 // configuration and policy errors say everything in their message (construct path, prop, value, fix):
 // print that, not a stack trace; anything else is a bug and keeps its stack
 function fail(e) {
-  const known = e && (e.name === 'ConfigError' || e.name === 'PolicyError');
+  // ConfigError and its subclasses (PolicyError, SchemaError, ...) carry the construct path and prop they name
+  const known = e && (['ConfigError', 'PolicyError', 'SchemaError'].includes(e.name) || (typeof e.constructPath === 'string' && typeof e.prop === 'string'));
   // the writer's own message says what happened to the output folder
   if (e && e.name === 'DistWriteError') process.stderr.write(`synth failed: ${e.message}\n`);
   else if (e && /^There is already a Construct with name '/.test(e.message || '')) process.stderr.write(duplicateId(e));

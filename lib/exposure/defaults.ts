@@ -14,6 +14,8 @@ export const EXPOSURE_DEFAULTS = {
   issuerKind: 'ClusterIssuer',
   /** Name suffix of the service's Certificate and of its Secret. */
   certificateSuffix: '-tls',
+  /** A Gateway the platform renders: listener ports by protocol. */
+  platformGateway: { httpsPort: 443, httpPort: 80 },
   /** Name suffix of the ReferenceGrant that lets the gateway read the certificate Secret. */
   referenceGrantSuffix: '-tls-gateway',
   /**

@@ -6,7 +6,8 @@ export interface GatewayListenerDeclaration {
   /** The listener's name (a route's `parentRefs[].sectionName`). */
   readonly name: string;
   /**
-   * The host names the listener accepts: exact (`shop.acme.example`) or a wildcard (`*.shop.acme.example`).
+   * The host names the listener accepts: exact (`shop.acme.example`) or a wildcard (`*.shop.acme.example`);
+   * `{domain}` is the environment's domain (`*.{domain}`).
    * @default - any host
    */
   readonly hostname?: string;
@@ -20,20 +21,30 @@ export interface GatewayListenerDeclaration {
    * (a wildcard certificate for a wildcard listener). Routes on hosts it covers need no Certificate of their own.
    * Without it, each exposed service gets a cert-manager Certificate in its namespace plus a ReferenceGrant that
    * lets the Gateway read the Secret; the listener's `certificateRefs` list those Secrets.
-   * @default - none: per-service certificates
+   * On a Gateway the platform renders (`gatewayClassName`), the name of the Secret of the listener's certificate,
+   * which is issued by the environment's `certificateIssuer`.
+   * @default - none: per-service certificates (a rendered Gateway: `<gateway>-<listener>-tls`)
    */
   readonly certificateSecret?: string;
 }
 
 /**
- * The shared Gateway (Gateway API) a cluster's routes attach to. Managed outside this repository; its listeners
- * must admit routes from the services' namespaces (`allowedRoutes.namespaces`), and list in `certificateRefs`
- * the per-service Secrets (`<service>-tls` in the service's namespace) of hosts no listener certificate covers.
+ * The shared Gateway (Gateway API) a cluster's routes attach to. Either managed outside this repository (its
+ * listeners must admit routes from the services' namespaces, `allowedRoutes.namespaces`, and list in
+ * `certificateRefs` the per-service Secrets, `<service>-tls` in the service's namespace, of hosts no listener
+ * certificate covers), or rendered by the platform (`gatewayClassName` set): see `PlatformGateway`.
  */
 export interface GatewayDeclaration {
   readonly name: string;
   readonly namespace: string;
   readonly listeners: GatewayListenerDeclaration[];
+  /**
+   * The platform renders this Gateway, of this GatewayClass (`istio`, `cilium`, `eg`): its listeners (HTTPS on
+   * 443, HTTP on 80), a cert-manager Certificate per HTTPS listener from the environment's issuer, and per
+   * listener `allowedRoutes` admitting exactly the namespaces whose routes attach to it.
+   * @default - none: the Gateway is managed outside this repository
+   */
+  readonly gatewayClassName?: string;
   /**
    * Labels of the gateway's pods: NetworkPolicies admit exactly these pods.
    * @default - every pod of the gateway's namespace

@@ -10,6 +10,7 @@ import type { HardenedService } from '../workloads/hardened-service';
 import { NetworkPeer } from '../workloads/network-peer';
 import { EXPOSURE_DEFAULTS as D } from './defaults';
 import { CertificateIssuerDeclaration, GatewayDeclaration, GatewayListenerDeclaration } from './edge-declaration';
+import { PlatformGateway, resolveGateway } from './platform-gateway';
 
 /** Gateway timeouts of the route (Gateway API duration strings: `30s`, `1m30s`, `500ms`). */
 export interface RouteTimeouts {
@@ -128,7 +129,7 @@ export class ExposedRoute extends Construct {
         'create the service inside app.forEachTarget(...) of a GitOpsApp');
     }
     const { env, cluster } = target;
-    const gateway = cluster.gateway;
+    const gateway = resolveGateway(service, target);
     const ingress = cluster.ingressController;
     if (!gateway && !ingress) {
       throw configError(service, 'expose', `needs an edge, but cluster '${cluster.name}' declares neither gateway nor ingressController`, undefined,
@@ -157,9 +158,13 @@ export class ExposedRoute extends Construct {
 
     // --- TLS, and the route on the cluster's edge ---
     let needCertificate: string[];
+    let attach: GatewayAttachment | undefined;
+    const platform = gateway?.rendered ? PlatformGateway.of(this) : undefined;
     if (gateway) {
-      const attach = attachToGateway(service, gateway, this.hosts, tls);
+      attach = attachToGateway(service, gateway, this.hosts, tls);
       needCertificate = attach.uncovered;
+      // a Gateway the platform renders admits exactly the namespaces of the routes attached to each listener
+      for (const l of attach.listeners) platform?.admit(l.name, service.namespace);
       const parents: GatewayParent[] = attach.listeners.map((l) => ({
         name: gateway.name,
         namespace: gateway.namespace,
@@ -237,6 +242,7 @@ export class ExposedRoute extends Construct {
 
     // a host already certified in this namespace (another service on the same host) reuses that Secret
     const certified = certifiedHosts(target, service.namespace);
+    const uncovered = needCertificate;
     needCertificate = needCertificate.filter((h) => !certified.has(h));
     if (needCertificate.length > 0) {
       const issuer = env.certificateIssuer;
@@ -258,6 +264,10 @@ export class ExposedRoute extends Construct {
           },
         });
       }
+    }
+    // a rendered Gateway serves the route's own certificate on the listener of each host its certificate misses
+    if (platform && attach) {
+      for (const h of uncovered) platform.addCertificate(attach.listenerOf.get(h)!.name, service.namespace, certified.get(h)!);
     }
 
     // --- the edge may reach the service: NetworkPolicy, and with the mesh its identity ---
@@ -379,7 +389,9 @@ function resolvePaths(service: HardenedService, paths: readonly string[]): strin
     if (typeof p !== 'string' || !p.startsWith('/') || /[\s?#]/.test(p) || p.length > 1024) {
       throw configError(service, `expose.paths[${i}]`, "must be a path prefix starting with '/' (no spaces, '?' or '#')", p, `write it like '/${typeof p === 'string' ? p.replace(/^\/*/, '').replace(/[\s?#].*$/, '') : 'api'}'`);
     }
-    if (out.includes(p)) throw configError(service, `expose.paths[${i}]`, 'is listed twice', p, 'list every path once');
+    // prefixes match whole path elements: '/api' and '/api/' are one claim
+    const same = out.find((o) => o.replace(/\/+$/, '') === p.replace(/\/+$/, ''));
+    if (same !== undefined) throw configError(service, `expose.paths[${i}]`, same === p ? 'is listed twice' : `is the same path prefix as '${same}' (a trailing slash matches the same requests)`, p, 'list every path once');
     out.push(p);
   });
   return out;
@@ -442,6 +454,8 @@ interface GatewayAttachment {
   readonly listeners: GatewayListenerDeclaration[];
   /** Hosts no listener certificate covers (they need a Certificate). */
   readonly uncovered: string[];
+  /** The listener each host attaches to. */
+  readonly listenerOf: Map<string, GatewayListenerDeclaration>;
 }
 
 /** Picks a listener for every host (exact, then wildcard, then any-host), or explains why none fits. */
@@ -450,6 +464,7 @@ function attachToGateway(service: HardenedService, gateway: GatewayDeclaration, 
   const listeners = (gateway.listeners ?? []).filter((l) => (l.protocol ?? D.listenerProtocol) === wanted);
   const chosen: GatewayListenerDeclaration[] = [];
   const uncovered: string[] = [];
+  const listenerOf = new Map<string, GatewayListenerDeclaration>();
   hosts.forEach((host, i) => {
     const score = (l: GatewayListenerDeclaration) => (l.hostname === undefined ? 1 : l.hostname === host ? 3 : wildcardMatches(l.hostname, host) ? 2 : 0);
     const best = [...listeners].sort((a, b) => score(b) - score(a))[0];
@@ -463,9 +478,10 @@ function attachToGateway(service: HardenedService, gateway: GatewayDeclaration, 
         'use a host one of the listeners accepts, or add a listener for it');
     }
     if (!chosen.includes(best)) chosen.push(best);
+    listenerOf.set(host, best);
     if (tls && !(best.certificateSecret && certificateCovers(best.hostname, host))) uncovered.push(host);
   });
-  return { listeners: chosen, uncovered };
+  return { listeners: chosen, uncovered, listenerOf };
 }
 
 /** Gateway API listener wildcards match one or more labels (`*.example.com` accepts `a.b.example.com`). */

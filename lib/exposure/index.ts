@@ -3,3 +3,4 @@ export * from './defaults';
 export * from './edge-declaration';
 export * from './exposed-route';
 export * from './exposure';
+export * from './platform-gateway';

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { addFinalizer } from '../core';
+import { Policy } from '../policy/policy';
 import { HardenedPod } from '../workloads/pod-template';
 import type { IWorkload } from '../workloads/workload';
 import { podEnrolment } from './mesh-enrolment';
@@ -39,7 +40,7 @@ function plaintextPorts(w: IWorkload, mesh: ResolvedMesh): void {
   if (mesh.mtls !== 'STRICT') return;
   const ports = [...new Set(w.pod.ingressRules.filter((r) => r.outsideMesh).flatMap((r) => [...(r.ports ?? [])]))].sort((a, b) => a - b);
   if (ports.length === 0) return;
-  new ApiObject(w as unknown as Construct, 'MeshPlaintextPorts', {
+  const pa = new ApiObject(w as unknown as Construct, 'MeshPlaintextPorts', {
     apiVersion: 'security.istio.io/v1',
     kind: 'PeerAuthentication',
     metadata: w.pod.metadata(),
@@ -49,6 +50,9 @@ function plaintextPorts(w: IWorkload, mesh: ResolvedMesh): void {
       portLevelMtls: Object.fromEntries(ports.map((p) => [String(p), { mode: 'PERMISSIVE' }])),
     },
   });
+  // the one plain-text exception, by design: only the scraper's ports, which the NetworkPolicy opens to it alone
+  Policy.exempt(pa, 'hygiene-mesh-mtls-strict-in-production',
+    `a scraper outside the mesh reads port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} in plain text; the NetworkPolicy admits only it there`);
 }
 
 function isWorkload(c: unknown): c is IWorkload {

@@ -45,6 +45,24 @@ export interface MeshOptions {
    * @default 'cluster.local'
    */
   readonly trustDomain?: string;
+  /**
+   * The resources of the sidecar proxy the mesh injects into every pod of a meshed namespace (what the Istio
+   * installation sets, `global.proxy.resources`): quota fits count them per pod.
+   * @default - Istio's defaults: requests 100m CPU and 128Mi, limits 2 CPU and 1Gi
+   */
+  readonly sidecar?: SidecarResources;
+}
+
+/** Resources of the injected sidecar proxy (Kubernetes quantities). */
+export interface SidecarResources {
+  /** @default '100m' */
+  readonly cpuRequest?: string;
+  /** @default '128Mi' */
+  readonly memoryRequest?: string;
+  /** @default '2' */
+  readonly cpuLimit?: string;
+  /** @default '1Gi' */
+  readonly memoryLimit?: string;
 }
 
 // mesh settings in the one typed `Environments.define`

@@ -1,15 +1,19 @@
-import type { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
+import { teamOwnerOf, TeamRecord } from '../core/owner';
 import { targetOf } from '../environments/environment';
 import type { RenderedObject } from '../environments/rendered';
 import { Policy } from './policy';
 import { PolicyError } from './policy-error';
 import { PolicyRules } from './policy-rules';
-import { Manifest, PolicyFinding, Rule, RuleContext } from './rule';
+import { parseQuantity } from '../core';
+import { EnvironmentFacts, Exemption, Manifest, PolicyFinding, Rule, RuleContext } from './rule';
 
 /** A manifest and the environment folder it is deployed with (the objects a rule may relate it to). */
 export interface ManifestInput {
   readonly folder: string;
   readonly manifest: Manifest;
+  /** The folder's environment, for rules that depend on it (production, domain). @default - unknown: those rules pass */
+  readonly environment?: EnvironmentFacts;
 }
 
 export interface EvaluateOptions {
@@ -29,6 +33,7 @@ interface Subject {
   readonly manifest: Manifest;
   readonly folder: string;
   readonly apiObject?: ApiObject;
+  readonly environment?: EnvironmentFacts;
 }
 
 /**
@@ -51,7 +56,7 @@ export function evaluate(objects: readonly RenderedObject[], options: EvaluateOp
  * bare manifests are treated as one folder. No exemptions apply: there are no constructs to carry them.
  */
 export function evaluateManifests(inputs: readonly (ManifestInput | Manifest)[], options: EvaluateOptions = {}): PolicyFinding[] {
-  return run(inputs.map((i) => (isInput(i) ? { manifest: i.manifest, folder: i.folder } : { manifest: i, folder: '' })), options);
+  return run(inputs.map((i) => (isInput(i) ? { manifest: i.manifest, folder: i.folder, environment: i.environment } : { manifest: i, folder: '' })), options);
 }
 
 function isInput(i: ManifestInput | Manifest): i is ManifestInput {
@@ -69,21 +74,40 @@ function run(subjects: readonly Subject[], options: EvaluateOptions): PolicyFind
   const out: PolicyFinding[] = [];
   for (const [folder, list] of byFolder) {
     const target = list[0].apiObject ? targetOf(list[0].apiObject) : undefined;
-    const context: RuleContext = { folder, objects: list.map((s) => s.manifest), ...(target ? { cluster: target.cluster } : {}) };
+    const owners = new Map<Manifest, TeamRecord | undefined>();
+    for (const s of list) if (s.apiObject) owners.set(s.manifest, teamOwnerOf(s.apiObject));
+    const context: RuleContext = {
+      folder,
+      objects: list.map((s) => s.manifest),
+      ...(target ? { cluster: target.cluster, environment: environmentFacts(target.env, target.cluster) } : {}),
+      ...(!target && list[0].environment ? { environment: list[0].environment } : {}),
+      ownerOf: (m) => owners.get(m),
+    };
     for (const s of list) {
       const constructPath = s.apiObject?.node.path;
       for (const rule of rules) {
         const findings = rule.check(s.manifest, context);
         if (findings.length === 0) continue;
-        const exemption = s.apiObject ? Policy.exemptionFor(s.apiObject, rule.id) : undefined;
-        if (exemption && !options.includeExempted) continue;
         for (const f of findings) {
+          // a value exemption lifts only the finding at its path
+          const exemption = s.apiObject ? exemptionOf(s.apiObject, rule, owners.get(s.manifest), f.field) : undefined;
+          if (exemption && !options.includeExempted) continue;
           out.push({ ...f, folder, ...(constructPath !== undefined ? { constructPath } : {}), ...(exemption ? { exemption } : {}) });
         }
       }
     }
   }
   return out.sort(compareFindings);
+}
+
+/** The exemption that lifts `rule` for the object, honouring the rule's exemption scope. */
+function exemptionOf(apiObject: ApiObject, rule: Rule, owner: TeamRecord | undefined, field: string): Exemption | undefined {
+  if ((rule.exemption ?? 'scope') === 'scope') return Policy.exemptionFor(apiObject, rule.id, field);
+  if (owner) return undefined;
+  // the object, or a construct that holds nothing but it (an imported L1 class's `Resource`); never a chart
+  const parent = apiObject.node.scope;
+  const own = [apiObject.node.path, ...(parent && !Chart.isChart(parent) && parent.node.children.length === 1 ? [parent.node.path] : [])];
+  return Policy.exemptionsOf(apiObject).find((e) => e.rule === rule.id && own.includes(e.scopePath) && (e.field === undefined || e.field === field));
 }
 
 function compareFindings(a: PolicyFinding, b: PolicyFinding): number {
@@ -98,4 +122,26 @@ function compareFindings(a: PolicyFinding, b: PolicyFinding): number {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Istio's default sidecar proxy resources (`global.proxy.resources`). */
+const ISTIO_SIDECAR = { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '2', memoryLimit: '1Gi' };
+
+interface MeshView { readonly istio?: boolean; readonly sidecar?: Partial<typeof ISTIO_SIDECAR> }
+
+function environmentFacts(env: { readonly name: string; readonly production: boolean; readonly domain?: string }, cluster: object): EnvironmentFacts {
+  // scaling's and the mesh's settings, read by name (declared by lib/scaling and lib/mesh; policy imports neither)
+  const allow = (env as { readonly scaling?: { readonly allowScaleToZero?: boolean } }).scaling?.allowScaleToZero;
+  const envMesh = (env as { readonly mesh?: MeshView }).mesh ?? {};
+  const clusterMesh = (cluster as { readonly mesh?: MeshView }).mesh ?? {};
+  const istio = clusterMesh.istio ?? envMesh.istio ?? false;
+  const sidecar = { ...ISTIO_SIDECAR, ...envMesh.sidecar, ...clusterMesh.sidecar };
+  const q = (v: string) => parseQuantity(String(v)) ?? 0;
+  return {
+    name: env.name,
+    production: env.production,
+    ...(env.domain ? { domain: env.domain } : {}),
+    ...(allow !== undefined ? { allowsScaleToZero: allow } : {}),
+    ...(istio ? { meshSidecar: { 'requests.cpu': q(sidecar.cpuRequest), 'requests.memory': q(sidecar.memoryRequest), 'limits.cpu': q(sidecar.cpuLimit), 'limits.memory': q(sidecar.memoryLimit) } } : {}),
+  };
 }

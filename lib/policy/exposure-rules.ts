@@ -22,18 +22,31 @@ export function routeClaims(m: Manifest): { readonly key: string; readonly field
       const matches: any[] = rule.matches && rule.matches.length > 0 ? rule.matches : [{}];
       matches.forEach((match, i) => {
         if (match.headers || match.queryParams) return; // a narrower claim shares the path on purpose (header routes)
-        const path = m.kind === 'HTTPRoute' ? match.path?.value ?? '/' : `grpc:${match.method?.service ?? '*'}/${match.method?.method ?? '*'}`;
+        const path = m.kind === 'HTTPRoute' ? pathKey(match.path?.type ?? 'PathPrefix', match.path?.value ?? '/') : `grpc:${match.method?.service ?? '*'}/${match.method?.method ?? '*'}`;
         for (const h of hosts) out.push({ key: `${h} ${path}`, field: `spec.rules[${r}].matches[${i}]` });
       });
     });
   } else if (group === 'networking.k8s.io' && m.kind === 'Ingress') {
     (spec.rules ?? []).forEach((rule: any, r: number) => {
       (rule.http?.paths ?? []).forEach((p: any, i: number) => {
-        out.push({ key: `${rule.host ?? '*'} ${p.path ?? '/'}`, field: `spec.rules[${r}].http.paths[${i}]` });
+        out.push({ key: `${rule.host ?? '*'} ${pathKey(p.pathType === 'Exact' ? 'Exact' : 'PathPrefix', p.path ?? '/')}`, field: `spec.rules[${r}].http.paths[${i}]` });
       });
     });
   }
   return out;
+}
+
+/**
+ * A path prefix as the edge matches it: Gateway API and Ingress `Prefix` match whole path elements and ignore a
+ * trailing slash, so `/api` and `/api/` claim the same requests.
+ */
+export function prefixKey(path: string): string {
+  return typeof path === 'string' && path.length > 1 ? path.replace(/\/+$/, '') || '/' : path;
+}
+
+/** The claim key of a path match: prefixes normalized, exact paths and expressions as written (and marked). */
+function pathKey(type: string, value: string): string {
+  return type === 'Exact' ? `=${value}` : type === 'RegularExpression' ? `~${value}` : prefixKey(value);
 }
 
 function claimsOf(context: RuleContext): Map<string, Manifest[]> {
@@ -111,4 +124,173 @@ export const connectionNamespaceExists = defineRule({
   },
 });
 
-export const EXPOSURE_RULES: readonly Rule[] = [routeHostPathUnique, connectionNamespaceExists];
+/** The hosts a route object serves, with the field naming each (HTTPRoute, GRPCRoute hostnames; Ingress rules). */
+export function routeHosts(m: Manifest): { readonly host: string; readonly field: string }[] {
+  const spec = (m as any).spec ?? {};
+  const group = apiGroupOf(m);
+  if (group === 'gateway.networking.k8s.io' && (m.kind === 'HTTPRoute' || m.kind === 'GRPCRoute')) {
+    return ((spec.hostnames ?? []) as unknown[]).map((host, i) => ({ host: String(host), field: `spec.hostnames[${i}]` }));
+  }
+  if (group === 'networking.k8s.io' && m.kind === 'Ingress') {
+    return ((spec.rules ?? []) as any[]).filter((r) => r?.host !== undefined).map((r, i) => ({ host: String(r.host), field: `spec.rules[${i}].host` }));
+  }
+  return [];
+}
+
+/** Whether `host` is the domain or a name below it (a wildcard below it too). */
+export function inDomain(host: string, domain: string): boolean {
+  const h = host.toLowerCase();
+  const d = domain.toLowerCase();
+  return h === d || h.endsWith(`.${d}`);
+}
+
+export const routeHostInDomain = defineRule({
+  id: 'hygiene-route-host-in-domain',
+  title: "Routes serve host names of their environment's domain",
+  profile: 'hygiene',
+  check: (m, context) => {
+    const domain = context.environment?.domain;
+    if (!domain) return [];
+    return routeHosts(m).filter((h) => !inDomain(h.host, domain)).map((h) => ({
+      field: h.field,
+      message: `host ${h.host} is outside environment ${context.environment!.name}'s domain ${domain} (another environment's host, or someone else's)`,
+      fix: `use a host of ${domain} ('{domain}' or '<name>.{domain}' in Exposure hosts), or exempt the route saying why it serves this host`,
+    }));
+  },
+});
+
+/** The listeners of the Gateway a parentRef names: rendered in the folder, else the cluster's declared one. */
+function parentListeners(p: any, routeNs: string, context: RuleContext): any[] | undefined {
+  if ((p.group ?? 'gateway.networking.k8s.io') !== 'gateway.networking.k8s.io' || (p.kind ?? 'Gateway') !== 'Gateway') return undefined;
+  const ns = p.namespace ?? routeNs;
+  const rendered = context.objects.find((o) => o.kind === 'Gateway' && apiGroupOf(o) === 'gateway.networking.k8s.io' && o.metadata?.name === p.name && o.metadata?.namespace === ns);
+  const declared = context.cluster?.gateway;
+  const listeners: any[] | undefined = rendered ? (rendered as any).spec?.listeners
+    : declared && declared.name === p.name && declared.namespace === ns ? declared.listeners.map((l) => ({ ...l, protocol: l.protocol ?? 'HTTPS' })) : undefined;
+  if (!listeners) return undefined;
+  return p.sectionName !== undefined ? listeners.filter((l) => l.name === p.sectionName) : listeners;
+}
+
+export const routeTlsInProduction = defineRule({
+  id: 'hygiene-route-tls-in-production',
+  title: 'Production routes are served over HTTPS',
+  profile: 'hygiene',
+  check: (m, context) => {
+    if (!context.environment?.production) return [];
+    const spec = (m as any).spec ?? {};
+    const group = apiGroupOf(m);
+    const out: Violation[] = [];
+    if (group === 'gateway.networking.k8s.io' && (m.kind === 'HTTPRoute' || m.kind === 'GRPCRoute')) {
+      (spec.parentRefs ?? []).forEach((p: any, i: number) => {
+        const listeners = parentListeners(p, m.metadata?.namespace ?? '', context);
+        const plain = (listeners ?? []).filter((l) => l.protocol === 'HTTP');
+        if (plain.length === 0) return;
+        out.push({
+          field: `spec.parentRefs[${i}]`,
+          message: `attaches to plain-HTTP listener ${plain.map((l) => l.name).join(', ')} of Gateway ${p.namespace ?? m.metadata?.namespace}/${p.name} in production environment ${context.environment!.name}`,
+          fix: 'attach to an HTTPS listener (Exposure tls: true, the default), or exempt the route with the reason (an HTTP-to-HTTPS redirect)',
+        });
+      });
+    }
+    if (group === 'networking.k8s.io' && m.kind === 'Ingress') {
+      const covered = new Set<string>(((spec.tls ?? []) as any[]).flatMap((t) => t?.hosts ?? []));
+      for (const h of routeHosts(m)) {
+        if (covered.has(h.host)) continue;
+        out.push({
+          field: h.field,
+          message: `host ${h.host} has no TLS entry (served over plain HTTP) in production environment ${context.environment!.name}`,
+          fix: 'list the host in spec.tls with its certificate Secret (Exposure tls: true, the default)',
+        });
+      }
+    }
+    return out;
+  },
+});
+
+/** Owner of a namespace: its team (the `team` label of the Namespace the folder renders), else the platform. */
+function ownerOf(ns: string, context: RuleContext): string {
+  const n = context.objects.find((o) => o.kind === 'Namespace' && apiGroupOf(o) === '' && o.metadata?.name === ns);
+  const team = n?.metadata?.labels?.team;
+  return team ? `team ${team}` : 'the platform';
+}
+
+const OWNERS = new WeakMap<readonly Manifest[], Map<string, Map<string, Manifest[]>>>();
+
+/** host -> owner -> the routes of that owner serving the host. */
+function hostOwners(context: RuleContext): Map<string, Map<string, Manifest[]>> {
+  let map = OWNERS.get(context.objects);
+  if (!map) {
+    map = new Map();
+    for (const o of context.objects) {
+      const hosts = new Set(routeHosts(o).map((h) => h.host.toLowerCase()));
+      if (hosts.size === 0) continue;
+      const owner = ownerOf(o.metadata?.namespace ?? '', context);
+      for (const h of hosts) {
+        let owners = map.get(h);
+        if (!owners) map.set(h, (owners = new Map()));
+        owners.set(owner, [...(owners.get(owner) ?? []), o]);
+      }
+    }
+    OWNERS.set(context.objects, map);
+  }
+  return map;
+}
+
+export const routeHostOwner = defineRule({
+  id: 'hygiene-route-host-owner',
+  title: 'Every host belongs to one owner (a team, or the platform) per environment',
+  profile: 'hygiene',
+  check: (m, context) => {
+    const out: Violation[] = [];
+    const index = hostOwners(context);
+    const mine = ownerOf(m.metadata?.namespace ?? '', context);
+    const seen = new Set<string>();
+    for (const h of routeHosts(m)) {
+      const host = h.host.toLowerCase();
+      if (seen.has(host)) continue;
+      seen.add(host);
+      const others = [...(index.get(host) ?? new Map()).entries()].filter(([owner]) => owner !== mine);
+      if (others.length === 0) continue;
+      out.push({
+        field: h.field,
+        message: `host ${h.host} is also served by ${others.map(([owner, routes]) => `${owner} (${routes.map((r: Manifest) => `${r.kind}/${r.metadata?.namespace}/${r.metadata?.name}`).join(', ')})`).join(', ')}, while this route belongs to ${mine}`,
+        fix: "keep each host with one owner: expose on a host of your own ('<service>.{domain}'), or have the host's owner route the path",
+      });
+    }
+    return out;
+  },
+});
+
+/** Listener keys a route attaches to (`gateway-ns/gateway/listener`, `*` for the whole Gateway), with its hosts. */
+function attachments(m: Manifest): string[] {
+  const spec = (m as any).spec ?? {};
+  const ns = m.metadata?.namespace ?? '';
+  return ((spec.parentRefs ?? []) as any[])
+    .filter((p) => (p.group ?? 'gateway.networking.k8s.io') === 'gateway.networking.k8s.io' && (p.kind ?? 'Gateway') === 'Gateway')
+    .map((p) => `${p.namespace ?? ns}/${p.name}`);
+}
+
+export const routeKindPerHost = defineRule({
+  id: 'hygiene-route-kind-per-host',
+  title: 'An HTTPRoute and a GRPCRoute do not share a host on one Gateway',
+  profile: 'hygiene',
+  check: (m, context) => {
+    if (apiGroupOf(m) !== 'gateway.networking.k8s.io' || (m.kind !== 'HTTPRoute' && m.kind !== 'GRPCRoute')) return [];
+    const other = m.kind === 'HTTPRoute' ? 'GRPCRoute' : 'HTTPRoute';
+    const gateways = new Set(attachments(m));
+    const out: Violation[] = [];
+    for (const h of routeHosts(m)) {
+      const clash = context.objects.filter((o) => o.kind === other && apiGroupOf(o) === 'gateway.networking.k8s.io'
+        && attachments(o).some((g) => gateways.has(g)) && routeHosts(o).some((x) => x.host.toLowerCase() === h.host.toLowerCase()));
+      if (clash.length === 0) continue;
+      out.push({
+        field: h.field,
+        message: `host ${h.host} is also served by ${clash.map((o) => `${o.kind}/${o.metadata?.namespace}/${o.metadata?.name}`).join(', ')} on the same Gateway: the Gateway accepts only one kind of route for a host and rejects the other`,
+        fix: 'give the gRPC service its own host name',
+      });
+    }
+    return out;
+  },
+});
+
+export const EXPOSURE_RULES: readonly Rule[] = [routeHostPathUnique, connectionNamespaceExists, routeHostInDomain, routeTlsInProduction, routeHostOwner, routeKindPerHost];

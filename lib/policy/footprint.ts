@@ -56,12 +56,15 @@ export function namespaceFootprint(context: RuleContext, namespace: string): Nam
   const objects = objectsInNamespace(context, namespace);
   const cached = CACHE.get(objects);
   if (cached) return cached;
-  const footprint = compute(objects);
+  // with the mesh on, every pod of a namespace the mesh secures (a PeerAuthentication there) gets the proxy
+  const meshed = context.environment?.meshSidecar !== undefined
+    && objects.some((o) => o.kind === 'PeerAuthentication' && apiGroupOf(o) === 'security.istio.io');
+  const footprint = compute(objects, meshed ? context.environment!.meshSidecar : undefined);
   CACHE.set(objects, footprint);
   return footprint;
 }
 
-function compute(objects: readonly Manifest[]): NamespaceFootprint {
+function compute(objects: readonly Manifest[], sidecar?: Readonly<Record<string, number>>): NamespaceFootprint {
   const defaults = limitRangeDefaults(objects);
   const scalers = new Map<string, number>();
   for (const o of objects) {
@@ -88,7 +91,14 @@ function compute(objects: readonly Manifest[]): NamespaceFootprint {
   };
   const add = (m: Manifest, template: PodTemplate | undefined, pods: number, formula: string, extra: { storage?: number; claims?: number; unbounded?: string } = {}) => {
     if (!template) return;
-    workloads.push({ ref: `${m.kind}/${m.metadata?.name}`, pods, formula, perPod: perPod(template, defaults), storage: extra.storage ?? 0, claims: extra.claims ?? 0, unbounded: extra.unbounded });
+    const own = perPod(template, defaults);
+    // the injected proxy, unless the pod opts out of injection
+    const injected = sidecar && template.metadata?.annotations?.['sidecar.istio.io/inject'] !== 'false'
+      && template.metadata?.labels?.['sidecar.istio.io/inject'] !== 'false';
+    const withProxy = injected
+      ? Object.fromEntries(Object.entries(own).map(([k, v]) => [k, v === undefined ? undefined : v + (sidecar![k] ?? 0)]))
+      : own;
+    workloads.push({ ref: `${m.kind}/${m.metadata?.name}`, pods, formula: injected ? `${formula} meshed` : formula, perPod: withProxy, storage: extra.storage ?? 0, claims: extra.claims ?? 0, unbounded: extra.unbounded });
   };
 
   for (const m of objects) {

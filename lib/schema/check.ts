@@ -1,10 +1,12 @@
 import type { ApiObject } from 'cdk8s';
+import { apiServerIssues } from '../core/api-server-rules';
 import type { RenderedObject } from '../environments/rendered';
 import { KubernetesVersion, SCHEMA_DEFAULTS as D } from './defaults';
 import { KubernetesSchemas } from './kubernetes-schemas';
 import { minorOf } from './kubernetes-version';
 import { Schema } from './schema';
 import { SchemaError, SchemaFinding } from './schema-error';
+import { unicodeIssues } from './unicode';
 
 /** A manifest, the folder it goes to, and (when rendered by constructs) the ApiObject that made it. */
 export interface SchemaSubject {
@@ -43,6 +45,14 @@ export function schemaFindings(subjects: readonly SchemaSubject[], versionOf: (f
       out.push({ ...base, field: 'apiVersion', problem: result.noSchema.problem, fix: result.noSchema.fix });
     }
     for (const i of result.issues) out.push({ ...base, field: i.path, problem: i.problem, fix: i.fix });
+    // what the API server checks in code (names, label values, int-or-string forms, subjects, keys); a field the
+    // schema already rejected is reported once
+    const seen = new Set(result.issues.map((i) => i.path));
+    for (const i of apiServerIssues(s.manifest)) {
+      if (!seen.has(i.path)) out.push({ ...base, field: i.path, problem: i.problem, fix: i.fix });
+    }
+    // what every YAML reader reads: no string the readers refuse, whatever the schema allows
+    for (const u of unicodeIssues(s.manifest)) out.push({ ...base, field: u.path, problem: u.problem, fix: u.fix });
   }
   return out.sort((a, b) => cmp(a.folder, b.folder) || cmp(a.object.namespace ?? '', b.object.namespace ?? '')
     || cmp(a.object.kind, b.object.kind) || cmp(a.object.name, b.object.name) || cmp(a.field, b.field));

@@ -11,7 +11,11 @@ export const SECRETS_DEFAULTS = {
     kubernetesMountPath: 'kubernetes',
     /** Mount path of Vault's AppRole auth method. */
     appRolePath: 'approle',
+    /** Who reviews Kubernetes tokens for Vault's Kubernetes auth: Vault's own reviewer JWT (no role binding needed). */
+    tokenReviewer: 'vault',
   },
+  /** Name prefix of the ClusterRoleBinding of a store's account to `system:auth-delegator` (then `<namespace>-<account>`). */
+  authDelegatorBindingPrefix: 'auth-delegator-',
   /** The operator owns the Secret it writes; a secret deleted at the provider keeps its last value in the cluster. */
   creationPolicy: 'Owner',
   deletionPolicy: 'Retain',

@@ -119,6 +119,7 @@ function resolveStore(scope: IConstruct, store: string | SecretStore): SecretSto
 /** Renders a declared store once per target (ClusterSecretStore) or per target and namespace (SecretStore). */
 function renderStore(scope: IConstruct, store: SecretStore, namespace: string): void {
   if (!store.rendered) return;
+  for (const p of store._problems) throw configError(scope, `store.${p.prop}`, p.problem, p.value, p.fix);
   assertDnsSubdomain(scope, 'store name', store.name);
   const vault = (store.providerSpec as any)?.vault;
   if (vault && !/^https?:\/\/[^\s/]+(?::[0-9]+)?\/?$/.test(vault.server ?? '')) {
@@ -149,6 +150,63 @@ function renderStore(scope: IConstruct, store: SecretStore, namespace: string): 
     spec,
   });
   Object.defineProperty(obj, SPEC, { value: canonicalJson(spec), enumerable: false });
+  renderAccounts(scope, holder, store, cluster ? undefined : namespace);
+}
+
+/**
+ * The ServiceAccounts a store logs in with and renders (`render: true`), beside the store (same unit, so the same
+ * apply phase), and their `system:auth-delegator` bindings when Vault reviews logins with the client's own token.
+ * The store's `serviceAccountRef` names exactly the rendered account, so a reference-driven apply order sees
+ * store -> account.
+ */
+function renderAccounts(scope: IConstruct, holder: Construct, store: SecretStore, storeNamespace: string | undefined): void {
+  const rendered = renderedAccounts(Chart.of(scope));
+  for (const a of store.accounts) {
+    const prop = `store.${a.prop}`;
+    assertDnsSubdomain(scope, `${prop}.name`, a.name);
+    if (storeNamespace !== undefined && a.namespace !== undefined && a.namespace !== storeNamespace) {
+      throw configError(scope, `${prop}.namespace`, `is not the namespace of the SecretStore (${storeNamespace}): a SecretStore logs in with accounts of its own namespace`, a.namespace,
+        'leave namespace out, or make the store a ClusterSecretStore');
+    }
+    const ns = assertDnsLabel(scope, `${prop}.namespace`, (a.namespace ?? storeNamespace)!); // a ClusterSecretStore's refs carry one (checked above)
+    if (a.annotations !== undefined && !a.render) {
+      throw configError(scope, `${prop}.annotations`, 'only apply to an account the store renders', a.annotations, 'set render: true, or annotate the account where it is managed');
+    }
+    const key = `${ns}/${a.name}`;
+    if (a.render && !rendered.has(`ServiceAccount ${key}`)) {
+      rendered.add(`ServiceAccount ${key}`);
+      new ApiObject(holder, `ServiceAccount-${ns}-${a.name}`, {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: {
+          name: a.name,
+          namespace: ns,
+          labels: { 'app.kubernetes.io/name': a.name, 'app.kubernetes.io/managed-by': 'cdk8s' },
+          ...(a.annotations ? { annotations: { ...a.annotations } } : {}),
+        },
+        // the operator asks the TokenRequest API for this account's tokens: nothing mounts one
+        automountServiceAccountToken: false,
+      });
+    }
+    if (a.authDelegator && !rendered.has(`ClusterRoleBinding ${key}`)) {
+      rendered.add(`ClusterRoleBinding ${key}`);
+      new ApiObject(holder, `ClusterRoleBinding-${ns}-${a.name}`, {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: `${D.authDelegatorBindingPrefix}${ns}-${a.name}`, labels: { 'app.kubernetes.io/managed-by': 'cdk8s' } },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+        subjects: [{ kind: 'ServiceAccount', name: a.name, namespace: ns }],
+      });
+    }
+  }
+}
+
+const ACCOUNTS = new WeakMap<Chart, Set<string>>();
+
+function renderedAccounts(chart: Chart): Set<string> {
+  let set = ACCOUNTS.get(chart);
+  if (!set) ACCOUNTS.set(chart, (set = new Set()));
+  return set;
 }
 
 const SPEC = Symbol.for('typed-manifests.secret-store-spec');

@@ -16,6 +16,32 @@ export interface ServiceAccountSelector {
   readonly namespace?: string;
   /** @default - the provider's default audience */
   readonly audiences?: readonly string[];
+  /**
+   * The store owns the account: it is rendered with the store (in the store's namespace for a SecretStore, in
+   * `namespace` for a ClusterSecretStore), without an automounted token (the operator requests tokens for it).
+   * @default false - the account is managed elsewhere
+   */
+  readonly render?: boolean;
+  /**
+   * Annotations of the rendered account (`eks.amazonaws.com/role-arn`, `iam.gke.io/gcp-service-account`,
+   * `azure.workload.identity/client-id`); only with `render`.
+   * @default - none
+   */
+  readonly annotations?: { readonly [key: string]: string };
+}
+
+/** A ServiceAccount a store logs in with, as the store renders it. */
+export interface StoreAccount {
+  readonly name: string;
+  /** @default - the store's namespace (a SecretStore) */
+  readonly namespace?: string;
+  /** Render the ServiceAccount itself. */
+  readonly render: boolean;
+  readonly annotations?: { readonly [key: string]: string };
+  /** Bind it to `system:auth-delegator` (Vault reviews its logins with the account's own token). */
+  readonly authDelegator: boolean;
+  /** Where the account was given, for errors (`auth.kubernetes.serviceAccount`). */
+  readonly prop: string;
 }
 
 /** How External Secrets Operator logs in to Vault. */
@@ -24,13 +50,24 @@ export class VaultAuth {
    * Vault's Kubernetes auth method: a ServiceAccount token exchanged for a Vault token of `role`.
    * @param options.mountPath @default 'kubernetes'
    * @param options.serviceAccount @default - the operator's own ServiceAccount
+   * @param options.tokenReviewer @default 'vault'
    */
-  public static kubernetes(options: { readonly role: string; readonly mountPath?: string; readonly serviceAccount?: ServiceAccountSelector }): VaultAuth {
+  public static kubernetes(options: VaultKubernetesAuthOptions): VaultAuth {
+    const reviewer = options.tokenReviewer ?? D.vault.tokenReviewer;
+    const sa = options.serviceAccount;
+    // reported where the store is rendered, with the construct path (a factory has no scope)
+    const problems: StoreProblem[] = [];
+    if (reviewer !== 'vault' && reviewer !== 'client') {
+      problems.push({ prop: 'auth.kubernetes.tokenReviewer', problem: "must be 'vault' or 'client'", value: reviewer, fix: "use 'client' when Vault has no token reviewer JWT of its own, else leave it out" });
+    } else if (reviewer === 'client' && !sa) {
+      problems.push({ prop: 'auth.kubernetes.serviceAccount', problem: "is required with tokenReviewer 'client' (the account that logs in is the one bound to system:auth-delegator)", value: sa,
+        fix: "name the account, e.g. serviceAccount: { name: 'vault-auth', namespace: 'external-secrets', render: true }" });
+    }
     return new VaultAuth('kubernetes', {
       mountPath: options.mountPath ?? D.vault.kubernetesMountPath,
       role: options.role,
-      ...(options.serviceAccount ? { serviceAccountRef: saRef(options.serviceAccount) } : {}),
-    });
+      ...(sa ? { serviceAccountRef: saRef(sa) } : {}),
+    }, sa ? [account(sa, 'auth.kubernetes.serviceAccount', reviewer === 'client')] : [], problems);
   }
 
   /**
@@ -41,8 +78,40 @@ export class VaultAuth {
     return new VaultAuth('appRole', { path: options.path ?? D.vault.appRolePath, roleId: options.roleId, secretRef: keyRef(options.secretIdRef) });
   }
 
-  private constructor(public readonly method: 'kubernetes' | 'appRole', public readonly spec: Record<string, unknown>) {}
+  private constructor(
+    public readonly method: 'kubernetes' | 'appRole',
+    public readonly spec: Record<string, unknown>,
+    /** The accounts this method logs in with that the store renders or binds. */
+    public readonly accounts: readonly StoreAccount[] = [],
+    /** @internal Option mistakes, reported when the store is rendered. */
+    public readonly _problems: readonly StoreProblem[] = [],
+  ) {}
 }
+
+/** @internal An option mistake of a store factory, reported with the scope that renders the store. */
+export interface StoreProblem {
+  readonly prop: string;
+  readonly problem: string;
+  readonly value: unknown;
+  readonly fix: string;
+}
+
+export interface VaultKubernetesAuthOptions {
+  /** The Vault role the token is exchanged for. */
+  readonly role: string;
+  /** @default 'kubernetes' */
+  readonly mountPath?: string;
+  /** @default - the operator's own ServiceAccount */
+  readonly serviceAccount?: ServiceAccountSelector;
+  /**
+   * Who calls Kubernetes' TokenReview API for Vault: `vault` (the auth method is configured with a reviewer JWT
+   * of its own, or Vault runs in the cluster), or `client` (no reviewer JWT: Vault reviews each login with the
+   * logging-in account's own token, so that account is bound to the `system:auth-delegator` ClusterRole).
+   * @default 'vault'
+   */
+  readonly tokenReviewer?: 'vault' | 'client';
+}
+
 
 export interface VaultStoreOptions {
   /** Object name of the store (a DNS subdomain), e.g. `vault-prod`. */
@@ -106,14 +175,14 @@ export class SecretStore {
   public static vault(o: VaultStoreOptions): SecretStore {
     const vault: Record<string, unknown> = { server: o.server, path: o.path, version: o.version ?? D.vault.version, auth: { [o.auth.method]: o.auth.spec } };
     if (o.vaultNamespace !== undefined) vault.namespace = o.vaultNamespace;
-    return new SecretStore(o.name, o.kind ?? D.storeKind, 'vault', { vault });
+    return new SecretStore(o.name, o.kind ?? D.storeKind, 'vault', { vault }, o.auth.accounts, o.auth._problems);
   }
 
   public static awsSecretsManager(o: AwsSecretsManagerStoreOptions): SecretStore {
     const aws: Record<string, unknown> = { service: 'SecretsManager', region: o.region };
     if (o.role !== undefined) aws.role = o.role;
     if (o.serviceAccount) aws.auth = { jwt: { serviceAccountRef: saRef(o.serviceAccount) } };
-    return new SecretStore(o.name, o.kind ?? D.storeKind, 'aws', { aws });
+    return new SecretStore(o.name, o.kind ?? D.storeKind, 'aws', { aws }, o.serviceAccount ? [account(o.serviceAccount, 'serviceAccount', false)] : []);
   }
 
   public static gcpSecretManager(o: GcpSecretManagerStoreOptions): SecretStore {
@@ -129,14 +198,14 @@ export class SecretStore {
         },
       };
     }
-    return new SecretStore(o.name, o.kind ?? D.storeKind, 'gcpsm', { gcpsm });
+    return new SecretStore(o.name, o.kind ?? D.storeKind, 'gcpsm', { gcpsm }, wi ? [account(wi.serviceAccount, 'workloadIdentity.serviceAccount', false)] : []);
   }
 
   public static azureKeyVault(o: AzureKeyVaultStoreOptions): SecretStore {
     const azurekv: Record<string, unknown> = { vaultUrl: o.vaultUrl, authType: o.serviceAccount ? 'WorkloadIdentity' : 'ManagedIdentity' };
     if (o.tenantId !== undefined) azurekv.tenantId = o.tenantId;
     if (o.serviceAccount) azurekv.serviceAccountRef = saRef(o.serviceAccount);
-    return new SecretStore(o.name, o.kind ?? D.storeKind, 'azurekv', { azurekv });
+    return new SecretStore(o.name, o.kind ?? D.storeKind, 'azurekv', { azurekv }, o.serviceAccount ? [account(o.serviceAccount, 'serviceAccount', false)] : []);
   }
 
   /** A store that exists on the cluster already (managed elsewhere): referenced, never rendered. */
@@ -152,6 +221,10 @@ export class SecretStore {
     public readonly provider: string,
     /** `spec.provider` of the store; undefined for an existing store. */
     public readonly providerSpec: Record<string, unknown> | undefined,
+    /** The ServiceAccounts the store logs in with that it renders (`render: true`) or binds to a role. */
+    public readonly accounts: readonly StoreAccount[] = [],
+    /** @internal Option mistakes, reported when the store is rendered. */
+    public readonly _problems: readonly StoreProblem[] = [],
   ) {}
 
   /** Whether the library renders this store (false for `SecretStore.existing`). */
@@ -165,6 +238,17 @@ export type SecretStores = { readonly [key: string]: SecretStore };
 
 function saRef(s: ServiceAccountSelector): Record<string, unknown> {
   return { name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}), ...(s.audiences ? { audiences: [...s.audiences] } : {}) };
+}
+
+function account(s: ServiceAccountSelector, prop: string, authDelegator: boolean): StoreAccount {
+  return {
+    name: s.name,
+    ...(s.namespace ? { namespace: s.namespace } : {}),
+    render: s.render === true,
+    ...(s.annotations ? { annotations: { ...s.annotations } } : {}),
+    authDelegator,
+    prop,
+  };
 }
 
 function keyRef(s: SecretKeySelector): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { INTERRUPTION_TOLERANT_ANNOTATION } from '../policy/placement-rules';
 import { configError } from '../core';
 import { targetOf } from '../environments/environment';
 import type { IWorkload, IWorkloadExtension } from '../workloads/workload';
@@ -44,6 +45,9 @@ export class NodePool implements IWorkloadExtension {
       throw configError(workload, 'nodePool', `is a spot pool, and ${workload.controller.kind} ${workload.name} is not declared interruption-tolerant`, this.name,
         'run it on another pool, or pass NodePool.of(name, { interruptionTolerant: true }) if it survives losing pods at short notice (cron jobs and workers with a PodDisruptionBudget are)');
     }
+    // a spot pool's tolerations are judged by policy on the rendered pod: say why this one may run there
+    const kind = workload.controller.kind;
+    if (pool.spot && kind !== 'CronJob' && kind !== 'Job') workload.pod.addPodAnnotation(INTERRUPTION_TOLERANT_ANNOTATION, 'true');
     for (const [key, value] of Object.entries(pool.labels)) workload.pod.addNodeSelector(key, value);
     for (const t of pool.taints ?? []) {
       workload.pod.addToleration(t.value !== undefined

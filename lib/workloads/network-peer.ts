@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
-import { assertCidr, assertDnsLabel, assertLabels, assertOneOf, assertPort, cidrStrictlyContains, configError } from '../core';
+import { assertCidr, assertDnsLabel, assertLabels, assertOneOf, assertPort, cidrStrictlyContains, configError, namespaceOf } from '../core';
 
 /** The workload identity behind a peer: what a mesh authorizes (`<namespace>/<serviceAccount>`). */
 export interface PeerIdentity {
@@ -57,6 +57,20 @@ export class NetworkPeer {
     if (s.type === 'pods') {
       assertLabels(scope, `${prop}.labels`, s.labels);
       if (s.namespace !== undefined) assertDnsLabel(scope, `${prop}.namespace`, s.namespace);
+      if (s.identity !== undefined) {
+        const id = s.identity;
+        // the mesh admits exactly this account: a wildcard would admit every workload of the namespace
+        if (typeof id.serviceAccount !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(id.serviceAccount) || id.serviceAccount.length > 253) {
+          throw configError(scope, `${prop}.identity.serviceAccount`, 'must name one ServiceAccount (a DNS subdomain, no wildcard)', id.serviceAccount,
+            "name the account the peer's pods run as, or use NetworkPeer.namespace(...) to admit a whole namespace");
+        }
+        assertDnsLabel(scope, `${prop}.identity.namespace`, id.namespace);
+        const podsNamespace = s.namespace ?? namespaceOf(scope);
+        if (podsNamespace !== undefined && id.namespace !== podsNamespace) {
+          throw configError(scope, `${prop}.identity.namespace`, `is not the namespace of the peer's pods (${podsNamespace}): a pod runs as an account of its own namespace`, id.namespace,
+            `use namespace '${podsNamespace}' for the identity, or select the pods in '${id.namespace}'`);
+        }
+      }
     } else if (s.type === 'namespace') {
       assertDnsLabel(scope, `${prop}.namespace`, s.namespace);
       assertLabels(scope, `${prop}.podLabels`, s.podLabels);

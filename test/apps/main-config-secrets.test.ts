@@ -35,6 +35,8 @@ describe('the example dist/: secrets', () => {
         `${t} db POSTGRES_PASSWORD=storefront-db/password`, `${t} db-migrate DATABASE_URL=storefront-db/url`,
         `${t} nightly-report DATABASE_URL=storefront-db/url`, `${t} order-worker AMQP_URL=storefront-rabbitmq/url`,
         `${t} order-worker DATABASE_URL=storefront-db/url`,
+        `${t} payments-events KAFKA_CA=payments-kafka/ca.crt`, `${t} payments-events KAFKA_PASSWORD=payments-kafka/password`,
+        `${t} payments-events KAFKA_USERNAME=payments-kafka/username`,
       ]);
     }
   });
@@ -42,7 +44,7 @@ describe('the example dist/: secrets', () => {
   test('database credentials come from Vault through an ExternalSecret, a different store per environment', () => {
     for (const t of TARGETS) {
       const env = t.split('/')[0];
-      const es = objects.find((o) => o.folder === t && o.manifest.kind === 'ExternalSecret')!.manifest;
+      const es = objects.find((o) => o.folder === t && o.manifest.kind === 'ExternalSecret' && o.manifest.metadata.namespace === 'storefront')!.manifest;
       expect(es.metadata.name).toBe('storefront-db');
       expect(es.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: `vault-${env}` });
       const store = objects.find((o) => o.folder === t && o.manifest.kind === 'ClusterSecretStore')!;
@@ -56,8 +58,8 @@ describe('the example dist/: secrets', () => {
 
   test('ExternalSecret, ClusterSecretStore and SealedSecret validate against the vendored CRD schemas', () => {
     const custom = objects.filter((o) => ['ExternalSecret', 'ClusterSecretStore', 'SealedSecret'].includes(o.manifest.kind));
-    // per target: the store, the database's and the queue's ExternalSecrets, the payment SealedSecret
-    expect(custom).toHaveLength(TARGETS.length * 4);
+    // per target: the store, the database's, the queue's and the payments team's Kafka ExternalSecrets, the payment SealedSecret
+    expect(custom).toHaveLength(TARGETS.length * 5);
     expect(custom.flatMap((o) => crdSchemaErrors(o.manifest).map((e) => `${o.file}: ${e}`))).toEqual([]);
   });
 
@@ -98,11 +100,17 @@ describe('the example dist/: config', () => {
   test('after a config change, the next synth keeps the previous generation in dist/', () => {
     // the committed dist/ as it was before a change: the API's application.yaml had another log format
     const file = 'prod/prod-eu-west-1/storefront/api.yaml';
-    const older = dist.get(file)!.replace(/name: api-config-[0-9a-f]{10}/, 'name: api-config-0123456789').replace('format: json', 'format: text');
+    // (a generation the library wrote: its name and content-sha256 mark follow its content)
+    const cm = YAML.parseAllDocuments(dist.get(file)!).map((d) => d.toJS()).find((m) => m.kind === 'ConfigMap' && m.metadata.name.startsWith('api-config-'));
+    const data = { ...cm.data, 'application.yaml': cm.data['application.yaml'].replace('format: json', 'format: text') };
+    const digest = contentHash(Object.keys(data).sort().map((k) => [k, data[k]]), 64);
+    const oldName = `api-config-${digest.slice(0, 10)}`;
+    const older = dist.get(file)!.replace(/name: api-config-[0-9a-f]{10}/, `name: ${oldName}`).replace('format: json', 'format: text')
+      .replace(/content-sha256: [0-9a-f]{64}/, `content-sha256: ${digest}`);
     const previous = new Map(dist).set(file, older);
     const files = buildApp().synthFiles(previousTreeOf(previous));
     const docs = YAML.parseAllDocuments(files.get(file)!).map((d) => d.toJS());
-    const kept = docs.find((m) => m.metadata?.name === 'api-config-0123456789');
+    const kept = docs.find((m) => m.metadata?.name === oldName);
     expect(configGenerationOf(kept)).toEqual({ set: 'api-config', state: 'retained', rank: 1 });
     expect(kept.data['application.yaml']).toContain('format: text');
     expect(docs.filter((m) => configGenerationOf(m)?.state === 'current')).toHaveLength(1);

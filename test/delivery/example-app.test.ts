@@ -114,7 +114,7 @@ describe('the example platform delivers progressively', () => {
     expect(dev.of('Canary')).toEqual([]);
     // fixed counts, except where an autoscaler owns the count (the order worker's KEDA ScaledObject)
     const scaled = new Set([...dev.of('ScaledObject'), ...dev.of('HorizontalPodAutoscaler')].map((s) => s.spec.scaleTargetRef.name));
-    expect([...scaled]).toEqual(['order-worker']);
+    expect([...scaled].sort()).toEqual(['order-worker', 'payments-events']);
     for (const d of dev.of('Deployment')) {
       if (scaled.has(d.metadata.name)) expect(d.spec.replicas).toBeUndefined();
       else expect(d.spec.replicas).toBeGreaterThan(0);

@@ -246,7 +246,8 @@ describe('bad input', () => {
     const rand = prng(7);
     const gateway = { ...GATEWAY, listeners: [{ name: 'any' }] };
     for (let i = 0; i < 20; i++) {
-      const hosts = [...new Set(Array.from({ length: 1 + Math.floor(rand() * 3) }, () => Array.from({ length: 1 + Math.floor(rand() * 3) }, () => label(rand)).join('.')))];
+      // below the environment's domain (a host outside it is hygiene-route-host-in-domain's)
+      const hosts = [...new Set(Array.from({ length: 1 + Math.floor(rand() * 3) }, () => `${Array.from({ length: 1 + Math.floor(rand() * 3) }, () => label(rand)).join('.')}.shop.example`))];
       const paths = [...new Set(Array.from({ length: 1 + Math.floor(rand() * 3) }, () => `/${Array.from({ length: Math.floor(rand() * 3) }, () => label(rand)).join('/')}`))];
       const objects = renderEdgeApp({ gateway }, (ns) => { service(ns, 'api', { use: [Exposure.http({ hosts, paths })] }); });
       const [route] = ofKind(objects, 'HTTPRoute');

@@ -145,7 +145,8 @@ describe('ArgoCdChart', () => {
         { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', managedFieldsManagers: ['rollouts-controller'] },
         { group: 'networking.istio.io', kind: 'DestinationRule', managedFieldsManagers: ['rollouts-controller'] },
         { group: 'networking.istio.io', kind: 'VirtualService', managedFieldsManagers: ['rollouts-controller'] },
-        // checkout's HPA (Flagger) and the order worker's ScaledObject; not the Deployments handed to Rollouts
+        // checkout's HPA (Flagger), the workers' ScaledObjects; not the Deployments handed to Rollouts
+        { group: 'apps', kind: 'Deployment', name: 'payments-events', namespace: 'payments', jsonPointers: ['/spec/replicas'] },
         { group: 'apps', kind: 'Deployment', name: 'checkout', namespace: 'storefront', jsonPointers: ['/spec/replicas'] },
         { group: 'apps', kind: 'Deployment', name: 'order-worker', namespace: 'storefront', jsonPointers: ['/spec/replicas'] },
       ]);
@@ -154,6 +155,7 @@ describe('ArgoCdChart', () => {
 
     it('ignores only the replicas of autoscaled workloads where no Rollout is rendered', () => {
       expect(devApp.spec.ignoreDifferences).toEqual([
+        { group: 'apps', kind: 'Deployment', name: 'payments-events', namespace: 'payments', jsonPointers: ['/spec/replicas'] },
         { group: 'apps', kind: 'Deployment', name: 'order-worker', namespace: 'storefront', jsonPointers: ['/spec/replicas'] },
       ]);
       expect(devApp.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');

@@ -163,3 +163,40 @@ app.synth();
     expect(d.stderr.split('\n')).toHaveLength(2);
   });
 });
+
+describe('scripts/run.js: schema errors', () => {
+  test('a schema failure (unknown CRD field, enum typo, string for an integer) prints the findings table, never a stack trace', () => {
+    const { prng } = require('../fixtures/prng');
+    const r = prng(2507);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-schema-'));
+    try {
+      const field = `x${Math.floor(r() * 1e6).toString(36)}Field`;
+      const app = path.join(dir, 'app.ts');
+      fs.writeFileSync(app, `
+import { ApiObject } from ${JSON.stringify(path.join(root, 'node_modules/cdk8s'))};
+import ${JSON.stringify(path.join(root, 'lib/capabilities'))};
+import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
+const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] } }), argoCd: false, flux: false });
+app.forEachTarget((scope) => {
+  new ApiObject(scope, 'so', { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'so', namespace: 'shop' },
+    spec: { scaleTargetRef: { name: 'w' }, ${field}: true, minReplicaCount: 'two', triggers: [{ type: 'cron', metadata: {} }] } });
+  new ApiObject(scope, 'gw', { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'shop' },
+    spec: { gatewayClassName: 'istio', listeners: [{ name: 'h', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Everyone' } } }] } });
+});
+app.synth();
+`);
+      const res = run(app, { CDK8S_OUTDIR: path.join(dir, 'dist') });
+      expect(res.status).toBe(1);
+      expect(res.stderr).toMatch(/^synth failed, nothing was written: schema check failed with \d+ findings/);
+      expect(res.stderr).toContain('OBJECT / WHERE');
+      expect(res.stderr).toContain(field);
+      expect(res.stderr).toContain('minReplicaCount');
+      expect(res.stderr).toContain('Everyone');
+      // no JavaScript stack frames
+      expect(res.stderr).not.toMatch(/^\s+at .+[:(]\d+/m);
+      expect(res.stderr).not.toMatch(/SchemaError:/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

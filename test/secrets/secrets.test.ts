@@ -2,6 +2,7 @@ import * as crypto from 'crypto';
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Environments, GitOpsApp } from '../../lib/gitops';
+import { APPLY_PHASES, phaseOfFile } from '../../lib/gitops/apply-order';
 import { PlatformNamespace } from '../../lib/platform';
 import { Policy, PolicyError } from '../../lib/policy';
 import {
@@ -367,4 +368,74 @@ test('the example ciphertext helper really produces base64 of the stated shape',
   const b = Buffer.from(CIPHER, 'base64');
   expect(b.readUInt16BE(0)).toBe(256);
   expect(crypto.createHash('sha256').update(b).digest('hex')).toHaveLength(64);
+});
+
+describe('the accounts a store logs in with', () => {
+  const storeWith = (auth: ReturnType<typeof VaultAuth.kubernetes>, kind: 'SecretStore' | 'ClusterSecretStore' = 'ClusterSecretStore') =>
+    SecretStore.vault({ name: 'vault-dev', server: 'https://vault.dev.example:8200', path: 'secret', auth, kind });
+  const renderObjects = (store: SecretStore, extra?: (ns: PlatformNamespace) => void) => {
+    const app = gitopsApp({ vault: store });
+    app.forEachTarget((scope) => {
+      const ns = new PlatformNamespace(scope, 'shop');
+      db(ns);
+      extra?.(ns);
+    });
+    return app.render();
+  };
+
+  test('render: true renders the ServiceAccount beside the store, no token mounted; the store names exactly it', () => {
+    const objects = renderObjects(storeWith(VaultAuth.kubernetes({ role: 'r', serviceAccount: { name: 'vault-auth', namespace: 'shop', render: true } })));
+    const sa = objects.find((o) => o.manifest.kind === 'ServiceAccount' && o.manifest.metadata.name === 'vault-auth')!;
+    expect(sa.manifest).toEqual(expect.objectContaining({ automountServiceAccountToken: false }));
+    expect(sa.manifest.metadata.namespace).toBe('shop');
+    const store = objects.find((o) => o.manifest.kind === 'ClusterSecretStore')!;
+    expect(store.manifest.spec.provider.vault.auth.kubernetes.serviceAccountRef).toEqual({ name: sa.manifest.metadata.name, namespace: sa.manifest.metadata.namespace });
+    // no reviewer binding unless Vault reviews with the client's token
+    expect(objects.some((o) => o.manifest.kind === 'ClusterRoleBinding' && o.manifest.roleRef?.name === 'system:auth-delegator')).toBe(false);
+  });
+
+  test("tokenReviewer 'client' binds the account to system:auth-delegator, once per account", () => {
+    const objects = renderObjects(storeWith(VaultAuth.kubernetes({ role: 'r', tokenReviewer: 'client', serviceAccount: { name: 'vault-auth', namespace: 'shop', render: true } })),
+      (ns) => db(ns, { name: 'db2' }));
+    const bindings = objects.filter((o) => o.manifest.kind === 'ClusterRoleBinding' && o.manifest.roleRef?.name === 'system:auth-delegator');
+    expect(bindings).toHaveLength(1);
+    expect(bindings[0].manifest.subjects).toEqual([{ kind: 'ServiceAccount', name: 'vault-auth', namespace: 'shop' }]);
+    expect(objects.filter((o) => o.manifest.kind === 'ServiceAccount' && o.manifest.metadata.name === 'vault-auth')).toHaveLength(1);
+  });
+
+  test('a namespaced SecretStore renders its account in its own namespace; another namespace is refused', () => {
+    const objects = renderObjects(storeWith(VaultAuth.kubernetes({ role: 'r', serviceAccount: { name: 'vault-auth', render: true } }), 'SecretStore'));
+    const sa = objects.find((o) => o.manifest.kind === 'ServiceAccount' && o.manifest.metadata.name === 'vault-auth')!;
+    expect(sa.manifest.metadata.namespace).toBe('shop');
+    expect(() => renderObjects(storeWith(VaultAuth.kubernetes({ role: 'r', serviceAccount: { name: 'vault-auth', namespace: 'other', render: true } }), 'SecretStore')))
+      .toThrow('dev/shop/db: store.auth.kubernetes.serviceAccount.namespace is not the namespace of the SecretStore (shop)');
+  });
+
+  test('the account is applied no later than the store (same phase when the target is phased)', () => {
+    const objects = renderObjects(storeWith(VaultAuth.kubernetes({ role: 'r', serviceAccount: { name: 'vault-auth', render: true } }), 'SecretStore'));
+    const byFile = new Map<string, any[]>();
+    for (const o of objects) byFile.set(o.file, [...(byFile.get(o.file) ?? []), o.manifest]);
+    const fileOf = (kind: string) => objects.find((o) => o.manifest.kind === kind)!.file;
+    const phase = (kind: string) => APPLY_PHASES.indexOf(phaseOfFile(fileOf(kind), byFile.get(fileOf(kind))!));
+    expect(phase('ServiceAccount')).toBeLessThanOrEqual(phase('SecretStore'));
+    expect(phaseOfFile(fileOf('ServiceAccount'), byFile.get(fileOf('ServiceAccount'))!)).toBe('platform');
+  });
+
+  test('mistakes are reported with the construct that renders the store', () => {
+    expect(() => renderObjects(storeWith(VaultAuth.kubernetes({ role: 'r', tokenReviewer: 'client' }))))
+      .toThrow("dev/shop/db: store.auth.kubernetes.serviceAccount is required with tokenReviewer 'client'");
+    expect(() => renderObjects(storeWith(VaultAuth.kubernetes({ role: 'r', tokenReviewer: 'self' as any }))))
+      .toThrow("dev/shop/db: store.auth.kubernetes.tokenReviewer must be 'vault' or 'client', got \"self\"");
+    expect(() => renderObjects(storeWith(VaultAuth.kubernetes({ role: 'r', serviceAccount: { name: 'a', namespace: 'shop', annotations: { x: 'y' } } }))))
+      .toThrow('dev/shop/db: store.auth.kubernetes.serviceAccount.annotations only apply to an account the store renders');
+    // generated account names: valid ones render under their name, invalid ones are refused by name
+    const r = prng(24);
+    for (let i = 0; i < 30; i++) {
+      const name = Array.from({ length: 1 + Math.floor(r() * 12) }, () => 'abc-_.Z9'[Math.floor(r() * 8)]).join('');
+      const valid = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name);
+      const run = () => renderObjects(storeWith(VaultAuth.kubernetes({ role: 'r', serviceAccount: { name, namespace: 'shop', render: true } })));
+      if (valid) expect(run().some((o) => o.manifest.kind === 'ServiceAccount' && o.manifest.metadata.name === name)).toBe(true);
+      else expect(run).toThrow('store.auth.kubernetes.serviceAccount.name');
+    }
+  });
 });

@@ -157,7 +157,8 @@ describe('PriorityClasses and tenancy-priority-class-declared', () => {
       new HardenedService(ns, 'api', { image, port: 8080, use: [Priority.of(className)] });
     }, ['dev']);
     expect(() => build('critical').render()).not.toThrow();
-    expect(() => build('system-cluster-critical', false).render()).not.toThrow();
+    // a system class is declared by Kubernetes itself, but a team may not take it (tenancy-no-system-priority)
+    expect(() => build('system-cluster-critical', false).render()).toThrow(/tenancy-no-system-priority[\s\S]*takes system-cluster-critical/);
     expect(findingsOf(build('urgent'))).toEqual(['pod names PriorityClass "urgent", which the target does not declare, got declared ["batch","critical","default"]']);
     // the workloads' own priorityClassName prop is checked the same way
     expect(findingsOf(tenancyApp((scope) => {
