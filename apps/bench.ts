@@ -90,9 +90,9 @@ export const BENCH_NAMESPACES = 10;
 /**
  * ServiceAccount, Deployment, Service, NetworkPolicy, HorizontalPodAutoscaler or ScaledObject,
  * PodDisruptionBudget, ServiceMonitor, PrometheusRule, ConfigMap (config files), SealedSecret, HTTPRoute,
- * DestinationRule, AuthorizationPolicy.
+ * DestinationRule, AuthorizationPolicy, and the mesh's PeerAuthentication that lets Prometheus scrape in plain text.
  */
-export const OBJECTS_PER_SERVICE = 13;
+export const OBJECTS_PER_SERVICE = 14;
 /**
  * One Team per namespace (tenancy): Namespace, default-deny NetworkPolicy, LimitRange, ResourceQuota, three
  * preset Roles and their RoleBindings, the Flux tenant's RoleBinding and ServiceAccount; the mesh's

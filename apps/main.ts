@@ -114,7 +114,8 @@ const VERSION = { web: '2.14.0', api: '3.8.1', checkout: '1.6.0', worker: '3.8.1
 /** What the storefront's services promise their callers: canary analysis measures these (and, later, alerts). */
 export const slos = {
   api: ServiceLevelObjective.of({ successRate: 0.999, latency: { percentile: 0.99, thresholdMs: 300 } }),
-  web: ServiceLevelObjective.of({ successRate: 0.995, latency: { percentile: 0.95, thresholdMs: 800 } }),
+  // web is measured on the mesh (its blue-green analysis and its alerts): a bound of Istio's default histogram
+  web: ServiceLevelObjective.of({ successRate: 0.995, latency: { percentile: 0.95, thresholdMs: 1000 } }),
   checkout: ServiceLevelObjective.of({ successRate: 0.999, latency: { percentile: 0.99, thresholdMs: 500 } }),
 };
 

@@ -4,6 +4,7 @@
 // Stages run in this order: schema before policy (a misspelled field is the cause, the policy findings it would
 // trigger are only symptoms).
 import { configCapability } from './config/capability';
+import { deliveryCapability } from './delivery/capability';
 import { registerCapability } from './environments/capability';
 import { exposureCapability } from './exposure/capability';
 import { meshCapability } from './mesh/capability';
@@ -20,6 +21,7 @@ registerCapability(workloadsCapability);
 registerCapability(storageCapability);
 registerCapability(configCapability);
 registerCapability(secretsCapability);
+registerCapability(deliveryCapability);
 registerCapability(meshCapability);
 registerCapability(exposureCapability);
 registerCapability(observabilityCapability);

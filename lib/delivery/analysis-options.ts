@@ -77,8 +77,8 @@ export function resolveAnalysis(service: HardenedService, prop: string, slo: Ser
     return undefined;
   }
   slo._validate(service, `${prop}.slo`);
-  declareSloGate(service, slo, `${prop}.slo`);
   const o = options ?? {};
+  declareSloGate(service, slo, `${prop}.slo`, o.metrics ?? SloMetrics.istio());
   const address = prometheusAddressOf(service, `${prop}.analysis.prometheusAddress`, o.prometheusAddress);
   const noData = o.noData ?? D.analysis.noData;
   if (!['inconclusive', 'pass', 'fail'].includes(noData)) {

@@ -172,7 +172,7 @@ export class FlaggerCanary implements IDeliveryStrategy {
         'set slo: ServiceLevelObjective.of({ successRate: 0.999, latency: { percentile: 0.99, thresholdMs: 300 } })');
     }
     o.slo._validate(service, `${PROP}.slo`);
-    declareSloGate(service, o.slo, `${PROP}.slo`);
+    declareSloGate(service, o.slo, `${PROP}.slo`, o.metrics ?? SloMetrics.istio());
     const provider = o.provider ?? D.flagger.provider as CanarySpecProvider;
     const interval = minutesOrSeconds(parseDuration(service, `${PROP}.interval`, o.interval ?? D.flagger.interval));
     const address = prometheusAddressOf(service, `${PROP}.prometheusAddress`, o.prometheusAddress);

@@ -1,3 +1,4 @@
+export * from './capability';
 export * from './analysis-options';
 export * from './argo-blue-green';
 export * from './argo-canary';

@@ -4,10 +4,37 @@ import { addEnvironmentSettings, EnvironmentSettings, Target } from './environme
 import type { LaidOutObject, PreviousTree, RenderedObject } from './rendered';
 
 /**
- * The phases a target is applied in (lib/gitops/apply-order.ts): namespaces and cluster-wide objects, config,
- * StatefulSets, Jobs that must complete before the services roll out, then everything else.
+ * A phase a target is applied in (lib/gitops/apply-order.ts): `phase-1` first; how many a target needs follows
+ * from its reference graph.
  */
-export type ApplyPhase = 'platform' | 'config' | 'stateful' | 'run-before' | 'services';
+export type ApplyPhase = string;
+
+/**
+ * An edge of a target's reference graph (lib/gitops/apply-order.ts): `from` needs `to` applied in the same
+ * phase or an earlier one (`needs`: the controllers create both and retry until it exists), or healthy in an
+ * earlier phase (`after`: a Job that must complete, a CRD that must be established).
+ */
+export interface ApplyEdge {
+  readonly from: RenderedObject;
+  readonly to: RenderedObject;
+  readonly kind: 'needs' | 'after';
+  /** Why, for errors, after "it" (`mounts ConfigMap x`). */
+  readonly why: string;
+}
+
+/** The objects of one target folder, found by kind, namespace and name: what apply-order edges point at. */
+export interface ApplyGraphIndex {
+  readonly objects: readonly RenderedObject[];
+  /** The object of that kind and name (for a Secret, also the object that makes it). */
+  find(kind: string, namespace: string | undefined, name: unknown): RenderedObject | undefined;
+}
+
+/** An object another object makes at run time (the Secret an ExternalSecret maintains). */
+export interface MadeObject {
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
 
 /** Where one generation of a content-named object set stands: the one current pods use, or a retained one. */
 export interface ConfigGeneration {
@@ -148,10 +175,17 @@ export interface Capability extends EnvironmentSettings {
    */
   readonly notes?: (context: SynthContext) => string;
   /**
-   * The apply phase an object needs beyond what its kind says (a Job that must run before the services).
-   * @default - by kind only
+   * Apply-order edges from one object of a target, for the kinds this capability renders (a SecretStore needs
+   * the ServiceAccount it logs in with; a workload comes after the Job that runs before it). Kubernetes' own
+   * references (namespaces, what a pod mounts, claims, RBAC, CRDs) are the apply order's.
+   * @default - none
    */
-  readonly applyPhaseOf?: (manifest: any) => ApplyPhase | undefined;
+  readonly applyEdgesOf?: (object: RenderedObject, index: ApplyGraphIndex) => readonly ApplyEdge[];
+  /**
+   * Objects this object makes once applied (an ExternalSecret its Secret): a reference to them reaches it.
+   * @default - none
+   */
+  readonly madeBy?: (manifest: any) => readonly MadeObject[];
   /** @default - nothing to tell the diff */
   readonly diff?: DiffKnowledge;
   /** @default - targets are not split */

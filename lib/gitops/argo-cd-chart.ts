@@ -48,6 +48,15 @@ export interface ArgoCdOptions {
    * @default 5
    */
   readonly retryLimit?: number;
+  /**
+   * Renders `argocd-cm`'s health check for argoproj.io/Application (the one Argo CD's documentation gives; built
+   * in before 1.8), so that syncing dist/argocd/ as an app of apps waits for each wave of Applications to be
+   * healthy: the platform's Application of a target before its teams', an environment before the next. The
+   * ConfigMap holds only that key: sync dist/argocd/ with server-side apply (the default here) so the rest of
+   * argocd-cm stays as your installation set it. Set false when your installation manages argocd-cm itself.
+   * @default true
+   */
+  readonly applicationHealthCheck?: boolean;
 }
 
 export const ARGO_CD_DEFAULTS = {
@@ -58,7 +67,30 @@ export const ARGO_CD_DEFAULTS = {
   cascadeDelete: true,
   serverSideApply: true,
   retryLimit: 5,
+  applicationHealthCheck: true,
 } as const;
+
+/** The argocd-cm key of the health check Argo CD runs on argoproj.io/Application objects. */
+export const APPLICATION_HEALTH_KEY = 'resource.customizations.health.argoproj.io_Application';
+
+/** An Application's health is the health it reports (Progressing until it reports one). */
+export const APPLICATION_HEALTH_LUA = [
+  'hs = { status = "Progressing", message = "" }',
+  'if obj.status ~= nil and obj.status.health ~= nil then',
+  '  hs.status = obj.status.health.status',
+  '  if obj.status.health.message ~= nil then hs.message = obj.status.health.message end',
+  'end',
+  'return hs',
+  '',
+].join('\n');
+
+/**
+ * The sync wave of a target's Application: environments in promotion order, and inside one target the
+ * platform's Application (namespaces, quotas, RBAC the teams' objects need) one wave before its teams'.
+ */
+export function applicationWaveOf(envIndex: number, part: 'platform' | 'team'): number {
+  return 2 * envIndex + (part === 'team' ? 1 : 0);
+}
 
 /** @internal the chart's settings that team Applications share */
 export interface ArgoCdTenancySettings {
@@ -96,9 +128,10 @@ export interface ArgoCdChartProps extends ArgoCdOptions {
  * controller's template rendering. A list generator would only save a few lines of YAML per target.
  *
  * Sync waves order objects when dist/argocd/ itself is synced by an Argo CD Application ("app of apps"): the
- * AppProject (wave -1) before the Applications (wave = the environment's position in promotion order, dev 0,
- * staging 1, ...). Argo CD waits for a wave to be healthy before the next only when the argoproj.io/Application
- * health check is enabled in argocd-cm (off by default since Argo CD 1.8); otherwise waves order creation only.
+ * argocd-cm health check (wave -2), the AppProjects (wave -1), then per environment in promotion order the
+ * platform's Application of each target (wave 2i) before its teams' (wave 2i+1). Argo CD waits for a wave to be
+ * healthy before the next only with the argoproj.io/Application health check in argocd-cm (removed from the
+ * defaults in Argo CD 1.8), which is why it is rendered here (`applicationHealthCheck`).
  */
 export class ArgoCdChart extends Chart {
   public readonly project: AppProject;
@@ -144,7 +177,7 @@ export class ArgoCdChart extends Chart {
         metadata: {
           name,
           namespace,
-          annotations: { [SYNC_WAVE]: String(envOrder.indexOf(target.env.name)) },
+          annotations: { [SYNC_WAVE]: String(applicationWaveOf(envOrder.indexOf(target.env.name), 'platform')) },
           finalizers: props.cascadeDelete ?? ARGO_CD_DEFAULTS.cascadeDelete ? ['resources-finalizer.argocd.argoproj.io'] : undefined,
         },
         spec: {
@@ -169,6 +202,20 @@ export class ArgoCdChart extends Chart {
         },
       });
       this.applications.set(target.path, app);
+    }
+    if (props.applicationHealthCheck ?? ARGO_CD_DEFAULTS.applicationHealthCheck) {
+      new ApiObject(unit(this, 'configmap-argocd-cm'), 'Resource', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: 'argocd-cm',
+          namespace,
+          labels: { 'app.kubernetes.io/name': 'argocd-cm', 'app.kubernetes.io/part-of': 'argocd' },
+          // before the project and the Applications: their waves mean something once this check exists
+          annotations: { [SYNC_WAVE]: '-2' },
+        },
+        data: { [APPLICATION_HEALTH_KEY]: APPLICATION_HEALTH_LUA },
+      });
     }
     this._tenancy = {
       namespace, projectName, repository, envOrder, syncOptions,

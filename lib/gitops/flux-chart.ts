@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Kustomization, KustomizationProps, KustomizationSpecSourceRefKind } from '../../imports/kustomize.toolkit.fluxcd.io';
 import { GitRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { assertDnsLabel, configError, parseGoDuration } from '../core';
-import { APPLY_PHASES, ApplyPhase, PHASES_FOLDER } from './apply-order';
+import { APPLY_PHASES, ApplyPhase, phaseFolderOf } from './apply-order';
 import { ClusterProps, targetIdOf, Target } from '../environments/environment';
 import { TargetInventory } from './inventory';
 import { unitScope as unit } from './layout';
@@ -154,7 +154,8 @@ export class FluxChart extends Chart {
       const remote = target.cluster.server !== IN_CLUSTER_SERVER;
       const previous = props.dependsOnPreviousEnvironment ? envOrder.slice(0, envOrder.indexOf(target.env.name)) : [];
       const phasesOf = () => this.inventory().get(target.path)?.applyPhases ?? [];
-      const ks = new PhasedKustomization(unit(this, `kustomization-${ksName}`), 'Resource', phasesOf, ksName, {
+      const ks = new PhasedKustomization(unit(this, `kustomization-${ksName}`), 'Resource', phasesOf, ksName,
+        (phase) => `./${repositoryPathOf(repository, phaseFolderOf(target.path, phase))}`, {
         metadata: { name: ksName, namespace },
         spec: {
           // tenancy: `<target>/_platform` when the target declares teams (they get Kustomizations of their own)
@@ -182,12 +183,12 @@ export class FluxChart extends Chart {
           kind: 'Kustomization',
           metadata: { name: `${ksName}-${phase}`, namespace },
           spec: {
-            path: `./${repositoryPathOf(repository, `${target.path}/${PHASES_FOLDER}/${phase}`)}`,
+            path: `./${repositoryPathOf(repository, phaseFolderOf(target.path, phase))}`,
             sourceRef: { kind: 'GitRepository', name },
             prune: true,
             wait: true,
             // a Job's template is immutable: a changed Job is replaced, never patched
-            force: phase === 'run-before' ? true : undefined,
+            force: Lazy.any({ produce: () => (this.inventory().get(target.path)?.jobPhases ?? []).includes(phase) || undefined }),
             interval,
             retryInterval,
             timeout,
@@ -269,10 +270,11 @@ function previousPhase(phases: readonly ApplyPhase[], phase: ApplyPhase, ksName:
 
 /**
  * A target's Kustomization that, when the target is phased, applies only its services phase
- * (`<target>/_phases/services`) after the earlier phases (known once the targets rendered, so set on the JSON).
+ * (`_phases/<target>/<last phase>`) after the earlier phases (known once the targets rendered, so set on the JSON).
  */
 class PhasedKustomization extends Kustomization {
-  constructor(scope: Construct, id: string, private readonly phases: () => readonly ApplyPhase[], private readonly ksName: string, props: KustomizationProps) {
+  constructor(scope: Construct, id: string, private readonly phases: () => readonly ApplyPhase[], private readonly ksName: string,
+    private readonly pathOf: (phase: ApplyPhase) => string, props: KustomizationProps) {
     super(scope, id, props);
   }
 
@@ -281,7 +283,7 @@ class PhasedKustomization extends Kustomization {
     const phases = this.phases();
     if (phases.length === 0) return json;
     const last = phases[phases.length - 1];
-    json.spec.path = `${json.spec.path}/${PHASES_FOLDER}/${last}`;
+    json.spec.path = this.pathOf(last);
     const before = previousPhase(phases, last, this.ksName);
     if (before) json.spec.dependsOn = [...(json.spec.dependsOn ?? []), ...before];
     json.spec = Object.fromEntries(Object.entries(json.spec).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -10,3 +10,4 @@ export * from './manifest-diff';
 export * from './references';
 export * from './repository';
 export * from './serialize';
+export * from './shared-repository';

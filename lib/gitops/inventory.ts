@@ -23,6 +23,8 @@ export interface TargetInventory {
   readonly kinds: readonly GroupKind[];
   /** The non-empty apply phases of a phased target (see apply-order.ts), in order; empty when unphased. */
   readonly applyPhases: readonly ApplyPhase[];
+  /** The phases that apply a run-before Job (Flux replaces a changed Job: `force`). */
+  readonly jobPhases: readonly ApplyPhase[];
   /** Workloads an HPA or KEDA ScaledObject scales (their `spec.replicas` belongs to it), sorted. */
   readonly scaled: readonly ScaledWorkload[];
 }
@@ -91,6 +93,7 @@ export function buildInventory(targets: readonly Target<any, any>[], objects: re
       clusterKinds: [...kinds.values()].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind)),
       kinds: [...allKinds.values()].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind)),
       applyPhases: (applyOrder.get(target.path)?.phases ?? []).map((p) => p.phase),
+      jobPhases: (applyOrder.get(target.path)?.phases ?? []).filter((p) => p.runBeforeJobs).map((p) => p.phase),
       scaled: [...scaled.values()].sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name) || cmp(a.group, b.group) || cmp(a.kind, b.kind)),
     });
   }

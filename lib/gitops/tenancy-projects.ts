@@ -2,8 +2,8 @@ import { Lazy } from 'cdk8s';
 import { AppProject } from '../../imports/argo-cd-argoproj.io';
 import { ApiObject } from 'cdk8s';
 import { configError } from '../core';
-import { PHASES_FOLDER, UnitApplyOrder } from './apply-order';
-import { ArgoCdChart, InventoryAwareApplication } from './argo-cd-chart';
+import { phaseFolderOf, UnitApplyOrder } from './apply-order';
+import { applicationWaveOf, ArgoCdChart, InventoryAwareApplication } from './argo-cd-chart';
 import { targetIdOf, Target } from '../environments/environment';
 import { FluxChart } from './flux-chart';
 import { unitScope as unit } from './layout';
@@ -76,7 +76,8 @@ function addArgoCd(chart: ArgoCdChart, targets: readonly Target<any, any>[]): vo
         metadata: {
           name,
           namespace: s.namespace,
-          annotations: { [SYNC_WAVE]: String(s.envOrder.indexOf(target.env.name)) },
+          // after the target's platform Application (its namespaces, quotas and RBAC), see applicationWaveOf
+          annotations: { [SYNC_WAVE]: String(applicationWaveOf(s.envOrder.indexOf(target.env.name), 'team')) },
           finalizers: s.finalizers,
         },
         spec: {
@@ -100,9 +101,10 @@ function addFlux(chart: FluxChart, targets: readonly Target<any, any>[], applyOr
     for (const { target, namespaces, fluxServiceAccount } of where) {
       const name = `${team}-${targetIdOf(target)}`;
       const teamPath = teamPathOf(target, team);
-      // apply order: a team part holding a StatefulSet or a run-before Job is applied phase by phase, each
+      // apply order: a team part whose files span several phases is applied phase by phase, each
       // phase's Kustomization impersonating the tenant like the team's own, which applies the last phase
-      const phases = (applyOrder.get(teamPath)?.phases ?? []).map((p) => p.phase);
+      const order = applyOrder.get(teamPath)?.phases ?? [];
+      const phases = order.map((p) => p.phase);
       const platform = () => (s.objectCount(target.path) > 0 ? [{ name: s.nameOf(target) }] : undefined);
       // one Kustomization per phase, the team's own (`name`) applying the last: each after the previous one
       const steps = phases.length > 0 ? phases : [undefined];
@@ -114,12 +116,12 @@ function addFlux(chart: FluxChart, targets: readonly Target<any, any>[], applyOr
           kind: 'Kustomization',
           metadata: { name: ksName, namespace: s.namespace },
           spec: {
-            path: `./${repositoryPathOf(s.repository, phase ? `${teamPath}/${PHASES_FOLDER}/${phase}` : teamPath)}`,
+            path: `./${repositoryPathOf(s.repository, phase ? phaseFolderOf(teamPath, phase) : teamPath)}`,
             sourceRef: { kind: 'GitRepository', name: s.sourceName },
             prune: true,
             wait: true,
             // a Job's template is immutable: a changed Job is replaced, never patched
-            force: phase === 'run-before' ? true : undefined,
+            force: order.find((p) => p.phase === phase)?.runBeforeJobs || undefined,
             interval: s.interval,
             retryInterval: s.retryInterval,
             timeout: s.timeout,

@@ -5,3 +5,4 @@ export * from './mesh-namespace';
 export * from './mesh-options';
 export * from './mesh-settings';
 export * from './workload-authorization';
+export * from './mesh-enrolment';

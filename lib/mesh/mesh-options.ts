@@ -4,13 +4,37 @@
 /** Mutual TLS between workloads: `STRICT` rejects plain text; `PERMISSIVE` accepts both (for migrations). */
 export type MtlsMode = 'STRICT' | 'PERMISSIVE';
 
+/**
+ * How the cluster's mesh puts a pod in the mesh: `sidecar` (istiod's injection webhook adds an Envoy to each
+ * pod of a labelled namespace) or `ambient` (the node's ztunnel captures the pods of a labelled namespace; no
+ * sidecar, in-cluster traffic tunnelled over HBONE, port 15008).
+ */
+export type MeshDataplane = 'sidecar' | 'ambient';
+
 /** Istio service-mesh security of an environment (a cluster's settings override its environment's). */
 export interface MeshOptions {
   /**
-   * Whether workloads run in the Istio mesh: PeerAuthentication and AuthorizationPolicies are rendered.
+   * Whether workloads run in the Istio mesh: PeerAuthentication and AuthorizationPolicies are rendered, and
+   * namespaces and pods carry the labels that enrol them.
    * @default false
    */
   readonly istio?: boolean;
+  /**
+   * How the mesh enrols pods.
+   * @default 'sidecar'
+   */
+  readonly dataplane?: MeshDataplane;
+  /**
+   * Sidecar only: the istiod revision whose webhook injects (`istio.io/rev: <revision>`, for canary upgrades of
+   * the control plane). Without it namespaces carry `istio-injection: enabled` (the default revision's webhook).
+   * @default - the default revision
+   */
+  readonly revision?: string;
+  /**
+   * Namespace istiod runs in: sidecars reach it on 15012 (xDS and certificates).
+   * @default 'istio-system'
+   */
+  readonly controlPlaneNamespace?: string;
   /**
    * The namespace-wide mTLS mode.
    * @default 'STRICT'

@@ -38,7 +38,11 @@ export class WorkloadAuthorization extends Construct {
     const w = props.workload;
     const trustDomain = props.trustDomain ?? D.trustDomain;
     const byPorts = new Map<string, AllowRule>();
+    // peers outside the mesh have no identity to authorize: their ports are allowed by port alone (the
+    // NetworkPolicy still admits only them)
+    const plaintext = [...new Set(w.pod.ingressRules.filter((r) => r.outsideMesh).flatMap(portsOf))];
     w.pod.ingressRules.forEach((rule, i) => {
+      if (rule.outsideMesh) return;
       const key = portsOf(rule).join(',');
       let r = byPorts.get(key);
       if (!r) byPorts.set(key, r = { principals: [], namespaces: [], ipBlocks: [], notIpBlocks: [], ports: portsOf(rule) });
@@ -56,13 +60,15 @@ export class WorkloadAuthorization extends Construct {
         for (const e of s.except ?? []) push(r.notIpBlocks, e);
       }
     });
-    this.rules = [...byPorts.values()].map((r) => {
+    const rules: Record<string, any>[] = [...byPorts.values()].map((r) => {
       const from: Record<string, any>[] = [];
       if (r.principals.length > 0) from.push({ source: { principals: r.principals } });
       if (r.namespaces.length > 0) from.push({ source: { namespaces: r.namespaces } });
       if (r.ipBlocks.length > 0) from.push({ source: { ipBlocks: r.ipBlocks, notIpBlocks: r.notIpBlocks.length > 0 ? r.notIpBlocks : undefined } });
       return { from, to: r.ports.length > 0 ? [{ operation: { ports: r.ports } }] : undefined };
     });
+    if (plaintext.length > 0) rules.push({ to: [{ operation: { ports: plaintext } }] });
+    this.rules = rules;
     this.policy = new ApiObject(this, 'AuthorizationPolicy', {
       apiVersion: 'security.istio.io/v1',
       kind: 'AuthorizationPolicy',

@@ -13,6 +13,11 @@ export const OBSERVABILITY_DEFAULTS = {
     durationBuckets: 'istio_request_duration_milliseconds_bucket',
     /** Responses that count against the success rate. */
     errorCodes: '5.*',
+    /**
+     * Bucket bounds (milliseconds) of Istio's request-duration histogram: Envoy's default histogram bounds, which
+     * Istio's stats use unless the mesh config overrides them. A latency SLO measured on the mesh needs one.
+     */
+    durationBucketsMs: [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000],
   },
   http: {
     /** Request counter of Prometheus client libraries. */

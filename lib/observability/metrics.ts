@@ -1,4 +1,4 @@
-import { assertAbsolutePath, assertPort, assertPortName, configError, parsePrometheusDuration } from '../core';
+import { addFinalizer, assertAbsolutePath, assertPort, assertPortName, configError, parsePrometheusDuration } from '../core';
 import { HardenedService } from '../workloads/hardened-service';
 import { NetworkPeer } from '../workloads/network-peer';
 import type { IWorkload, IWorkloadExtension } from '../workloads/workload';
@@ -6,7 +6,7 @@ import { OBSERVABILITY_DEFAULTS as D } from './defaults';
 import { MetricsMonitor } from './metrics-monitor';
 import { monitoringOf } from './monitoring';
 import { ServiceLevelObjective } from './service-level-objective';
-import { metricsEndpointOf, setMetricsEndpoint, setObjective } from './signals';
+import { addSloGate, metricsEndpointOf, objectiveOf, optOutOfSloAlerts, setMetricsEndpoint, setObjective, sloAlertsOptOutOf, sloGatesOf } from './signals';
 import { slisOf } from './sli';
 import { SloDashboard } from './slo-dashboard';
 import { SloMetrics } from './slo-metrics';
@@ -64,6 +64,21 @@ export class Metrics {
     return { bind: (workload) => bindSlo(workload, slo, options) };
   }
 
+  /**
+   * No recording rules or burn-rate alerts for the SLO that gates the workload's rollouts (which otherwise get
+   * them, like `Metrics.slo`): say why (`'alerts come from the edge proxy'`).
+   */
+  public static withoutSloAlerts(reason: string): IWorkloadExtension {
+    return {
+      bind: (workload) => {
+        if (typeof reason !== 'string' || !reason.trim()) {
+          throw configError(workload, 'use: Metrics.withoutSloAlerts', 'must say why the SLO has no alerts', reason, "write the reason, e.g. Metrics.withoutSloAlerts('alerted on by the edge team')");
+        }
+        optOutOfSloAlerts(workload, reason);
+      },
+    };
+  }
+
   private constructor() {}
 }
 
@@ -107,7 +122,7 @@ function bindScrape(w: IWorkload, o: ScrapeOptions): void {
 
   const monitoring = monitoringOf(w);
   // the one edge monitoring adds to the connection graph: NetworkPolicy and mesh authorization follow it
-  w.pod.addIngress({ peer: NetworkPeer.namespace(monitoring.namespace, monitoring.prometheusPodLabels), ports: [port.port] });
+  w.pod.addIngress({ peer: NetworkPeer.namespace(monitoring.namespace, monitoring.prometheusPodLabels), ports: [port.port], outsideMesh: true });
   const kind = isService ? 'ServiceMonitor' : 'PodMonitor';
   setMetricsEndpoint(w, { kind, portName: port.name, port: port.port, path, interval, latencyBucketsMs: buckets });
   new MetricsMonitor(w, kind, {
@@ -122,15 +137,31 @@ function bindScrape(w: IWorkload, o: ScrapeOptions): void {
   });
 }
 
-function bindSlo(w: IWorkload, slo: ServiceLevelObjective, o: SloAlertOptions): void {
-  const prop = 'slo';
+/**
+ * Declares that a rollout of `workload` is gated by `slo`, measured by `metrics` (canary analysis, promotion
+ * analysis; for lib/delivery). At synth the gate must be at least as strict as the SLO the workload's alerts
+ * protect; a workload whose only SLO is a gate gets its recording rules and burn-rate alerts from it (once the
+ * tree is built), unless it opted out with `Metrics.withoutSloAlerts(reason)`.
+ */
+export function declareSloGate(workload: IWorkload, slo: ServiceLevelObjective, prop: string, metrics?: SloMetrics): void {
+  const first = sloGatesOf(workload).length === 0;
+  addSloGate(workload, { slo, prop, metrics });
+  if (!first) return;
+  addFinalizer(workload, () => {
+    if (objectiveOf(workload) || sloAlertsOptOutOf(workload) !== undefined) return;
+    const gate = sloGatesOf(workload)[0];
+    bindSlo(workload, gate.slo, { metrics: gate.metrics }, gate.prop);
+  });
+}
+
+function bindSlo(w: IWorkload, slo: ServiceLevelObjective, o: SloAlertOptions, prop = 'slo'): void {
   slo._validate(w, prop);
   const metrics = o.metrics ?? SloMetrics.istio();
   if (slo.latency && !metrics.hasSlowRatio) {
     throw configError(w, `${prop}.latency`, `cannot be alerted on: metrics source ${metrics.name} has no slowRatio query`, slo.latency,
       'give SloMetrics.custom(...) a slowRatio, or use SloMetrics.istio() / SloMetrics.http()');
   }
-  setObjective(w, slo, prop);
+  setObjective(w, slo, prop, metrics);
   const monitoring = monitoringOf(w);
   const isService = w instanceof HardenedService;
   const slis = slisOf(w.name, slo, metrics, { selector: isService ? 'service' : 'workload', name: w.name, namespace: w.namespace });

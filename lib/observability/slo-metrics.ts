@@ -41,6 +41,27 @@ export interface CustomSloMetricsOptions {
    * @default - none: latency alerts need it
    */
   readonly slowRatio?: (scope: SloQueryScope, thresholdMs: number) => string;
+  /**
+   * Who produces the series: `mesh` (the proxies; no application scrape needed, the workload must be in the
+   * mesh), `application` (the workload's own metrics endpoint, `Metrics.scrape`, must exist).
+   * @default - not said: synth checks neither
+   */
+  readonly measuredOn?: 'mesh' | 'application';
+  /**
+   * Bucket bounds (milliseconds) of the duration histogram `slowRatio` reads, when the source fixes them (a
+   * mesh); a latency SLO's threshold must be one of them.
+   * @default - not fixed by the source (an application endpoint declares its own)
+   */
+  readonly durationBucketsMs?: readonly number[];
+}
+
+/** Options of `SloMetrics.istio()`. */
+export interface IstioSloMetricsOptions {
+  /**
+   * The request-duration histogram's bucket bounds, when the mesh config overrides Istio's defaults.
+   * @default - Istio's defaults (0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000 ms and above)
+   */
+  readonly durationBucketsMs?: number[];
 }
 
 /** A request counter and a duration histogram: everything the four SLO queries are derived from. */
@@ -97,22 +118,26 @@ export class SloMetrics {
    * in which a request routed to a canary Service is labelled with that Service), workloads as their own
    * sidecars do (`reporter="destination"`).
    */
-  public static istio(): SloMetrics {
+  public static istio(options: IstioSloMetricsOptions = {}): SloMetrics {
     const selector = (s: SloQueryScope) => {
       const base = s.selector === 'service'
         ? `reporter="source",destination_service_name="${s.name}",destination_service_namespace="${s.namespace}"`
         : `reporter="destination",destination_workload="${s.name}",destination_workload_namespace="${s.namespace}"`;
       return s.revision === undefined ? base : `${base},destination_canonical_revision="${s.revision}"`;
     };
-    return new SloMetrics(fromHistogram({
-      name: 'istio',
-      requests: D.istio.requests,
-      buckets: D.istio.durationBuckets,
-      msPerUnit: 1,
-      failed: `response_code=~"${D.istio.errorCodes}"`,
-      succeeded: `response_code!~"${D.istio.errorCodes}"`,
-      selector,
-    }));
+    return new SloMetrics({
+      ...fromHistogram({
+        name: 'istio',
+        requests: D.istio.requests,
+        buckets: D.istio.durationBuckets,
+        msPerUnit: 1,
+        failed: `response_code=~"${D.istio.errorCodes}"`,
+        succeeded: `response_code!~"${D.istio.errorCodes}"`,
+        selector,
+      }),
+      measuredOn: 'mesh',
+      durationBucketsMs: [...(options.durationBucketsMs ?? D.istio.durationBucketsMs)],
+    }, [D.istio.requests, D.istio.durationBuckets]);
   }
 
   /**
@@ -123,17 +148,19 @@ export class SloMetrics {
    */
   public static http(options: HttpSloMetricsOptions = {}): SloMetrics {
     const code = options.codeLabel ?? D.http.codeLabel;
-    return new SloMetrics(fromHistogram({
+    const requests = options.requests ?? D.http.requests;
+    const buckets = options.durationBuckets ?? D.http.durationBuckets;
+    return new SloMetrics({ ...fromHistogram({
       name: 'http',
-      requests: options.requests ?? D.http.requests,
-      buckets: options.durationBuckets ?? D.http.durationBuckets,
+      requests,
+      buckets,
       msPerUnit: (options.unit ?? D.http.unit) === 'seconds' ? 1000 : 1,
       failed: `${code}=~"5.."`,
       succeeded: `${code}!~"5.."`,
       selector: (s) => (s.selector === 'service'
         ? `namespace="${s.namespace}",service="${s.name}"`
         : `namespace="${s.namespace}",pod=~"${s.name}-[a-z0-9]+-[a-z0-9]+"`),
-    }));
+    }), measuredOn: 'application' }, [requests, buckets]);
   }
 
   /** Your own queries (another mesh, an ingress controller, application metrics). */
@@ -142,11 +169,20 @@ export class SloMetrics {
   }
 
   public readonly name: string;
+  /** Who produces the series (`mesh`, `application`), or undefined when the source does not say. */
+  public readonly measuredOn?: 'mesh' | 'application';
+  /** The metric names the queries read (for the built-in sources; empty for custom ones). */
+  public readonly metricNames: readonly string[];
+  /** The duration histogram's bucket bounds (ms) when the source fixes them. */
+  public readonly durationBucketsMs?: readonly number[];
   private readonly options: CustomSloMetricsOptions;
 
-  private constructor(options: CustomSloMetricsOptions) {
+  private constructor(options: CustomSloMetricsOptions, metricNames: readonly string[] = []) {
     this.name = options.name;
     this.options = options;
+    this.measuredOn = options.measuredOn;
+    this.metricNames = [...metricNames];
+    this.durationBucketsMs = options.durationBucketsMs ? [...options.durationBucketsMs] : undefined;
   }
 
   /** PromQL for the fraction (0 to 1) of `scope`'s requests that succeed. */

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { assertDnsLabel, assertLabels, assertLabelValue, assertQuantity, configError, INT64_SAFE_MAX, markUnit, parseQuantity, setNamespace } from '../core';
 import { authorizeMeshWorkloads } from '../mesh/mesh-authorization';
+import { namespaceEnrolmentLabels } from '../mesh/mesh-enrolment';
 import { MeshNamespace } from '../mesh/mesh-namespace';
 import { meshOf } from '../mesh/mesh-settings';
 import { PLATFORM_DEFAULTS as D } from './defaults';
@@ -80,6 +81,7 @@ export class PlatformNamespace extends Construct {
     const level = props.podSecurity ?? D.podSecurityLevel;
     const labels = { 'app.kubernetes.io/managed-by': 'cdk8s', ...assertLabels(this, 'labels', props.labels), ...(props.team ? { team: assertLabelValue(this, 'team', props.team) } : {}) };
 
+    const mesh = meshOf(this);
     // cluster-scoped and namespaced guard rails go to different folders, so they are separate units
     const cluster = new Construct(this, 'Cluster');
     markUnit(cluster, this.name);
@@ -95,6 +97,8 @@ export class PlatformNamespace extends Construct {
           // audit and warn always at restricted, so a relaxed namespace still shows what it lets through
           'pod-security.kubernetes.io/audit': D.podSecurityLevel,
           'pod-security.kubernetes.io/warn': D.podSecurityLevel,
+          // the labels Istio's webhook (sidecar) or CNI (ambient) enrol the namespace's pods by
+          ...(mesh ? namespaceEnrolmentLabels(mesh) : {}),
         },
       },
     });
@@ -144,7 +148,6 @@ export class PlatformNamespace extends Construct {
     }
 
     // --- exposure (mesh) ---
-    const mesh = meshOf(this);
     if (mesh) {
       this.mesh = new MeshNamespace(guards, 'Mesh', { namespace: this.name, mtls: mesh.mtls, labels });
       // once every workload and edge is declared: one ALLOW policy per workload with callers

@@ -1,14 +1,56 @@
-import type { Capability } from '../environments/capability';
+import type { ApplyEdge, ApplyGraphIndex, Capability } from '../environments/capability';
+import type { RenderedObject } from '../environments/rendered';
 import { RUN_BEFORE_ANNOTATION, SPEC_HASH_ANNOTATION } from './hardened-job';
 
 /**
- * The workloads capability's registration (lib/capabilities.ts): a Job that must complete before the services
- * gets its own apply phase, and a Job named after its spec is replaced by design (the diff reports no rename).
+ * The workloads capability's registration (lib/capabilities.ts): a Job that must complete before workloads is
+ * ordered by the apply order (they come after it, it comes after the workloads it connects to), and a Job named
+ * after its spec is replaced by design (the diff reports no rename).
  */
 export const workloadsCapability: Capability = {
   name: 'workloads',
-  applyPhaseOf: (m) => (m?.kind === 'Job' && m?.metadata?.annotations?.[RUN_BEFORE_ANNOTATION] ? 'run-before' : undefined),
+  applyEdgesOf: runBeforeEdges,
   diff: {
     replacedByDesign: (m) => m?.kind === 'Job' && /^batch\/[^/]+$/.test(String(m?.apiVersion)) && !!m?.metadata?.annotations?.[SPEC_HASH_ANNOTATION],
   },
 };
+
+const podTemplateOf = (m: any) => (m?.spec?.template?.spec?.containers ? m.spec.template : m?.spec?.jobTemplate?.spec?.template);
+const selects = (selector: Record<string, string>, labels: Record<string, string> | undefined) => Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+const isLongRunning = (m: any) => podTemplateOf(m) !== undefined && m.kind !== 'Job' && m.kind !== 'CronJob';
+
+/**
+ * A Job annotated `typed-manifests.io/run-before: <ns>/<name>,...`: those workloads come after it; it comes
+ * after the workloads its NetworkPolicy lets it connect to (a migration needs its database ready).
+ */
+function runBeforeEdges(o: RenderedObject, index: ApplyGraphIndex): ApplyEdge[] {
+  const m = o.manifest;
+  const before = m?.metadata?.annotations?.[RUN_BEFORE_ANNOTATION];
+  if (m?.kind !== 'Job' || typeof before !== 'string') return [];
+  const edges: ApplyEdge[] = [];
+  const refs = new Set(before.split(','));
+  for (const w of index.objects) {
+    const wm = w.manifest;
+    if (w !== o && isLongRunning(wm) && refs.has(`${wm.metadata?.namespace}/${wm.metadata?.name}`)) {
+      edges.push({ from: w, to: o, kind: 'after', why: `runs after Job ${m.metadata.name} completes (its run-before)` });
+    }
+  }
+  const ns = m.metadata?.namespace;
+  const labels = podTemplateOf(m)?.metadata?.labels;
+  for (const np of index.objects) {
+    const nm = np.manifest;
+    const own = nm?.spec?.podSelector?.matchLabels;
+    if (nm?.kind !== 'NetworkPolicy' || nm.metadata?.namespace !== ns || !own || !selects(own, labels)) continue;
+    for (const peer of (nm.spec?.egress ?? []).flatMap((r: any) => r?.to ?? [])) {
+      const sel = peer?.podSelector?.matchLabels;
+      if (!sel) continue;
+      const peerNs = peer.namespaceSelector ? peer.namespaceSelector.matchLabels?.['kubernetes.io/metadata.name'] : ns;
+      for (const w of index.objects) {
+        const wm = w.manifest;
+        if (w === o || !isLongRunning(wm) || (peerNs !== undefined && wm.metadata?.namespace !== peerNs) || !selects(sel, podTemplateOf(wm)?.metadata?.labels)) continue;
+        edges.push({ from: o, to: w, kind: 'after', why: `connects to ${wm.kind} ${wm.metadata.namespace}/${wm.metadata.name}, which must be ready before the Job runs` });
+      }
+    }
+  }
+  return edges;
+}

@@ -103,6 +103,12 @@ export interface NetworkRule {
   readonly ports?: readonly number[];
   /** @default 'TCP' */
   readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  /**
+   * The peer connects in plain text from outside the mesh (a Prometheus without a proxy): a mesh accepts plain
+   * text on these ports and authorizes them by port alone; the NetworkPolicy still admits only this peer.
+   * @default false
+   */
+  readonly outsideMesh?: boolean;
 }
 
 /** Throws unless `rule` has a valid peer, ports between 1 and 65535 and a known protocol. */

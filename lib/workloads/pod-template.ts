@@ -15,7 +15,7 @@ import { WorkloadProps } from './workload-props';
 /** A Kubernetes object or fragment in wire format. */
 // the pod seam's types live with the interface capabilities program against (workload.ts)
 export type { ContainerPort, Manifest, VolumeMountOptions } from './workload';
-import type { ContainerPort, IHardenedPod, Manifest, VolumeMountOptions } from './workload';
+import type { ContainerPort, IHardenedPod, Manifest, PodMeshEnrolment, VolumeMountOptions } from './workload';
 
 /** Probes and drain of a long-running workload; absent for jobs. */
 export interface LongRunningOptions {
@@ -64,6 +64,7 @@ export class HardenedPod implements IHardenedPod {
   private priorityClassName?: string;
   private automountToken: boolean;
   private templatePorts: readonly ContainerPort[] = [];
+  private mesh?: PodMeshEnrolment;
 
   constructor(private readonly scope: IConstruct, private readonly props: WorkloadProps, component: string) {
     this.name = assertDnsLabel(scope, 'name', props.name ?? scope.node.id);
@@ -281,6 +282,26 @@ export class HardenedPod implements IHardenedPod {
     return this.priorityClassName;
   }
 
+  /** The mesh enrolment of the pod, once a mesh enrolled it. */
+  public get meshEnrolment(): PodMeshEnrolment | undefined {
+    return this.mesh;
+  }
+
+  /** Enrols the pod in a mesh (once): its labels, and its data plane's traffic in the NetworkPolicy. */
+  public enrolInMesh(enrolment: PodMeshEnrolment): void {
+    if (this.mesh) throw configError(this.scope, 'mesh', 'enrols the pod twice', enrolment.dataplane, 'enrol each pod in one mesh');
+    assertLabels(this.scope, 'mesh.podLabels', enrolment.podLabels);
+    for (const key of Object.keys(enrolment.podLabels)) {
+      if (Object.prototype.hasOwnProperty.call(this.labels, key)) {
+        throw configError(this.scope, `labels[${JSON.stringify(key)}]`, 'is a label the mesh sets to enrol the pod', this.labels[key], 'drop it: the environment\'s mesh settings decide enrolment');
+      }
+    }
+    (enrolment.egress ?? []).forEach((r, i) => assertNetworkRule(this.scope, `mesh.egress[${i}]`, r));
+    (enrolment.ingress ?? []).forEach((r, i) => assertNetworkRule(this.scope, `mesh.ingress[${i}]`, r));
+    this.mesh = { ...enrolment, podLabels: { ...enrolment.podLabels }, egress: [...enrolment.egress], ingress: [...enrolment.ingress] };
+    for (const [key, value] of Object.entries(enrolment.podAnnotations ?? {})) this.addPodAnnotation(key, value);
+  }
+
   /** Mounts the service account token: only for workloads granted API access. */
   public mountServiceAccountToken(): void {
     this.automountToken = true;
@@ -378,7 +399,8 @@ export class HardenedPod implements IHardenedPod {
     };
     return {
       metadata: {
-        labels: { ...this.labels },
+        // the mesh enrols after construction (once the whole target is declared)
+        labels: Lazy.any({ produce: () => ({ ...this.labels, ...this.mesh?.podLabels }) }),
         annotations: Lazy.any({ produce: () => (Object.keys(this.annotations).length > 0 ? { ...this.podAnnotations, ...this.annotations } : this.podAnnotations) }),
       },
       spec,
@@ -411,13 +433,14 @@ export class HardenedPod implements IHardenedPod {
     const out: Manifest[] = [];
     let lastPorts: string | undefined;
     for (const r of this.ingress) {
-      const ports = r.ports && r.ports.length > 0 ? r.ports.map((port) => ({ protocol: r.protocol ?? 'TCP', port })) : undefined;
+      const ports = this.policyPorts(r);
       const key = JSON.stringify(ports ?? null);
       const peer = r.peer._toPeer(this.namespace);
       if (key === lastPorts) out[out.length - 1].from.push(peer);
       else out.push({ from: [peer], ports });
       lastPorts = key;
     }
+    for (const r of this.mesh?.ingress ?? []) out.push({ from: [r.peer._toPeer(this.namespace)], ports: this.policyPorts(r) });
     return out;
   }
 
@@ -427,10 +450,24 @@ export class HardenedPod implements IHardenedPod {
       to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
       ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
     };
-    return [dns, ...this.egress.map((r) => ({
+    return [dns, ...[...this.egress, ...(this.mesh?.egress ?? [])].map((r) => ({
       to: [r.peer._toPeer(this.namespace)],
-      ports: r.ports && r.ports.length > 0 ? r.ports.map((port) => ({ protocol: r.protocol ?? 'TCP', port })) : undefined,
+      ports: this.policyPorts(r),
     }))];
+  }
+
+  /**
+   * The NetworkPolicy ports of an edge: its own, plus the mesh's tunnel port when the peer is in the cluster
+   * (ambient carries every such connection over HBONE). No ports means every port, the tunnel's included.
+   */
+  private policyPorts(r: NetworkRule): Manifest[] | undefined {
+    if (!r.ports || r.ports.length === 0) return undefined;
+    const ports = r.ports.map((port) => ({ protocol: r.protocol ?? 'TCP', port }));
+    const tunnel = this.mesh?.tunnelPort;
+    if (tunnel !== undefined && r.peer.source.type !== 'ipBlock' && !r.ports.includes(tunnel) && !this.mesh!.ingress.includes(r) && !this.mesh!.egress.includes(r)) {
+      ports.push({ protocol: 'TCP', port: tunnel });
+    }
+    return ports;
   }
 
   private affinity(): Manifest | undefined {

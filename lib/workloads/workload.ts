@@ -30,6 +30,30 @@ export interface VolumeMountOptions {
 }
 
 /**
+ * What a service mesh needs from a pod it enrols (lib/mesh fills it in; the pod renders it): the labels that
+ * enrol the pod, and the traffic its data plane adds to the pod's NetworkPolicy, derived from the same
+ * connection graph as the workload's own edges.
+ */
+export interface PodMeshEnrolment {
+  /** `sidecar` (a proxy in the pod) or `ambient` (the node's proxy, tunnelled). */
+  readonly dataplane: 'sidecar' | 'ambient';
+  /** Pod labels that enrol the pod (whatever its namespace says). */
+  readonly podLabels: Record<string, string>;
+  /** Pod annotations the data plane reads (a native sidecar for a Job). @default - none */
+  readonly podAnnotations?: Record<string, string>;
+  /**
+   * The port in-cluster connections are tunnelled through (ambient's HBONE): every ingress and egress edge with
+   * an in-cluster peer and explicit ports also admits it.
+   * @default - none (sidecars connect on the application's ports)
+   */
+  readonly tunnelPort?: number;
+  /** Egress the data plane itself needs (a sidecar's control plane): NetworkPolicy only. */
+  readonly egress: readonly NetworkRule[];
+  /** Ingress the data plane itself needs (telemetry, probes), not application traffic: NetworkPolicy only. */
+  readonly ingress: readonly NetworkRule[];
+}
+
+/**
  * The one seam into a workload's pod, as capabilities see it: they add volumes, mounts, env, ports, annotations,
  * scheduling and ingress/egress through it, never by patching rendered objects. `HardenedPod` implements it.
  */
@@ -53,6 +77,10 @@ export interface IHardenedPod {
   readonly ports: readonly ContainerPort[];
   readonly priorityClass: string | undefined;
   readonly mountsServiceAccountToken: boolean;
+  /** The mesh enrolment of the pod, once a mesh enrolled it. */
+  readonly meshEnrolment: PodMeshEnrolment | undefined;
+  /** Enrols the pod in a mesh (once): its labels, and its data plane's traffic in the NetworkPolicy. */
+  enrolInMesh(enrolment: PodMeshEnrolment): void;
   addEnv(name: string, value: string): void;
   addEnvFrom(name: string, valueFrom: Manifest, prop?: string): void;
   addEgress(rule: NetworkRule, prop?: string): void;

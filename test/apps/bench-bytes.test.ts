@@ -9,12 +9,12 @@
 import { createHash } from 'crypto';
 import { buildBenchApp } from '../../apps/bench';
 
-// Updated (feat/edges): a file of ServiceAccounts and their bindings alone (a team's Flux tenant account, a secret
-// store's login account) now applies in the platform phase, so the teams' flux-tenant files carry sync wave -4;
-// the teams' quotas grew to hold the mesh sidecars that tenancy-quota-fits now counts.
+// Updated with issue 21, over main's bench (an intended change of the output: mesh enrolment labels and NetworkPolicy
+// ports, the scrape port's PeerAuthentication, apply phases from references in dist/_phases/, argocd-cm's
+// Application health check).
 const EXPECTED: Record<number, { files: number; sha256: string }> = {
-  1: { files: 96, sha256: '9aa1083c494a865f2831a76211c7e3269518c91b422ae0f8e95861e742c15580' },
-  12: { files: 430, sha256: '22493cfb04f34ace1a1579cc7f7f0539bcb3983c793ed6499c5fcd801de52792' },
+  1: { files: 91, sha256: 'fea194424d3a28e7363b0a9487ad613f665b9d8693742eddda806eb0493cc50e' },
+  12: { files: 425, sha256: 'f464d0550e3e04dc17f5551768265c5337d339820cb50888384914c2b05a636e' },
 };
 
 /** sha256 over every (path, content) pair of a dist/ tree, in path order. */

@@ -44,6 +44,7 @@ function canonical(v: unknown): string {
 function withoutSyncWave(m: any): any {
   const annotations = { ...m.metadata?.annotations };
   delete annotations['argocd.argoproj.io/sync-wave'];
+  delete annotations['typed-manifests.io/apply-phase'];
   const metadata = { ...m.metadata, annotations: Object.keys(annotations).length > 0 ? annotations : undefined };
   if (!metadata.annotations) delete metadata.annotations;
   return { ...m, metadata };
@@ -95,7 +96,7 @@ describe('the benchmark platform (apps/bench.ts)', () => {
       expect(inEnv.filter((o) => o.manifest.kind === 'Namespace')).toHaveLength(Math.min(SERVICES, BENCH_NAMESPACES));
       expect(new Set(inEnv.filter((o) => serviceOf(o.apiObject)).map((o) => o.manifest.kind))).toEqual(
         new Set(['ServiceAccount', 'Deployment', 'Service', 'NetworkPolicy', 'HorizontalPodAutoscaler', 'ScaledObject', 'PodDisruptionBudget',
-          'ServiceMonitor', 'PrometheusRule', 'ConfigMap', 'HTTPRoute', 'DestinationRule', 'AuthorizationPolicy', 'SealedSecret']));
+          'ServiceMonitor', 'PrometheusRule', 'ConfigMap', 'HTTPRoute', 'DestinationRule', 'AuthorizationPolicy', 'SealedSecret', 'PeerAuthentication']));
     }
   });
 
@@ -123,7 +124,7 @@ describe('the benchmark platform (apps/bench.ts)', () => {
     expect(onPort(8080)).toHaveLength(3);
     expect(onPort(9090)).toHaveLength(1);
     const allow = rendered.find((o) => o.folder === 'dev' && o.manifest.kind === 'AuthorizationPolicy' && o.manifest.metadata.name === 'svc-0000')!;
-    const principals = allow.manifest.spec.rules.flatMap((r: any) => r.from.flatMap((f: any) => f.source.principals ?? []));
+    const principals = allow.manifest.spec.rules.flatMap((r: any) => (r.from ?? []).flatMap((f: any) => f.source.principals ?? []));
     expect(principals).toEqual([
       'cluster.local/ns/gateway-system/sa/public-istio', 'cluster.local/ns/team-01/sa/svc-0001', 'cluster.local/ns/team-02/sa/svc-0002',
     ]);

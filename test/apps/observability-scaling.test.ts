@@ -34,10 +34,10 @@ describe('the example platform: SLOs that alert, autoscaling that owns replicas 
     expect(folders).toEqual(['dev', 'prod/prod-eu-west-1', 'prod/prod-us-east-1', 'staging']);
   });
 
-  test.each(folders)('%s: the API and checkout have an SLO PrometheusRule with fast and slow burn alerts for each objective', (folder) => {
+  test.each(folders)('%s: the API and checkout (and web, whose blue-green gate is its SLO) have an SLO PrometheusRule with fast and slow burn alerts for each objective', (folder) => {
     const objs = all.get(folder)!;
     const rules = objs.filter((o) => o.kind === 'PrometheusRule');
-    expect(rules.map((r) => r.metadata.name).sort()).toEqual(['api-slo', 'checkout-slo']);
+    expect(rules.map((r) => r.metadata.name).sort()).toEqual(folder === 'dev' ? ['api-slo', 'checkout-slo'] : ['api-slo', 'checkout-slo', 'web-slo']);
     for (const rule of rules) {
       const service = rule.metadata.name.replace(/-slo$/, '');
       const slis = rule.spec.groups.filter((g: any) => g.name.endsWith('-sli')).map((g: any) => g.rules[0].labels.slo);
@@ -59,10 +59,16 @@ describe('the example platform: SLOs that alert, autoscaling that owns replicas 
     }
   });
 
-  test.each(folders)('%s: every SLO service has a monitor whose port exists on its Service or pods and is open to the monitoring namespace', (folder) => {
+  test.each(folders)('%s: every SLO service measured on its own metrics has a monitor whose port exists on its Service or pods and is open to the monitoring namespace; one measured on the mesh lets Prometheus reach the sidecar', (folder) => {
     const objs = all.get(folder)!;
     for (const rule of objs.filter((o) => o.kind === 'PrometheusRule')) {
       const name = rule.metadata.name.replace(/-slo$/, '');
+      if (JSON.stringify(rule.spec).includes('istio_requests_total')) {
+        const np = find(objs, 'NetworkPolicy', name);
+        expect(np.spec.ingress.some((r: any) => r.ports?.some((p: any) => p.port === 15020)
+          && r.from.some((f: any) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'monitoring'))).toBe(true);
+        continue;
+      }
       const sm = find(objs, 'ServiceMonitor', name) ?? find(objs, 'PodMonitor', name);
       expect(sm).toBeDefined();
       const portName = (sm.spec.endpoints ?? sm.spec.podMetricsEndpoints)[0].port;

@@ -3,7 +3,7 @@ import * as YAML from 'yaml';
 import { CONFIG_DEFAULTS, CONFIG_RETAIN_ANNOTATION, CONFIG_SET_LABEL, ConfigFiles, contentHash, renderConfigFile } from '../../lib/config';
 import { Delivery } from '../../lib/delivery';
 import { Environments, GitOpsApp } from '../../lib/gitops';
-import { ServiceLevelObjective } from '../../lib/observability';
+import { Metrics, ServiceLevelObjective } from '../../lib/observability';
 import { PlatformNamespace } from '../../lib/platform';
 import { TrafficRouting } from '../../lib/traffic';
 import { HardenedCronJob, HardenedService, HardenedWorker } from '../../lib/workloads';
@@ -212,7 +212,7 @@ describe('a config change rolls the pods under every delivery strategy', () => {
     app.forEachTarget((scope) => {
       const ns = new PlatformNamespace(scope, 'shop');
       for (const [id, delivery] of [['rolling', Delivery.rollingUpdate()], ['argo', Delivery.canary({ trafficRouting: TrafficRouting.istio(), slo })], ['flagger', Delivery.flagger({ slo })]] as const) {
-        new HardenedService(ns, id, { image, port: 8080, autoscaling: { minReplicas: 2, maxReplicas: 4 }, delivery, use: [ConfigFiles.of({ files: { 'app.yaml': { level } } })] });
+        new HardenedService(ns, id, { image, port: 8080, autoscaling: { minReplicas: 2, maxReplicas: 4 }, delivery, use: [ConfigFiles.of({ files: { 'app.yaml': { level } } }), Metrics.withoutSloAlerts('config test: the rollout is the subject')] });
       }
     });
     return app.render().map((o) => o.manifest);

@@ -77,8 +77,8 @@ describe('the synth pipeline and the registry', () => {
           calls.push(`setup ${target.path}`);
           new ApiObject(scope as any, 'marker', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'marker', namespace: 'probe' }, data: { at: target.path } });
         },
-        check: (objects, { targets }) => calls.push(`check ${objects.filter((o) => o.manifest.kind === 'ConfigMap').length} ${targets.length}`),
-        retain: (objects) => objects.filter((o) => o.manifest.kind === 'ConfigMap').map((o) => ({ ...o, file: 'probe/kept.yaml', manifest: { ...o.manifest, metadata: { name: 'kept', namespace: 'probe' } } })),
+        check: (objects, { targets }) => calls.push(`check ${objects.filter((o) => o.manifest.kind === 'ConfigMap' && o.manifest.metadata?.namespace === 'probe').length} ${targets.length}`),
+        retain: (objects) => objects.filter((o) => o.manifest.kind === 'ConfigMap' && o.manifest.metadata?.namespace === 'probe').map((o) => ({ ...o, file: 'probe/kept.yaml', manifest: { ...o.manifest, metadata: { name: 'kept', namespace: 'probe' } } })),
       });
       const app = new gitops.GitOpsApp({ environments: env.Environments.define({ dev: { clusters: [cluster()] }, prod: { clusters: [cluster({ name: 'prod', server: 'https://prod.example' })] } }) });
       app.forEachTarget(() => undefined);

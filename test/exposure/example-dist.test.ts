@@ -97,7 +97,8 @@ describe('example dist/: exposure and zero trust', () => {
     const meshOn = t.env.mesh?.istio === true;
     expect(namespaces.sort()).toEqual(['payments', 'storefront']);
     for (const ns of namespaces) {
-      const pa = t.objects.filter((o) => o.kind === 'PeerAuthentication' && o.metadata.namespace === ns);
+      // the namespace-wide one (workload ones open a scrape port to plain text)
+      const pa = t.objects.filter((o) => o.kind === 'PeerAuthentication' && o.metadata.namespace === ns && !o.spec.selector);
       const deny = t.objects.filter((o) => o.kind === 'AuthorizationPolicy' && o.metadata.namespace === ns && JSON.stringify(o.spec) === '{}');
       expect(pa.map((p) => p.spec.mtls.mode)).toEqual(meshOn ? ['STRICT'] : []);
       expect(deny).toHaveLength(meshOn ? 1 : 0);
@@ -108,7 +109,9 @@ describe('example dist/: exposure and zero trust', () => {
       return;
     }
     // exactly the workloads whose NetworkPolicy admits a caller get an ALLOW policy
-    const admitting = t.objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.labels?.['app.kubernetes.io/name'] && (o.spec.ingress ?? []).length > 0);
+    // (the sidecar's telemetry port 15020 is the data plane's, not a caller's)
+    const callerRules = (o: any) => (o.spec.ingress ?? []).filter((r: any) => !r.ports?.every((p: any) => p.port === 15020));
+    const admitting = t.objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.labels?.['app.kubernetes.io/name'] && callerRules(o).length > 0);
     expect(allows.map((p) => p.metadata.name).sort()).toEqual(admitting.map((o) => o.metadata.name).sort());
     expect(allows.length).toBeGreaterThanOrEqual(3);
     const gateway = t.cluster.gateway!;
@@ -117,18 +120,19 @@ describe('example dist/: exposure and zero trust', () => {
       // the callers as the NetworkPolicy admits them: workload pods (service account = workload name), the gateway
       const callers = new Set<string>();
       const namespacesAllowed = new Set<string>();
-      for (const peer of (np.spec.ingress ?? []).flatMap((r: any) => r.from)) {
+      for (const peer of callerRules(np).flatMap((r: any) => r.from)) {
         const peerNs = peer.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] ?? ns;
         // a workload peer selects its pods by name and instance; other pod labels (the scraper's) narrow a namespace peer
         const labels = peer.podSelector?.matchLabels ?? {};
         const workload = labels['app.kubernetes.io/instance'] !== undefined ? labels['app.kubernetes.io/name'] : undefined;
         if (workload) callers.add(`cluster.local/ns/${peerNs}/sa/${workload}`);
         else if (peerNs === gateway.namespace) callers.add(`cluster.local/ns/${gateway.namespace}/sa/${gateway.serviceAccount}`);
-        else namespacesAllowed.add(peerNs);
+        // Prometheus scrapes from outside the mesh: its port is authorized by port alone (no identity to name)
+        else if (peerNs !== 'monitoring') namespacesAllowed.add(peerNs);
       }
       const policy = allows.find((p) => p.metadata.namespace === ns && p.metadata.name === np.metadata.name);
-      const principals = new Set<string>((policy?.spec.rules ?? []).flatMap((r: any) => r.from.flatMap((f: any) => f.source.principals ?? [])));
-      const nsSources = new Set<string>((policy?.spec.rules ?? []).flatMap((r: any) => r.from.flatMap((f: any) => f.source.namespaces ?? [])));
+      const principals = new Set<string>((policy?.spec.rules ?? []).flatMap((r: any) => (r.from ?? []).flatMap((f: any) => f.source.principals ?? [])));
+      const nsSources = new Set<string>((policy?.spec.rules ?? []).flatMap((r: any) => (r.from ?? []).flatMap((f: any) => f.source.namespaces ?? [])));
       expect({ workload: np.metadata.name, principals: [...principals].sort(), namespaces: [...nsSources].sort() })
         .toEqual({ workload: np.metadata.name, principals: [...callers].sort(), namespaces: [...namespacesAllowed].sort() });
     }

@@ -1,13 +1,15 @@
 import { CanarySpecProvider } from '../../imports/flagger.app';
 import { Delivery } from '../../lib/delivery';
 import { EXPOSURE_DEFAULTS, Exposure } from '../../lib/exposure';
-import { ServiceLevelObjective } from '../../lib/observability';
+import { Metrics, ServiceLevelObjective } from '../../lib/observability';
 import { TrafficRouting } from '../../lib/traffic';
 import { HardenedWorker } from '../../lib/workloads';
 import { crdSchemaErrors, hasCrdSchema } from '../fixtures/crd-schema';
 import { edgeApp, GATEWAY, INGRESS, label, ofKind, pick, prng, renderEdgeApp, service } from './fixtures';
 
 const slo = ServiceLevelObjective.of({ successRate: 0.999, latency: { percentile: 0.99, thresholdMs: 300 } });
+// the routes are the subject; the alerts a gate yields (on the mesh's metrics) are tested in test/observability
+const noGateAlerts = Metrics.withoutSloAlerts('exposure test');
 
 /** Every custom resource of `objects` validates against its vendored CRD schema. */
 function expectValidCrds(objects: any[]): void {
@@ -187,7 +189,7 @@ describe('one route with a canary', () => {
 
   test('an Istio canary: the exposure HTTPRoute splits the edge and joins the Rollout as a second router; the VirtualService gets the timeout', () => {
     const objects = renderEdgeApp({ env: { mesh: { istio: true } } }, (ns) => {
-      service(ns, 'api', { delivery: Delivery.canary({ trafficRouting: TrafficRouting.istio(), slo }), use: [Exposure.http()] });
+      service(ns, 'api', { delivery: Delivery.canary({ trafficRouting: TrafficRouting.istio(), slo }), use: [Exposure.http(), noGateAlerts] });
     });
     expect(ofKind(objects, 'HTTPRoute')).toHaveLength(1);
     expect(ofKind(objects, 'HTTPRoute')[0].spec.rules[0].backendRefs.map((b: any) => b.name)).toEqual(['api-stable', 'api-canary']);
@@ -210,7 +212,7 @@ describe('one route with a canary', () => {
       service(ns, 'checkout', {
         autoscaling: { minReplicas: 2, maxReplicas: 4 },
         delivery: Delivery.flagger({ slo, provider: 'gatewayapi:v1' as CanarySpecProvider }),
-        use: [Exposure.http()],
+        use: [Exposure.http(), noGateAlerts],
       });
     });
     expect(ofKind(objects, 'HTTPRoute')).toEqual([]);
@@ -222,7 +224,7 @@ describe('one route with a canary', () => {
 
   test('Flagger with another provider is an error naming the fix', () => {
     expect(() => edgeApp({}, (ns) => {
-      service(ns, 'checkout', { autoscaling: { minReplicas: 2, maxReplicas: 4 }, delivery: Delivery.flagger({ slo }), use: [Exposure.http()] });
+      service(ns, 'checkout', { autoscaling: { minReplicas: 2, maxReplicas: 4 }, delivery: Delivery.flagger({ slo }), use: [Exposure.http(), noGateAlerts] });
     })).toThrow("prod/shop/checkout: expose is through a Gateway API Gateway, but Flagger routes with provider 'istio', got \"istio\"; set the Flagger provider to 'gatewayapi:v1'");
   });
 });

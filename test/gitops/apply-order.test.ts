@@ -1,7 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import * as YAML from 'yaml';
 import { diffTrees, Environments, formatTreeDiff, GitOpsApp, toYaml } from '../../lib/gitops';
-import { APPLY_PHASES, phaseOfFile, SYNC_WAVE_ANNOTATION, syncWaveOf } from '../../lib/gitops/apply-order';
+import { APPLY_PHASE_ANNOTATION, fileLevels, referenceEdges, SYNC_WAVE_ANNOTATION, syncWaveOf } from '../../lib/gitops/apply-order';
+import { RenderedObject } from '../../lib/gitops/layout';
+import { prng } from '../fixtures/prng';
 import { PlatformNamespace } from '../../lib/platform';
 import { HardenedJob, HardenedService, HardenedStatefulSet } from '../../lib/workloads';
 import { crdSchemaErrors } from '../fixtures/crd-schema';
@@ -33,57 +35,157 @@ const files = build().synthFiles();
 const docs = (file: string) => YAML.parseAllDocuments(files.get(file)!).map((d) => d.toJS());
 const fluxKs = () => [...files.entries()].filter(([f]) => f.startsWith('flux/flux-system/kustomization-')).map(([, t]) => YAML.parse(t));
 
+/** A rendered object for graph tests: one file per object unless `file` is given. */
+function obj(manifest: any, file?: string): RenderedObject {
+  const name = `${manifest.kind}/${manifest.metadata?.namespace ?? ''}/${manifest.metadata?.name}`;
+  return { apiObject: { node: { path: `dev/${name}` } } as any, manifest, folder: 'dev', file: file ?? `${name}.yaml` };
+}
+/** `namespace: ''` for a cluster-scoped object. */
+const meta = (kind: string, name: string, namespace = 'shop', extra: any = {}) => ({ kind, metadata: { name, namespace: namespace || undefined, ...extra } });
+const deployment = (name: string, pod: any, kind = 'Deployment', annotations?: any) => ({
+  apiVersion: 'apps/v1', ...meta(kind, name, 'shop', annotations ? { annotations } : {}),
+  spec: { template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: 'x' }], ...pod } } },
+});
+
 describe('the apply order', () => {
-  test('phases in order, with Argo CD waves counting down to the services at 0', () => {
-    expect(APPLY_PHASES).toEqual(['platform', 'config', 'stateful', 'run-before', 'services']);
-    expect(APPLY_PHASES.map(syncWaveOf)).toEqual([-4, -3, -2, -1, 0]);
+  const phaseOf = (file: string) => docs(file)[0].metadata.annotations?.[APPLY_PHASE_ANNOTATION];
+
+  test('phases follow references: the database first, the migration that connects to it, then the API it runs before', () => {
+    expect(phaseOf('dev/shop/db.yaml')).toBe('1');
+    expect(phaseOf('dev/shop/migrate.yaml')).toBe('2');
+    expect(phaseOf('dev/shop/api.yaml')).toBe('3');
+    // nothing orders these after anything: the first phase (the namespace, the storage class, a config holder)
+    expect(phaseOf('dev/_cluster/shop.yaml')).toBe('1');
+    expect(phaseOf('dev/_cluster/storageclass-fast.yaml')).toBe('1');
+    expect(phaseOf('dev/shop/settings-holder.yaml')).toBe('1');
   });
 
-  test('a file takes its phase from its objects', () => {
-    expect(phaseOfFile('_cluster/x.yaml', [{ kind: 'Namespace' }])).toBe('platform');
-    expect(phaseOfFile('shop/ns.yaml', [{ kind: 'NetworkPolicy' }, { kind: 'LimitRange' }])).toBe('platform');
-    expect(phaseOfFile('shop/cfg.yaml', [{ kind: 'ConfigMap' }, { kind: 'ExternalSecret' }])).toBe('config');
-    expect(phaseOfFile('shop/db.yaml', [{ kind: 'Service' }, { apiVersion: 'apps/v1', kind: 'StatefulSet' }])).toBe('stateful');
-    expect(phaseOfFile('shop/m.yaml', [{ kind: 'Job', metadata: { annotations: { 'typed-manifests.io/run-before': 'shop/api' } } }])).toBe('run-before');
-    expect(phaseOfFile('shop/j.yaml', [{ kind: 'Job', metadata: {} }])).toBe('services');
-    expect(phaseOfFile('shop/api.yaml', [{ kind: 'ConfigMap' }, { kind: 'Deployment' }])).toBe('services');
-  });
-
-  test('Argo CD: every object of a phased target carries its phase\'s wave; services keep the default', () => {
+  test("Argo CD: every object of a phased target carries its phase's wave; the last phase keeps the default", () => {
     const wave = (file: string) => [...new Set(docs(file).map((m) => m.metadata.annotations?.[SYNC_WAVE_ANNOTATION]))];
-    expect(wave('dev/_cluster/shop.yaml')).toEqual(['-4']);
-    expect(wave('dev/_cluster/storageclass-fast.yaml')).toEqual(['-4']);
+    expect(wave('dev/_cluster/shop.yaml')).toEqual(['-2']);
     expect(wave('dev/shop/db.yaml')).toEqual(['-2']);
     expect(wave('dev/shop/migrate.yaml')).toEqual(['-1']);
     expect(wave('dev/shop/api.yaml')).toEqual([undefined]);
+    expect([0, 1, 2].map((i) => syncWaveOf(i, 3))).toEqual([-2, -1, 0]);
     // an unphased target is left as it was
     expect(wave('prod/_cluster/shop.yaml')).toEqual([undefined]);
-    expect([...files.keys()].filter((f) => f.startsWith('prod/_phases'))).toEqual([]);
+    expect(docs('prod/shop/api.yaml')[0].metadata.annotations?.[APPLY_PHASE_ANNOTATION]).toBeUndefined();
+    expect([...files.keys()].filter((f) => f.startsWith('_phases/prod'))).toEqual([]);
   });
 
-  test('Flux: one Kustomization per earlier phase, chained by dependsOn; the target\'s own one applies the services last', () => {
+  test("Flux: one Kustomization per earlier phase, chained by dependsOn; the target's own one applies the last phase", () => {
     const byName = new Map(fluxKs().map((k) => [k.metadata.name, k.spec]));
-    expect([...byName.keys()].sort()).toEqual(['platform-dev', 'platform-dev-platform', 'platform-dev-run-before', 'platform-dev-stateful', 'platform-prod']);
-    expect(byName.get('platform-dev-platform')).toMatchObject({ path: './dist/dev/_phases/platform', wait: true, prune: true });
-    expect(byName.get('platform-dev-platform')!.dependsOn).toBeUndefined();
-    expect(byName.get('platform-dev-stateful')).toMatchObject({ path: './dist/dev/_phases/stateful', dependsOn: [{ name: 'platform-dev-platform' }], wait: true });
-    expect(byName.get('platform-dev-run-before')).toMatchObject({ path: './dist/dev/_phases/run-before', dependsOn: [{ name: 'platform-dev-stateful' }], wait: true, force: true });
-    expect(byName.get('platform-dev-stateful')!.force).toBeUndefined();
-    expect(byName.get('platform-dev')).toMatchObject({ path: './dist/dev/_phases/services', dependsOn: [{ name: 'platform-dev-run-before' }], wait: true });
+    expect([...byName.keys()].sort()).toEqual(['platform-dev', 'platform-dev-phase-1', 'platform-dev-phase-2', 'platform-prod']);
+    expect(byName.get('platform-dev-phase-1')).toMatchObject({ path: './dist/_phases/dev/phase-1', wait: true, prune: true });
+    expect(byName.get('platform-dev-phase-1')!.dependsOn).toBeUndefined();
+    expect(byName.get('platform-dev-phase-1')!.force).toBeUndefined();
+    expect(byName.get('platform-dev-phase-2')).toMatchObject({ path: './dist/_phases/dev/phase-2', dependsOn: [{ name: 'platform-dev-phase-1' }], wait: true, force: true });
+    expect(byName.get('platform-dev')).toMatchObject({ path: './dist/_phases/dev/phase-3', dependsOn: [{ name: 'platform-dev-phase-2' }], wait: true });
     expect(byName.get('platform-prod')).toMatchObject({ path: './dist/prod' });
     expect(byName.get('platform-prod')!.dependsOn).toBeUndefined();
     for (const k of fluxKs()) expect(crdSchemaErrors(k)).toEqual([]);
   });
 
-  test('the phase folders list every file of the target exactly once, where it is (no object moves)', () => {
-    const root: string[] = YAML.parse(files.get('dev/kustomization.yaml')!).resources;
-    const phased = APPLY_PHASES.flatMap((p) => {
-      const k = files.get(`dev/_phases/${p}/kustomization.yaml`);
-      return k ? YAML.parse(k).resources.map((r: string) => r.replace(/^\.\.\/\.\.\//, '')) : [];
-    });
-    expect([...phased].sort()).toEqual([...root].sort());
-    expect(YAML.parse(files.get('dev/_phases/config/kustomization.yaml') ?? 'resources: []').resources).toEqual([]);
-    expect(YAML.parse(files.get('dev/_phases/services/kustomization.yaml')!).resources).toContain('../../shop/api.yaml');
+  test('a phase folder names no file outside itself: it builds the target folder and drops the other phases', () => {
+    for (const n of [1, 2, 3]) {
+      const k = YAML.parse(files.get(`_phases/dev/phase-${n}/kustomization.yaml`)!);
+      expect(k.resources).toEqual(['../../../dev']);
+      expect(k.patches).toEqual([{ target: { annotationSelector: `${APPLY_PHASE_ANNOTATION}!=${n}` }, patch: expect.stringContaining('$patch: delete') }]);
+    }
+    expect([...files.keys()].filter((f) => f.startsWith('dev/_phases'))).toEqual([]);
+  });
+});
+
+describe('the reference graph', () => {
+  test('a SecretStore comes no earlier than the ServiceAccount it logs in with, an ExternalSecret than its store, a pod than what it mounts', () => {
+    const sa = obj(meta('ServiceAccount', 'vault-auth'));
+    const store = obj({ apiVersion: 'external-secrets.io/v1beta1', ...meta('SecretStore', 'vault'), spec: { provider: { vault: { auth: { kubernetes: { serviceAccountRef: { name: 'vault-auth' } } } } } } });
+    const es = obj({ apiVersion: 'external-secrets.io/v1beta1', ...meta('ExternalSecret', 'db'), spec: { secretStoreRef: { name: 'vault' } } });
+    const cm = obj(meta('ConfigMap', 'cfg'));
+    const job = obj({ ...deployment('migrate', { serviceAccountName: 'vault-auth' }, 'Job', { 'typed-manifests.io/run-before': 'shop/api' }), apiVersion: 'batch/v1' });
+    const api = obj(deployment('api', { volumes: [{ name: 'c', configMap: { name: 'cfg' } }], containers: [{ name: 'api', image: 'x', env: [{ name: 'P', valueFrom: { secretKeyRef: { name: 'db', key: 'p' } } }] }] }));
+    const edges = referenceEdges([sa, store, es, cm, job, api]);
+    const described = edges.map((e) => `${e.from.manifest.metadata.name} ${e.kind} ${e.to.manifest.metadata.name}`).sort();
+    // the pod reads Secret db, which the ExternalSecret db creates
+    expect(described).toEqual(['api after migrate', 'api needs cfg', 'api needs db', 'db needs vault', 'migrate needs vault-auth', 'vault needs vault-auth']);
+    const levels = fileLevels([sa, store, es, cm, job, api]);
+    expect(levels.get(store.file)).toBeGreaterThanOrEqual(levels.get(sa.file)!);
+    expect(levels.get(api.file)).toBe(levels.get(job.file)! + 1);
+  });
+
+  test('a custom resource comes after its CRD', () => {
+    const crd = obj({ apiVersion: 'apiextensions.k8s.io/v1', ...meta('CustomResourceDefinition', 'widgets.acme.io', ''), spec: { group: 'acme.io', names: { kind: 'Widget' } } });
+    const w = obj({ apiVersion: 'acme.io/v1', ...meta('Widget', 'w') });
+    expect(fileLevels([crd, w])).toEqual(new Map([[crd.file, 0], [w.file, 1]]));
+  });
+
+  test('generated reference graphs: every object is no earlier than what it needs and later than what it comes after', () => {
+    const rand = prng(4242);
+    for (let round = 0; round < 40; round++) {
+      const n = 2 + Math.floor(rand() * 14);
+      const objects: RenderedObject[] = [];
+      const kinds = Array.from({ length: n }, () => Math.floor(rand() * 4));
+      kinds.forEach((k, i) => {
+        const name = `o${i}`;
+        // only references to earlier objects: a DAG by construction, so every graph must be orderable
+        const earlier = (kind: number) => kinds.map((x, j) => (x === kind && j < i && rand() < 0.5 ? `o${j}` : undefined)).filter((x): x is string => !!x);
+        if (k === 0) objects.push(obj(meta('ConfigMap', name)));
+        else if (k === 1) objects.push(obj(meta('ServiceAccount', name)));
+        else if (k === 2) {
+          const sa = earlier(1)[0];
+          const cms = earlier(0);
+          objects.push(obj(deployment(name, { serviceAccountName: sa, volumes: cms.map((c) => ({ name: c, configMap: { name: c } })) })));
+        } else {
+          // a run-before Job: it connects to earlier workloads and runs before later ones (set below)
+          const targets = earlier(2);
+          const job = { ...deployment(name, {}, 'Job', { 'typed-manifests.io/run-before': '' }), apiVersion: 'batch/v1' };
+          objects.push(obj(job));
+          objects.push(obj({ apiVersion: 'networking.k8s.io/v1', ...meta('NetworkPolicy', name), spec: { podSelector: { matchLabels: { app: name } }, egress: targets.map((t) => ({ to: [{ podSelector: { matchLabels: { app: t } } }] })) } }, `Job/shop/${name}.yaml`));
+        }
+      });
+      // run-before: each Job runs before a random later Deployment
+      kinds.forEach((k, i) => {
+        if (k !== 3) return;
+        const later = kinds.map((x, j) => (x === 2 && j > i ? `o${j}` : undefined)).filter((x): x is string => !!x);
+        const job = objects.find((o) => o.manifest.kind === 'Job' && o.manifest.metadata.name === `o${i}`)!;
+        job.manifest.metadata.annotations['typed-manifests.io/run-before'] = later.length > 0 ? `shop/${later[Math.floor(rand() * later.length)]}` : 'shop/none';
+      });
+      const edges = referenceEdges(objects);
+      const levels = fileLevels(objects, edges);
+      for (const e of edges) {
+        const [from, to] = [levels.get(e.from.file)!, levels.get(e.to.file)!];
+        if (e.kind === 'after') expect({ e: e.why, ok: from > to }).toEqual({ e: e.why, ok: true });
+        else expect({ e: e.why, ok: from >= to }).toEqual({ e: e.why, ok: true });
+      }
+      // and no later than it must be: a file above phase 0 is held there by one of its edges
+      for (const [file, level] of levels) {
+        if (level === 0) continue;
+        const held = edges.some((e) => e.from.file === file && levels.get(e.to.file)! + (e.kind === 'after' ? 1 : 0) === level);
+        expect({ file, held }).toEqual({ file, held: true });
+      }
+    }
+  });
+
+  test('a cycle through an ordering edge is an error naming both objects', () => {
+    const job = obj({ ...deployment('migrate', {}, 'Job', { 'typed-manifests.io/run-before': 'shop/api' }), apiVersion: 'batch/v1' });
+    const np = obj({ apiVersion: 'networking.k8s.io/v1', ...meta('NetworkPolicy', 'migrate'), spec: { podSelector: { matchLabels: { app: 'migrate' } }, egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }] }] } }, job.file);
+    const api = obj(deployment('api', {}));
+    expect(() => fileLevels([job, np, api])).toThrow(/apply order: (Deployment shop\/api must come after Job shop\/migrate|Job shop\/migrate must come after Deployment shop\/api) .*a cycle, nothing can be applied first/);
+  });
+
+  test('an ordering edge inside one file is an error (a file is applied as one)', () => {
+    const crd = obj({ apiVersion: 'apiextensions.k8s.io/v1', ...meta('CustomResourceDefinition', 'widgets.acme.io', ''), spec: { group: 'acme.io', names: { kind: 'Widget' } } }, 'x.yaml');
+    const w = obj({ apiVersion: 'acme.io/v1', ...meta('Widget', 'w') }, 'x.yaml');
+    expect(() => fileLevels([crd, w])).toThrow('dev/Widget/shop/w: apply order: Widget shop/w must come after CustomResourceDefinition widgets.acme.io (it is a Widget, which CustomResourceDefinition widgets.acme.io defines), both are in dev/x.yaml, which is applied as one; put them in different units');
+  });
+
+  test('references to objects the target does not render, and needs-cycles, order nothing', () => {
+    const a = obj(deployment('a', { serviceAccountName: 'elsewhere', volumes: [{ name: 'x', configMap: { name: 'missing' } }] }));
+    expect(referenceEdges([a])).toEqual([]);
+    const b = obj({ apiVersion: 'rbac.authorization.k8s.io/v1', ...meta('RoleBinding', 'b'), roleRef: { kind: 'Role', name: 'r' }, subjects: [{ kind: 'ServiceAccount', name: 's' }] });
+    const r = obj(meta('Role', 'r'));
+    const sa = obj(meta('ServiceAccount', 's'));
+    expect(new Set(fileLevels([b, r, sa]).values())).toEqual(new Set([0]));
   });
 });
 

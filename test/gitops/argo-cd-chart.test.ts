@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Application } from '../../imports/argo-cd-argoproj.io';
 import { ConfigError } from '../../lib/core';
 import { GitOpsApp } from '../../lib/gitops';
+import { applicationWaveOf } from '../../lib/gitops/argo-cd-chart';
 import { doc, manifestsOfKind, REPO_URL, shopApp, twoEnvironments } from './helpers';
 
 const APPS = 'argocd/argocd';
@@ -63,8 +64,18 @@ describe('ArgoCdChart', () => {
     const wave = (m: any) => Number(m.metadata.annotations['argocd.argoproj.io/sync-wave']);
     expect(wave(project)).toBe(-1);
     expect(wave(dev)).toBe(0);
-    expect(wave(prodEu)).toBe(1);
-    expect(wave(doc(files, `${APPS}/application-platform-prod-us-1.yaml`))).toBe(1);
+    // environments two waves apart: a target's team Applications take the wave between (after its platform's)
+    expect(wave(prodEu)).toBe(2);
+    expect(wave(doc(files, `${APPS}/application-platform-prod-us-1.yaml`))).toBe(2);
+    expect([0, 1, 2].flatMap((i) => [applicationWaveOf(i, 'platform'), applicationWaveOf(i, 'team')])).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  test("renders argocd-cm's argoproj.io/Application health check first, so that waves of Applications wait for health", () => {
+    const cm = doc(files, `${APPS}/configmap-argocd-cm.yaml`);
+    expect(cm.metadata).toMatchObject({ name: 'argocd-cm', namespace: 'argocd', annotations: { 'argocd.argoproj.io/sync-wave': '-2' } });
+    expect(Object.keys(cm.data)).toEqual(['resource.customizations.health.argoproj.io_Application']);
+    expect(cm.data['resource.customizations.health.argoproj.io_Application']).toContain('hs.status = obj.status.health.status');
+    expect(cm.data['resource.customizations.health.argoproj.io_Application']).toContain('status = "Progressing"');
   });
 
   it('writes no Application for a target that renders nothing, and no project destination for it', () => {

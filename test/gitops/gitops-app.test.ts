@@ -147,7 +147,8 @@ describe('GitOpsApp', () => {
   it('renders the Argo CD and Flux objects only through render(), which knows what the targets hold', () => {
     const app = shopApp();
     expect(() => app.argoCd!.toJson()).toThrow(/the Argo CD and Flux objects depend on what the targets render; render them with app\.render\(\)/);
-    expect(app.render().filter((o) => o.folder === 'argocd').length).toBe(4);
+    // the project, argocd-cm's Application health check, the Applications
+    expect(app.render().filter((o) => o.folder === 'argocd').length).toBe(5);
     // render() can run again (synth after a test render)
     expect(app.render().filter((o) => o.folder === 'flux').length).toBe(4);
   });

@@ -43,6 +43,7 @@ describe('layout of dist/', () => {
       'argocd/argocd/application-platform-prod-eu-1.yaml',
       'argocd/argocd/application-platform-prod-us-1.yaml',
       'argocd/argocd/appproject-platform.yaml',
+      'argocd/argocd/configmap-argocd-cm.yaml',
       'argocd/kustomization.yaml',
     ]);
     expect(files.filter((f) => f.startsWith('flux/'))).toEqual([

@@ -120,7 +120,9 @@ describe('mesh per workload: one connection graph', () => {
         const policy = ofKind(objs, 'AuthorizationPolicy', `s${j}`)[0];
         expect(policy ? principals(policy) : []).toEqual(callers);
         const np = ofKind(objs, 'NetworkPolicy', `s${j}`)[0];
-        const admitted = np.spec.ingress.flatMap((r: any) => r.from).map((p: any) => p.podSelector.matchLabels['app.kubernetes.io/name']).sort();
+        // the sidecar's telemetry port (Prometheus) is the data plane's, not an edge of the graph
+        const edgeRules = np.spec.ingress.filter((r: any) => !r.ports?.some((p: any) => p.port === MESH_DEFAULTS.ports.agentTelemetry));
+        const admitted = edgeRules.flatMap((r: any) => r.from).map((p: any) => p.podSelector.matchLabels['app.kubernetes.io/name']).sort();
         expect(admitted).toEqual(callers.map((c) => c.split('/').pop()).sort());
       }
     }

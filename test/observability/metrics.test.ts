@@ -48,8 +48,9 @@ describe('Metrics.scrape', () => {
 
   test('a Flagger service (whose Services Flagger generates) gets its metrics port by port discovery and the monitor labels', () => {
     const a = renderEnvApp((ns) => {
-      new HardenedService(ns, 'api', { image, port: 8080, autoscaling: { maxReplicas: 4 }, use: [Metrics.scrape({ port: 9090 })], delivery: Delivery.flagger({ slo }) });
-      new HardenedService(ns, 'web', { image, port: 8080, autoscaling: { maxReplicas: 4 }, delivery: Delivery.flagger({ slo }) });
+      const noAlerts = Metrics.withoutSloAlerts('this test looks at the monitor');
+      new HardenedService(ns, 'api', { image, port: 8080, autoscaling: { maxReplicas: 4 }, use: [Metrics.scrape({ port: 9090 }), noAlerts], delivery: Delivery.flagger({ slo }) });
+      new HardenedService(ns, 'web', { image, port: 8080, autoscaling: { maxReplicas: 4 }, use: [noAlerts], delivery: Delivery.flagger({ slo }) });
     });
     const labels = { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' };
     expect(a.one('dev', 'Canary', 'api').spec.service).toMatchObject({ portDiscovery: true, apex: { labels }, canary: { labels } });
@@ -106,6 +107,7 @@ describe('Metrics.scrape', () => {
 });
 
 describe('Metrics.slo', () => {
+  const http = SloMetrics.http();
   const build = (extra: { team?: string } = {}) => renderEnvApp((ns) => {
     new HardenedService(ns, 'api', { image, port: 8080, use: [Metrics.scrape({ port: 9090, latencyBucketsMs: buckets }), Metrics.slo(slo, { metrics: SloMetrics.http(), ...extra })] });
   });
@@ -162,7 +164,7 @@ describe('Metrics.slo', () => {
     expect(a.annotations.description).toContain('99.9% of requests succeed (error budget 0.1%)');
     expect(build({ team: 'payments' }).one('dev', 'PrometheusRule').spec.groups[1].rules[0].labels.team).toBe('payments');
     const custom = renderEnvApp((ns) => {
-      new HardenedService(ns, 'api', { image, port: 8080, use: [Metrics.scrape({ port: 9090, latencyBucketsMs: buckets }), Metrics.slo(slo)] });
+      new HardenedService(ns, 'api', { image, port: 8080, use: [Metrics.scrape({ port: 9090, latencyBucketsMs: buckets }), Metrics.slo(slo, { metrics: http })] });
     }, { dev: { monitoring: { runbookBaseUrl: 'https://wiki.example.com/runbooks' } } });
     expect(custom.one('dev', 'PrometheusRule').spec.groups[1].rules[0].annotations.runbook_url).toBe('https://wiki.example.com/runbooks/SLOAvailabilityFastBurn');
   });
@@ -187,8 +189,8 @@ describe('Metrics.slo', () => {
 
   test('dashboards can be turned off per environment or per SLO', () => {
     const a = renderEnvApp((ns) => {
-      new HardenedService(ns, 'api', { image, port: 8080, use: [Metrics.scrape({ port: 9090, latencyBucketsMs: buckets }), Metrics.slo(slo)] });
-      new HardenedService(ns, 'web', { image, port: 8080, use: [Metrics.scrape({ port: 9090, latencyBucketsMs: buckets }), Metrics.slo(slo, { dashboard: false })] });
+      new HardenedService(ns, 'api', { image, port: 8080, use: [Metrics.scrape({ port: 9090, latencyBucketsMs: buckets }), Metrics.slo(slo, { metrics: http })] });
+      new HardenedService(ns, 'web', { image, port: 8080, use: [Metrics.scrape({ port: 9090, latencyBucketsMs: buckets }), Metrics.slo(slo, { metrics: http, dashboard: false })] });
     }, { dev: { monitoring: { dashboards: false } } });
     expect(a.all('dev', 'ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard)).toEqual([]);
     expect(a.all('prod', 'ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard).map((c) => c.metadata.name)).toEqual(['api-slo-dashboard']);
@@ -202,21 +204,22 @@ describe('Metrics.slo', () => {
       const threshold = buckets[Math.floor(rnd() * buckets.length)];
       const s = ServiceLevelObjective.of({ successRate, latency: { percentile: 0.95, thresholdMs: threshold } });
       const a = renderEnvApp((ns) => {
-        new HardenedWorker(ns, 'w', { image, use: [Metrics.scrape({ port: 9090, latencyBucketsMs: buckets }), Metrics.slo(s, { dashboard: false })] });
+        new HardenedWorker(ns, 'w', { image, use: [Metrics.scrape({ port: 9090, latencyBucketsMs: buckets }), Metrics.slo(s, { metrics: SloMetrics.http({ unit: 'milliseconds' }), dashboard: false })] });
       });
       const rules = a.one('dev', 'PrometheusRule').spec.groups.flatMap((g: any) => g.rules);
       const budget = Number((1 - successRate).toPrecision(12));
       expect(rules.find((r: any) => r.alert === 'SLOAvailabilityFastBurn').expr).toContain(`> (14.4 * ${budget})`);
-      // Istio's histogram is in milliseconds: the bucket label is the threshold itself
+      // a histogram in milliseconds: the bucket label is the threshold itself
       expect(rules.find((r: any) => r.record && r.labels.slo === 'w-latency').expr).toContain(`le="${threshold}"`);
     }
   });
 
   test.each([
-    ['not scraped', [Metrics.slo(slo)], /validation failed:[\s\S]*dev\/shop\/api: slo is an SLO whose metrics are not scraped \(the workload declares no metrics endpoint\)/],
-    ['threshold not a bucket', [Metrics.scrape({ port: 9090, latencyBucketsMs: [100, 250] }), Metrics.slo(slo)],
+    ['not scraped', [Metrics.slo(slo, { metrics: http })],
+      /validation failed:[\s\S]*dev\/shop\/api: slo is an SLO whose metrics \(http_requests_total, http_request_duration_seconds_bucket\) are not scraped \(the workload declares no metrics endpoint\)/],
+    ['threshold not a bucket', [Metrics.scrape({ port: 9090, latencyBucketsMs: [100, 250] }), Metrics.slo(slo, { metrics: http })],
       /slo.latency.thresholdMs is not a bucket bound of the request-duration histogram the endpoint declares \(100, 250\), got 300/],
-    ['no buckets declared', [Metrics.scrape({ port: 9090 }), Metrics.slo(slo)], /declares \(none declared\), got 300/],
+    ['no buckets declared', [Metrics.scrape({ port: 9090 }), Metrics.slo(slo, { metrics: http })], /declares \(none declared\), got 300/],
     ['custom metrics without slowRatio', [Metrics.scrape({ port: 9090, latencyBucketsMs: buckets }),
       Metrics.slo(slo, { metrics: SloMetrics.custom({ name: 'linkerd', successRate: () => 'x', latency: () => 'y' }) })],
     /slo.latency cannot be alerted on: metrics source linkerd has no slowRatio query/],
@@ -227,13 +230,13 @@ describe('Metrics.slo', () => {
 
   test('one SLO per workload', () => {
     expect(() => renderEnvApp((ns) => {
-      new HardenedService(ns, 'api', { image, port: 8080, use: [Metrics.scrape({ port: 9090, latencyBucketsMs: buckets }), Metrics.slo(slo), Metrics.slo(slo)] });
+      new HardenedService(ns, 'api', { image, port: 8080, use: [Metrics.scrape({ port: 9090, latencyBucketsMs: buckets }), Metrics.slo(slo, { metrics: http }), Metrics.slo(slo, { metrics: http })] });
     })).toThrow(/dev\/shop\/api: slo declares a second SLO for the workload, got .*; put success rate and latency in one ServiceLevelObjective/);
   });
 
   test('the scrape may come after the SLO in use', () => {
     expect(() => renderEnvApp((ns) => {
-      new HardenedService(ns, 'api', { image, port: 8080, use: [Metrics.slo(slo), Metrics.scrape({ port: 9090, latencyBucketsMs: buckets })] });
+      new HardenedService(ns, 'api', { image, port: 8080, use: [Metrics.slo(slo, { metrics: http }), Metrics.scrape({ port: 9090, latencyBucketsMs: buckets })] });
     })).not.toThrow();
   });
 
@@ -241,7 +244,7 @@ describe('Metrics.slo', () => {
     const svc = (gate: ServiceLevelObjective) => renderEnvApp((ns, env) => {
       new HardenedService(ns, 'api', {
         image, port: 8080,
-        use: [Metrics.scrape({ port: 9090, latencyBucketsMs: buckets }), Metrics.slo(slo)],
+        use: [Metrics.scrape({ port: 9090, latencyBucketsMs: buckets }), Metrics.slo(slo, { metrics: http })],
         delivery: env.is('prod') ? Delivery.blueGreen({ slo: gate }) : undefined,
       });
     });
@@ -254,5 +257,86 @@ describe('Metrics.slo', () => {
     expect(() => svc(ServiceLevelObjective.of({ successRate: 0.999 }))).toThrow(/\(latency unchecked\)/);
     expect(() => svc(ServiceLevelObjective.of({ successRate: 0.999, latency: { percentile: 0.95, thresholdMs: 300 } }))).toThrow(/\(latency percentile 0.95 below 0.99\)/);
     expect(() => svc(ServiceLevelObjective.of({ latency: { percentile: 0.99, thresholdMs: 300 } }))).toThrow(/\(success rate unchecked below 0.999\)/);
+  });
+});
+
+describe('SLOs on the mesh metrics', () => {
+  const meshed = { dev: { mesh: { istio: true } }, prod: { mesh: { istio: true } } };
+  const onIstio = ServiceLevelObjective.of({ successRate: 0.999, latency: { percentile: 0.99, thresholdMs: 250 } });
+
+  test('an SLO measured on Istio needs no application scrape: the rules read istio_requests_total and its histogram', () => {
+    const a = renderEnvApp((ns) => { new HardenedService(ns, 'api', { image, port: 8080, use: [Metrics.slo(onIstio, { metrics: SloMetrics.istio() })] }); }, meshed);
+    const exprs = a.one('prod', 'PrometheusRule', 'api-slo').spec.groups.flatMap((g: any) => g.rules).filter((r: any) => r.record).map((r: any) => r.expr);
+    expect(exprs.some((e: string) => e.includes('istio_requests_total{reporter="source",destination_service_name="api"'))).toBe(true);
+    expect(exprs.some((e: string) => e.includes('istio_request_duration_milliseconds_bucket') && e.includes('le="250"'))).toBe(true);
+    expect(a.all('prod', 'ServiceMonitor')).toEqual([]);
+  });
+
+  test("the check knows which metrics and buckets each source reads", () => {
+    const istio = SloMetrics.istio();
+    expect([istio.measuredOn, istio.metricNames, istio.durationBucketsMs]).toEqual(['mesh', ['istio_requests_total', 'istio_request_duration_milliseconds_bucket'], OBSERVABILITY_DEFAULTS.istio.durationBucketsMs]);
+    expect(OBSERVABILITY_DEFAULTS.istio.durationBucketsMs.slice(0, 13)).toEqual([0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]);
+    expect([SloMetrics.http().measuredOn, SloMetrics.http().metricNames]).toEqual(['application', ['http_requests_total', 'http_request_duration_seconds_bucket']]);
+    expect(SloMetrics.custom({ name: 'x', successRate: () => 'a', latency: () => 'b' }).measuredOn).toBeUndefined();
+  });
+
+  test.each([
+    ['a threshold off the mesh histogram', meshed, ServiceLevelObjective.of({ latency: { percentile: 0.99, thresholdMs: 300 } }),
+      /dev\/shop\/api: slo.latency.thresholdMs is not a bucket bound of the mesh's request-duration histogram \(0.5, 1, 5, [^)]*\), got 300; use one of its bounds \(e.g. 250\)/],
+    ['no mesh', {}, onIstio, /dev\/shop\/api: slo.metrics reads the mesh's metrics \(istio_requests_total, istio_request_duration_milliseconds_bucket\), but no mesh enrols the workload/],
+    ['ambient (no L7 metrics without a waypoint)', { dev: { mesh: { istio: true, dataplane: 'ambient' as const } } }, onIstio,
+      /dev\/shop\/api: slo.metrics reads the mesh's request metrics .*which ambient's ztunnel does not produce/],
+  ])('rejects a mesh-measured SLO: %s', (_what, overrides, objective, message) => {
+    expect(() => renderEnvApp((ns) => { new HardenedService(ns, 'api', { image, port: 8080, use: [Metrics.slo(objective)] }); }, overrides as any)).toThrow(message);
+  });
+
+  test('mesh buckets overridden in the mesh config can be declared', () => {
+    const s = ServiceLevelObjective.of({ latency: { percentile: 0.99, thresholdMs: 300 } });
+    expect(() => renderEnvApp((ns) => {
+      new HardenedService(ns, 'api', { image, port: 8080, use: [Metrics.slo(s, { metrics: SloMetrics.istio({ durationBucketsMs: [100, 300, 1000] }) })] });
+    }, meshed)).not.toThrow();
+  });
+});
+
+describe('every SLO alerts: gates of delivery analysis', () => {
+  const meshed = { dev: { mesh: { istio: true } }, prod: { mesh: { istio: true } } };
+  const gate = ServiceLevelObjective.of({ successRate: 0.995, latency: { percentile: 0.95, thresholdMs: 1000 } });
+  const blueGreen = (use: any[] = []) => renderEnvApp((ns) => {
+    new HardenedService(ns, 'web', { image, port: 8080, use, delivery: Delivery.blueGreen({ slo: gate }) });
+  }, meshed);
+
+  test('a blue-green service whose only SLO is its gate gets recording rules and burn-rate alerts on the metrics its analysis reads', () => {
+    const rule = blueGreen().one('prod', 'PrometheusRule', 'web-slo');
+    const rules = rule.spec.groups.flatMap((g: any) => g.rules);
+    expect(rules.filter((r: any) => r.alert).map((r: any) => r.alert).sort()).toEqual(['SLOAvailabilityFastBurn', 'SLOAvailabilitySlowBurn', 'SLOLatencyFastBurn', 'SLOLatencySlowBurn']);
+    expect(rules.find((r: any) => r.record && r.labels.slo === 'web-latency').expr).toContain('istio_request_duration_milliseconds_bucket{reporter="source",destination_service_name="web",destination_service_namespace="shop",le="1000"}');
+    expect(crdSchemaErrors(rule)).toEqual([]);
+  });
+
+  test('generated: every service with a gate SLO gets exactly one PrometheusRule, whatever the strategy', () => {
+    const rnd = prng(21);
+    for (let i = 0; i < 8; i++) {
+      const n = 1 + Math.floor(rnd() * 4);
+      const kinds = Array.from({ length: n }, () => Math.floor(rnd() * 3));
+      const a = renderEnvApp((ns) => {
+        kinds.forEach((k, j) => {
+          const delivery = k === 0 ? Delivery.blueGreen({ slo: gate }) : k === 1 ? Delivery.canary({ slo: gate }) : undefined;
+          new HardenedService(ns, `s${j}`, { image, port: 8080, delivery });
+        });
+      }, meshed);
+      const names = a.all('prod', 'PrometheusRule').map((r) => r.metadata.name).sort();
+      expect(names).toEqual(kinds.map((k, j) => (k < 2 ? `s${j}-slo` : undefined)).filter((x) => x).sort());
+    }
+  });
+
+  test('opting out takes a reason; opting out and alerting is a contradiction', () => {
+    expect(blueGreen([Metrics.withoutSloAlerts('the edge team alerts on this path')]).all('prod', 'PrometheusRule')).toEqual([]);
+    expect(() => blueGreen([Metrics.withoutSloAlerts(' ')])).toThrow("dev/shop/web: use: Metrics.withoutSloAlerts must say why the SLO has no alerts, got \" \"");
+    expect(() => blueGreen([Metrics.slo(gate), Metrics.withoutSloAlerts('x')])).toThrow('opts out of SLO alerts although slo alerts on an SLO');
+  });
+
+  test('an explicit Metrics.slo wins over the gate (one rule, the objective the gate is checked against)', () => {
+    const a = blueGreen([Metrics.slo(gate)]);
+    expect(a.all('prod', 'PrometheusRule')).toHaveLength(1);
   });
 });

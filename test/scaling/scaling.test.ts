@@ -82,13 +82,15 @@ describe('Scaling.hpa', () => {
 
   test('is the autoscaler Flagger scales from (an HPA, or a KEDA ScaledObject)', () => {
     const slo = ServiceLevelObjective.of({ successRate: 0.99 });
+    // Flagger's analysis (and the alerts derived from it) read Istio's metrics: the pods are in the mesh
+    const meshed = { dev: { mesh: { istio: true } }, prod: { mesh: { istio: true } } };
     const a = renderEnvApp((ns) => {
       new HardenedService(ns, 'api', { image, port: 8080, use: [Scaling.hpa({ minReplicas: 2, maxReplicas: 4 })], delivery: Delivery.flagger({ slo }) });
-    });
+    }, meshed);
     expect(a.one('prod', 'Canary').spec.autoscalerRef).toEqual({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'api' });
     const k = renderEnvApp((ns) => {
       new HardenedService(ns, 'api', { image, port: 8080, use: [Scaling.keda({ maxReplicas: 4, triggers: [KedaTrigger.prometheus({ query: 'q', threshold: 5 })] })], delivery: Delivery.flagger({ slo }) });
-    });
+    }, meshed);
     expect(k.one('prod', 'Canary').spec.autoscalerRef).toEqual({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', name: 'api' });
     expect(crdSchemaErrors(k.one('prod', 'Canary'))).toEqual([]);
   });

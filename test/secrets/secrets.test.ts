@@ -2,7 +2,7 @@ import * as crypto from 'crypto';
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Environments, GitOpsApp } from '../../lib/gitops';
-import { APPLY_PHASES, phaseOfFile } from '../../lib/gitops/apply-order';
+import { fileLevels, referenceEdges } from '../../lib/gitops/apply-order';
 import { PlatformNamespace } from '../../lib/platform';
 import { Policy, PolicyError } from '../../lib/policy';
 import {
@@ -413,12 +413,13 @@ describe('the accounts a store logs in with', () => {
 
   test('the account is applied no later than the store (same phase when the target is phased)', () => {
     const objects = renderObjects(storeWith(VaultAuth.kubernetes({ role: 'r', serviceAccount: { name: 'vault-auth', render: true } }), 'SecretStore'));
-    const byFile = new Map<string, any[]>();
-    for (const o of objects) byFile.set(o.file, [...(byFile.get(o.file) ?? []), o.manifest]);
-    const fileOf = (kind: string) => objects.find((o) => o.manifest.kind === kind)!.file;
-    const phase = (kind: string) => APPLY_PHASES.indexOf(phaseOfFile(fileOf(kind), byFile.get(fileOf(kind))!));
-    expect(phase('ServiceAccount')).toBeLessThanOrEqual(phase('SecretStore'));
-    expect(phaseOfFile(fileOf('ServiceAccount'), byFile.get(fileOf('ServiceAccount'))!)).toBe('platform');
+    // the store needs the account it logs in with: never an earlier phase than the account
+    const folder = objects.filter((o) => o.folder === objects.find((x) => x.manifest.kind === 'SecretStore')!.folder);
+    const edges = referenceEdges(folder);
+    expect(edges.some((e) => e.from.manifest.kind === 'SecretStore' && e.to.manifest.kind === 'ServiceAccount' && e.to.manifest.metadata.name === 'vault-auth' && e.kind === 'needs')).toBe(true);
+    const levels = fileLevels(folder, edges);
+    const fileOf = (kind: string) => folder.find((o) => o.manifest.kind === kind)!.file;
+    expect(levels.get(fileOf('ServiceAccount'))).toBeLessThanOrEqual(levels.get(fileOf('SecretStore'))!);
   });
 
   test('mistakes are reported with the construct that renders the store', () => {

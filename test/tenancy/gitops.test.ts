@@ -68,8 +68,11 @@ describe('GitOps guard rails of teams', () => {
     expect(app.spec.project).toBe('shop');
     expect(app.spec.source.path).toBe('dist/prod/prod-b/_teams/shop');
     expect(app.spec.destination).toEqual({ server: 'https://prod-b.k.example', namespace: 'shop' });
-    expect(app.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('1');
-    expect(doc('argocd/argocd/application-platform-prod-b.yaml').spec.source.path).toBe('dist/prod/prod-b/_platform');
+    // the team's Application one wave after its target's platform Application (which makes its namespaces)
+    expect(app.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('3');
+    const platform = doc('argocd/argocd/application-platform-prod-b.yaml');
+    expect(platform.spec.source.path).toBe('dist/prod/prod-b/_platform');
+    expect(platform.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('2');
   });
 
   test('one Flux Kustomization per team and target, impersonating the team account, after the platform', () => {
@@ -136,6 +139,6 @@ describe('GitOps guard rails of teams', () => {
     }, ['dev']).synthFiles();
     expect([...plain.keys()].filter((f) => f.startsWith('dev/'))).toEqual(['dev/_cluster/shop.yaml', 'dev/kustomization.yaml', 'dev/shop/api.yaml', 'dev/shop/namespace-defaults.yaml']);
     expect(YAML.parse(plain.get('argocd/argocd/application-platform-dev.yaml')!).spec.source.path).toBe('dist/dev');
-    expect([...plain.keys()].filter((f) => f.startsWith('argocd/')).map((f) => path.basename(f))).toEqual(['application-platform-dev.yaml', 'appproject-platform.yaml', 'kustomization.yaml']);
+    expect([...plain.keys()].filter((f) => f.startsWith('argocd/')).map((f) => path.basename(f))).toEqual(['application-platform-dev.yaml', 'appproject-platform.yaml', 'configmap-argocd-cm.yaml', 'kustomization.yaml']);
   });
 });

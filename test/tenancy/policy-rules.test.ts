@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Delivery } from '../../lib/delivery';
-import { ServiceLevelObjective } from '../../lib/observability';
+import { Metrics, ServiceLevelObjective } from '../../lib/observability';
 import { GitOpsApp, renderTree } from '../../lib/gitops';
 import { evaluateManifests, formatAmount, namespaceFootprint, pluralOf, PolicyError } from '../../lib/policy';
 import { Priority, PriorityClasses, Team, TENANCY_DEFAULTS } from '../../lib/tenancy';
@@ -51,10 +51,12 @@ describe('tenancy-quota-fits', () => {
       const app = tenancyApp((scope) => {
         const ns = new Team(scope, 'shop', { groups, namespaces: ['shop'], quota: { pods: 10000, requestsCpu: '10000' } }).namespace('shop');
         const resources = { cpuRequest: `${cpuMilli}m` };
+        // the footprint is the subject here; gate alerts (which read the mesh) are tested in test/observability
+        const noAlerts = Metrics.withoutSloAlerts('footprint test');
         new HardenedService(ns, 'rolling', { image, port: 8080, autoscaling: { minReplicas: 2, maxReplicas: max }, resources });
-        new HardenedService(ns, 'canary', { image, port: 8080, replicas: fixed, resources, delivery: Delivery.canary({ trafficRouting: TrafficRouting.istio(), slo }) });
-        new HardenedService(ns, 'bg', { image, port: 8080, replicas: fixed, resources, delivery: Delivery.blueGreen({ slo }) });
-        new HardenedService(ns, 'flagged', { image, port: 8080, autoscaling: { minReplicas: 2, maxReplicas: max }, resources, delivery: Delivery.flagger({ slo }) });
+        new HardenedService(ns, 'canary', { image, port: 8080, use: [noAlerts], replicas: fixed, resources, delivery: Delivery.canary({ trafficRouting: TrafficRouting.istio(), slo }) });
+        new HardenedService(ns, 'bg', { image, port: 8080, use: [noAlerts], replicas: fixed, resources, delivery: Delivery.blueGreen({ slo }) });
+        new HardenedService(ns, 'flagged', { image, port: 8080, use: [noAlerts], autoscaling: { minReplicas: 2, maxReplicas: max }, resources, delivery: Delivery.flagger({ slo }) });
         new HardenedCronJob(ns, 'report', { image, schedule: '0 3 * * *', resources });
         new ApiObject(ns, 'sts', {
           apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'shop' },
