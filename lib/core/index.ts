@@ -9,3 +9,4 @@ export * from './quantity';
 export * from './scheduling';
 export * from './scope';
 export * from './unit';
+export * from './sync-windows';

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Application, ApplicationProps, AppProject } from '../../imports/argo-cd-argoproj.io';
-import { assertDnsLabel, configError, INT64_SAFE_MAX } from '../core';
+import { Application, ApplicationProps, AppProject, AppProjectSpecSyncWindows } from '../../imports/argo-cd-argoproj.io';
+import { assertDnsLabel, configError, INT64_SAFE_MAX, syncWindowsOf } from '../core';
 import { targetIdOf, Target } from './environment';
 import { GroupKind, TargetInventory } from './inventory';
 import { unitScope as unit } from './layout';
@@ -126,6 +126,7 @@ export class ArgoCdChart extends Chart {
         sourceRepos: [repository.url],
         destinations: Lazy.any({ produce: () => this.destinations(targets) }),
         clusterResourceWhitelist: Lazy.any({ produce: () => this.clusterKinds() }),
+        syncWindows: Lazy.any({ produce: () => projectSyncWindows(this, targets.map((t) => t.cluster.server)) }),
       },
     });
 
@@ -227,6 +228,19 @@ export class ArgoCdChart extends Chart {
     }
     return [...seen.values()].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind));
   }
+}
+
+/**
+ * The sync windows declared in the app (change calendars) that apply to any of `servers`, restricted to those
+ * clusters, as AppProject `spec.syncWindows`; undefined when none applies.
+ */
+export function projectSyncWindows(scope: Construct, servers: readonly string[]): AppProjectSpecSyncWindows[] | undefined {
+  const out = syncWindowsOf(scope).map((w) => ({ w, clusters: w.clusters.filter((c) => servers.includes(c)) })).filter((x) => x.clusters.length > 0)
+    .map(({ w, clusters }) => ({
+      kind: w.kind, schedule: w.schedule, duration: w.duration, timeZone: w.timeZone, clusters: [...new Set(clusters)].sort(cmp),
+      manualSync: w.manualSync, description: w.description,
+    }));
+  return out.length > 0 ? out : undefined;
 }
 
 function cmp(a: string, b: string): number {
