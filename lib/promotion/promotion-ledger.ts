@@ -63,7 +63,7 @@ const KEY = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\/[a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/;
 
 /** `stages.staging."storefront/api"` */
 export function entryPath(stage: string, workload?: string, field?: string): string {
-  const part = (k: string) => (/^[a-z0-9-]+$/.test(k) ? k : JSON.stringify(k));
+  const part = (k: string) => (/^[a-z0-9][a-z0-9/-]*$/.test(k) ? k : JSON.stringify(k));
   return ['stages', part(stage), ...(workload !== undefined ? [part(workload)] : []), ...(field ? [field] : [])].join('.');
 }
 

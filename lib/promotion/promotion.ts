@@ -362,9 +362,11 @@ export class Promotion<N extends string = string> extends Construct {
     const changes: LedgerEntry[] = [];
     const lines: string[] = [];
     const blocked: string[] = [];
+    let refused = false;
     const change = (e: LedgerEntry, what: string) => {
       if (frozen) {
         if (!options.emergency) {
+          refused = true;
           blocked.push(`${stage.name} is frozen by window ${frozen.window.name} (${frozen.window.description}) until ${formatTimestamp(frozen.closes)}; ${what} must wait, or record an emergency with --emergency "<reason>"`);
           return;
         }
@@ -409,7 +411,7 @@ export class Promotion<N extends string = string> extends Construct {
       let verification: Verification | undefined;
       let take = uRuns;
       if (uEntry?.image === uRuns && uEntry.verified) verification = uEntry.verified;
-      else if (options.evidence && uRuns !== cur?.image) {
+      else if (options.evidence && (uRuns !== cur?.image || cur?.hotfix)) {
         verification = { at: now, evidence: options.evidence };
         const base = uEntry?.image === uRuns ? uEntry : { stage: upstream.name, workload: name, image: uRuns, config: [...this.configOf(u)], since: now };
         changes.push(strip({ ...base, verified: verification }));
@@ -418,9 +420,10 @@ export class Promotion<N extends string = string> extends Construct {
         verification = uEntry.verified;
         take = uEntry.image;
       }
-      if (take === cur?.image) {
-        if (cur.hotfix && verification) change(strip({ ...cur, hotfix: undefined, upstream: verification, config }), `${name} ${releaseVersion(take)}: ${upstream.name} verified it, the hotfix is closed`);
-        else if (!sameList(cur.config, config)) change({ ...cur, config }, `${name} config recorded`);
+      // a hotfix is closed like any promotion of the same image: upstream verified, soaked, outside a freeze
+      const closesHotfix = take === cur?.image && cur.hotfix !== undefined && verification !== undefined;
+      if (take === cur?.image && !closesHotfix) {
+        if (!sameList(cur.config, config)) change({ ...cur, config }, `${name} config recorded`);
         continue;
       }
       if (!verification) {
@@ -432,10 +435,12 @@ export class Promotion<N extends string = string> extends Construct {
         lines.push(`${stage.name}: ${name} ${releaseVersion(take)} soaks ${formatSpan(left)} more (soak ${formatSpan(stage.soakSeconds)} after ${upstream.name} verified it at ${verification.at}); run this again then`);
         continue;
       }
-      change(strip({ stage: stage.name, workload: name, image: take, config, since: now, upstream: verification }),
-        `${name} ${cur ? releaseVersion(cur.image) : '(new)'} -> ${releaseVersion(take)} (${upstream.name} verified: ${verification.evidence})`);
+      change(strip({ stage: stage.name, workload: name, image: take, config, since: now, upstream: verification }), closesHotfix
+        ? `${name} ${releaseVersion(take)}: ${upstream.name} verified it (${verification.evidence}), the hotfix is closed`
+        : `${name} ${cur ? releaseVersion(cur.image) : '(new)'} -> ${releaseVersion(take)} (${upstream.name} verified: ${verification.evidence})`);
     }
-    if (blocked.length > 0 && changes.length === 0 && removed.length === 0) {
+    // a freeze refuses the whole promotion (nothing is half-recorded); otherwise what moved is written
+    if (refused || (blocked.length > 0 && changes.length === 0 && removed.length === 0)) {
       throw new ConfigError(this.node.path, 'promote', blocked.join('\n'));
     }
     const ledger = this.ledger.with(changes, removed);
@@ -458,11 +463,13 @@ export class Promotion<N extends string = string> extends Construct {
     const file = ledger.file;
     const problem = (at: string, what: string, value: unknown, fix: string) => out.push(new LedgerProblem(at, what, value, fix).message(file));
     const now = this.now.getTime();
+    const unknownStages = new Set<string>();
     for (const e of ledger.entries) {
       const stage = this.stage(e.stage);
       const at = (field?: string) => entryPath(e.stage, e.workload, field);
       if (!stage) {
-        problem(entryPath(e.stage), 'names no stage', e.stage, `use one of ${this.stages.map((s) => s.name).join(', ')}, or remove the stage`);
+        if (!unknownStages.has(e.stage)) problem(entryPath(e.stage), 'names no stage', e.stage, `use one of ${this.stages.map((s) => s.name).join(', ')}, or remove the stage`);
+        unknownStages.add(e.stage);
         continue;
       }
       if (!this.rendered.has(key(stage.name, e.workload))) {
