@@ -1,4 +1,4 @@
-import { ChangeReport, Risk, TargetReport } from './change-report';
+import { ChangeReport, Risk, stageCells, TargetReport } from './change-report';
 import { formatDuration, RolloutPlan } from './rollout-plan';
 
 /** Markdown table cell text: no pipes or line breaks. */
@@ -71,6 +71,18 @@ export function reportMarkdown(report: ChangeReport): string {
         return `**${a ?? '(none)'} → ${b ?? '(removed)'}**`;
       });
       out.push(`| \`${row.workload}\` | ${cells.map(cell).join(' | ')} |`);
+    }
+    out.push('');
+  }
+  if (report.promotion.stages.length > 0) {
+    out.push('### Promotion stages', '');
+    out.push('| stage | runs | candidate (waiting on) | exemptions |');
+    out.push('| --- | --- | --- | --- |');
+    // ledger text is free text: markup stays text
+    const text = (s: string) => cell(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    for (const stage of report.promotion.stages) {
+      const c = stageCells(stage);
+      out.push(`| \`${cell(stage.name)}\` | ${text(c.runs)} | ${text(c.candidates)} | ${c.exemptions ? `**${text(c.exemptions)}**` : ''} |`);
     }
     out.push('');
   }
