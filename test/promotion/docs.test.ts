@@ -11,7 +11,7 @@ test('the TypeScript block of docs/promotion.md is the type-checked example, ver
   const blocks = [...page.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
   expect(blocks).toHaveLength(1);
   const example = fs.readFileSync(path.join(__dirname, 'docs-example.ts'), 'utf8');
-  const body = example.slice(example.indexOf('import '), example.indexOf('// --- end of the block')).replace(/from '\.\.\/\.\.\/lib\//g, "from '../lib/");
+  const body = example.slice(example.indexOf('\nimport ') + 1, example.indexOf('// --- end of the block')).replace(/from '\.\.\/\.\.\/lib\//g, "from '../lib/");
   expect(body).toBe(blocks[0]);
 });
 
