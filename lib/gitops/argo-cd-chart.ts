@@ -91,14 +91,14 @@ export interface ArgoCdChartProps extends ArgoCdOptions {
  * Application per target that renders anything.
  *
  * Why Applications and not an ApplicationSet: every Application is a plain object in dist/, so a review and
- * `npm run diff` show exactly what each environment's sync settings become; each can carry its own sync wave
- * (project first, then environments in promotion order); and nothing depends on the ApplicationSet
- * controller's template rendering. A list generator would only save a few lines of YAML per target.
+ * `npm run diff` show exactly what each environment's sync settings become; and nothing depends on the
+ * ApplicationSet controller's template rendering. A list generator would only save a few lines of YAML per target.
  *
- * Sync waves order objects when dist/argocd/ itself is synced by an Argo CD Application ("app of apps"): the
- * AppProject (wave -1) before the Applications (wave = the environment's position in promotion order, dev 0,
- * staging 1, ...). Argo CD waits for a wave to be healthy before the next only when the argoproj.io/Application
- * health check is enabled in argocd-cm (off by default since Argo CD 1.8); otherwise waves order creation only.
+ * Sync waves order creation when dist/argocd/ itself is synced by an Argo CD Application ("app of apps"): the
+ * AppProject (wave -1) before the Applications (wave = the environment's position, dev 0, staging 1, ...). They
+ * do not gate environments: Argo CD has not assessed the health of argoproj.io/Application since 1.8, so the
+ * next wave starts as soon as the previous Applications exist. What each environment runs is decided in the
+ * rendered tree (the promotion ledger), not by the waves.
  */
 export class ArgoCdChart extends Chart {
   public readonly project: AppProject;

@@ -560,7 +560,7 @@ function versionOf(m: Manifest): string | undefined {
 }
 
 /**
- * Target folders in promotion order: the sync wave of the Argo CD Application that deploys each (dev before
+ * Target folders in promotion order: the stages' folders when known, else the sync wave of the Argo CD Application that deploys each (dev before
  * staging before prod), else by name.
  */
 function promotionOrder(folders: string[], head: Map<string, Obj[]>, stages: readonly StageRecord[]): string[] {
