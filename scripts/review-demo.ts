@@ -1,5 +1,6 @@
 // `npm run review:demo` — the review of a sample change to the example platform (the API at a new version in
 // prod), written to review/demo/ and, with Chromium, pictured in docs/review-example.png for the README.
+import '../lib/capabilities'; // every capability's registration (synth stages, settings)
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildApp } from '../apps/main';

@@ -10,6 +10,7 @@
 // Writes <out>/report.md (for a pull-request comment) and <out>/report.html (self-contained, with pictures).
 // Exit codes: 0 = written (with --check: no unacknowledged high risk); 1 = --check found one; 2 = usage or
 // render error.
+import '../lib/capabilities'; // every capability's registration (synth stages, settings)
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';

@@ -1,8 +1,9 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ConfigError, markUnit, show, unitRefOf } from '../core';
+import type { RenderedObject } from '../environments/rendered';
 import { renderObject } from './render-object';
-import { toYaml } from './serialize';
+import { toYaml } from '../core/serialize';
 import { tenancyPrefixOf } from './tenancy-layout';
 
 const FOLDER = Symbol.for('typed-manifests.folder');
@@ -27,16 +28,8 @@ export function outputFolderOf(scope: IConstruct): string | undefined {
   return undefined;
 }
 
-/** One API object as it will be written. */
-export interface RenderedObject {
-  readonly apiObject: ApiObject;
-  /** The manifest, as written to disk. */
-  readonly manifest: any;
-  /** Folder below dist/ (`dev`, `prod/prod-eu-1`, `argocd`). */
-  readonly folder: string;
-  /** File below the folder (`storefront/web.yaml`, `_cluster/storefront.yaml`). */
-  readonly file: string;
-}
+// one rendered object: the synth pipeline's vocabulary, shared with the capabilities' stages (lib/environments)
+export type { RenderedObject } from '../environments/rendered';
 
 /** Folder for cluster-scoped objects: a leading underscore can never collide with a namespace name. */
 export const CLUSTER_SCOPED_DIR = '_cluster';
