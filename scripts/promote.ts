@@ -58,8 +58,7 @@ function main(): void {
   const args = parseArgs(process.argv.slice(2));
   let promotion: Promotion;
   try {
-    // the ledger may be out of date: collect its problems instead of failing the build
-    Promotion.collectOnly = true;
+    // building the app does not check the ledger (synth does), so an out-of-date ledger can be rewritten
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(path.resolve(args.app));
     const build = mod.buildApp ?? mod.default?.buildApp;

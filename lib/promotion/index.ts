@@ -4,3 +4,4 @@ export * from './defaults';
 export * from './freeze-window';
 export * from './promotion';
 export * from './promotion-ledger';
+export * from './capability';

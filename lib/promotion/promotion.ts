@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { CONFIG_SET_LABEL } from '../config/defaults';
-import { addFinalizer, addSyncWindows, ConfigError, configError, isDnsLabel, parseGoDuration, show } from '../core';
+import { addSyncWindows, ConfigError, configError, isDnsLabel, parseGoDuration, show } from '../core';
 import type { Environments } from '../environments/environment';
 import { targetOf } from '../environments/environment';
 import { addImageResolver, ImageRequest } from '../workloads/image';
@@ -147,12 +147,6 @@ const PROMOTION = Symbol.for('typed-manifests.promotion');
  * release its upstream verified (long enough ago, with a soak time), or a hotfix with a reason and an expiry.
  */
 export class Promotion<N extends string = string> extends Construct {
-  /**
-   * When set (by `npm run promote`), the synth checks collect their problems in `problems` instead of throwing,
-   * so the ledger can be rewritten from an app whose ledger is out of date.
-   */
-  public static collectOnly = false;
-
   /** The promotion declared in `scope`'s tree, if any. */
   public static of(scope: IConstruct): Promotion<any> | undefined {
     return (scope.node.root as any)[PROMOTION];
@@ -162,10 +156,7 @@ export class Promotion<N extends string = string> extends Construct {
   public readonly calendar: ChangeCalendar;
   public readonly ledger: PromotionLedger;
   public readonly now: Date;
-  /** Problems of the last check (with `collectOnly`). */
-  public problems: string[] = [];
   private readonly rendered = new Map<string, Rendered>();
-  private checkPending = false;
 
   constructor(scope: Construct, id: string, props: PromotionProps<N>) {
     super(scope, id);
@@ -451,6 +442,17 @@ export class Promotion<N extends string = string> extends Construct {
     return { ledger, lines: [...lines, ...blocked], changed: changes.length + removed.length > 0 };
   }
 
+  /**
+   * The synth check (registered as the promotion capability's stage, lib/promotion/capability.ts): throws, before
+   * anything is written, unless the ledger admits every release the app renders.
+   */
+  public verify(): void {
+    const problems = this.problemsOf(this.ledger);
+    if (problems.length === 0) return;
+    throw new ConfigError(this.node.path, 'ledger',
+      `${this.node.path}: the promotion ledger ${this.ledger.file} does not admit what the code renders (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
+  }
+
   /** The ledger as text, stages in promotion order. */
   public ledgerText(ledger: PromotionLedger = this.ledger): string {
     return ledger.toYaml(this.stages.map((s) => s.name));
@@ -563,19 +565,7 @@ export class Promotion<N extends string = string> extends Construct {
     const r = this.rendered.get(k);
     if (r) r.scopes.push(request.scope);
     else this.rendered.set(k, { stage, workload, declared: request.image, scopes: [request.scope] });
-    if (!this.checkPending) {
-      this.checkPending = true;
-      addFinalizer(this, () => this.check());
-    }
     return stage.index === 0 ? request.image : this.ledger.entry(stage.name, workload)?.image ?? request.image;
-  }
-
-  private check(): void {
-    this.checkPending = false;
-    this.problems = this.problemsOf(this.ledger);
-    if (this.problems.length === 0 || Promotion.collectOnly) return;
-    throw new ConfigError(this.node.path, 'ledger',
-      `${this.node.path}: the promotion ledger ${this.ledger.file} does not admit what the code renders (${this.problems.length} problem${this.problems.length === 1 ? '' : 's'}):\n  - ${this.problems.join('\n  - ')}`);
   }
 
   private workloadsOf(stage: Stage): Rendered[] {

@@ -55,6 +55,13 @@ export function promotionApp(o: PromotionAppOptions): { app: GitOpsApp<any>; pro
   return { app, promotion };
 }
 
+/** Builds the app and runs the check synth runs before writing (the promotion capability's stage). */
+export function checked(o: PromotionAppOptions): { app: GitOpsApp<any>; promotion: Promotion } {
+  const built = promotionApp(o);
+  built.promotion.verify();
+  return built;
+}
+
 /** The image each target folder's workload runs (`dev|shop/api` -> image). */
 export function imagesOf(app: GitOpsApp<any>): Map<string, string> {
   const out = new Map<string, string>();

@@ -3,22 +3,17 @@ import * as os from 'os';
 import * as path from 'path';
 import { ChangeCalendar, FreezeWindow, Promotion, PromotionLedger } from '../../lib/promotion';
 import { prng } from '../fixtures/prng';
-import { errorOf, image, imagesOf, promotionApp, PromotionAppOptions, STAGES } from './fixtures';
+import { checked, errorOf, image, imagesOf, promotionApp, PromotionAppOptions, STAGES } from './fixtures';
 
 const T0 = '2026-11-02T09:00:00Z';
 const hours = (iso: string, h: number) => new Date(Date.parse(iso) + h * 3_600_000).toISOString().replace(/\.000Z$/, 'Z');
 
 /** Runs `npm run promote -- <stage>` in process: builds the app at `now` and returns the rewritten ledger. */
 function promote(o: PromotionAppOptions, stage: string, options: Parameters<Promotion['promote']>[1] = {}): PromotionLedger {
-  Promotion.collectOnly = true;
-  try {
-    const { promotion } = promotionApp(o);
-    const result = promotion.promote(stage, options);
-    // what the script writes, read back as the next synth reads it
-    return PromotionLedger.parse(promotion.ledgerText(result.ledger), 'promotion.yaml');
-  } finally {
-    Promotion.collectOnly = false;
-  }
+  const { promotion } = promotionApp(o);
+  const result = promotion.promote(stage, options);
+  // what the script writes, read back as the next synth reads it
+  return PromotionLedger.parse(promotion.ledgerText(result.ledger), 'promotion.yaml');
 }
 
 /** A ledger where every stage runs api and worker 1.0.0, promoted from T0 on (each stage verified 6h or more before the next took it). */
@@ -37,9 +32,9 @@ describe('rendering each stage from the ledger', () => {
   const base = settled();
 
   test('a version bump in code changes only the first stage; each promote moves one more stage', () => {
-    const before = imagesOf(promotionApp({ ledger: base, now: hours(T0, 100) }).app);
+    const before = imagesOf(checked({ ledger: base, now: hours(T0, 100) }).app);
     const bumped = { api: '1.1.0' };
-    const after = imagesOf(promotionApp({ ...bumped, ledger: base, now: hours(T0, 100) }).app);
+    const after = imagesOf(checked({ ...bumped, ledger: base, now: hours(T0, 100) }).app);
     const moved = (a: Map<string, string>, b: Map<string, string>) => [...b].filter(([k, v]) => a.get(k) !== v).map(([k]) => k);
     expect(moved(before, after)).toEqual(['dev|shop/api']);
 
@@ -49,7 +44,7 @@ describe('rendering each stage from the ledger', () => {
     ['staging', 'prod/1', 'prod/2'].forEach((stage, i) => {
       const now = hours(T0, 102 + i);
       ledger = promote({ ...bumped, ledger, now }, stage, { evidence: `verified before ${stage}` });
-      const images = imagesOf(promotionApp({ ...bumped, ledger, now }).app);
+      const images = imagesOf(checked({ ...bumped, ledger, now }).app);
       expect(moved(previous, images)).toEqual(expected[i]);
       previous = images;
     });
@@ -85,7 +80,7 @@ describe('rendering each stage from the ledger', () => {
 describe('what synth refuses (each a clear error naming the file, the entry and the fix; nothing written)', () => {
   const base = settled();
   const text = Promotion.prototype.ledgerText.call({ stages: STAGES.map((name) => ({ name })) } as any, base);
-  const synthFails = (ledger: string | PromotionLedger, o: Partial<PromotionAppOptions> = {}) => errorOf(() => promotionApp({ ledger, now: hours(T0, 100), ...o }));
+  const synthFails = (ledger: string | PromotionLedger, o: Partial<PromotionAppOptions> = {}) => errorOf(() => checked({ ledger, now: hours(T0, 100), ...o }));
 
   test.each([
     ['an unknown stage', text.replace('  prod/2:', '  prod/3:'), /promotion\.yaml: stages\.prod\/3 names no stage.*use one of dev, staging, prod\/1, prod\/2/],
@@ -157,14 +152,14 @@ describe('hotfixes and freeze windows', () => {
     ledger = promote({ ...o, ledger }, 'prod/1', { hotfix: { reason: 'CVE-2026-0001', expires: new Date(hours(T0, 148)) } });
     expect(ledger.entry('prod/1', 'shop/api')).toMatchObject({ image: image('api', '1.0.1'), hotfix: { reason: 'CVE-2026-0001', skips: 'staging' } });
     expect(ledger.entry('staging', 'shop/api')!.image).toBe(image('api', '1.0.0'));
-    expect(imagesOf(promotionApp({ ...o, ledger }).app).get('prod/prod-a|shop/api')).toBe(image('api', '1.0.1'));
+    expect(imagesOf(checked({ ...o, ledger }).app).get('prod/prod-a|shop/api')).toBe(image('api', '1.0.1'));
     expect(promotionApp({ ...o, ledger }).promotion.statusLines()[2]).toMatch(/HOTFIX api 1\.0\.1 skips staging until/);
     // staging catches up; promoting prod/1 again replaces the hotfix by staging's verification
     ledger = promote({ ...o, ledger, now: hours(T0, 110) }, 'staging');
     ledger = promote({ ...o, ledger, now: hours(T0, 120) }, 'prod/1', { evidence: 'staging analysis 2' });
     expect(ledger.entry('prod/1', 'shop/api')!.hotfix).toBeUndefined();
     expect(ledger.entry('prod/1', 'shop/api')!.upstream!.evidence).toBe('staging analysis 2');
-    expect(() => promotionApp({ ...o, ledger, now: hours(T0, 400) })).not.toThrow();
+    expect(() => checked({ ...o, ledger, now: hours(T0, 400) })).not.toThrow();
   });
 
   test('a frozen stage refuses a promotion, naming the window; an emergency records the reason', () => {
@@ -175,11 +170,11 @@ describe('hotfixes and freeze windows', () => {
     expect(errorOf(() => promote(o, 'prod/1', { evidence: 'staging analysis' }))).toMatch(/prod\/1 is frozen by window year-end \(peak\) until 2027-01-04T00:00:00Z; shop\/api 1\.0\.0 -> 1\.1\.0 .*must wait, or record an emergency with --emergency/);
     const emergency = promote(o, 'prod/1', { evidence: 'staging analysis', emergency: 'payment outage fix' });
     expect(emergency.entry('prod/1', 'shop/api')!.emergency).toEqual({ reason: 'payment outage fix', window: 'year-end' });
-    expect(() => promotionApp({ ...o, ledger: emergency })).not.toThrow();
+    expect(() => checked({ ...o, ledger: emergency })).not.toThrow();
     // the same entry without the emergency: synth names the window
     const e = emergency.entry('prod/1', 'shop/api')!;
     const stripped = emergency.with([{ ...e, emergency: undefined } as any]);
-    expect(errorOf(() => promotionApp({ ...o, ledger: PromotionLedger.of(stripped.entries.map((x) => JSON.parse(JSON.stringify(x)))) }))).toMatch(/stages\.prod\/1\.shop\/api\.since falls in freeze window year-end of prod .*--emergency/);
+    expect(errorOf(() => checked({ ...o, ledger: PromotionLedger.of(stripped.entries.map((x) => JSON.parse(JSON.stringify(x)))) }))).toMatch(/stages\.prod\/1\.shop\/api\.since falls in freeze window year-end of prod .*--emergency/);
   });
 
   test('the calendar compiles to a deny sync window on the AppProject, for the environment\'s clusters', () => {
@@ -249,7 +244,7 @@ describe('generated histories: no later stage ever runs a release its upstream h
       // the invariant, on the rendered tree of every state the ledger passes through that synth accepts
       let images: Map<string, string>;
       try {
-        images = imagesOf(promotionApp({ ...o, ledger }).app);
+        images = imagesOf(checked({ ...o, ledger }).app);
       } catch (e) {
         expect((e as Error).message).toMatch(/promotion\.yaml: stages\./);
         if (process.env.DEBUG_PROMOTION) console.log((e as Error).message);
@@ -280,7 +275,7 @@ describe('generated histories: no later stage ever runs a release its upstream h
       const mutated = kind === 0 ? { ...e, image: image(e.workload.split('/')[1], `7.${i}.0`) }
         : kind === 1 ? { ...e, upstream: undefined }
           : { ...e, upstream: { ...e.upstream!, at: hours(T0, 300 + i) } };
-      expect(() => promotionApp({ ledger: base.with([mutated as any]), now: hours(T0, 200) })).toThrow(/promotion\.yaml: stages\./);
+      expect(() => checked({ ledger: base.with([mutated as any]), now: hours(T0, 200) })).toThrow(/promotion\.yaml: stages\./);
     }
   });
 });

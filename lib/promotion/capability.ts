@@ -1,0 +1,13 @@
+import type { Capability } from '../environments/capability';
+import { Promotion } from './promotion';
+
+/**
+ * The promotion capability's registration (lib/capabilities.ts): synth refuses, before anything is written, a
+ * ledger that does not admit every release the app renders (the app's Promotion, when it declares one).
+ */
+export const promotionCapability: Capability = {
+  name: 'promotion',
+  check: (objects) => {
+    if (objects.length > 0) Promotion.of(objects[0].apiObject)?.verify();
+  },
+};
