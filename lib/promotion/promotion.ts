@@ -1,8 +1,12 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { ApiObject } from 'cdk8s';
+import * as YAML from 'yaml';
 import { Construct, IConstruct } from 'constructs';
-import { CONFIG_SET_LABEL } from '../config/defaults';
+import { CONFIG_GENERATION_LABEL, CONFIG_SET_LABEL } from '../config/defaults';
 import { addSyncWindows, ConfigError, configError, isDnsLabel, parseGoDuration, show } from '../core';
 import type { Environments } from '../environments/environment';
+import type { RenderedObject } from '../environments/rendered';
 import { targetOf } from '../environments/environment';
 import { addImageResolver, ImageRequest } from '../workloads/image';
 import { ChangeCalendar } from './change-calendar';
@@ -453,6 +457,30 @@ export class Promotion<N extends string = string> extends Construct {
       `${this.node.path}: the promotion ledger ${this.ledger.file} does not admit what the code renders (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
   }
 
+  /**
+   * The freeze check before writing (the promotion capability's `beforeWrite`): a stage frozen now must render
+   * what its folders of the previous dist/ in `outdir` hold, object for object, unless the ledger records an
+   * emergency in that stage since the window opened. Throws naming the window, the folder, the objects and the fix.
+   */
+  public checkFrozen(objects: readonly RenderedObject[], outdir: string): void {
+    for (const stage of this.stages) {
+      const open = this.calendar.frozen(stage.env, this.now);
+      if (!open) continue;
+      if (this.ledger.entries.some((e) => e.stage === stage.name && e.emergency && Date.parse(e.since) >= open.opened.getTime())) continue;
+      for (const folder of stage.folders) {
+        const previous = previousObjects(path.join(outdir, folder));
+        if (previous.size === 0) continue; // a first synth: nothing deployed to compare with
+        const next = new Map(objects.filter((o) => o.folder === folder).map((o) => [identity(o.manifest), canonical(o.manifest)]));
+        const changed = [...new Set([...previous.keys(), ...next.keys()])].filter((k) => previous.get(k) !== next.get(k)).sort();
+        if (changed.length === 0) continue;
+        const list = changed.slice(0, 3).map((k) => `${k} ${!previous.has(k) ? 'added' : !next.has(k) ? 'removed' : 'changed'}`).join(', ');
+        throw new ConfigError(this.node.path, 'calendar',
+          `${this.node.path}: ${stage.name} is frozen by window ${open.window.name} (${open.window.description}) until ${formatTimestamp(open.closes)}, got a change to dist/${folder}: ${list}${changed.length > 3 ? ` and ${changed.length - 3} more` : ''}; `
+          + `keep the code as it was until then, or record an emergency: ${D.command} ${stage.name} --emergency "<reason>"`);
+      }
+    }
+  }
+
   /** The ledger as text, stages in promotion order. */
   public ledgerText(ledger: PromotionLedger = this.ledger): string {
     return ledger.toYaml(this.stages.map((s) => s.name));
@@ -586,6 +614,42 @@ export class Promotion<N extends string = string> extends Construct {
     }
     return [...out].sort();
   }
+}
+
+/** Every object of the YAML files below `dir` (a target folder of the previous dist/) but retained config generations. */
+function previousObjects(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.ya?ml$/.test(e.name) && e.name !== 'kustomization.yaml') {
+        for (const doc of YAML.parseAllDocuments(fs.readFileSync(p, 'utf8'), { version: '1.1' })) {
+          const m = doc.toJS({ maxAliasCount: -1 });
+          if (!m || typeof m !== 'object' || m.metadata?.labels?.[CONFIG_GENERATION_LABEL] === 'retained') continue;
+          out.set(identity(m), canonical(m));
+        }
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function identity(m: any): string {
+  return `${m?.kind}/${m?.metadata?.namespace ? `${m.metadata.namespace}/` : ''}${m?.metadata?.name}`;
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().filter((k) => (v as any)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
 }
 
 function key(stage: string, workload: string): string {

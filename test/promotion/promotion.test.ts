@@ -177,6 +177,25 @@ describe('hotfixes and freeze windows', () => {
     expect(errorOf(() => checked({ ...o, ledger: PromotionLedger.of(stripped.entries.map((x) => JSON.parse(JSON.stringify(x)))) }))).toMatch(/stages\.prod\/1\.shop\/api\.since falls in freeze window year-end of prod .*--emergency/);
   });
 
+  test('synth refuses any change to a frozen stage\'s folders (not only releases); unchanged code passes, and the change once the window closed', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frozen-'));
+    try {
+      const o = { ledger: base, now: hours(T0, 100), calendar: yearEnd };
+      promotionApp(o).app.synthTo(dir);
+      const frozen = { ...o, now: '2026-12-22T10:00:00Z' };
+      expect(() => promotionApp(frozen).app.synthTo(dir)).not.toThrow();
+      const before = fs.readFileSync(path.join(dir, 'prod', 'prod-a', 'shop', 'api.yaml'), 'utf8');
+      // a config change reaches every stage: prod's folders are frozen
+      expect(errorOf(() => promotionApp({ ...frozen, apiConfig: 'mode=b' }).app.synthTo(dir)))
+        .toMatch(/promotion: prod\/1 is frozen by window year-end \(peak\) until 2027-01-04T00:00:00Z, got a change to dist\/prod\/prod-a: ConfigMap\/shop\/api-config-\w+ added, ConfigMap\/shop\/api-config-\w+ removed, Deployment\/shop\/api changed.*--emergency/);
+      expect(fs.readFileSync(path.join(dir, 'prod', 'prod-a', 'shop', 'api.yaml'), 'utf8')).toBe(before);
+      // outside the window the same change is written
+      expect(() => promotionApp({ ...o, now: '2027-01-05T10:00:00Z', apiConfig: 'mode=b' }).app.synthTo(dir)).not.toThrow();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('the calendar compiles to a deny sync window on the AppProject, for the environment\'s clusters', () => {
     const { app } = promotionApp({ ledger: base, now: hours(T0, 100), calendar: yearEnd });
     const project = app.render().find((o) => o.manifest.kind === 'AppProject')!.manifest;
