@@ -233,7 +233,9 @@ export function benchLedger(platform: BenchPlatform): PromotionLedger {
   const entries: LedgerEntry[] = [];
   const chain = (workload: string, image: string, prodImage = image) => {
     entries.push({ stage: 'dev', workload, image, config: [], since: at(2), verified: { at: at(2, 12), evidence: 'bench CI run' } });
-    entries.push({ stage: 'staging', workload, image, config: [], since: at(3), upstream: { at: at(2, 12), evidence: 'bench CI run' }, verified: { at: at(3, 12), evidence: 'bench staging analysis' } });
+    // staging keeps the record of the previous release it verified while prod still runs it
+    const earlier = prodImage === image ? {} : { verifiedEarlier: [{ image: prodImage, at: at(1), evidence: 'bench staging analysis (previous release)' }] };
+    entries.push({ stage: 'staging', workload, image, config: [], since: at(3), upstream: { at: at(2, 12), evidence: 'bench CI run' }, verified: { at: at(3, 12), evidence: 'bench staging analysis' }, ...earlier });
     if (prodImage === image) entries.push({ stage: 'prod', workload, image, config: [], since: at(4), upstream: { at: at(3, 12), evidence: 'bench staging analysis' } });
     // verified in staging on day 1, before staging moved on (day 3)
     else entries.push({ stage: 'prod', workload, image: prodImage, config: [], since: at(1, 12), upstream: { at: at(1), evidence: 'bench staging analysis (previous release)' } });

@@ -45,6 +45,11 @@ export interface LedgerEntry {
   readonly verified?: Verification;
   readonly hotfix?: HotfixExemption;
   readonly emergency?: EmergencyOverride;
+  /**
+   * Earlier images this stage verified, kept while the next stage still runs them: the record that lets the next
+   * stage's entry be checked after this stage moved on.
+   */
+  readonly verifiedEarlier?: readonly (Verification & { readonly image: string })[];
 }
 
 /** A problem with the ledger's text: where (`stages.staging."storefront/api".since`), what, the value and the fix. */
@@ -57,7 +62,7 @@ export class LedgerProblem {
   }
 }
 
-const ENTRY_FIELDS = ['image', 'config', 'since', 'upstream', 'verified', 'hotfix', 'emergency'];
+const ENTRY_FIELDS = ['image', 'config', 'since', 'upstream', 'verified', 'verifiedEarlier', 'hotfix', 'emergency'];
 const IMAGE = /^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]*$/;
 const KEY = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\/[a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/;
 
@@ -147,6 +152,19 @@ export class PromotionLedger {
           timestamp(problems, at(`${f}.at`), v.at);
           text1(problems, at(`${f}.evidence`), v.evidence, 'name what verified it: a CI run, an analysis run');
         }
+        const earlier = raw.verifiedEarlier ?? [];
+        if (!Array.isArray(earlier)) {
+          problems.push(new LedgerProblem(at('verifiedEarlier'), 'must be a list of { image, at, evidence }', earlier, 'leave it as npm run promote wrote it'));
+        } else {
+          earlier.forEach((v, i) => {
+            if (!isMap(v) || Object.keys(v).some((k) => !['image', 'at', 'evidence'].includes(k)) || typeof v.image !== 'string' || !IMAGE.test(v.image)) {
+              problems.push(new LedgerProblem(at(`verifiedEarlier[${i}]`), 'must be { image, at, evidence }', v, 'leave it as npm run promote wrote it'));
+              return;
+            }
+            timestamp(problems, at(`verifiedEarlier[${i}].at`), v.at);
+            text1(problems, at(`verifiedEarlier[${i}].evidence`), v.evidence, 'name what verified it');
+          });
+        }
         if (raw.hotfix !== undefined) {
           const h = raw.hotfix;
           if (!isMap(h) || Object.keys(h).some((k) => !['reason', 'expires', 'skips'].includes(k))) {
@@ -173,6 +191,7 @@ export class PromotionLedger {
           ...(raw.verified ? { verified: { at: raw.verified.at, evidence: raw.verified.evidence } } : {}),
           ...(raw.hotfix ? { hotfix: { reason: raw.hotfix.reason, expires: raw.hotfix.expires, skips: raw.hotfix.skips } } : {}),
           ...(raw.emergency ? { emergency: { reason: raw.emergency.reason, window: raw.emergency.window } } : {}),
+          ...(earlier.length > 0 ? { verifiedEarlier: earlier.map((v: any) => ({ image: v.image, at: v.at, evidence: v.evidence })) } : {}),
         });
       }
     }
@@ -238,6 +257,10 @@ export class PromotionLedger {
         out.push(`      since: ${q(e.since)}`);
         if (e.upstream) out.push(`      upstream: { at: ${q(e.upstream.at)}, evidence: ${q(e.upstream.evidence)} }`);
         if (e.verified) out.push(`      verified: { at: ${q(e.verified.at)}, evidence: ${q(e.verified.evidence)} }`);
+        if (e.verifiedEarlier && e.verifiedEarlier.length > 0) {
+          out.push('      verifiedEarlier:');
+          for (const v of e.verifiedEarlier) out.push(`        - { image: ${q(v.image)}, at: ${q(v.at)}, evidence: ${q(v.evidence)} }`);
+        }
         if (e.hotfix) out.push(`      hotfix: { reason: ${q(e.hotfix.reason)}, expires: ${q(e.hotfix.expires)}, skips: ${q(e.hotfix.skips)} }`);
         if (e.emergency) out.push(`      emergency: { reason: ${q(e.emergency.reason)}, window: ${q(e.emergency.window)} }`);
       }

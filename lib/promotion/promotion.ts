@@ -358,7 +358,8 @@ export class Promotion<N extends string = string> extends Construct {
     const lines: string[] = [];
     const blocked: string[] = [];
     let refused = false;
-    const change = (e: LedgerEntry, what: string) => {
+    const change = (next: LedgerEntry, what: string) => {
+      let e = carry(this.ledger.entry(next.stage, next.workload), next);
       if (frozen) {
         if (!options.emergency) {
           refused = true;
@@ -408,7 +409,7 @@ export class Promotion<N extends string = string> extends Construct {
       if (uEntry?.image === uRuns && uEntry.verified) verification = uEntry.verified;
       else if (options.evidence && (uRuns !== cur?.image || cur?.hotfix)) {
         verification = { at: now, evidence: options.evidence };
-        const base = uEntry?.image === uRuns ? uEntry : { stage: upstream.name, workload: name, image: uRuns, config: [...this.configOf(u)], since: now };
+        const base = uEntry?.image === uRuns ? uEntry : carry(uEntry, { stage: upstream.name, workload: name, image: uRuns, config: [...this.configOf(u)], since: now });
         changes.push(strip({ ...base, verified: verification }));
         lines.push(`${upstream.name}: ${name} ${releaseVersion(uRuns)} verified (${options.evidence})`);
       } else if (uEntry?.verified && uEntry.image !== cur?.image && upstream.index > 0) {
@@ -438,7 +439,7 @@ export class Promotion<N extends string = string> extends Construct {
     if (refused || (blocked.length > 0 && changes.length === 0 && removed.length === 0)) {
       throw new ConfigError(this.node.path, 'promote', blocked.join('\n'));
     }
-    const ledger = this.ledger.with(changes, removed);
+    const ledger = this.pruned(this.ledger.with(changes, removed));
     // only what this rewrite introduces (the rest of the ledger may still be on its way)
     const before = new Set(this.problemsOf(this.ledger));
     const problems = this.problemsOf(ledger).filter((p) => !before.has(p));
@@ -479,6 +480,19 @@ export class Promotion<N extends string = string> extends Construct {
           + `keep the code as it was until then, or record an emergency: ${D.command} ${stage.name} --emergency "<reason>"`);
       }
     }
+  }
+
+  /** Drops the earlier verifications no next stage runs any more. */
+  private pruned(ledger: PromotionLedger): PromotionLedger {
+    const changes: LedgerEntry[] = [];
+    for (const e of ledger.entries) {
+      if (!e.verifiedEarlier) continue;
+      const next = this.stages.find((s) => s.upstream === e.stage);
+      const runs = next ? ledger.entry(next.name, e.workload)?.image : undefined;
+      const keep = e.verifiedEarlier.filter((v) => v.image === runs && v.image !== e.image);
+      if (keep.length !== e.verifiedEarlier.length) changes.push(strip({ ...e, verifiedEarlier: keep.length > 0 ? keep : undefined }));
+    }
+    return changes.length > 0 ? ledger.with(changes) : ledger;
   }
 
   /** The ledger as text, stages in promotion order. */
@@ -553,12 +567,13 @@ export class Promotion<N extends string = string> extends Construct {
       const u = ledger.entry(upstream.name, e.workload);
       if (!u) {
         problem(at(), `runs ${e.image}, but ${upstream.name} has no record of this workload`, e.workload, `${upstream.name} must run and verify it first: ${D.command} ${upstream.name}`);
-      } else if (u.image === e.image) {
-        if (!u.verified) {
-          problem(at('upstream'), `claims ${upstream.name} verified ${e.image}, but ${upstream.name}'s entry records no verification`, e.upstream, `record it with ${D.command} ${stage.name} --evidence "<what verified it in ${upstream.name}>"`);
-        }
-      } else if (Date.parse(u.since) < verifiedAt) {
-        problem(at('upstream'), `claims ${upstream.name} verified ${e.image} at ${e.upstream.at}, but ${upstream.name} has run ${u.image} since ${u.since}`, e.upstream, `${upstream.name} must verify ${e.image}: revert this entry and promote again`);
+        continue;
+      }
+      // the upstream's own record must hold this verification: its current one, or one it keeps for this stage
+      const recorded = (u.image === e.image && u.verified?.at === e.upstream!.at) || (u.verifiedEarlier ?? []).some((v) => v.image === e.image && v.at === e.upstream!.at);
+      if (!recorded) {
+        problem(at('upstream'), `claims ${upstream.name} verified ${e.image} at ${e.upstream.at}, but ${upstream.name}'s entry records no such verification (it runs ${u.image}${u.verified ? `, verified at ${u.verified.at}` : ', not verified'})`, e.upstream,
+          `${upstream.name} must verify ${e.image}: revert this entry and promote again`);
       }
     }
     // every workload of a later stage needs a release recorded; a frozen first stage takes no code change
@@ -658,6 +673,14 @@ function key(stage: string, workload: string): string {
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** `next` replacing `cur`: when the image changes, cur's verification is kept as an earlier one (the next stage may run it). */
+function carry(cur: LedgerEntry | undefined, next: LedgerEntry): LedgerEntry {
+  if (!cur) return next;
+  const earlier = [...(cur.verifiedEarlier ?? [])];
+  if (cur.image !== next.image && cur.verified) earlier.push({ image: cur.image, at: cur.verified.at, evidence: cur.verified.evidence });
+  return strip({ ...next, verifiedEarlier: earlier.length > 0 ? earlier : undefined });
 }
 
 /** Drops undefined fields (an entry's optional parts). */

@@ -99,7 +99,20 @@ describe('what synth refuses (each a clear error naming the file, the entry and 
     expect(synthFails(forged)).toMatch(/stages\.prod\/1\.shop\/api runs ghcr\.io\/acme\/api:9\.9\.9, which staging never verified.*npm run promote -- prod\/1 --evidence/);
     // claiming a verification staging's own record does not support
     const claimed = base.with([{ ...e, image: image('api', '9.9.9') }]);
-    expect(synthFails(claimed)).toMatch(/claims staging verified ghcr\.io\/acme\/api:9\.9\.9 .* but staging has run ghcr\.io\/acme\/api:1\.0\.0 since/);
+    expect(synthFails(claimed)).toMatch(/stages\.prod\/1\.shop\/api\.upstream claims staging verified ghcr\.io\/acme\/api:9\.9\.9 at .*, but staging's entry records no such verification \(it runs ghcr\.io\/acme\/api:1\.0\.0, verified at /);
+  });
+
+  test('a forged release is refused after the upstream moved on (the upstream keeps the verifications the next stage runs)', () => {
+    // staging moves to 1.1.0 (dev verified it); prod/1 still runs 1.0.0, which staging's record keeps
+    let ledger = promote({ api: '1.1.0', ledger: base, now: hours(T0, 101) }, 'dev', { evidence: 'CI run 2' });
+    ledger = promote({ api: '1.1.0', ledger, now: hours(T0, 102) }, 'staging');
+    expect(ledger.entry('staging', 'shop/api')!.verifiedEarlier).toEqual([{ image: image('api', '1.0.0'), ...base.entry('staging', 'shop/api')!.verified }]);
+    expect(() => checked({ api: '1.1.0', ledger, now: hours(T0, 103) })).not.toThrow();
+    const forged = ledger.with([{ ...ledger.entry('prod/1', 'shop/api')!, image: image('api', '0.0.1-evil') }]);
+    expect(errorOf(() => checked({ api: '1.1.0', ledger: forged, now: hours(T0, 103) }))).toMatch(/stages\.prod\/1\.shop\/api\.upstream claims staging verified ghcr\.io\/acme\/api:0\.0\.1-evil/);
+    // once prod/1 has taken 1.1.0 too, staging no longer keeps 1.0.0
+    ledger = promote({ api: '1.1.0', ledger, now: hours(T0, 110) }, 'prod/1', { evidence: 'staging analysis 2' });
+    expect(ledger.entry('staging', 'shop/api')!.verifiedEarlier).toBeUndefined();
   });
 
   test('a workload a later stage renders with no release recorded: which stage must verify what, and the command', () => {
