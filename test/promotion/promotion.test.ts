@@ -283,6 +283,13 @@ describe('generated histories: no later stage ever runs a release its upstream h
         continue;
       }
       accepted++;
+      // any later entry rewritten to a release nobody verified is refused, whatever the history behind it
+      const later = ledger.entries.filter((e) => e.stage !== 'dev' && !e.hotfix);
+      const victim = later[Math.floor(rand() * later.length)];
+      if (victim) {
+        const forged = ledger.with([{ ...victim, image: image(victim.workload.split('/')[1], `6.6.${step}`) }]);
+        expect(() => checked({ ...o, ledger: forged })).toThrow(/promotion\.yaml: stages\./);
+      }
       for (const [i, s] of STAGES.entries()) {
         if (i === 0) continue;
         const folder = s === 'staging' ? 'staging' : s === 'prod/1' ? 'prod/prod-a' : 'prod/prod-b';
