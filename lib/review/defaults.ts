@@ -19,6 +19,11 @@ export const REVIEW_DEFAULTS = {
     'multi-stage-release': 'high',
     /** A stage runs a release by exemption: a hotfix that skipped a stage, or a change inside a freeze window. */
     'promotion-exemption': 'high',
+    'authorization-allow-all': 'high',
+    'mtls-disabled': 'high',
+    'network-open': 'high',
+    'rbac-aggregation': 'high',
+    'rbac-escalation': 'high',
     'exposure-widening': 'medium',
     'network-widening': 'medium',
     'secret-source-change': 'medium',

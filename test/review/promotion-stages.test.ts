@@ -50,7 +50,7 @@ describe('promotion risks in the review', () => {
     expect(still.risks).toEqual([]);
     const md = reportMarkdown(still);
     // markup in a reason stays text
-    expect(md).toMatch(/\| `prod\/1` \| {2}\| {2}\| \*\*hotfix api: CVE-2026-0001 &lt;b&gt; \(until 2026-12-10T00:00:00Z\)\*\* \|/);
+    expect(md).toMatch(/\| `prod\/1` \| {2}\| {2}\| \*\*hotfix api: CVE-2026-0001 &lt;b> \(until 2026-12-10T00:00:00Z\)\*\* \|/);
   });
 
   test('the stage table shows what runs, the candidate and what it waits for, in promotion order (generated states)', () => {
