@@ -29,7 +29,9 @@ import { Access, NodePool, NodePoolProps, Priority, PriorityClasses, Team } from
 import { CanaryStep, Delivery } from '../lib/delivery';
 import { StorageClass, StorageClassProps } from '../lib/storage';
 import { TrafficRouting } from '../lib/traffic';
-import { HardenedCronJob, HardenedService, HardenedWorker, IDeliveryStrategy } from '../lib/workloads';
+import { addImageResolver, HardenedCronJob, HardenedService, HardenedWorker, IDeliveryStrategy } from '../lib/workloads';
+// --- promotion ---
+import { LedgerEntry, Promotion, PromotionLedger } from '../lib/promotion';
 // --- storage ---
 import { HardenedJob, HardenedStatefulSet } from '../lib/workloads';
 
@@ -116,7 +118,7 @@ export function benchDatabases(services: number): number {
 export function addBenchDatabase(scope: Construct, spec: BenchServiceSpec, env: Environment<EnvName>, service: HardenedService): void {
   if (spec.index % DATABASE_EVERY !== 0) return;
   const db = new HardenedStatefulSet(scope, `${spec.name}-db`, {
-    image: 'ghcr.io/acme/postgres:16.4',
+    image: BENCH_POSTGRES,
     port: 5432,
     replicas: env.pick({ dev: 1, staging: 1, prod: 3 }),
     volumes: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: env.pick({ dev: '5Gi', staging: '10Gi', prod: '50Gi' }), storageClassName: 'fast-ssd' }],
@@ -124,7 +126,7 @@ export function addBenchDatabase(scope: Construct, spec: BenchServiceSpec, env: 
     backup: env.production ? { storageLocation: 'backups-eu-west-1' } : false,
   });
   service.connectTo(db);
-  const migrate = new HardenedJob(scope, `${spec.name}-migrate`, { image: `ghcr.io/acme/${spec.name}:1.0.0`, args: ['migrate'], runBefore: [service] });
+  const migrate = new HardenedJob(scope, `${spec.name}-migrate`, { image: benchMigrateImage(spec), args: ['migrate'], runBefore: [service] });
   db.connectFrom(migrate);
 }
 
@@ -190,7 +192,7 @@ export function addBenchService(scope: Construct, spec: BenchServiceSpec, env: E
     prod: { minReplicas: 3, maxReplicas: 12 + (i % 4) * 4 },
   });
   const service = new HardenedService(scope, spec.name, {
-    image: `ghcr.io/acme/${spec.name}:1.${i % 7}.${i % 3}`,
+    image: benchImage(spec),
     port: 8080,
     autoscaling: i % 2 === 0 ? bounds : undefined,
     // --- observability and scaling --- (explicit environment settings: the stock twin has no GitOpsApp target)
@@ -265,7 +267,7 @@ function benchDelivery(i: number, env: Environment<EnvName>): IDeliveryStrategy 
 export function addBenchCompanions(scope: Construct, spec: BenchServiceSpec, env: Environment<EnvName>, service: HardenedService): void {
   if (spec.index % 10 === 3) {
     const worker = new HardenedWorker(scope, `${spec.name}-worker`, {
-      image: `ghcr.io/acme/${spec.name}:1.0.0`,
+      image: benchMigrateImage(spec),
       command: ['/app/bin/worker'],
       secretEnv: { AMQP_URL: { secret: 'db', key: 'url' } },
       use: [
@@ -282,7 +284,7 @@ export function addBenchCompanions(scope: Construct, spec: BenchServiceSpec, env
   }
   if (spec.index % 10 === 9) {
     new HardenedCronJob(scope, `${spec.name}-report`, {
-      image: `ghcr.io/acme/${spec.name}:1.0.0`, schedule: `${spec.index % 60} 2 * * *`, args: ['--since=24h'],
+      image: benchMigrateImage(spec), schedule: `${spec.index % 60} 2 * * *`, args: ['--since=24h'],
       use: [NodePool.of('spot'), Priority.of('batch')],
     });
   }
@@ -308,6 +310,50 @@ function connect(services: readonly HardenedService[], platform: BenchPlatform):
   }
 }
 
+// --- promotion ---
+/** Every how-many-th service runs an older release in prod (a promotion in progress). */
+export const PROMOTING_EVERY = 4;
+
+/**
+ * The bench's promotion ledger, built in code: dev, staging and prod run what the code declares (verified one
+ * stage after the other), except every PROMOTING_EVERY-th service, whose prod still runs 0.9.0 while staging has
+ * verified the new release.
+ */
+export function benchLedger(platform: BenchPlatform): PromotionLedger {
+  const at = (day: number, hour = 9) => `2026-11-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`;
+  const entries: LedgerEntry[] = [];
+  const chain = (workload: string, image: string, prodImage = image) => {
+    entries.push({ stage: 'dev', workload, image, config: [], since: at(2), verified: { at: at(2, 12), evidence: 'bench CI run' } });
+    // staging keeps the record of the previous release it verified while prod still runs it
+    const earlier = prodImage === image ? {} : { verifiedEarlier: [{ image: prodImage, at: at(1), evidence: 'bench staging analysis (previous release)' }] };
+    entries.push({ stage: 'staging', workload, image, config: [], since: at(3), upstream: { at: at(2, 12), evidence: 'bench CI run' }, verified: { at: at(3, 12), evidence: 'bench staging analysis' }, ...earlier });
+    if (prodImage === image) entries.push({ stage: 'prod', workload, image, config: [], since: at(4), upstream: { at: at(3, 12), evidence: 'bench staging analysis' } });
+    // verified in staging on day 1, before staging moved on (day 3)
+    else entries.push({ stage: 'prod', workload, image: prodImage, config: [], since: at(1, 12), upstream: { at: at(1), evidence: 'bench staging analysis (previous release)' } });
+  };
+  for (const spec of platform.services) {
+    const image = benchImage(spec);
+    chain(`${spec.namespace}/${spec.name}`, image, spec.index % PROMOTING_EVERY === 1 ? `ghcr.io/acme/${spec.name}:0.9.0` : image);
+    if (spec.index % DATABASE_EVERY === 0) {
+      chain(`${spec.namespace}/${spec.name}-db`, BENCH_POSTGRES);
+      chain(`${spec.namespace}/${spec.name}-migrate`, benchMigrateImage(spec));
+    }
+    if (spec.index % 10 === 3) chain(`${spec.namespace}/${spec.name}-worker`, benchMigrateImage(spec));
+    if (spec.index % 10 === 9) chain(`${spec.namespace}/${spec.name}-report`, benchMigrateImage(spec));
+  }
+  return PromotionLedger.of(entries, 'bench ledger');
+}
+
+const BENCH_POSTGRES = 'ghcr.io/acme/postgres:16.4';
+function benchImage(spec: BenchServiceSpec): string {
+  return `ghcr.io/acme/${spec.name}:1.${spec.index % 7}.${spec.index % 3}`;
+}
+/** The image of a service's migration Job, worker and report (its 1.0.0 tooling release). */
+function benchMigrateImage(spec: BenchServiceSpec): string {
+  return `ghcr.io/acme/${spec.name}:1.0.0`;
+}
+// --- end promotion ---
+
 /** The benchmark platform as a GitOpsApp (dist layout, policy, Argo CD and Flux objects). Writes nothing. */
 export function buildBenchApp(services: number, outdir?: string, environments: Environments<EnvName> = benchEnvironments): GitOpsApp<EnvName> {
   const platform = benchPlatform(services);
@@ -316,6 +362,9 @@ export function buildBenchApp(services: number, outdir?: string, environments: E
     repository: { url: 'https://github.com/acme/bench-gitops.git', revision: 'main', path: 'dist-bench' },
     outdir,
   });
+  // --- promotion --- each environment renders the release the bench ledger records for it (the fleet case, one
+  // environment of many clusters, has no chain to promote along)
+  if (environments === benchEnvironments) new Promotion(app, 'promotion', { environments, ledger: benchLedger(platform) });
   app.forEachTarget((scope, { env }) => {
     new PriorityClasses(scope, 'priority-classes');
     new KyvernoPolicies(scope, 'kyverno');
@@ -337,8 +386,11 @@ export function buildBenchApp(services: number, outdir?: string, environments: E
  */
 export function buildPlainBenchApps(services: number, outdir = 'dist-bench-plain'): App[] {
   const platform = benchPlatform(services);
+  const ledger = benchLedger(platform);
   return benchEnvironments.all.map((env) => {
     const app = new App({ outdir: `${outdir}/${env.name}` });
+    // the same releases per environment as the GitOpsApp renders from the ledger (stock cdk8s has no promotion)
+    addImageResolver(app, (r) => ledger.entry(env.name, `${r.namespace}/${r.name}`)?.image ?? r.image);
     // the environment description (gateway, mesh) the constructs read, as GitOpsApp gives its charts
     const target = { env, cluster: env.clusters[0], path: env.name };
     const chart = (id: string, namespace?: string) => {

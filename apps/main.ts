@@ -25,6 +25,8 @@ import { KyvernoPolicies } from '../lib/policy';
 // --- storage ---
 import { StorageClassProps } from '../lib/storage';
 import { HardenedJob, HardenedStatefulSet } from '../lib/workloads';
+// --- promotion ---
+import { ChangeCalendar, FreezeWindow, Promotion } from '../lib/promotion';
 
 // --- storage: every cluster declares the class the database's volumes use (dev's disks are disposable) ---
 const fastSsd = (reclaimPolicy: 'Retain' | 'Delete'): StorageClassProps[] => [
@@ -109,7 +111,7 @@ export const environments = Environments.define({
   },
 });
 
-const VERSION = { web: '2.14.0', api: '3.8.1', checkout: '1.6.0', worker: '3.8.1', report: '1.2.0' };
+const VERSION = { web: '2.14.0', api: '3.9.0', checkout: '1.6.0', worker: '3.9.0', report: '1.2.0' };
 
 /** What the storefront's services promise their callers: canary analysis measures these (and, later, alerts). */
 export const slos = {
@@ -139,6 +141,16 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
     environments,
     repository: { url: 'https://github.com/acme/storefront-gitops.git', revision: 'main', path: 'dist' },
     outdir,
+  });
+  // --- promotion --- dev -> staging -> prod ring 1 (eu-west-1) -> ring 2 (us-east-1); each stage renders the
+  // release promotion.yaml records for it (dev: what the code declares); prod freezes over the year-end peak
+  new Promotion(app, 'promotion', {
+    environments,
+    rings: { prod: [{ clusters: ['prod-eu-west-1'] }, { clusters: ['prod-us-east-1'] }] },
+    soak: { 'prod/1': '2h', 'prod/2': '24h' },
+    calendar: ChangeCalendar.of({
+      prod: [FreezeWindow.yearly({ name: 'year-end', from: '12-20', until: '01-04', description: 'year-end sales peak' })],
+    }),
   });
 
   app.forEachTarget((scope, { env, cluster }) => {

@@ -16,6 +16,7 @@ export * from './gitops';
 export * from './mesh';
 export * from './observability';
 export * from './platform';
+export * from './promotion';
 export * from './review';
 export * from './scaling';
 export * from './schema';

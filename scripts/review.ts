@@ -16,7 +16,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { readTree } from '../lib/gitops/manifest-diff';
-import { appRecords, AppRecords, buildChangeReport, ExemptionRecord, REVIEW_DEFAULTS, reportHtml, reportMarkdown } from '../lib/review';
+import { formatTimestamp, Promotion, releaseVersion } from '../lib/promotion';
+import { appRecords, AppRecords, buildChangeReport, ExemptionRecord, REVIEW_DEFAULTS, reportHtml, reportMarkdown, StageRecord } from '../lib/review';
 
 interface Args {
   readonly base?: string;
@@ -98,11 +99,31 @@ function loadApp(appFile: string): any {
 }
 
 /** The head tree and records of the app in the working tree. */
-function renderHead(appFile: string): { files: Map<string, string>; records: AppRecords; outdir: string } {
+function renderHead(appFile: string): { files: Map<string, string>; records: AppRecords; outdir: string; stages?: StageRecord[] } {
   const app = loadApp(appFile);
   const files: Map<string, string> = app.synthFiles();
   const records = appRecords(app, app.render());
-  return { files, records, outdir: app.outdir };
+  return { files, records, outdir: app.outdir, stages: promotionStages(app) };
+}
+
+/** The app's promotion stages as the review shows them (undefined when the app declares no Promotion). */
+function promotionStages(app: any): StageRecord[] | undefined {
+  const promotion = Promotion.of(app);
+  if (!promotion) return undefined;
+  return promotion.status().map(({ stage, workloads, frozen }) => ({
+    name: stage.name,
+    folders: stage.folders,
+    workloads: workloads.map((w) => ({
+      workload: w.workload, runs: releaseVersion(w.runs),
+      ...(w.candidate !== undefined ? { candidate: releaseVersion(w.candidate) } : {}),
+      ...(w.waitingOn !== undefined ? { waitingOn: w.waitingOn } : {}),
+    })),
+    exemptions: workloads.flatMap((w) => [
+      ...(w.entry?.hotfix ? [{ workload: w.workload, kind: 'hotfix' as const, reason: w.entry.hotfix.reason, until: w.entry.hotfix.expires }] : []),
+      ...(w.entry?.emergency ? [{ workload: w.workload, kind: 'emergency' as const, reason: w.entry.emergency.reason, until: w.entry.emergency.window }] : []),
+    ]),
+    ...(frozen ? { frozen: `${frozen.window.name} until ${formatTimestamp(frozen.closes)}` } : {}),
+  }));
 }
 
 /**
@@ -150,18 +171,24 @@ function main(): void {
   let baseLabel: string;
   let headLabel: string;
   let baseEx: ExemptionRecord[] | undefined;
+  let stages: StageRecord[] | undefined;
   try {
     if (args.old !== undefined) {
       base = readTree(args.old);
       head = readTree(args.new!);
       baseLabel = args.old;
       headLabel = args.new!;
-      if (args.app) records = renderHead(args.app).records;
+      if (args.app) {
+        const rendered = renderHead(args.app);
+        records = rendered.records;
+        stages = rendered.stages;
+      }
     } else {
       const appFile = args.app ?? 'apps/main.ts';
       const rendered = renderHead(appFile);
       head = rendered.files;
       records = rendered.records;
+      stages = rendered.stages;
       const ref = args.base ?? defaultBase();
       const short = git(['rev-parse', '--short', ref]).trim();
       base = treeAt(ref, rendered.outdir);
@@ -177,6 +204,7 @@ function main(): void {
     base, head, baseLabel, headLabel,
     exemptions: records ? { base: baseEx, head: records.exemptions } : undefined,
     acknowledgements: records?.acknowledgements,
+    stages,
   });
   fs.mkdirSync(args.out, { recursive: true });
   fs.writeFileSync(path.join(args.out, 'report.md'), reportMarkdown(report));

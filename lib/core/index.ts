@@ -9,6 +9,7 @@ export * from './quantity';
 export * from './scheduling';
 export * from './scope';
 export * from './unit';
+export * from './sync-windows';
 export * from './credentials';
 export * from './redact';
 export * from './api-server-rules';

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Application, ApplicationProps, AppProject } from '../../imports/argo-cd-argoproj.io';
-import { assertDnsLabel, configError, INT64_SAFE_MAX } from '../core';
+import { Application, ApplicationProps, AppProject, AppProjectSpecSyncWindows } from '../../imports/argo-cd-argoproj.io';
+import { assertDnsLabel, configError, INT64_SAFE_MAX, syncWindowsOf } from '../core';
 import { targetIdOf, Target } from '../environments/environment';
 import { GroupKind, TargetInventory } from './inventory';
 import { unitScope as unit } from './layout';
@@ -123,15 +123,15 @@ export interface ArgoCdChartProps extends ArgoCdOptions {
  * Application per target that renders anything.
  *
  * Why Applications and not an ApplicationSet: every Application is a plain object in dist/, so a review and
- * `npm run diff` show exactly what each environment's sync settings become; each can carry its own sync wave
- * (project first, then environments in promotion order); and nothing depends on the ApplicationSet
- * controller's template rendering. A list generator would only save a few lines of YAML per target.
+ * `npm run diff` show exactly what each environment's sync settings become; and nothing depends on the
+ * ApplicationSet controller's template rendering. A list generator would only save a few lines of YAML per target.
  *
  * Sync waves order objects when dist/argocd/ itself is synced by an Argo CD Application ("app of apps"): the
  * argocd-cm health check (wave -2), the AppProjects (wave -1), then per environment in promotion order the
  * platform's Application of each target (wave 2i) before its teams' (wave 2i+1). Argo CD waits for a wave to be
  * healthy before the next only with the argoproj.io/Application health check in argocd-cm (removed from the
  * defaults in Argo CD 1.8), which is why it is rendered here (`applicationHealthCheck`).
+ * What each environment runs is decided in the rendered tree (the promotion ledger, lib/promotion), not by the waves.
  */
 export class ArgoCdChart extends Chart {
   public readonly project: AppProject;
@@ -159,6 +159,7 @@ export class ArgoCdChart extends Chart {
         sourceRepos: [repository.url],
         destinations: Lazy.any({ produce: () => this.destinations(targets) }),
         clusterResourceWhitelist: Lazy.any({ produce: () => this.clusterKinds() }),
+        syncWindows: Lazy.any({ produce: () => projectSyncWindows(this, targets.map((t) => t.cluster.server)) }),
       },
     });
 
@@ -274,6 +275,19 @@ export class ArgoCdChart extends Chart {
     }
     return [...seen.values()].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind));
   }
+}
+
+/**
+ * The sync windows declared in the app (change calendars) that apply to any of `servers`, restricted to those
+ * clusters, as AppProject `spec.syncWindows`; undefined when none applies.
+ */
+export function projectSyncWindows(scope: Construct, servers: readonly string[]): AppProjectSpecSyncWindows[] | undefined {
+  const out = syncWindowsOf(scope).map((w) => ({ w, clusters: w.clusters.filter((c) => servers.includes(c)) })).filter((x) => x.clusters.length > 0)
+    .map(({ w, clusters }) => ({
+      kind: w.kind, schedule: w.schedule, duration: w.duration, timeZone: w.timeZone, clusters: [...new Set(clusters)].sort(cmp),
+      manualSync: w.manualSync, description: w.description,
+    }));
+  return out.length > 0 ? out : undefined;
 }
 
 function cmp(a: string, b: string): number {

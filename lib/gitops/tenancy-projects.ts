@@ -3,7 +3,7 @@ import { AppProject } from '../../imports/argo-cd-argoproj.io';
 import { ApiObject } from 'cdk8s';
 import { configError } from '../core';
 import { phaseFolderOf, UnitApplyOrder } from './apply-order';
-import { applicationWaveOf, ArgoCdChart, InventoryAwareApplication } from './argo-cd-chart';
+import { applicationWaveOf, ArgoCdChart, InventoryAwareApplication, projectSyncWindows } from './argo-cd-chart';
 import { targetIdOf, Target } from '../environments/environment';
 import { FluxChart } from './flux-chart';
 import { unitScope as unit } from './layout';
@@ -68,6 +68,7 @@ function addArgoCd(chart: ArgoCdChart, targets: readonly Target<any, any>[]): vo
         clusterResourceWhitelist: [],
         // the namespace's quota and limit range are the platform's
         namespaceResourceBlacklist: [{ group: '', kind: 'ResourceQuota' }, { group: '', kind: 'LimitRange' }],
+        syncWindows: projectSyncWindows(chart, where.map((w) => w.target.cluster.server)),
       },
     });
     for (const { target, namespaces } of where) {

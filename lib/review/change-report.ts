@@ -40,6 +40,34 @@ export interface ReviewInput {
   readonly exemptions?: { readonly base?: readonly ExemptionRecord[]; readonly head: readonly ExemptionRecord[] };
   /** @default - none */
   readonly acknowledgements?: readonly AcknowledgementRecord[];
+  /**
+   * The promotion stages of the head, in promotion order (from the app's promotion ledger): what each runs, its
+   * candidates and what they wait for, its exemptions. Groups target folders into stages.
+   * @default - none: every top-level folder is a stage
+   */
+  readonly stages?: readonly StageRecord[];
+}
+
+/** One promotion stage as the review shows it. */
+export interface StageRecord {
+  /** `staging`, `prod/1`. */
+  readonly name: string;
+  /** Its target folders below dist/. */
+  readonly folders: readonly string[];
+  readonly workloads: readonly {
+    /** `namespace/name`. */
+    readonly workload: string;
+    /** The version it runs. */
+    readonly runs: string;
+    /** The upstream's version, when the stage does not run it yet. */
+    readonly candidate?: string;
+    /** What the candidate waits for (a verification, soak time left, a freeze); undefined when it is ready. */
+    readonly waitingOn?: string;
+  }[];
+  /** Releases running by exemption: a hotfix that skipped a stage, or an emergency inside a freeze window. */
+  readonly exemptions: readonly { readonly workload: string; readonly kind: 'hotfix' | 'emergency'; readonly reason: string; readonly until?: string }[];
+  /** The freeze window open now, as text. */
+  readonly frozen?: string;
 }
 
 export type RiskLevel = 'high' | 'medium';
@@ -90,7 +118,7 @@ export interface ChangeReport {
   /** Every risk, high first, then by target and object. */
   readonly risks: readonly Risk[];
   readonly unacknowledgedHigh: readonly Risk[];
-  readonly promotion: { readonly folders: readonly string[]; readonly rows: readonly PromotionRow[] };
+  readonly promotion: { readonly folders: readonly string[]; readonly rows: readonly PromotionRow[]; readonly stages: readonly StageRecord[] };
   readonly totals: { readonly added: number; readonly changed: number; readonly removed: number; readonly restarts: number };
   /** True when the trees hold the same bytes and no exemption changed. */
   readonly empty: boolean;
@@ -220,6 +248,8 @@ export function buildChangeReport(input: ReviewInput): ChangeReport {
   }
 
   addExemptionRisks(input, targets);
+  const promotion = promotionView(baseIndex, headIndex, input.stages ?? []);
+  addPromotionRisks(input.stages ?? [], promotion, targets, headObjs);
   const acked = targets.map((t) => ({ ...t, risks: sortRisks(t.risks.map((r) => acknowledge(r, input.acknowledgements ?? []))) }));
   const risks = sortRisks(acked.flatMap((t) => t.risks));
   return {
@@ -228,7 +258,7 @@ export function buildChangeReport(input: ReviewInput): ChangeReport {
     targets: acked,
     risks,
     unacknowledgedHigh: risks.filter((r) => r.level === 'high' && r.acknowledged === undefined),
-    promotion: promotionView(baseIndex, headIndex),
+    promotion,
     totals: {
       added: acked.reduce((s, t) => s + t.added.length, 0),
       changed: acked.reduce((s, t) => s + t.changed.length, 0),
@@ -509,10 +539,12 @@ function versionOf(m: Manifest): string | undefined {
 }
 
 /**
- * Target folders in promotion order: the sync wave of the Argo CD Application that deploys each (dev before
+ * Target folders in promotion order: the stages' folders when known, else the sync wave of the Argo CD Application that deploys each (dev before
  * staging before prod), else by name.
  */
-function promotionOrder(folders: string[], head: Map<string, Obj[]>): string[] {
+function promotionOrder(folders: string[], head: Map<string, Obj[]>, stages: readonly StageRecord[]): string[] {
+  const rank = new Map(stages.flatMap((s) => s.folders).map((f, i) => [f, i]));
+  if (rank.size > 0) return [...folders].sort((a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity) || cmp(a, b));
   const wave = new Map<string, number>();
   for (const o of head.get('argocd') ?? []) {
     if (o.kind !== 'Application') continue;
@@ -527,8 +559,8 @@ function promotionOrder(folders: string[], head: Map<string, Obj[]>): string[] {
   return [...folders].sort((a, b) => (wave.get(a) ?? Infinity) - (wave.get(b) ?? Infinity) || cmp(a, b));
 }
 
-function promotionView(base: Map<string, Obj[]>, head: Map<string, Obj[]>): ChangeReport['promotion'] {
-  const folders = promotionOrder([...new Set([...base.keys(), ...head.keys()])].filter((f) => !GITOPS_FOLDERS.has(f.split('/')[0])), head);
+function promotionView(base: Map<string, Obj[]>, head: Map<string, Obj[]>, stages: readonly StageRecord[]): ChangeReport['promotion'] {
+  const folders = promotionOrder([...new Set([...base.keys(), ...head.keys()])].filter((f) => !GITOPS_FOLDERS.has(f.split('/')[0])), head, stages);
   const rows = new Map<string, Map<string, [string | undefined, string | undefined]>>();
   const collect = (index: Map<string, Obj[]>, side: 0 | 1) => {
     for (const folder of folders) {
@@ -550,7 +582,61 @@ function promotionView(base: Map<string, Obj[]>, head: Map<string, Obj[]>): Chan
   return {
     folders,
     rows: [...rows.keys()].sort().map((workload) => ({ workload, versions: rows.get(workload)! })),
+    stages,
   };
+}
+
+/**
+ * Promotion risks: a workload whose release (version, or a new config generation) changes in more than one stage
+ * at once; a release running by exemption (hotfix, emergency) in a stage this change touches.
+ */
+function addPromotionRisks(stages: readonly StageRecord[], promotion: ChangeReport['promotion'], targets: TargetReport[], head: Map<string, Obj>): void {
+  const stageOf = (folder: string) => stages.find((s) => s.folders.includes(folder))?.name ?? folder.split('/')[0];
+  const objectIn = (folder: string, workload: string) => {
+    const [ns, app] = workload.split('/');
+    for (const o of head.values()) if (o.folder === folder && WORKLOAD_KINDS.has(o.kind) && (o.namespace ?? '') === ns && (o.app ?? o.name) === app) return `${o.kind}/${ns ? `${ns}/` : ''}${o.name}`;
+    return `Workload/${workload}`;
+  };
+  // new config generations per folder, by the workload (namespace/app) they belong to
+  const configMoved = new Set<string>();
+  for (const t of targets) {
+    for (const c of t.configAdded) {
+      const o = head.get(`${t.folder}|${c}`);
+      if (o?.app) configMoved.add(`${t.folder}|${o.namespace ?? ''}/${o.app}`);
+    }
+  }
+  const push = (folder: string, risk: Omit<Risk, 'level' | 'folder'>) => {
+    const t = targets.find((x) => x.folder === folder);
+    if (t) (t.risks as Risk[]).push({ ...risk, folder, level: D.riskLevels[risk.kind] });
+  };
+  const movedIn = new Map<string, Set<string>>();
+  for (const row of promotion.rows) {
+    const folders = promotion.folders.filter((f) => {
+      const [a, b] = row.versions.get(f) ?? [undefined, undefined];
+      return (a !== b && b !== undefined) || configMoved.has(`${f}|${row.workload}`);
+    });
+    movedIn.set(row.workload, new Set(folders));
+    const reached = [...new Set(folders.map(stageOf))];
+    if (reached.length > 1) {
+      const [a, b] = row.versions.get(folders[0]) ?? [undefined, undefined];
+      push(folders[0], {
+        kind: 'multi-stage-release', object: objectIn(folders[0], row.workload),
+        message: `${row.workload} changes in ${reached.length} stages at once (${reached.join(', ')})${a !== b ? `: ${a ?? '(new)'} → ${b}` : ': new config generation'}; promote one stage at a time`,
+      });
+    }
+  }
+  for (const stage of stages) {
+    for (const x of stage.exemptions) {
+      const folder = stage.folders.find((f) => movedIn.get(x.workload)?.has(f));
+      if (!folder) continue;
+      push(folder, {
+        kind: 'promotion-exemption', object: objectIn(folder, x.workload),
+        message: x.kind === 'hotfix'
+          ? `${x.workload} reaches ${stage.name} as a hotfix that skipped a stage, until ${x.until}: "${x.reason}"`
+          : `${x.workload} changes in ${stage.name} inside freeze window ${x.until ?? ''}: emergency "${x.reason}"`,
+      });
+    }
+  }
 }
 
 function canonical(v: unknown): string {
@@ -561,4 +647,17 @@ function canonical(v: unknown): string {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The cells of a stage row (markdown and HTML render the same text): runs, candidates, exemptions. */
+export function stageCells(stage: StageRecord): { readonly runs: string; readonly candidates: string; readonly exemptions: string } {
+  const short = (w: string) => w.slice(w.indexOf('/') + 1);
+  return {
+    runs: stage.workloads.map((w) => `${short(w.workload)} ${w.runs}`).join(', '),
+    candidates: [
+      ...stage.workloads.filter((w) => w.candidate !== undefined).map((w) => `${short(w.workload)} ${w.candidate} (${w.waitingOn ?? 'ready to promote'})`),
+      ...(stage.frozen ? [`frozen: ${stage.frozen}`] : []),
+    ].join('; '),
+    exemptions: stage.exemptions.map((x) => `${x.kind} ${short(x.workload)}: ${x.reason}${x.until ? ` (${x.kind === 'hotfix' ? 'until ' : ''}${x.until})` : ''}`).join('; '),
+  };
 }

@@ -15,6 +15,10 @@ export const REVIEW_DEFAULTS = {
     'data-loss': 'high',
     'rbac-widening': 'high',
     'policy-exemption': 'high',
+    /** A workload's release (version or config generation) changes in more than one promotion stage at once. */
+    'multi-stage-release': 'high',
+    /** A stage runs a release by exemption: a hotfix that skipped a stage, or a change inside a freeze window. */
+    'promotion-exemption': 'high',
     'authorization-allow-all': 'high',
     'mtls-disabled': 'high',
     'network-open': 'high',

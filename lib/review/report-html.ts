@@ -1,4 +1,4 @@
-import { ChangeReport, Risk } from './change-report';
+import { ChangeReport, Risk, stageCells } from './change-report';
 import { formatDuration } from './rollout-plan';
 import { rolloutSvg, xml } from './rollout-svg';
 
@@ -87,6 +87,16 @@ export function reportHtml(report: ChangeReport): string {
         return a === b ? `<td>${xml(a ?? '')}</td>` : `<td class="moved">${xml(a ?? '(none)')} → ${xml(b ?? '(removed)')}</td>`;
       });
       h.push(`<tr><td><code>${xml(r.workload)}</code></td>${cells.join('')}</tr>`);
+    }
+    h.push('</tbody></table>');
+  }
+
+  if (report.promotion.stages.length > 0) {
+    h.push('<h3>Promotion stages</h3>');
+    h.push('<table><thead><tr><th>stage</th><th>runs</th><th>candidate (waiting on)</th><th>exemptions</th></tr></thead><tbody>');
+    for (const stage of report.promotion.stages) {
+      const c = stageCells(stage);
+      h.push(`<tr><td><code>${xml(stage.name)}</code></td><td>${xml(c.runs)}</td><td>${xml(c.candidates)}</td><td${c.exemptions ? ' class="moved"' : ''}>${xml(c.exemptions)}</td></tr>`);
     }
     h.push('</tbody></table>');
   }

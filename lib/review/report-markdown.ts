@@ -1,4 +1,4 @@
-import { ChangeReport, Risk, TargetReport } from './change-report';
+import { ChangeReport, Risk, stageCells, TargetReport } from './change-report';
 import { mdCode, mdHtml, mdText } from './escape';
 import { formatDuration, RolloutPlan } from './rollout-plan';
 
@@ -72,6 +72,17 @@ export function reportMarkdown(report: ChangeReport): string {
         return `**${cell(a ?? '(none)')} → ${cell(b ?? '(removed)')}**`;
       });
       out.push(`| ${code(row.workload)} | ${cells.join(' | ')} |`);
+    }
+    out.push('');
+  }
+  if (report.promotion.stages.length > 0) {
+    out.push('### Promotion stages', '');
+    out.push('| stage | runs | candidate (waiting on) | exemptions |');
+    out.push('| --- | --- | --- | --- |');
+    // ledger text is free text: markup stays text
+    for (const stage of report.promotion.stages) {
+      const c = stageCells(stage);
+      out.push(`| ${code(stage.name)} | ${cell(c.runs)} | ${cell(c.candidates)} | ${c.exemptions ? `**${cell(c.exemptions)}**` : ''} |`);
     }
     out.push('');
   }

@@ -35,3 +35,37 @@ export function versionOf(ref: ImageRef): string | undefined {
   if (ref.tag && ref.tag.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(ref.tag)) return ref.tag;
   return ref.digest ? `sha256-${ref.digest.slice('sha256:'.length, 'sha256:'.length + 12)}` : undefined;
 }
+
+/** A workload as an image resolver sees it: where it runs and the image its code declares. */
+export interface ImageRequest {
+  /** The workload's construct (its target says which environment and cluster it is rendered for). */
+  readonly scope: IConstruct;
+  readonly namespace: string;
+  readonly name: string;
+  /** The image reference the code declares. */
+  readonly image: string;
+}
+
+/** Returns the image a workload runs where it is rendered (the declared one, or another release of it). */
+export type ImageResolver = (request: ImageRequest) => string;
+
+const RESOLVERS = Symbol.for('typed-manifests.image-resolvers');
+
+/**
+ * Registers a resolver for the images of every workload under `scope`'s root, consulted when the workload binds
+ * (its pod template is built from the answer, so nothing is patched after rendering). Capabilities that decide
+ * which release a target runs (promotion) register here; resolvers run in registration order.
+ */
+export function addImageResolver(scope: IConstruct, resolver: ImageResolver): void {
+  const root = scope.node.root as any;
+  if (!root[RESOLVERS]) Object.defineProperty(root, RESOLVERS, { value: [], enumerable: false });
+  root[RESOLVERS].push(resolver);
+}
+
+/** The image a workload runs: the declared one passed through the resolvers registered on its root. */
+export function resolveImage(request: ImageRequest): string {
+  const list = (request.scope.node.root as any)[RESOLVERS] as ImageResolver[] | undefined;
+  let image = request.image;
+  for (const r of list ?? []) image = r({ ...request, image });
+  return image;
+}

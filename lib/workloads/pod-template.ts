@@ -7,7 +7,7 @@ import {
 import { Policy } from '../policy/policy';
 import { Compatibility } from '../schema/compatibility';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
-import { ImageRef, parsePinnedImage, versionOf } from './image';
+import { ImageRef, parsePinnedImage, resolveImage, versionOf } from './image';
 import { assertNetworkRule, NetworkPeer, NetworkRule } from './network-peer';
 import { Probe } from './probe';
 import { WorkloadProps } from './workload-props';
@@ -43,6 +43,8 @@ export class HardenedPod implements IHardenedPod {
   public readonly name: string;
   public readonly namespace: string;
   public readonly image: ImageRef;
+  /** The image reference the container runs (the declared one unless a resolver chose another release). */
+  public readonly imageReference: string;
   /** Stable selector: `app.kubernetes.io/name` and `instance` only, never the hashed cdk8s address. */
   public readonly selectorLabels: Record<string, string>;
   /** Recommended labels for every object of the workload. */
@@ -74,9 +76,12 @@ export class HardenedPod implements IHardenedPod {
         "create the workload inside a PlatformNamespace, or pass namespace: 'my-team'");
     }
     this.namespace = assertDnsLabel(scope, 'namespace', namespace);
-    this.image = parsePinnedImage(scope, 'image', props.image);
+    parsePinnedImage(scope, 'image', props.image);
+    // the release this target runs (promotion may resolve an earlier one than the code declares)
+    this.imageReference = resolveImage({ scope, namespace: this.namespace, name: this.name, image: props.image });
+    this.image = parsePinnedImage(scope, 'image', this.imageReference);
     const instance = assertLabelValue(scope, 'instance', props.instance ?? this.name);
-    const version = props.version ?? versionOf(this.image);
+    const version = (this.imageReference === props.image ? props.version : undefined) ?? versionOf(this.image);
     if (version === undefined) {
       throw configError(scope, 'image', 'has a tag that cannot be the app.kubernetes.io/version label (at most 63 characters, alphanumeric at both ends)', props.image,
         "set version: '1.2.3', or use a simpler tag");
@@ -337,7 +342,7 @@ export class HardenedPod implements IHardenedPod {
     this.templatePorts = ports.map((x) => ({ name: x.name, port: x.port }));
     const container: Manifest = {
       name: this.name,
-      image: p.image,
+      image: this.imageReference,
       imagePullPolicy: p.imagePullPolicy ?? 'IfNotPresent',
       command: p.command,
       args: p.args,

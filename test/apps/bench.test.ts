@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import {
-  benchDatabases, benchPlatform, BENCH_NAMESPACES, buildBenchApp, buildPlainBenchApps, OBJECTS_PER_DATABASE, OBJECTS_PER_NAMESPACE, OBJECTS_PER_SERVICE, servicesFromEnv,
+  benchDatabases, benchPlatform, BENCH_NAMESPACES, PROMOTING_EVERY, buildBenchApp, buildPlainBenchApps, OBJECTS_PER_DATABASE, OBJECTS_PER_NAMESPACE, OBJECTS_PER_SERVICE, servicesFromEnv,
 } from '../../apps/bench';
 import { RenderedObject } from '../../lib/gitops';
 import { HardenedService } from '../../lib/workloads';
@@ -128,6 +128,17 @@ describe('the benchmark platform (apps/bench.ts)', () => {
     expect(principals).toEqual([
       'cluster.local/ns/gateway-system/sa/public-istio', 'cluster.local/ns/team-01/sa/svc-0001', 'cluster.local/ns/team-02/sa/svc-0002',
     ]);
+  });
+
+  test('promotion in progress: every PROMOTING_EVERY-th service still runs its previous release in prod', () => {
+    const images = (folder: string) => new Map(rendered.filter((o) => o.folder === folder && o.manifest.kind === 'Deployment')
+      .map((o) => [o.manifest.metadata.name, o.manifest.spec.template.spec.containers[0].image]));
+    const [dev, staging, prod] = ENVS.map(images);
+    for (const spec of benchPlatform(SERVICES).services) {
+      expect(staging.get(spec.name)).toBe(dev.get(spec.name));
+      expect(prod.get(spec.name)).toBe(spec.index % PROMOTING_EVERY === 1 ? `ghcr.io/acme/${spec.name}:0.9.0` : dev.get(spec.name));
+    }
+    expect([...prod.values()].filter((i) => i.endsWith(':0.9.0'))).toHaveLength(1);
   });
 
   test('SERVICES must be a positive integer', () => {
