@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { PreviousTree, previousTreeIn, retainedConfigGenerations } from '../config/config-generations';
-import { ConfigError, configError, runFinalizers } from '../core';
+import { checkProps, ConfigError, configError, runFinalizers } from '../core';
 import { checkPolicy } from '../policy/check';
 import { shrunkClaims } from '../storage/claim-sizes';
 import { StorageClass } from '../storage/storage-class';
@@ -72,6 +72,7 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
 
   constructor(props: GitOpsAppProps<N, S>) {
     super({ outdir: props.outdir });
+    checkProps(this, 'GitOpsAppProps', props);
     this.environments = props.environments;
     this.repository = resolveRepository(this, props.repository);
     const targets: Target<N, S>[] = [];

@@ -3,7 +3,7 @@ import {
   ClusterPolicy, ClusterPolicySpecRules, ClusterPolicySpecRulesValidate, ClusterPolicySpecRulesValidateFailureAction,
   ClusterPolicySpecRulesValidatePodSecurityLevel, ClusterPolicySpecRulesValidatePodSecurityVersion,
 } from '../../imports/kyverno.io';
-import { assertDnsLabel, configError, markUnit } from '../core';
+import { assertDnsLabel, checkProps, configError, markUnit } from '../core';
 import { targetOf } from '../gitops/environment';
 import { HASHED_SELECTOR_LABEL, RECOMMENDED_LABELS } from './hygiene-rules';
 import { PolicyRules } from './policy-rules';
@@ -82,6 +82,7 @@ export class KyvernoPolicies extends Construct {
 
   constructor(scope: Construct, id: string, props: KyvernoPoliciesProps = {}) {
     super(scope, id);
+    checkProps(this, 'KyvernoPoliciesProps', props);
     markUnit(this, 'kyverno-policies');
     // tenancy: production rejects, the other environments report (teams see violations before they reach prod)
     const failureAction = props.failureAction ?? (targetOf(this)?.env.production === false ? 'Audit' : 'Enforce');

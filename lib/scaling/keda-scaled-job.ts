@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertInt, markUnit } from '../core';
+import { assertInt, checkProps, markUnit } from '../core';
 import { NetworkPeer, NetworkRule } from '../workloads/network-peer';
 import { HardenedPod } from '../workloads/pod-template';
 import { bindExtensions, IWorkload, IWorkloadExtension, WorkloadControllerKind } from '../workloads/workload';
@@ -41,6 +41,7 @@ export class KedaScaledJob extends Construct implements IWorkload {
 
   constructor(scope: Construct, id: string, props: KedaScaledJobProps) {
     super(scope, id);
+    checkProps(this, 'KedaScaledJobProps', props);
     this.pod = new HardenedPod(this, props, 'job');
     this.name = this.pod.name;
     this.namespace = this.pod.namespace;

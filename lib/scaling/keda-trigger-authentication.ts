@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkProps } from '../core';
 
 /**
  * Credentials of a trigger: keys of a Secret the workload declares (`secretEnv`, a secret source), mapped to the
@@ -26,6 +27,7 @@ export class KedaTriggerAuthentication extends Construct {
 
   constructor(scope: Construct, id: string, props: KedaTriggerAuthenticationProps) {
     super(scope, id);
+    checkProps(this, 'KedaTriggerAuthenticationProps', props);
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: 'keda.sh/v1alpha1',
       kind: 'TriggerAuthentication',

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertCron, assertDnsLabel, assertDnsSubdomain, assertGoDuration, configError, markUnit } from '../core';
+import { assertCron, assertDnsLabel, assertDnsSubdomain, assertGoDuration, checkProps, configError, markUnit } from '../core';
 import type { Manifest } from '../workloads/pod-template';
 import type { IWorkload } from '../workloads/workload';
 import { STORAGE_DEFAULTS as D } from './defaults';
@@ -60,6 +60,7 @@ export class BackupSchedule extends Construct {
 
   constructor(scope: Construct, id: string, workload: IWorkload, options: BackupOptions = {}) {
     super(scope, id);
+    checkProps(this, 'BackupOptions', options);
     const b = D.backup;
     const cron = assertCron(this, 'backup.schedule', options.schedule ?? b.schedule);
     const ttl = assertTtl(this, 'backup.ttl', options.ttl ?? b.ttl);

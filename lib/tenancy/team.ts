@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertDnsLabel, configError, markUnit } from '../core';
+import { assertDnsLabel, checkProps, configError, markUnit } from '../core';
 import { LimitRangeOptions, PlatformNamespace, QuotaOptions } from '../platform';
 import { PolicyRuleSpec, TENANCY_DEFAULTS as D } from './defaults';
 import { markPlatformOwned, registerTeam } from './registry';
@@ -75,6 +75,7 @@ export class Team extends Construct {
 
   constructor(scope: Construct, id: string, props: TeamProps) {
     super(scope, id);
+    checkProps(this, 'TeamProps', props);
     this.name = assertDnsLabel(this, 'name', props.name ?? id, 40);
     const prefix = props.groupPrefix ?? D.groupPrefix;
     const byRole = new Map<Role, string[]>();

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertCron, assertInt, assertOneOf, configError, INT32_MAX, INT64_SAFE_MAX, markUnit } from '../core';
+import { assertCron, assertInt, assertOneOf, checkProps, configError, INT32_MAX, INT64_SAFE_MAX, markUnit } from '../core';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { NetworkPeer, NetworkRule } from './network-peer';
 import { HardenedPod } from './pod-template';
@@ -42,6 +42,7 @@ export class HardenedCronJob extends Construct implements IWorkload {
 
   constructor(scope: Construct, id: string, props: HardenedCronJobProps) {
     super(scope, id);
+    checkProps(this, 'HardenedCronJobProps', props);
     this.pod = new HardenedPod(this, props, 'job');
     this.name = this.pod.name;
     this.namespace = this.pod.namespace;

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { ApiObject, ApiObjectProps, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { configError, markUnit } from '../core';
+import { checkProps, configError, markUnit } from '../core';
 import { WORKLOAD_DEFAULTS as W } from './defaults';
 import { NetworkPeer, NetworkRule } from './network-peer';
 import { HardenedPod } from './pod-template';
@@ -53,6 +53,7 @@ export class HardenedJob extends Construct implements IWorkload {
 
   constructor(scope: Construct, id: string, props: HardenedJobProps) {
     super(scope, id);
+    checkProps(this, 'HardenedJobProps', props);
     this.pod = new HardenedPod(this, props, 'job');
     this.name = this.pod.name;
     this.namespace = this.pod.namespace;

@@ -49,7 +49,7 @@ export class HardenedService extends LongRunningWorkload {
 
   constructor(scope: Construct, id: string, props: HardenedServiceProps) {
     const portName = props.portName ?? D.portName;
-    super(scope, id, props, 'server', { name: portName, port: props.port, prop: 'port', nameProp: 'portName' });
+    super(scope, id, props, 'server', { name: portName, port: props.port, prop: 'port', nameProp: 'portName' }, 'HardenedServiceProps');
     this.port = assertPort(this, 'port', props.port);
     this.portName = assertPortName(this, 'portName', portName);
     this.allowFrom(...(props.ingress ?? []));

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertDnsLabel, assertPort, configError, markUnit } from '../core';
+import { assertDnsLabel, assertPort, checkProps, configError, markUnit } from '../core';
 import { targetOf } from '../gitops/environment';
 import { BackupOptions, BackupSchedule } from '../storage/backup-schedule';
 import { STORAGE_DEFAULTS } from '../storage/defaults';
@@ -111,6 +111,7 @@ export class HardenedStatefulSet extends Construct implements IWorkload, IReacha
 
   constructor(scope: Construct, id: string, props: HardenedStatefulSetProps) {
     super(scope, id);
+    checkProps(this, 'HardenedStatefulSetProps', props);
     this.component = props.component ?? D.component;
     this.pod = new HardenedPod(this, props, this.component);
     this.name = this.pod.name;

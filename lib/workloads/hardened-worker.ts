@@ -21,7 +21,7 @@ export class HardenedWorker extends LongRunningWorkload {
 
   constructor(scope: Construct, id: string, props: HardenedWorkerProps) {
     const healthPort = props.healthPort ?? D.workerHealthPort;
-    super(scope, id, props, 'worker', { name: 'health', port: healthPort, prop: 'healthPort' });
+    super(scope, id, props, 'worker', { name: 'health', port: healthPort, prop: 'healthPort' }, 'HardenedWorkerProps');
     this.healthPort = assertPort(this, 'healthPort', healthPort);
     this.use(...(props.use ?? []));
   }

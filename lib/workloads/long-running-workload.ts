@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertInt32, configError, markUnit } from '../core';
+import { assertInt32, checkProps, configError, markUnit, PropShapeName } from '../core';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { DisruptionBudget } from './disruption-budget';
 import { disruptionBudgetObject, resolveDrain } from './long-running-parts';
@@ -108,8 +108,9 @@ export abstract class LongRunningWorkload extends Construct implements IWorkload
   private budgetObject?: ApiObject;
 
   protected constructor(scope: Construct, id: string, props: LongRunningProps, component: string,
-    main: { readonly name: string; readonly port: number; readonly prop: string; readonly nameProp?: string }) {
+    main: { readonly name: string; readonly port: number; readonly prop: string; readonly nameProp?: string }, shape: PropShapeName) {
     super(scope, id);
+    checkProps(this, shape, props);
     this.pod = new HardenedPod(this, props, component);
     this.component = component;
     this.name = this.pod.name;
