@@ -12,11 +12,13 @@ import { annotateSyncWaves, computeApplyOrder, phaseKustomizations, unitApplyOrd
 import { checkSchemas, folderVersions } from '../schema/check';
 import { Compatibility, CompatibilityNote } from '../schema/compatibility';
 import { ARGO_CD_FOLDER, ArgoCdChart, ArgoCdOptions } from './argo-cd-chart';
+import { assertSameApp, currentAppId, DIST_MARKER, markerText } from './dist-marker';
 import { recoverInterruptedSwap, writeTree, WriteFile, WriterOps } from './dist-writer';
 import { Environment, Environments, setTarget, Target, targetIdOf, withPickScope } from './environment';
 import { FLUX_FOLDER, FluxChart, FluxOptions } from './flux-chart';
 import { buildInventory, TargetInventory } from './inventory';
 import { layoutFiles, renderTree, RenderedObject, setOutputFolder } from './layout';
+import { readTree } from './manifest-diff';
 import { checkReferences, GitOpsReference, referencesOf } from './references';
 import { applyUnitsOf, withTenancyKustomizations } from './tenancy-layout';
 import { addTenancyGitOps } from './tenancy-projects';
@@ -71,7 +73,9 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
   private rendered_?: RenderedObject[];
 
   constructor(props: GitOpsAppProps<N, S>) {
-    super({ outdir: props.outdir });
+    // under `cdk8s synth` the CLI's output folder is a scratch copy (cdk8s.yaml `output:`); dist/ sits beside it
+    const scratch = cdk8sScratchFolder();
+    super({ outdir: props.outdir ?? (scratch ? path.join(path.dirname(scratch), DEFAULT_OUTDIR) : undefined) });
     checkProps(this, 'GitOpsAppProps', props);
     this.environments = props.environments;
     this.repository = resolveRepository(this, props.repository);
@@ -206,10 +210,15 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
       fs.writeFileSync(path.join(this.outdir, STDOUT_FILE), toStream(this.synthFiles()));
       return;
     }
+    const problem = cdk8sOutputProblem(this.outdir);
+    if (problem) throw configError(this, 'outdir', problem.problem, this.outdir, problem.fix);
     this.synthTo(this.outdir);
-    // --- schema: the fallbacks chosen for older clusters, on stderr (stdout stays free for YAML) ---
+    const scratch = cdk8sScratchFolder();
+    if (scratch) mirrorForCdk8s(scratch, readTree(this.outdir), this.rendered_ ?? []);
+    // --- schema: the fallbacks chosen for older clusters, once per synth, on stderr (stdout stays free for YAML);
+    // not under jest, where every test app would repeat it (tests read compatibilityNotes() instead) ---
     const notes = formatCompatibilityNotes(this.compatibilityNotes());
-    if (notes) process.stderr.write(notes);
+    if (notes && process.env.JEST_WORKER_ID === undefined) process.stderr.write(notes);
   }
 
   /** The version fallbacks the library chose, per target (e.g. the preStop drain on a 1.29 cluster). */
@@ -221,9 +230,12 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
   public synthTo(outdir: string, writeFile?: WriteFile | Partial<WriterOps>): void {
     // a synth killed mid-swap is repaired first, even if this one fails before writing
     recoverInterruptedSwap(outdir);
+    // dist/ names the app that rendered it: another app (a README example run without outdir) must not replace it
+    const appId = currentAppId();
+    assertSameApp(this, outdir, appId);
     const files = this.synthFiles(previousTreeIn(outdir));
     checkClaimSizes(this.rendered_ ?? [], outdir);
-    writeTree(outdir, files, writeFile);
+    writeTree(outdir, new Map([...files, [DIST_MARKER, markerText(appId)]]), writeFile);
   }
 }
 
@@ -271,6 +283,56 @@ export function formatCompatibilityNotes(list: readonly { readonly target: Targe
   return `${lines.join('\n')}\n`;
 }
 
+
+/** The output folder when neither `outdir` nor the cdk8s CLI names one. */
+const DEFAULT_OUTDIR = 'dist';
+
+/**
+ * The name of the scratch folder cdk8s.yaml gives the CLI (`output: .cdk8s.out`). `cdk8s synth` deletes its
+ * output folder before the app runs; pointed at this scratch folder instead of dist/, it deletes nothing that
+ * matters, and the app writes dist/ beside it through the writer (last good tree kept on failure, config
+ * generations retained), then copies the manifests into the scratch folder for the CLI and its validation plugins.
+ */
+export const CDK8S_SCRATCH = '.cdk8s.out';
+
+/** The CLI's output folder when it is the scratch folder, else undefined. */
+export function cdk8sScratchFolder(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dir = env.CDK8S_OUTDIR;
+  return dir && path.basename(path.resolve(dir)) === CDK8S_SCRATCH ? path.resolve(dir) : undefined;
+}
+
+/**
+ * Why the app refuses to write `outdir` under `cdk8s synth --output <dir>` (other than the scratch folder and
+ * --stdout): the CLI deleted that folder before the app started, so the last good tree and the config generations
+ * a rollback still mounts are gone, and a failing synth would leave nothing. Undefined when not under the CLI.
+ */
+export function cdk8sOutputProblem(outdir: string, env: NodeJS.ProcessEnv = process.env, cli: string[] | undefined = cliArguments()): { problem: string; fix: string } | undefined {
+  const dir = env.CDK8S_OUTDIR;
+  if (!dir || cdk8sScratchFolder(env) || path.resolve(dir) !== path.resolve(outdir)) return undefined;
+  if (!cli || !cli.includes('synth')) return undefined;
+  return {
+    problem: 'was deleted by `cdk8s synth` before the app ran (the CLI removes its output folder), so the last good tree and the config generations a rollback still needs are gone',
+    fix: `run \`npx cdk8s synth\` without --output (cdk8s.yaml sends the CLI to the scratch folder ${CDK8S_SCRATCH} and the app writes dist/ itself), or \`npm run synth\`; restore the folder with git checkout`,
+  };
+}
+
+/** Copies what was written into the CLI's scratch folder (plus construct metadata when the CLI asked for it). */
+function mirrorForCdk8s(scratch: string, files: ReadonlyMap<string, string>, rendered: readonly RenderedObject[]): void {
+  fs.rmSync(scratch, { recursive: true, force: true });
+  for (const [rel, text] of files) {
+    fs.mkdirSync(path.dirname(path.join(scratch, rel)), { recursive: true });
+    fs.writeFileSync(path.join(scratch, rel), text);
+  }
+  if (process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true') {
+    // the CLI's format: resource name -> construct path (validation reports name the construct)
+    const resources = new Map<string, { path: string }>();
+    for (const o of rendered) {
+      const name = o.manifest?.metadata?.name;
+      if (typeof name === 'string' && !resources.has(name)) resources.set(name, { path: o.apiObject.node.path });
+    }
+    fs.writeFileSync(path.join(scratch, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources: Object.fromEntries(resources) }));
+  }
+}
 
 /** The one file written under `cdk8s synth --stdout`. */
 export const STDOUT_FILE = 'manifests.yaml';

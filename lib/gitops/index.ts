@@ -1,5 +1,6 @@
 export * from './apply-order';
 export * from './argo-cd-chart';
+export * from './dist-marker';
 export * from './dist-writer';
 export * from './environment';
 export * from './flux-chart';

@@ -5,7 +5,7 @@ import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { NetworkPeer, NetworkRule } from './network-peer';
 import { HardenedPod } from './pod-template';
 import { WorkloadProps } from './workload-props';
-import { bindExtensions, IWorkload, IWorkloadExtension, WorkloadControllerKind } from './workload';
+import { bindExtensions, connectWorkloads, IReachable, IWorkload, IWorkloadExtension, WorkloadControllerKind } from './workload';
 
 export interface HardenedCronJobProps extends WorkloadProps {
   /** Cron schedule, five fields (`30 2 * * *`) or a macro (`@daily`). */
@@ -98,6 +98,11 @@ export class HardenedCronJob extends Construct implements IWorkload {
 
     this.networkPolicy = this.pod.networkPolicy(this);
     this.use(...(props.use ?? []));
+  }
+
+  /** Lets this workload's pods call `other` (a service, a stateful set) on its port: egress here, ingress there. */
+  public connectTo(other: IReachable): void {
+    connectWorkloads(this, other);
   }
 
   /** Allows egress to `rule`'s peer and ports (DNS is always allowed). */

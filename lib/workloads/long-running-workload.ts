@@ -8,7 +8,7 @@ import { NetworkPeer, NetworkRule } from './network-peer';
 import { HardenedPod, Manifest } from './pod-template';
 import { Probe } from './probe';
 import { WorkloadProps } from './workload-props';
-import { bindExtensions, IWorkload, IWorkloadExtension, WorkloadControllerKind } from './workload';
+import { bindExtensions, connectWorkloads, IReachable, IWorkload, IWorkloadExtension, WorkloadControllerKind } from './workload';
 
 /** Horizontal autoscaling on CPU utilisation. */
 export interface AutoscalingOptions {
@@ -257,6 +257,11 @@ export abstract class LongRunningWorkload extends Construct implements IWorkload
   /** Attaches capabilities (config, secrets, metrics, scaling...) to this workload. */
   public use(...extensions: IWorkloadExtension[]): void {
     bindExtensions(this, extensions);
+  }
+
+  /** Lets this workload's pods call `other` (a service, a stateful set) on its port: egress here, ingress there. */
+  public connectTo(other: IReachable): void {
+    connectWorkloads(this, other);
   }
 
   /** Allows egress to `rule`'s peer and ports (DNS is always allowed). */
