@@ -23,6 +23,7 @@ import { checkReferences, GitOpsReference, referencesOf } from './references';
 import { applyUnitsOf, withTenancyKustomizations } from './tenancy-layout';
 import { addTenancyGitOps } from './tenancy-projects';
 import { RepositoryProps, resolveRepository } from './repository';
+import { TargetChart } from './target-chart';
 
 export interface GitOpsAppProps<N extends string, S> {
   /** The environments every service is rendered for. */
@@ -131,7 +132,7 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
       if (this.node.tryFindChild(id)) {
         throw new ConfigError(this.node.path, 'environments', `<app>: target id '${id}' is used twice, got cluster '${target.cluster.name}' of environment '${target.env.name}'; rename the cluster or environment`);
       }
-      chart = new Chart(this, id);
+      chart = new TargetChart(this, id);
       setTarget(chart, target);
       setOutputFolder(chart, target.path);
       this.charts_.set(target.path, chart);

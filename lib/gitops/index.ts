@@ -11,3 +11,4 @@ export * from './manifest-diff';
 export * from './references';
 export * from './repository';
 export * from './serialize';
+export * from './target-chart';
