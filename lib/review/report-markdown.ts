@@ -1,4 +1,5 @@
-import { ChangeReport, Risk, TargetReport } from './change-report';
+import { ChangeReport, collapseVersionChurn, groupRisks, Risk, TargetReport } from './change-report';
+import { fieldChangeTexts } from './field-changes';
 import { formatDuration, RolloutPlan } from './rollout-plan';
 
 /** Markdown table cell text: no pipes or line breaks. */
@@ -6,10 +7,11 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-function riskLine(r: Risk): string {
+/** One risk, with every target it occurs in (the same change in each cluster of an environment is one line). */
+function riskLine(r: Risk, folders: readonly string[]): string {
   const tag = r.level === 'high' ? (r.acknowledged === undefined ? '**HIGH**' : 'high (acknowledged)') : 'medium';
   const ack = r.acknowledged !== undefined ? ` — acknowledged: _${cell(r.acknowledged)}_` : '';
-  return `- ${tag} \`${r.folder}\` \`${r.object}\` **${r.kind}**: ${cell(r.message)}${ack}`;
+  return `- ${tag} ${folders.map((f) => `\`${cell(f)}\``).join(', ')} \`${cell(r.object)}\` **${r.kind}**: ${cell(r.message)}${ack}`;
 }
 
 /** One line per phase: `5% → header route x: always → pause 10m → analysis gate (…) → …`. */
@@ -56,7 +58,7 @@ export function reportMarkdown(report: ChangeReport): string {
   out.push('');
   if (report.risks.length > 0) {
     out.push('### Risks', '');
-    for (const r of report.risks) out.push(riskLine(r));
+    for (const g of groupRisks(report.risks)) out.push(riskLine(g.risk, g.folders));
     out.push('');
   }
   const moved = report.promotion.rows.filter((row) => [...row.versions.values()].some(([a, b]) => a !== b));
@@ -78,7 +80,12 @@ export function reportMarkdown(report: ChangeReport): string {
   for (const t of report.targets) {
     out.push(`<details><summary><code>${t.folder}</code>: ${t.added.length} added, ${t.changed.length} changed, ${t.removed.length} removed</summary>`, '');
     for (const a of t.added) out.push(`- added \`${a}\``);
-    for (const c of t.changed) out.push(`- changed \`${c.object}\` (${c.fields} field${c.fields === 1 ? '' : 's'})`);
+    const { churn, rest } = collapseVersionChurn(t.changed);
+    for (const v of churn) out.push(`- version label only: \`${cell(v.workload)}\` ${cell(v.from)} → ${cell(v.to)} on ${v.objects.length} object${v.objects.length === 1 ? '' : 's'}`);
+    for (const c of rest) {
+      const { shown, more } = fieldChangeTexts(c.changes);
+      out.push(`- changed \`${cell(c.object)}\`: ${shown.map((x) => `\`${cell(x)}\``).join('; ')}${more > 0 ? `; and ${more} more field${more === 1 ? '' : 's'}` : ''}`);
+    }
     for (const r of t.removed) out.push(`- removed \`${r}\``);
     for (const r of t.restarts) out.push(`- restarts \`${r.workload}\`: ${r.max < 0 ? 'one pod per node' : r.min === r.max ? `${r.max} pod(s)` : `${r.min}-${r.max} pods`}`);
     for (const c of t.configAdded) out.push(`- new config generation \`${c}\``);
