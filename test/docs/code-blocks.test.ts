@@ -1,0 +1,49 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
+import { blocksOf, DocBlock, docFiles, moduleText } from './doc-blocks';
+
+const root = path.resolve(__dirname, '../..');
+
+describe('the TypeScript blocks of README.md and docs/*.md', () => {
+  const blocks: DocBlock[] = docFiles(root).flatMap((f) => blocksOf(path.relative(root, f), fs.readFileSync(f, 'utf8')));
+
+  test('every fence is closed and every skipped block says why', () => {
+    // blocksOf throws on an unclosed fence
+    expect(blocks.length).toBeGreaterThan(10);
+    for (const b of blocks.filter((x) => x.mode === 'skip')) expect({ at: `${b.file}:${b.line}`, reason: b.reason }).toEqual({ at: `${b.file}:${b.line}`, reason: expect.stringMatching(/\w{3,}/) });
+  });
+
+  test('every block compiles against the library (one program for all of them)', () => {
+    const config = ts.readConfigFile(path.join(root, 'tsconfig.json'), ts.sys.readFile);
+    const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
+    // prose examples may declare what they do not use
+    const options: ts.CompilerOptions = { ...parsed.options, noEmit: true, incremental: false, tsBuildInfoFile: undefined, noUnusedLocals: false, noUnusedParameters: false };
+    const virtual = new Map<string, { block: DocBlock; text: string }>();
+    for (const b of blocks.filter((x) => x.mode !== 'skip')) {
+      const name = path.join(root, 'apps', `.doc-${b.file.replace(/[^A-Za-z0-9]+/g, '-')}-${b.line}.ts`);
+      virtual.set(name, { block: b, text: moduleText(b) });
+    }
+    const host = ts.createCompilerHost(options);
+    const getSourceFile = host.getSourceFile.bind(host);
+    host.getSourceFile = (file, lang, ...rest) => {
+      const v = virtual.get(path.resolve(file));
+      return v ? ts.createSourceFile(file, v.text, lang, true) : getSourceFile(file, lang, ...rest);
+    };
+    const fileExists = host.fileExists.bind(host);
+    host.fileExists = (file) => virtual.has(path.resolve(file)) || fileExists(file);
+    const readFile = host.readFile.bind(host);
+    host.readFile = (file) => virtual.get(path.resolve(file))?.text ?? readFile(file);
+    const program = ts.createProgram([...virtual.keys()], options, host);
+    const problems: string[] = [];
+    for (const [name, { block }] of virtual) {
+      const sf = program.getSourceFile(name)!;
+      for (const d of [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]) {
+        const { line } = d.start !== undefined ? sf.getLineAndCharacterOfPosition(d.start) : { line: 0 };
+        // lines of a wrapped block are shifted by the wrapper's first line; good enough to find the spot
+        problems.push(`${block.file}:${block.line + line}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 180_000);
+});
