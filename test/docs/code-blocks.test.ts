@@ -21,7 +21,7 @@ describe('the TypeScript blocks of README.md and docs/*.md', () => {
     const options: ts.CompilerOptions = { ...parsed.options, noEmit: true, incremental: false, tsBuildInfoFile: undefined, noUnusedLocals: false, noUnusedParameters: false };
     const virtual = new Map<string, { block: DocBlock; text: string }>();
     for (const b of blocks.filter((x) => x.mode !== 'skip')) {
-      const name = path.join(root, 'apps', `.doc-${b.file.replace(/[^A-Za-z0-9]+/g, '-')}-${b.line}.ts`);
+      const name = b.path ? path.join(root, b.path) : path.join(root, 'apps', `.doc-${b.file.replace(/[^A-Za-z0-9]+/g, '-')}-${b.line}.ts`);
       virtual.set(name, { block: b, text: moduleText(b) });
     }
     const host = ts.createCompilerHost(options);

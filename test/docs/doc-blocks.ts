@@ -9,6 +9,8 @@ import * as path from 'path';
 
 export interface DocBlock {
   readonly file: string;
+  /** `// file: <path>` on the first line: the block is that file of the repository (compiled there). */
+  readonly path?: string;
   /** 1-based line of the opening fence. */
   readonly line: number;
   readonly mode: 'module' | 'wrap' | 'skip';
@@ -16,10 +18,18 @@ export interface DocBlock {
   readonly code: string;
 }
 
+/** A fenced block: its language, the words after it, where it opens, its lines. */
+export interface Fence {
+  readonly lang: string;
+  readonly rest: string;
+  readonly line: number;
+  readonly body: readonly string[];
+}
+
 /** Every fenced block of `text`; throws on a fence that is never closed (everything after it would render as code). */
-export function blocksOf(file: string, text: string): DocBlock[] {
+export function fencesOf(file: string, text: string): Fence[] {
   const lines = text.split('\n');
-  const out: DocBlock[] = [];
+  const out: Fence[] = [];
   for (let i = 0; i < lines.length; i++) {
     const open = /^(\s*)(`{3,}|~{3,})(.*)$/.exec(lines[i]);
     if (!open) continue;
@@ -29,19 +39,25 @@ export function blocksOf(file: string, text: string): DocBlock[] {
     if (j >= lines.length) throw new Error(`${file}:${i + 1}: code fence ${fence}${info} is never closed`);
     const words = info.trim();
     const lang = words.split(/\s+/)[0];
-    if (lang === 'ts' || lang === 'typescript') {
-      const rest = words.slice(lang.length).trim();
-      const skip = /^skip:\s*(.*)$/.exec(rest);
-      out.push({
-        file, line: i + 1,
-        mode: skip ? 'skip' : rest === 'wrap' ? 'wrap' : 'module',
-        ...(skip ? { reason: skip[1].trim() } : {}),
-        code: lines.slice(i + 1, j).map((l) => l.slice(indent.length)).join('\n'),
-      });
-    }
+    out.push({ lang, rest: words.slice(lang.length).trim(), line: i + 1, body: lines.slice(i + 1, j).map((l) => l.slice(indent.length)) });
     i = j;
   }
   return out;
+}
+
+/** The TypeScript blocks of `text`. */
+export function blocksOf(file: string, text: string): DocBlock[] {
+  return fencesOf(file, text).filter((f) => f.lang === 'ts' || f.lang === 'typescript').map((f) => {
+    const skip = /^skip:\s*(.*)$/.exec(f.rest);
+    const named = /^\/\/ file: (\S+\.ts)\s*$/.exec(f.body[0] ?? '');
+    return {
+      file, line: f.line,
+      ...(named ? { path: named[1] } : {}),
+      mode: skip ? 'skip' : f.rest === 'wrap' ? 'wrap' : 'module',
+      ...(skip ? { reason: skip[1].trim() } : {}),
+      code: f.body.join('\n'),
+    };
+  });
 }
 
 /** The Markdown files whose blocks must compile: README.md and docs/*.md. */
