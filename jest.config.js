@@ -6,6 +6,7 @@ module.exports = {
   transform: {
     '^.+\\.ts$': '<rootDir>/test/esbuild-transform.js',
   },
+  setupFiles: ['<rootDir>/test/setup-capabilities.ts'],
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
   // synth tests spawn processes and write folders; two workers suit a 2-core machine
   maxWorkers: 2,

@@ -12,6 +12,7 @@
 // the wildcard listener holds the certificate) and every environment runs the Istio mesh: per namespace a
 // PeerAuthentication and a deny-all AuthorizationPolicy, per service an ALLOW AuthorizationPolicy (the gateway
 // and its callers) and a DestinationRule (circuit breaking).
+import '../lib/capabilities'; // every capability's registration (synth stages, settings)
 import { createHash } from 'crypto';
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';

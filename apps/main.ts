@@ -9,6 +9,7 @@
 //
 // Exposure: web is exposed on the environment's host over HTTPS, the API under /api on the same host (its
 // canary splits that route); staging and prod run the Istio mesh: mTLS STRICT and AuthorizationPolicies.
+import '../lib/capabilities'; // every capability's registration (synth stages, settings)
 import { ConfigFiles } from '../lib/config';
 import { CanaryStep, Delivery } from '../lib/delivery';
 import { Exposure, GatewayDeclaration } from '../lib/exposure';

@@ -4,9 +4,13 @@
 // Capability folders are re-exported flat. `policy` also exports rule-engine helpers whose names clash with core
 // and gitops ones (namespaceOf, apiGroupOf, ObjectRef, Manifest): its user-facing API is re-exported flat below,
 // and the whole module is available as the `policy` namespace (`policy.evaluateManifests`, `policy.podTemplatesOf`).
+// every capability registers its settings, synth stages and review knowledge (lib/capabilities.ts)
+import './capabilities';
+
 export * from './config';
 export * from './core';
 export * from './delivery';
+export * from './environments';
 export * from './exposure';
 export * from './gitops';
 export * from './mesh';

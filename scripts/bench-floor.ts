@@ -6,6 +6,7 @@
 //
 // The input comes from scripts/bench-phases.ts. Prints one JSON line with the in-process times (ms) of
 // reading the input, serializing and writing.
+import '../lib/capabilities'; // every capability's registration (synth stages, settings)
 import * as fs from 'fs';
 import { performance } from 'perf_hooks';
 import { writeTree } from '../lib/gitops/dist-writer';

@@ -8,6 +8,7 @@
 //
 // The phases mirror GitOpsApp.render() / synthFiles() / synth() step by step (render needs the app's private
 // inventory hand-off); test/apps/bench.test.ts checks that they still produce exactly app.synthFiles().
+import '../lib/capabilities'; // every capability's registration (synth stages, settings)
 import * as fs from 'fs';
 import { performance } from 'perf_hooks';
 import { buildBenchApp, servicesFromEnv } from '../apps/bench';

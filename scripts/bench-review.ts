@@ -1,6 +1,7 @@
 // `npm run bench:review` — how long the change report takes: the example platform (target < 2 s) and the bench
 // platform at N = 100 and 1000 services (target: linear, time(1000)/time(100) <= 11), a new image version for
 // every tenth service in prod. Prints figures; never run as a timed test.
+import '../lib/capabilities'; // every capability's registration (synth stages, settings)
 import { buildApp } from '../apps/main';
 import { buildBenchApp } from '../apps/bench';
 import { buildChangeReport, reportHtml, reportMarkdown } from '../lib/review';

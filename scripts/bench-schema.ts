@@ -3,6 +3,7 @@
 //   SERVICES=1000 npx tsx scripts/bench-schema.ts [runs]
 //
 // Prints the first (cold: reads and compiles the schemas the app uses) and the following (warm) runs.
+import '../lib/capabilities'; // every capability's registration (synth stages, settings)
 import { performance } from 'perf_hooks';
 import { buildBenchApp, servicesFromEnv } from '../apps/bench';
 import { renderTree } from '../lib/gitops/layout';

@@ -7,6 +7,7 @@
 // module (`if (require.main === module) buildApp().synth();`), so that importing it writes nothing.
 // Exit codes: 0 = printed (or, with --check, dist/ is up to date); 1 = with --check, dist/ is out of date;
 // 2 = usage error or the app failed to render.
+import '../lib/capabilities'; // every capability's registration (synth stages, settings)
 import * as path from 'path';
 import { previousTreeIn } from '../lib/config/config-generations';
 import { diffTrees, formatTreeDiff, readTree } from '../lib/gitops/manifest-diff';

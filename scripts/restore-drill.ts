@@ -6,6 +6,7 @@
 //
 // The app module must export `buildApp(outdir?: string): GitOpsApp` (see scripts/diff.ts). Nothing is written.
 // Exit codes: 0 = printed; 2 = usage error, or no such workload or backup schedule.
+import '../lib/capabilities'; // every capability's registration (synth stages, settings)
 import * as path from 'path';
 import { toYaml } from '../lib/gitops/serialize';
 import type { GitOpsApp } from '../lib/gitops/gitops-app';

@@ -1,6 +1,7 @@
 // `npm run review:demo` — the review of a sample change to the example platform (the API at a new version in
 // prod), written to review/demo/ (ignored by git) and, with Chromium, pictured in review/demo/report.png.
 // `npm run review:demo -- --update-docs` also replaces the committed picture docs/review-example.png.
+import '../lib/capabilities'; // every capability's registration (synth stages, settings)
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildApp } from '../apps/main';

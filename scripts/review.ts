@@ -11,6 +11,7 @@
 // The previous report is removed first: after a failed run there is none to mistake for this one's.
 // Exit codes: 0 = written (with --check: no unacknowledged high risk); 1 = --check found one; 2 = usage or
 // render error.
+import '../lib/capabilities'; // every capability's registration (synth stages, settings)
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { configError } from '../core';
-import { toYaml } from '../gitops/serialize';
+import { toYaml } from '../core/serialize';
 
 /** A config file's content: text as is, or structured data serialized by the file's extension. */
 export type ConfigValue = string | ConfigObject | readonly unknown[];

@@ -1,10 +1,9 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import type { IConstruct } from 'constructs';
 import * as YAML from 'yaml';
 import { evaluateManifests } from '../policy/check';
 import { Policy } from '../policy/policy';
 import { PolicyError } from '../policy/policy-error';
+import type { ConfigGeneration } from '../environments/capability';
+import type { LaidOutObject, PreviousTree } from '../environments/rendered';
 import { CONFIG_GENERATION_LABEL, CONFIG_RETAIN_ANNOTATION, CONFIG_RETIRED_ANNOTATION, CONFIG_SET_LABEL } from './defaults';
 
 /**
@@ -18,45 +17,12 @@ import { CONFIG_GENERATION_LABEL, CONFIG_RETAIN_ANNOTATION, CONFIG_RETIRED_ANNOT
  * than the set's `retain-generations` newer ones exist. Same input and same previous tree give the same bytes.
  */
 
-/** An object as laid out into dist/ (what `layoutFiles` takes). */
-export interface LaidOutObject {
-  /** Target folder below dist/ (`dev`, `prod/prod-eu-1`). */
-  readonly folder: string;
-  /** File below the folder (`storefront/api.yaml`). */
-  readonly file: string;
-  readonly manifest: any;
-  /** The construct that rendered it: its policy exemptions also cover its retained generations. */
-  readonly apiObject?: IConstruct;
-}
+// the previous tree and laid-out objects are the synth pipeline's vocabulary (lib/environments/rendered.ts)
+export { previousTreeIn, previousTreeOf } from '../environments/rendered';
+export type { LaidOutObject, PreviousTree } from '../environments/rendered';
 
-/** Reads a file of the previous dist/ by its path below dist/; undefined when there is none. */
-export type PreviousTree = (file: string) => string | undefined;
-
-/** The previous tree in folder `dir` (a missing folder or file reads as undefined). */
-export function previousTreeIn(dir: string): PreviousTree {
-  return (file) => {
-    try {
-      return fs.readFileSync(path.join(dir, file), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-}
-
-/** The previous tree held in memory (path below dist/ -> content). */
-export function previousTreeOf(files: ReadonlyMap<string, string>): PreviousTree {
-  return (file) => files.get(file);
-}
-
-/** Where a config generation stands: the one current pods mount, or a retained one with its rank. */
-export interface ConfigGeneration {
-  readonly set: string;
-  readonly state: 'current' | 'retained';
-  /** Retained generations only: 1 for the one replaced last. */
-  readonly rank?: number;
-  /** Current generations: how many previous ones are kept. */
-  readonly retain?: number;
-}
+// the generation vocabulary is the diff's (lib/environments/capability.ts); config says which objects are generations
+export type { ConfigGeneration } from '../environments/capability';
 
 /** The config generation a manifest is, or undefined when it is not a config set's ConfigMap. */
 export function configGenerationOf(manifest: any): ConfigGeneration | undefined {

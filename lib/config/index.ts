@@ -1,3 +1,4 @@
+export * from './capability';
 export * from './defaults';
 export * from './config-file-format';
 export * from './config-files';

@@ -112,7 +112,7 @@ export const SHAPE_USERS: readonly { readonly cls: string; readonly module: stri
   { cls: "ArgoCanary", module: "lib/delivery/argo-canary", shape: "ArgoCanaryOptions", param: 0 },
   { cls: "ArgoCdChart", module: "lib/gitops/argo-cd-chart", shape: "ArgoCdChartProps", param: 2 },
   { cls: "BackupSchedule", module: "lib/storage/backup-schedule", shape: "BackupOptions", param: 3 },
-  { cls: "Environment", module: "lib/gitops/environment", shape: "EnvironmentProps", param: 1 },
+  { cls: "Environment", module: "lib/environments/environment", shape: "EnvironmentProps", param: 1 },
   { cls: "ExposedRoute", module: "lib/exposure/exposed-route", shape: "ExposedRouteProps", param: 2 },
   { cls: "ExternalSecret", module: "lib/secrets/external-secret", shape: "ExternalSecretProps", param: 2 },
   { cls: "FlaggerCanary", module: "lib/delivery/flagger-canary", shape: "FlaggerOptions", param: 0 },

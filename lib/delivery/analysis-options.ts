@@ -1,4 +1,4 @@
-import { targetOf } from '../gitops/environment';
+import { targetOf } from '../environments/environment';
 import { configError } from '../core';
 import { declareSloGate, ServiceLevelObjective, SloMetrics } from '../observability';
 import type { HardenedService } from '../workloads/hardened-service';

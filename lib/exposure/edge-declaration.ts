@@ -1,5 +1,5 @@
 // Types only: what a cluster and an environment declare about their edge (gateway or ingress controller,
-// certificate issuer). lib/gitops/environment.ts imports this file, so it imports nothing from lib/gitops.
+// certificate issuer), added to the environment model by declaration merging (end of file).
 
 /** One listener of a shared Gateway API Gateway. */
 export interface GatewayListenerDeclaration {
@@ -63,4 +63,31 @@ export interface CertificateIssuerDeclaration {
   readonly name: string;
   /** @default 'ClusterIssuer' */
   readonly kind?: 'ClusterIssuer' | 'Issuer';
+}
+
+// exposure's settings in the one typed `Environments.define`
+declare module '../environments/environment' {
+  interface ClusterProps {
+    /**
+     * Exposure: the shared Gateway API Gateway that exposed services' routes attach to.
+     * @default - none (or an ingress controller)
+     */
+    readonly gateway?: GatewayDeclaration;
+    /**
+     * Exposure: the ingress controller exposed services' Ingresses use, when the cluster has no Gateway.
+     * @default - none
+     */
+    readonly ingressController?: IngressControllerDeclaration;
+  }
+  interface EnvironmentProps<S> {
+    /**
+     * Exposure: the cert-manager issuer of the environment's certificates (a staging issuer outside production).
+     * @default - none: exposing over TLS needs a certificate the gateway holds
+     */
+    readonly certificateIssuer?: CertificateIssuerDeclaration;
+  }
+  interface Environment<N, S> {
+    /** Exposure: the environment's certificate issuer, as given. */
+    readonly certificateIssuer?: CertificateIssuerDeclaration;
+  }
 }

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { assertHostname, assertInt, checkProps, configError, parseGoDuration } from '../core';
-import { targetOf } from '../gitops/environment';
+import { targetOf } from '../environments/environment';
 import { meshOf } from '../mesh/mesh-settings';
 import { TRAFFIC_DEFAULTS } from '../traffic/defaults';
 import { GatewayParent } from '../traffic/gateway-canary-route';

@@ -1,7 +1,7 @@
-import { RUN_BEFORE_ANNOTATION } from '../workloads/hardened-job';
+import { ApplyPhase, registeredCapabilities } from '../environments/capability';
 import { apiGroupOf, CLUSTER_SCOPED_DIR, RenderedObject } from './layout';
 import type { ApplyUnit } from './tenancy-layout';
-import { toYaml } from './serialize';
+import { toYaml } from '../core/serialize';
 
 /**
  * The apply order of a target, computed once from what it renders and used by both controllers: Argo CD
@@ -18,7 +18,7 @@ import { toYaml } from './serialize';
  * its objects needs. Only targets that render a StatefulSet or a run-before Job are phased; elsewhere nothing
  * changes (one Kustomization, no waves).
  */
-export type ApplyPhase = 'platform' | 'config' | 'stateful' | 'run-before' | 'services';
+export type { ApplyPhase } from '../environments/capability';
 
 /** The phases, in apply order. */
 export const APPLY_PHASES: readonly ApplyPhase[] = ['platform', 'config', 'stateful', 'run-before', 'services'];
@@ -42,7 +42,8 @@ export function syncWaveOf(phase: ApplyPhase): number {
 /** The phase of one file of a target, from its objects. */
 export function phaseOfFile(file: string, manifests: readonly any[]): ApplyPhase {
   if (manifests.some((m) => m?.kind === 'StatefulSet' && apiGroupOf(m.apiVersion) === 'apps')) return 'stateful';
-  if (manifests.some((m) => m?.kind === 'Job' && m?.metadata?.annotations?.[RUN_BEFORE_ANNOTATION])) return 'run-before';
+  // a phase a capability asks for beyond the kind (workloads: a Job that must complete before the services)
+  if (manifests.some((m) => registeredCapabilities().some((c) => c.applyPhaseOf?.(m) === 'run-before'))) return 'run-before';
   if (file.startsWith(`${CLUSTER_SCOPED_DIR}/`) || manifests.every((m) => PLATFORM_KINDS.has(m?.kind))) return 'platform';
   if (manifests.every((m) => PLATFORM_KINDS.has(m?.kind) || CONFIG_KINDS.has(m?.kind))) return 'config';
   return 'services';

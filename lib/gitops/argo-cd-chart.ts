@@ -2,7 +2,7 @@ import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Application, ApplicationProps, AppProject } from '../../imports/argo-cd-argoproj.io';
 import { assertDnsLabel, checkProps, configError, INT64_SAFE_MAX } from '../core';
-import { targetIdOf, Target } from './environment';
+import { targetIdOf, Target } from '../environments/environment';
 import { GroupKind, TargetInventory } from './inventory';
 import { unitScope as unit } from './layout';
 import { platformPathOf } from './tenancy-layout';

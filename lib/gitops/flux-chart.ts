@@ -4,7 +4,7 @@ import { Kustomization, KustomizationProps, KustomizationSpecSourceRefKind } fro
 import { GitRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { assertDnsLabel, checkProps, configError, parseGoDuration } from '../core';
 import { APPLY_PHASES, ApplyPhase, PHASES_FOLDER } from './apply-order';
-import { ClusterProps, targetIdOf, Target } from './environment';
+import { ClusterProps, targetIdOf, Target } from '../environments/environment';
 import { TargetInventory } from './inventory';
 import { unitScope as unit } from './layout';
 import { platformPathOf } from './tenancy-layout';

@@ -2,19 +2,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import * as YAML from 'yaml';
-import { PreviousTree, previousTreeIn, retainedConfigGenerations } from '../config/config-generations';
 import { checkProps, ConfigError, configError, runFinalizers } from '../core';
-import { checkPolicy } from '../policy/check';
-import { shrunkClaims } from '../storage/claim-sizes';
-import { StorageClass } from '../storage/storage-class';
+import { assertEssentialCapabilities, registeredCapabilities, SynthContext } from '../environments/capability';
+import { LaidOutObject, PreviousTree, previousTreeIn } from '../environments/rendered';
 import { annotateSyncWaves, computeApplyOrder, phaseKustomizations, unitApplyOrders, UnitApplyOrder } from './apply-order';
-import { checkSchemas, folderVersions } from '../schema/check';
-import { Compatibility, CompatibilityNote } from '../schema/compatibility';
 import { ARGO_CD_FOLDER, ArgoCdChart, ArgoCdOptions } from './argo-cd-chart';
 import { assertSameApp, currentAppId, DIST_MARKER, markerText } from './dist-marker';
 import { recoverInterruptedSwap, writeTree, WriteFile, WriterOps } from './dist-writer';
-import { Environment, Environments, setTarget, Target, targetIdOf, withPickScope } from './environment';
+import { Environment, Environments, setTarget, Target, targetIdOf, withPickScope } from '../environments/environment';
 import { FLUX_FOLDER, FluxChart, FluxOptions } from './flux-chart';
 import { buildInventory, TargetInventory } from './inventory';
 import { layoutFiles, renderTree, RenderedObject, setOutputFolder } from './layout';
@@ -136,8 +131,8 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
       setTarget(chart, target);
       setOutputFolder(chart, target.path);
       this.charts_.set(target.path, chart);
-      // storage: the cluster's declared StorageClasses
-      StorageClass.renderAll(chart, target.cluster.storageClasses);
+      // what capabilities render once per target (storage: the cluster's declared StorageClasses)
+      for (const c of registeredCapabilities()) c.setupTarget?.(chart, target);
     }
     return chart;
   }
@@ -153,6 +148,8 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
    * targets deploy the same object to the same cluster.
    */
   public render(): RenderedObject[] {
+    // an app that skipped the registrations would write unchecked YAML: refuse before rendering
+    assertEssentialCapabilities(this.node.path);
     runFinalizers(this);
     const gitops = [this.argoCd, this.flux].filter((c): c is ArgoCdChart | FluxChart => c !== undefined);
     const objects = renderTree(this, { exclude: gitops });
@@ -168,9 +165,10 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     } finally {
       this.inventory_ = undefined;
     }
-    // schema first: a misspelled field is the cause, the policy findings it would trigger are only symptoms
-    checkSchemas(objects, folderVersions(this.targets));
-    checkPolicy(objects);
+    // the checks capabilities register, in registration order (schema before policy: a misspelled field is the
+    // cause, the policy findings it would trigger are only symptoms)
+    const context = this.synthContext();
+    for (const c of registeredCapabilities()) c.check?.(objects, context);
     return objects;
   }
 
@@ -178,13 +176,13 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
    * The files dist/ will hold, keyed by path relative to it. Every folder an Argo CD Application or Flux
    * Kustomization of this repository points at is checked to be among them.
    *
-   * @param previous the dist/ being replaced: config generations a rollback may still mount are carried over
-   * from it (lib/config). @default - none (a first synth)
+   * @param previous the dist/ being replaced: what capabilities retain is carried over from it (lib/config: config
+   * generations a rollback may still mount). @default - none (a first synth)
    */
   public synthFiles(previous?: PreviousTree): Map<string, string> {
     const objects = this.render();
-    // --- config: keep the ConfigMap generations that rollback-able ReplicaSets still mount ---
-    const retained = retainedConfigGenerations(objects, previous);
+    // what capabilities carry over from the previous dist/ (config: generations rollback-able ReplicaSets mount)
+    const retained: LaidOutObject[] = registeredCapabilities().flatMap((c) => c.retain?.(objects, previous) ?? []);
     const layout = withTenancyKustomizations(this, this.targets, layoutFiles([...objects, ...retained], this.targets.map((t) => t.path)));
     const phases = phaseKustomizations(this.applyOrder_);
     const files = phases.size === 0 ? layout : new Map([...layout, ...phases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -216,15 +214,16 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     this.synthTo(this.outdir);
     const scratch = cdk8sScratchFolder();
     if (scratch) mirrorForCdk8s(scratch, readTree(this.outdir), this.rendered_ ?? []);
-    // --- schema: the fallbacks chosen for older clusters, once per synth, on stderr (stdout stays free for YAML);
-    // not under jest, where every test app would repeat it (tests read compatibilityNotes() instead) ---
-    const notes = formatCompatibilityNotes(this.compatibilityNotes());
+    // notes of the capabilities (schema: the fallbacks chosen for older clusters), once per synth, on stderr (stdout
+    // stays free for YAML); not under jest, where every test app would repeat them
+    const context = this.synthContext();
+    const notes = registeredCapabilities().map((c) => c.notes?.(context) ?? '').join('');
     if (notes && process.env.JEST_WORKER_ID === undefined) process.stderr.write(notes);
   }
 
-  /** The version fallbacks the library chose, per target (e.g. the preStop drain on a 1.29 cluster). */
-  public compatibilityNotes(): { readonly target: Target<N, S>; readonly notes: CompatibilityNote[] }[] {
-    return this.targets.map((target) => ({ target, notes: Compatibility.notesOf(target) })).filter((x) => x.notes.length > 0);
+  /** What the registered synth stages know about this app. */
+  private synthContext(): SynthContext {
+    return { targets: this.targets };
   }
 
   /** @internal tests inject a failing writer to prove the previous dist/ survives */
@@ -235,55 +234,11 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     const appId = currentAppId();
     assertSameApp(this, outdir, appId);
     const files = this.synthFiles(previousTreeIn(outdir));
-    checkClaimSizes(this.rendered_ ?? [], outdir);
+    // checks against the previous dist/ (storage: a claim template never shrinks)
+    for (const c of registeredCapabilities()) c.beforeWrite?.(this.rendered_ ?? [], outdir);
     writeTree(outdir, new Map([...files, [DIST_MARKER, markerText(appId)]]), writeFile);
   }
 }
-
-/**
- * Storage: a volume claim template may grow but never shrink. Compares each rendered StatefulSet with the one
- * in the previous dist/ (the file it was written to) and throws before anything is written.
- */
-function checkClaimSizes(objects: readonly RenderedObject[], outdir: string): void {
-  const cache = new Map<string, any[]>();
-  for (const o of objects) {
-    if (o.manifest?.kind !== 'StatefulSet' || !o.manifest.spec?.volumeClaimTemplates) continue;
-    const file = path.join(outdir, o.folder, o.file);
-    let docs = cache.get(file);
-    if (!docs) {
-      docs = [];
-      try {
-        docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
-      } catch {
-        // no previous file (a new workload) or an unreadable one: nothing to compare
-      }
-      cache.set(file, docs);
-    }
-    const m = o.manifest;
-    const previous = docs.find((d) => d?.kind === 'StatefulSet' && d?.metadata?.name === m.metadata?.name && d?.metadata?.namespace === m.metadata?.namespace);
-    const shrunk = previous ? shrunkClaims(previous, m) : [];
-    if (shrunk.length > 0) {
-      const s = shrunk[0];
-      const i = (m.spec.volumeClaimTemplates as any[]).findIndex((t) => t.metadata?.name === s.claim);
-      throw configError(o.apiObject.node.scope ?? o.apiObject, `volumes[${i}].size`,
-        `is smaller than the ${s.previous} of claim template '${s.claim}' in the previous ${path.join(path.basename(outdir), o.folder, o.file)} (claims cannot shrink)`,
-        s.next, `keep at least ${s.previous}`);
-    }
-  }
-}
-
-/** The compatibility notes as synth prints them (empty when there are none). */
-export function formatCompatibilityNotes(list: readonly { readonly target: Target<any, any>; readonly notes: readonly CompatibilityNote[] }[]): string {
-  if (list.length === 0) return '';
-  const lines = ['compatibility notes (fallbacks for older Kubernetes versions):'];
-  for (const { target, notes } of list) {
-    for (const n of notes) {
-      lines.push(`  ${target.path} (Kubernetes ${target.cluster.kubernetesVersion}): ${n.rule} needs ${n.needs}, fallback used ${n.count} time${n.count === 1 ? '' : 's'}: ${n.fallback}`);
-    }
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 
 /** The output folder when neither `outdir` nor the cdk8s CLI names one. */
 const DEFAULT_OUTDIR = 'dist';

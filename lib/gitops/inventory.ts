@@ -1,6 +1,6 @@
 import { ConfigError } from '../core';
 import type { ApplyPhase, TargetApplyOrder } from './apply-order';
-import { Target } from './environment';
+import { Target } from '../environments/environment';
 import { apiGroupOf, objectKey, RenderedObject } from './layout';
 
 /** A cluster-scoped kind, as Argo CD's AppProject lists it. */

@@ -1,9 +1,10 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ConfigError, markUnit, namespaceOf, show, unitRefOf } from '../core';
-import { isNamespacedKind } from '../policy/kind-scope';
+import { registeredCapabilities } from '../environments/capability';
+import type { RenderedObject } from '../environments/rendered';
 import { renderObject } from './render-object';
-import { toYaml } from './serialize';
+import { toYaml } from '../core/serialize';
 import { tenancyPrefixOf } from './tenancy-layout';
 
 const FOLDER = Symbol.for('typed-manifests.folder');
@@ -28,16 +29,8 @@ export function outputFolderOf(scope: IConstruct): string | undefined {
   return undefined;
 }
 
-/** One API object as it will be written. */
-export interface RenderedObject {
-  readonly apiObject: ApiObject;
-  /** The manifest, as written to disk. */
-  readonly manifest: any;
-  /** Folder below dist/ (`dev`, `prod/prod-eu-1`, `argocd`). */
-  readonly folder: string;
-  /** File below the folder (`storefront/web.yaml`, `_cluster/storefront.yaml`). */
-  readonly file: string;
-}
+// one rendered object: the synth pipeline's vocabulary, shared with the capabilities' stages (lib/environments)
+export type { RenderedObject } from '../environments/rendered';
 
 /** Folder for cluster-scoped objects: a leading underscore can never collide with a namespace name. */
 export const CLUSTER_SCOPED_DIR = '_cluster';
@@ -121,7 +114,8 @@ export function renderTree(root: IConstruct, options: RenderTreeOptions = {}): R
 function inheritNamespace(apiObject: ApiObject, manifest: any): void {
   if (!manifest.metadata || manifest.metadata.namespace !== undefined) return;
   const ns = namespaceOf(apiObject);
-  if (ns !== undefined && isNamespacedKind(manifest) === true) manifest.metadata = { ...manifest.metadata, namespace: ns };
+  // which kinds live in a namespace is a capability's knowledge (policy: built-in kinds and the vendored CRDs)
+  if (ns !== undefined && registeredCapabilities().some((c) => c.isNamespaced?.(manifest) === true)) manifest.metadata = { ...manifest.metadata, namespace: ns };
 }
 
 /** The API group of an apiVersion (`apps/v1` -> `apps`, `v1` -> ``). */

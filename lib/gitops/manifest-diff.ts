@@ -1,9 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { ConfigGeneration, configGenerationOf } from '../config/config-generations';
-import { shrunkClaims } from '../storage/claim-sizes';
-import { SPEC_HASH_ANNOTATION } from '../workloads/hardened-job';
+import { ConfigGeneration, DiffWarningKind, registeredCapabilities } from '../environments/capability';
 import { DIST_MARKER } from './dist-marker';
 import { apiGroupOf } from './layout';
 
@@ -36,15 +34,8 @@ export interface ObjectChange {
   readonly fields: readonly FieldChange[];
 }
 
-/** Changes that Kubernetes rejects, or that a GitOps controller carries out by deleting and recreating. */
-export type DiffWarningKind =
-  | 'renamed'
-  | 'selector-changed'
-  | 'statefulset-immutable'
-  | 'claim-shrunk'
-  | 'service-type-changed'
-  | 'service-cluster-ip-changed'
-  | 'job-template-changed';
+// the warning kinds are shared with the capabilities that contribute warnings (lib/environments/capability.ts)
+export type { DiffWarningKind } from '../environments/capability';
 
 export interface DiffWarning {
   readonly kind: DiffWarningKind;
@@ -198,9 +189,13 @@ function parseTree(tree: ReadonlyMap<string, string>, folders: string[], side: '
   return out;
 }
 
+/** The generation an object is, as a capability that renders generations says (lib/config's config sets). */
 function configGenerationRef(m: any): { configGeneration?: ConfigGeneration } {
-  const g = configGenerationOf(m);
-  return g ? { configGeneration: g } : {};
+  for (const c of registeredCapabilities()) {
+    const g = c.diff?.generationOf?.(m);
+    if (g) return { configGeneration: g };
+  }
+  return {};
 }
 
 /** What a config generation's line in the diff says: new, retained for rollbacks, or retired. */
@@ -318,9 +313,6 @@ function immutableChanges(folder: string, a: Parsed, b: Parsed): DiffWarning[] {
         warn('statefulset-immutable', `${field} changed (${summary(fields)}); Kubernetes forbids updating it, so the StatefulSet must be deleted (orphaning its pods and PVCs: \`kubectl delete statefulset ${name}${ns} --cascade=orphan\`) and recreated. Revert it, or plan that migration.`);
       }
     }
-    for (const s of shrunkClaims(a.manifest, b.manifest)) {
-      warn('claim-shrunk', `claim template '${s.claim}' shrinks from ${s.previous} to ${s.next}; a volume claim can never shrink (Kubernetes rejects it, and re-created claims keep the old size). Keep at least ${s.previous}; synth refuses it.`);
-    }
   }
   if (group === '' && kind === 'Service') {
     const type = changedAt('spec.type');
@@ -338,7 +330,14 @@ function immutableChanges(folder: string, a: Parsed, b: Parsed): DiffWarning[] {
       warn('job-template-changed', `spec.template changed (${summary(tpl)}); a Job's pod template is immutable, so the apply is rejected until the Job is deleted (Argo CD: add the Replace=true or Force=true sync option; Flux: force: true), and it then runs again. Give the Job a new name per version, or use a CronJob.`);
     }
   }
+  // what capabilities know on top (storage: claim templates never shrink)
+  for (const w of capabilityWarnings(a.manifest, b.manifest)) warn(w.kind, w.message);
   return out;
+}
+
+/** What the registered capabilities warn about one changed object (storage: a claim template that shrinks). */
+function capabilityWarnings(previous: any, next: any): { readonly kind: DiffWarningKind; readonly message: string }[] {
+  return registeredCapabilities().flatMap((c) => c.diff?.warnings?.(previous, next) ?? []);
 }
 
 /** Removed and added objects of one file, kind and namespace that select the same pods or carry the same labels. */
@@ -346,8 +345,8 @@ function renames(folder: string, removed: Parsed[], added: Parsed[]): DiffWarnin
   const out: DiffWarning[] = [];
   const used = new Set<Parsed>();
   const group = (o: Parsed) => `${o.ref.file}|${apiGroupOf(o.ref.apiVersion)}|${o.ref.kind}|${o.ref.namespace ?? ''}`;
-  // a Job named after its spec is replaced by design when its spec changes (it runs once per version)
-  const specNamed = (o: Parsed) => o.ref.kind === 'Job' && apiGroupOf(o.ref.apiVersion) === 'batch' && !!o.manifest?.metadata?.annotations?.[SPEC_HASH_ANNOTATION];
+  // an object replaced by a new name on purpose (workloads: a Job named after its spec runs once per version)
+  const specNamed = (o: Parsed) => registeredCapabilities().some((c) => c.diff?.replacedByDesign?.(o.manifest) ?? false);
   for (const r of [...removed].sort((x, y) => compareRefs(x.ref, y.ref))) {
     if (specNamed(r)) continue;
     const candidates = added.filter((a) => !used.has(a) && group(a) === group(r) && !specNamed(a));

@@ -1,11 +1,23 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { isPlatformOwned, TeamRecord, teamsOf } from '../tenancy/registry';
-import { Target, targetIdOf } from './environment';
-import { toYaml } from './serialize';
+import { registeredCapabilities, TargetPart } from '../environments/capability';
+import { Target, targetIdOf } from '../environments/environment';
+import { toYaml } from '../core/serialize';
+
+/** The parts (teams) declared in the target of `scope`, from the capabilities that split targets (tenancy). */
+function partsOf(scope: IConstruct): readonly TargetPart[] {
+  const out: TargetPart[] = [];
+  for (const c of registeredCapabilities()) if (c.layout) out.push(...c.layout.partsOf(scope));
+  return out;
+}
+
+/** Whether an object in a part's namespace belongs to the platform part all the same (quotas, team RBAC). */
+function sharedObject(scope: IConstruct): boolean {
+  return registeredCapabilities().some((c) => c.layout?.sharedObject(scope));
+}
 
 /**
- * Tenancy's part of the dist/ layout. In a target with no Team nothing changes. In a target with teams:
+ * Tenancy's part of the dist/ layout (the parts come from the registry: lib/tenancy registers its teams). In a target with no Team nothing changes. In a target with teams:
  * - `<target>/kustomization.yaml` still lists every file (`kubectl kustomize dist/<target>` builds it all);
  * - the platform's objects (cluster-scoped ones, namespaces, quotas, limit ranges, default-deny, team RBAC,
  *   Flux tenant accounts, and everything in namespaces no team owns) move below `<target>/_platform/`, which
@@ -31,9 +43,9 @@ export interface ApplyUnit {
 }
 
 /** The teams declared in a target (looked up on the target's chart, a child of the app named by its id). */
-export function teamsOfTarget(scope: IConstruct, target: Target<any, any>): readonly TeamRecord[] {
+export function teamsOfTarget(scope: IConstruct, target: Target<any, any>): readonly TargetPart[] {
   const chart = scope.node.root.node.tryFindChild(targetIdOf(target));
-  return chart ? teamsOf(chart) : [];
+  return chart ? partsOf(chart) : [];
 }
 
 /** The folder (below dist/) of a target's platform part: the target itself when it has no teams. */
@@ -64,9 +76,9 @@ export function applyUnitsOf(scope: IConstruct, targets: readonly Target<any, an
 
 /** `_platform/` for platform objects of a target with teams, else ''. Prefixes the object's file path. */
 export function tenancyPrefixOf(apiObject: ApiObject, namespace: string | undefined): string {
-  const teams = teamsOf(apiObject);
+  const teams = partsOf(apiObject);
   if (teams.length === 0) return '';
-  if (namespace !== undefined && !isPlatformOwned(apiObject) && teams.some((t) => t.namespaces.includes(namespace))) return '';
+  if (namespace !== undefined && !sharedObject(apiObject) && teams.some((t) => t.namespaces.includes(namespace))) return '';
   return `${PLATFORM_DIR}/`;
 }
 

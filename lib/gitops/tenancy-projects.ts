@@ -4,7 +4,7 @@ import { ApiObject } from 'cdk8s';
 import { configError } from '../core';
 import { PHASES_FOLDER, UnitApplyOrder } from './apply-order';
 import { ArgoCdChart, InventoryAwareApplication } from './argo-cd-chart';
-import { targetIdOf, Target } from './environment';
+import { targetIdOf, Target } from '../environments/environment';
 import { FluxChart } from './flux-chart';
 import { unitScope as unit } from './layout';
 import { argoRevisionOf, repositoryPathOf } from './repository';

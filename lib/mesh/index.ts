@@ -1,3 +1,4 @@
+export * from './capability';
 export * from './defaults';
 export * from './mesh-authorization';
 export * from './mesh-namespace';

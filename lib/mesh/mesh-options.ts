@@ -1,5 +1,5 @@
-// Types only: the mesh settings of an environment or a cluster. lib/gitops/environment.ts imports this file, so
-// it imports nothing from lib/gitops.
+// Types only: the mesh settings of an environment or a cluster, added to the environment model by declaration
+// merging (end of file).
 
 /** Mutual TLS between workloads: `STRICT` rejects plain text; `PERMISSIVE` accepts both (for migrations). */
 export type MtlsMode = 'STRICT' | 'PERMISSIVE';
@@ -21,4 +21,26 @@ export interface MeshOptions {
    * @default 'cluster.local'
    */
   readonly trustDomain?: string;
+}
+
+// mesh settings in the one typed `Environments.define`
+declare module '../environments/environment' {
+  interface ClusterProps {
+    /**
+     * Mesh settings of this cluster, over its environment's (`{ mtls: 'PERMISSIVE' }` while it migrates).
+     * @default - the environment's
+     */
+    readonly mesh?: MeshOptions;
+  }
+  interface EnvironmentProps<S> {
+    /**
+     * Istio mesh security: `{ istio: true }` renders STRICT mTLS and AuthorizationPolicies from the connection graph.
+     * @default - no mesh: NetworkPolicies only
+     */
+    readonly mesh?: MeshOptions;
+  }
+  interface Environment<N, S> {
+    /** Mesh settings as given (lib/mesh resolves the defaults). */
+    readonly mesh?: MeshOptions;
+  }
 }

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { configError, isHostname } from '../core';
-import { targetOf } from '../gitops/environment';
+import { targetOf } from '../environments/environment';
 import { MESH_DEFAULTS as D } from './defaults';
 import { MeshOptions, MtlsMode } from './mesh-options';
 

@@ -1,3 +1,4 @@
+export * from './capability';
 export * from './defaults';
 export * from './metrics';
 export * from './metrics-monitor';

@@ -1,4 +1,4 @@
-// Per-environment monitoring settings (EnvironmentProps.monitoring). Imports nothing from lib/gitops (no module cycle).
+// Per-environment monitoring settings (EnvironmentProps.monitoring, added by declaration merging at the end).
 
 /** Where the environment's Prometheus runs and how SLO alerts behave there. */
 export interface MonitoringOptions {
@@ -33,4 +33,19 @@ export interface MonitoringOptions {
    * @default true
    */
   readonly dashboards?: boolean;
+}
+
+// observability settings in the one typed `Environments.define`
+declare module '../environments/environment' {
+  interface EnvironmentProps<S> {
+    /**
+     * Observability: the monitoring namespace and Prometheus pod labels, runbooks, paging, dashboards.
+     * @default - see MonitoringOptions (lib/observability)
+     */
+    readonly monitoring?: MonitoringOptions;
+  }
+  interface Environment<N, S> {
+    /** Observability settings as given (lib/observability resolves the defaults). */
+    readonly monitoring: MonitoringOptions;
+  }
 }

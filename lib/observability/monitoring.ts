@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { assertDnsLabel, assertLabels, configError } from '../core';
-import { targetOf } from '../gitops/environment';
+import { targetOf } from '../environments/environment';
 import { OBSERVABILITY_DEFAULTS as D } from './defaults';
 
 /** The monitoring settings of the environment `scope` renders into, defaults filled in. */

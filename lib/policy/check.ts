@@ -1,6 +1,6 @@
 import type { ApiObject } from 'cdk8s';
-import { targetOf } from '../gitops/environment';
-import type { RenderedObject } from '../gitops/layout';
+import { targetOf } from '../environments/environment';
+import type { RenderedObject } from '../environments/rendered';
 import { Policy } from './policy';
 import { PolicyError } from './policy-error';
 import { PolicyRules } from './policy-rules';

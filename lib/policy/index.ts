@@ -1,3 +1,4 @@
+export * from './capability';
 export * from './rule';
 export * from './pod-template';
 export * from './workloads';

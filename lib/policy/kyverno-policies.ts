@@ -4,7 +4,7 @@ import {
   ClusterPolicySpecRulesValidatePodSecurityLevel, ClusterPolicySpecRulesValidatePodSecurityVersion,
 } from '../../imports/kyverno.io';
 import { assertDnsLabel, checkProps, configError, markUnit } from '../core';
-import { targetOf } from '../gitops/environment';
+import { targetOf } from '../environments/environment';
 import { HASHED_SELECTOR_LABEL, RECOMMENDED_LABELS } from './hygiene-rules';
 import { PolicyRules } from './policy-rules';
 

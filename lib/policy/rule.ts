@@ -1,4 +1,4 @@
-import type { ClusterProps } from '../gitops/environment';
+import type { ClusterProps } from '../environments/environment';
 
 /** A rule switched off for a part of the construct tree, and why (declared with `Policy.exempt`). */
 export interface Exemption {

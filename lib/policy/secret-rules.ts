@@ -1,9 +1,15 @@
 import { show } from '../core';
-import { EXISTING_SECRET_ANNOTATION_PREFIX } from '../secrets/secret-source';
 import { credentialIn } from './credential-detector';
 import { apiGroupOf, containersOf, keyPath, PodTemplate, podTemplateOf } from './pod-template';
 import { defineRule, Manifest, Rule, RuleContext, Violation } from './rule';
 import { namespaceOf } from './workloads';
+
+/**
+ * Pod template annotation prefix declaring a Secret that exists on the cluster but is managed outside this
+ * repository: `existing.secrets.typed-manifests.io/<secret>: <key>,<key>` (written by lib/secrets' ExistingSecret).
+ * The reference rule accepts references to exactly these keys of that Secret from the annotated workload.
+ */
+export const EXISTING_SECRET_ANNOTATION_PREFIX = 'existing.secrets.typed-manifests.io/';
 
 /** Secrets in Git: no plaintext, no credentials hidden in config, every reference to a Secret resolves. */
 

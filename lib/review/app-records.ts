@@ -1,6 +1,6 @@
 import type { GitOpsApp } from '../gitops/gitops-app';
-import type { RenderedObject } from '../gitops/layout';
-import { evaluate } from '../policy/check';
+import type { RenderedObject } from '../environments/rendered';
+import { registeredCapabilities } from '../environments/capability';
 import { AcknowledgementRecord, ExemptionRecord, objectId } from './change-report';
 import { Review } from './review';
 
@@ -12,16 +12,8 @@ export interface AppRecords {
 
 /** Reads exemptions (the findings they lift) and acknowledgements from an app's rendered objects. */
 export function appRecords(app: GitOpsApp<any, any>, objects: readonly RenderedObject[]): AppRecords {
-  const exemptions: ExemptionRecord[] = [];
-  const seen = new Set<string>();
-  for (const f of evaluate(objects, { includeExempted: true })) {
-    if (!f.exemption) continue;
-    const object = `${f.object.kind}/${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}`;
-    const k = `${f.folder}|${object}|${f.rule}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    exemptions.push({ folder: f.folder, object, rule: f.rule, reason: f.exemption.reason });
-  }
+  // the exemptions in effect, from the capabilities that grant them (policy)
+  const exemptions: ExemptionRecord[] = registeredCapabilities().flatMap((c) => c.exemptionsOf?.(objects) ?? []);
   const targetPaths = app.targets.map((t) => ({ folder: t.path, chartPath: app.chartFor(t).node.path }));
   const acknowledgements = Review.allIn(app).map((a) => {
     const under = (p: string) => a.scopePath === '' || p === a.scopePath || p.startsWith(`${a.scopePath}/`);

@@ -1,4 +1,5 @@
 import * as YAML from 'yaml';
+import { ObjectChangeView, registeredCapabilities } from '../environments/capability';
 import { diffTrees, DiffWarning, FieldChange, ObjectRef } from '../gitops/manifest-diff';
 import { REVIEW_DEFAULTS as D } from './defaults';
 import { RiskKind } from './review';
@@ -175,7 +176,6 @@ interface Obj {
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job']);
 const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'Ingress', 'Gateway']);
-const SECRET_SOURCE_KINDS = new Set(['ExternalSecret', 'ClusterExternalSecret', 'SealedSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret']);
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'AppProject']);
 const DATA_KINDS = new Set(['StatefulSet', 'PersistentVolumeClaim', 'PersistentVolume', 'Namespace']);
 const GITOPS_FOLDERS = new Set(['argocd', 'flux']);
@@ -220,8 +220,8 @@ export function buildChangeReport(input: ReviewInput): ChangeReport {
       if (ROUTE_KINDS.has(r.kind)) add('exposure-widening', refId(r), `new ${r.kind} exposes ${exposureOf(m).join(', ') || 'a route'}`);
       if (r.kind === 'Service' && ['LoadBalancer', 'NodePort'].includes(m.spec?.type)) add('exposure-widening', refId(r), `new ${m.spec.type} Service reachable from outside the cluster`);
       if (RBAC_KINDS.has(r.kind)) add('rbac-widening', refId(r), `new ${r.kind} grants ${grantsOf(m).slice(0, 4).join('; ') || 'access'}${grantsOf(m).length > 4 ? '; …' : ''}`);
-      if (SECRET_SOURCE_KINDS.has(r.kind)) add('secret-source-change', refId(r), `new secret source ${r.kind}`);
       if (r.kind === 'NetworkPolicy' && allowsEverything(m)) add('network-widening', refId(r), 'new NetworkPolicy admits any source or destination');
+      capabilityRisks({ change: 'added', next: m, fields: [] }, (risk, message) => add(risk, refId(r), message));
     }
     for (const r of f.removed) {
       const m = baseObjs.get(key(folder, r))!.manifest;
@@ -232,8 +232,7 @@ export function buildChangeReport(input: ReviewInput): ChangeReport {
           : `removing the ${r.kind} deletes its data`);
       }
       if (r.kind === 'NetworkPolicy') add('network-widening', refId(r), 'NetworkPolicy removed: its pods lose these restrictions');
-      if (r.kind === 'AuthorizationPolicy') add('network-widening', refId(r), 'AuthorizationPolicy removed');
-      if (SECRET_SOURCE_KINDS.has(r.kind)) add('secret-source-change', refId(r), `secret source ${r.kind} removed: the Secret it maintains stops being refreshed`);
+      capabilityRisks({ change: 'removed', previous: m, fields: [] }, (risk, message) => add(risk, refId(r), message));
     }
 
     const changed: ChangedObject[] = [];
@@ -264,18 +263,11 @@ export function buildChangeReport(input: ReviewInput): ChangeReport {
         const wider = newEntries(policyPeers(oldM), policyPeers(newM));
         if (wider.length > 0) add('network-widening', id, `admits more: ${wider.slice(0, 3).join('; ')}${wider.length > 3 ? '; …' : ''}`);
       }
-      if (c.new.kind === 'AuthorizationPolicy') {
-        const wider = newEntries(authorizationSources(oldM), authorizationSources(newM));
-        if (wider.length > 0) add('network-widening', id, `allows more callers: ${wider.slice(0, 3).join('; ')}`);
-      }
-      if (c.new.kind === 'PeerAuthentication' && oldM.spec?.mtls?.mode === 'STRICT' && newM.spec?.mtls?.mode !== 'STRICT') {
-        add('network-widening', id, `mTLS relaxed from STRICT to ${newM.spec?.mtls?.mode ?? 'the mesh default'}`);
-      }
       if (RBAC_KINDS.has(c.new.kind)) {
         const wider = newEntries(grantsOf(oldM), grantsOf(newM));
         if (wider.length > 0) add('rbac-widening', id, `grants more: ${wider.slice(0, 4).join('; ')}${wider.length > 4 ? '; …' : ''}`);
       }
-      if (SECRET_SOURCE_KINDS.has(c.new.kind)) add('secret-source-change', id, `secret source changed (${c.fields.slice(0, 2).map((x) => x.path).join(', ')})`);
+      capabilityRisks({ change: 'changed', previous: oldM, next: newM, fields: c.fields.map((x) => x.path) }, (risk, message) => add(risk, id, message));
       if (c.new.kind === 'StatefulSet') {
         const gone = vctNames(oldM).filter((n) => !vctNames(newM).includes(n));
         if (gone.length > 0) add('data-loss', id, `volume claim template(s) ${gone.join(', ')} removed: new pods no longer mount that data`);
@@ -320,6 +312,18 @@ export function buildChangeReport(input: ReviewInput): ChangeReport {
     },
     empty: diff.upToDate && risks.length === 0,
   };
+}
+
+/** The risks the registered capabilities see in one object change (mesh, secrets), each passed to `add`. */
+function capabilityRisks(view: ObjectChangeView, add: (risk: RiskKind, message: string) => void): void {
+  for (const c of registeredCapabilities()) {
+    for (const n of c.risksOf?.(view) ?? []) {
+      if (!Object.prototype.hasOwnProperty.call(D.riskLevels, n.risk)) {
+        throw new Error(`review: capability '${c.name}' reports risk '${n.risk}', which is no review risk kind; use one of ${Object.keys(D.riskLevels).join(', ')}`);
+      }
+      add(n.risk as RiskKind, n.message);
+    }
+  }
 }
 
 function warningRisks(folder: string, w: DiffWarning): Risk[] {
@@ -562,9 +566,6 @@ function allowsEverything(m: Manifest): boolean {
   return policyPeers(m).some((p) => p.includes('from anywhere') || p.includes('"0.0.0.0/0"') || p.includes('"::/0"'));
 }
 
-function authorizationSources(m: Manifest): string[] {
-  return (m.spec?.rules ?? []).flatMap((r: any) => (r.from ?? [{}]).map((f: any) => `${canonical(f.source ?? 'any source')} to ${canonical(r.to ?? 'any operation')}`));
-}
 
 /** Grants of a Role/ClusterRole (`apps/deployments: get,list`), subjects of a binding, destinations of an AppProject. */
 function grantsOf(m: Manifest): string[] {

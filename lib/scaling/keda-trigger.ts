@@ -1,6 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { assertCron, assertDnsSubdomain, assertInt, configError } from '../core';
-import { targetOf } from '../gitops/environment';
+import { targetOf } from '../environments/environment';
 import { SCALING_DEFAULTS as D } from './defaults';
 import { KedaTriggerAuthentication, TriggerSecret } from './keda-trigger-authentication';
 

@@ -1,4 +1,4 @@
-// Per-environment scaling settings (EnvironmentProps.scaling). Imports nothing from lib/gitops (no module cycle).
+// Per-environment scaling settings (EnvironmentProps.scaling, added by declaration merging at the end).
 
 /** How workloads may scale in one environment. */
 export interface ScalingEnvironmentOptions {
@@ -7,4 +7,19 @@ export interface ScalingEnvironmentOptions {
    * @default - true, except in production environments (`production: true`)
    */
   readonly allowScaleToZero?: boolean;
+}
+
+// scaling settings in the one typed `Environments.define`
+declare module '../environments/environment' {
+  interface EnvironmentProps<S> {
+    /**
+     * Scaling: whether workloads may scale to zero here.
+     * @default - see ScalingEnvironmentOptions (lib/scaling)
+     */
+    readonly scaling?: ScalingEnvironmentOptions;
+  }
+  interface Environment<N, S> {
+    /** Scaling settings as given (lib/scaling resolves the defaults). */
+    readonly scaling: ScalingEnvironmentOptions;
+  }
 }

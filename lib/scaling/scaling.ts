@@ -1,5 +1,5 @@
 import { configError } from '../core';
-import { targetOf } from '../gitops/environment';
+import { targetOf } from '../environments/environment';
 import { HardenedService } from '../workloads/hardened-service';
 import { LongRunningWorkload } from '../workloads/long-running-workload';
 import type { IWorkload, IWorkloadExtension } from '../workloads/workload';

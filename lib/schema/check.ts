@@ -1,5 +1,5 @@
 import type { ApiObject } from 'cdk8s';
-import type { RenderedObject } from '../gitops/layout';
+import type { RenderedObject } from '../environments/rendered';
 import { KubernetesVersion, SCHEMA_DEFAULTS as D } from './defaults';
 import { KubernetesSchemas } from './kubernetes-schemas';
 import { minorOf } from './kubernetes-version';

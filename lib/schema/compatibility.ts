@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { targetOf } from '../gitops/environment';
+import { Target, targetOf } from '../environments/environment';
 import { KubernetesVersion, SCHEMA_DEFAULTS as D } from './defaults';
 import { fieldRule, minorNumber } from './version-rules';
 
@@ -55,4 +55,21 @@ export class Compatibility {
   }
 
   private constructor() {}
+}
+
+/** The version fallbacks the library chose, per target (e.g. the preStop drain on a 1.29 cluster); was `GitOpsApp.compatibilityNotes()`. */
+export function compatibilityNotesOf<T extends Target<any, any>>(targets: readonly T[]): { readonly target: T; readonly notes: CompatibilityNote[] }[] {
+  return targets.map((target) => ({ target, notes: Compatibility.notesOf(target) })).filter((x) => x.notes.length > 0);
+}
+
+/** The compatibility notes as synth prints them (empty when there are none). */
+export function formatCompatibilityNotes(list: readonly { readonly target: Target<any, any>; readonly notes: readonly CompatibilityNote[] }[]): string {
+  if (list.length === 0) return '';
+  const lines = ['compatibility notes (fallbacks for older Kubernetes versions):'];
+  for (const { target, notes } of list) {
+    for (const n of notes) {
+      lines.push(`  ${target.path} (Kubernetes ${target.cluster.kubernetesVersion}): ${n.rule} needs ${n.needs}, fallback used ${n.count} time${n.count === 1 ? '' : 's'}: ${n.fallback}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -1,11 +1,7 @@
-/**
- * The Kubernetes minor versions the library renders for and validates against: one vendored OpenAPI copy per
- * minor (vendor/k8s-schemas/k8s-v<minor>.0.json). Adding one: see scripts/import-schemas.ts.
- */
-export const SUPPORTED_KUBERNETES_VERSIONS = ['1.28', '1.29', '1.30', '1.31', '1.32', '1.33', '1.34', '1.35', '1.36'] as const;
+import type { KubernetesVersion } from '../environments/kubernetes-version';
 
-/** A Kubernetes minor version the library supports (`'1.29'`). */
-export type KubernetesVersion = typeof SUPPORTED_KUBERNETES_VERSIONS[number];
+export { SUPPORTED_KUBERNETES_VERSIONS } from '../environments/kubernetes-version';
+export type { KubernetesVersion } from '../environments/kubernetes-version';
 
 /** Every default of the schema and compatibility capability. */
 export const SCHEMA_DEFAULTS = {

@@ -1,3 +1,4 @@
+export * from './capability';
 export * from './check';
 export * from './compatibility';
 export * from './defaults';

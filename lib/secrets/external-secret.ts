@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { assertConfigKey, assertDnsLabel, assertDnsSubdomain, assertGoDuration, checkProps, configError, markUnit, namespaceOf } from '../core';
-import { targetOf } from '../gitops/environment';
+import { targetOf } from '../environments/environment';
 import { SECRETS_DEFAULTS as D } from './defaults';
 import { canonicalJson, definitionHash } from './hash';
 import type { ISecretSource } from './secret-source';

@@ -1,11 +1,7 @@
-// What a workload's secret references point at. No imports: lib/policy reads the marker names from here.
+// What a workload's secret references point at.
 
-/**
- * Pod template annotation prefix declaring a Secret that exists on the cluster but is managed outside this
- * repository: `existing.secrets.typed-manifests.io/<secret>: <key>,<key>`. The reference rule accepts
- * references to exactly these keys of that Secret from the annotated workload.
- */
-export const EXISTING_SECRET_ANNOTATION_PREFIX = 'existing.secrets.typed-manifests.io/';
+// the marker is read by lib/policy's reference rule, which sits below secrets: declared there
+export { EXISTING_SECRET_ANNOTATION_PREFIX } from '../policy/secret-rules';
 
 /**
  * Pod template annotation prefix carrying a hash of a secret source's definition (`rollOnChange`):

@@ -1,4 +1,4 @@
-// Types of the environments' secret stores (EnvironmentProps.secretStores). This file must not import lib/gitops.
+// Types of the environments' secret stores (EnvironmentProps.secretStores, added by declaration merging at the end).
 import { SECRETS_DEFAULTS as D } from './defaults';
 
 /** A reference to a key of a Secret (in the store's namespace, or given one for a ClusterSecretStore). */
@@ -169,4 +169,21 @@ function saRef(s: ServiceAccountSelector): Record<string, unknown> {
 
 function keyRef(s: SecretKeySelector): Record<string, unknown> {
   return { name: s.name, key: s.key, ...(s.namespace ? { namespace: s.namespace } : {}) };
+}
+
+// secrets settings in the one typed `Environments.define`
+declare module '../environments/environment' {
+  interface EnvironmentProps<S> {
+    /**
+     * secrets: the External Secrets Operator stores of this environment, by the key ExternalSecrets name
+     * (`{ vault: SecretStore.vault({ name: 'vault-prod', ... }) }`); the same key may mean a different store per
+     * environment.
+     * @default - none (an ExternalSecret naming a store fails synth)
+     */
+    readonly secretStores?: SecretStores;
+  }
+  interface Environment<N, S> {
+    /** secrets: the environment's secret stores by key. */
+    readonly secretStores: SecretStores;
+  }
 }

@@ -1,8 +1,23 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { assertCron, assertDnsLabel, assertDnsSubdomain, assertGoDuration, checkProps, configError, markUnit } from '../core';
-import type { Manifest } from '../workloads/pod-template';
-import type { IWorkload } from '../workloads/workload';
+
+/** A manifest as plain data. */
+type Manifest = Record<string, any>;
+
+/**
+ * What a backup needs of its workload: its name, namespace and pod template (a HardenedStatefulSet passes itself).
+ * Structural, so that storage stays below the workloads that use it.
+ */
+export interface IBackedUpWorkload {
+  readonly name: string;
+  readonly namespace: string;
+  readonly pod: {
+    readonly selectorLabels: Record<string, string>;
+    readonly labels: Record<string, string>;
+    addPodAnnotation(key: string, value: string): void;
+  };
+}
 import { STORAGE_DEFAULTS as D } from './defaults';
 
 /** A command Velero runs in the pod around its backup (pod annotations `pre.hook.backup.velero.io/*`). */
@@ -58,7 +73,7 @@ export class BackupSchedule extends Construct {
   private readonly workloadNamespace: string;
   private readonly selector: Record<string, string>;
 
-  constructor(scope: Construct, id: string, workload: IWorkload, options: BackupOptions = {}) {
+  constructor(scope: Construct, id: string, workload: IBackedUpWorkload, options: BackupOptions = {}) {
     super(scope, id);
     checkProps(this, 'BackupOptions', options);
     const b = D.backup;

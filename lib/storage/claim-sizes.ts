@@ -1,4 +1,8 @@
-import { parseQuantity } from '../core';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { configError, parseQuantity } from '../core';
+import type { RenderedObject } from '../environments/rendered';
 
 /** A volume claim template whose requested size went down. */
 export interface ClaimShrink {
@@ -27,4 +31,36 @@ export function shrunkClaims(previous: any, next: any): ClaimShrink[] {
     if (a !== undefined && b !== undefined && b < a) out.push({ claim, previous: old, next: size });
   }
   return out;
+}
+
+/**
+ * Storage: a volume claim template may grow but never shrink. Compares each rendered StatefulSet with the one
+ * in the previous dist/ (the file it was written to) and throws before anything is written.
+ */
+export function checkClaimSizes(objects: readonly RenderedObject[], outdir: string): void {
+  const cache = new Map<string, any[]>();
+  for (const o of objects) {
+    if (o.manifest?.kind !== 'StatefulSet' || !o.manifest.spec?.volumeClaimTemplates) continue;
+    const file = path.join(outdir, o.folder, o.file);
+    let docs = cache.get(file);
+    if (!docs) {
+      docs = [];
+      try {
+        docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
+      } catch {
+        // no previous file (a new workload) or an unreadable one: nothing to compare
+      }
+      cache.set(file, docs);
+    }
+    const m = o.manifest;
+    const previous = docs.find((d) => d?.kind === 'StatefulSet' && d?.metadata?.name === m.metadata?.name && d?.metadata?.namespace === m.metadata?.namespace);
+    const shrunk = previous ? shrunkClaims(previous, m) : [];
+    if (shrunk.length > 0) {
+      const s = shrunk[0];
+      const i = (m.spec.volumeClaimTemplates as any[]).findIndex((t) => t.metadata?.name === s.claim);
+      throw configError(o.apiObject.node.scope ?? o.apiObject, `volumes[${i}].size`,
+        `is smaller than the ${s.previous} of claim template '${s.claim}' in the previous ${path.join(path.basename(outdir), o.folder, o.file)} (claims cannot shrink)`,
+        s.next, `keep at least ${s.previous}`);
+    }
+  }
 }

@@ -1,3 +1,4 @@
+export * from './capability';
 export * from './backup-schedule';
 export * from './claim-sizes';
 export * from './defaults';

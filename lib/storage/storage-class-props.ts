@@ -1,6 +1,6 @@
 /**
- * A StorageClass of one cluster (`ClusterProps.storageClasses`). This file imports nothing from lib/gitops,
- * so the environment types can use it without a module cycle.
+ * A StorageClass of one cluster (`ClusterProps.storageClasses`, added to the environment model by declaration
+ * merging at the end of this file).
  */
 export interface StorageClassProps {
   /** Class name that volume claim templates reference (`fast-ssd`): a DNS-1123 subdomain. */
@@ -31,4 +31,16 @@ export interface StorageClassProps {
    * @default false
    */
   readonly existing?: boolean;
+}
+
+// storage settings in the one typed `Environments.define`
+declare module '../environments/environment' {
+  interface ClusterProps {
+    /**
+     * Storage: the StorageClasses of this cluster that workloads may name. Declared classes are rendered into
+     * the target (`_cluster/storageclass-<name>.yaml`); `existing: true` ones are only referenced.
+     * @default - none: volumes use the cluster's default class
+     */
+    readonly storageClasses?: StorageClassProps[];
+  }
 }

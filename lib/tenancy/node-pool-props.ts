@@ -1,5 +1,5 @@
-// The node pool description a cluster declares (ClusterProps.nodePools). Kept free of imports so that
-// lib/gitops/environment.ts can use it without a module cycle.
+// The node pool description a cluster declares (ClusterProps.nodePools, added to the environment model by
+// declaration merging at the end of this file; checked by Environments.define through tenancy's registration).
 
 /** A node taint (`kubectl taint nodes ... key=value:effect`). */
 export interface NodeTaint {
@@ -45,4 +45,15 @@ export function nodePoolsProblem(pools: readonly NodePoolProps[] | undefined): s
     }
   }
   return undefined;
+}
+
+// tenancy's cluster settings in the one typed `Environments.define`
+declare module '../environments/environment' {
+  interface ClusterProps {
+    /**
+     * Tenancy: the cluster's node pools (labels, taints, spot), which workloads ask for with `NodePool.of(name)`.
+     * @default - none declared
+     */
+    readonly nodePools?: readonly NodePoolProps[];
+  }
 }

@@ -1,5 +1,5 @@
 import { configError } from '../core';
-import { targetOf } from '../gitops/environment';
+import { targetOf } from '../environments/environment';
 import type { IWorkload, IWorkloadExtension } from '../workloads/workload';
 import { NodePoolProps } from './node-pool-props';
 

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { assertDnsLabel, assertPort, checkProps, configError, markUnit } from '../core';
-import { targetOf } from '../gitops/environment';
+import { targetOf } from '../environments/environment';
 import { BackupOptions, BackupSchedule } from '../storage/backup-schedule';
 import { STORAGE_DEFAULTS } from '../storage/defaults';
 import { assertStorageSize } from '../storage/size';

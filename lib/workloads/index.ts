@@ -1,3 +1,4 @@
+export * from './capability';
 export * from './defaults';
 export * from './delivery-strategy';
 export * from './disruption-budget';

@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Environments, GitOpsApp, Target } from '../../lib/gitops';
 import { PlatformNamespace } from '../../lib/platform';
-import { Compatibility, KubernetesVersion, kubernetesVersionOf, Schema, SchemaError, SUPPORTED_KUBERNETES_VERSIONS } from '../../lib/schema';
+import { Compatibility, compatibilityNotesOf, KubernetesVersion, kubernetesVersionOf, Schema, SchemaError, SUPPORTED_KUBERNETES_VERSIONS } from '../../lib/schema';
 import { HardenedService } from '../../lib/workloads';
 import { unitScope } from '../gitops/helpers';
 import { prng, randomString } from '../fixtures/prng';
@@ -200,7 +200,7 @@ describe('version-aware rendering', () => {
   });
 
   test('synth lists the fallback per target, on stderr only', () => {
-    expect(app.compatibilityNotes().map((n) => [n.target.path, n.notes.map((x) => [x.rule, x.needs, x.count])])).toEqual([['old', [['lifecycle-sleep-action', '1.30', 1]]]]);
+    expect(compatibilityNotesOf(app.targets).map((n) => [n.target.path, n.notes.map((x) => [x.rule, x.needs, x.count])])).toEqual([['old', [['lifecycle-sleep-action', '1.30', 1]]]]);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-'));
     const fresh = appWith((scope) => {
       const ns = new PlatformNamespace(scope, 'shop', { team: 'shop' });

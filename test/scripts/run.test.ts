@@ -50,7 +50,7 @@ describe('scripts/run.js', () => {
     fs.writeFileSync(path.join(out, 'dev', 'kustomization.yaml'), 'previous\n');
     const app = path.join(dir, 'app.ts');
     fs.writeFileSync(app, `
-import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
+import ${JSON.stringify(path.join(root, 'lib/capabilities'))}; import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
 import { PlatformNamespace } from ${JSON.stringify(path.join(root, 'lib/platform'))};
 import { HardenedService } from ${JSON.stringify(path.join(root, 'lib/workloads'))};
 const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] } }) });
@@ -75,7 +75,7 @@ app.synth();
     ].join('\n');
     const app = (withHelm: boolean) => `
 import { Helm, Include } from ${JSON.stringify(path.join(root, 'node_modules/cdk8s'))};
-import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
+import ${JSON.stringify(path.join(root, 'lib/capabilities'))}; import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
 const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] } }), argoCd: false, flux: false });
 app.forEachTarget((scope) => {
   new Include(scope, 'extra', { url: ${JSON.stringify(path.join(dir, 'extra.yaml'))} });
@@ -102,7 +102,7 @@ app.synth();
   test('in the bundle (no type-check), a pick missing an environment names the target chart and the calling line', () => {
     const app = path.join(dir, 'app.ts');
     fs.writeFileSync(app, `
-import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
+import ${JSON.stringify(path.join(root, 'lib/capabilities'))}; import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
 const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] }, prod: { clusters: [{ name: 'prod', server: 'https://k.example' }] } }) });
 app.forEachTarget((scope, { env }) => {
   const replicas: number = env.pick({ dev: 1 } as any);
@@ -117,7 +117,7 @@ app.synth();
 
   test('`cdk8s synth --stdout`: one valid multi-document stream without kustomization files, and dist/ is kept', () => {
     fs.writeFileSync(path.join(dir, 'app.ts'), `
-import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
+import ${JSON.stringify(path.join(root, 'lib/capabilities'))}; import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
 import { PlatformNamespace } from ${JSON.stringify(path.join(root, 'lib/platform'))};
 const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] }, prod: { clusters: [{ name: 'prod', server: 'https://prod.example' }] } }) });
 app.forEachTarget((scope) => { new PlatformNamespace(scope, 'shop'); });
@@ -150,7 +150,7 @@ app.synth();
     const app = path.join(dir, 'app.ts');
     fs.writeFileSync(app, `
 import { Chart } from ${JSON.stringify(path.join(root, 'node_modules/cdk8s'))};
-import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
+import ${JSON.stringify(path.join(root, 'lib/capabilities'))}; import { Environments, GitOpsApp } from ${JSON.stringify(path.join(root, 'lib/gitops'))};
 const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters: [{ name: 'dev', server: 'https://k.example' }] } }) });
 if (process.env.DUPLICATE) { new Chart(app, 'extra'); new Chart(app, 'extra'); }
 app.synth();

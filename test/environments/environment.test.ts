@@ -1,7 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import { ConfigError } from '../../lib/core';
-import { Environments, GitOpsApp, setTarget, targetIdOf, targetOf } from '../../lib/gitops';
-import { REPO_URL, twoEnvironments } from './helpers';
+import { Environments, setTarget, targetIdOf, targetOf } from '../../lib/environments';
+import { GitOpsApp } from '../../lib/gitops';
+import { REPO_URL, twoEnvironments } from '../gitops/helpers';
 
 function thrown(fn: () => unknown): ConfigError {
   try {
@@ -27,7 +28,7 @@ describe('Environments', () => {
   it('makes a missing environment in pick a type error, and a runtime error for untyped callers', () => {
     const prod = twoEnvironments().get('prod');
     // @ts-expect-error 'prod' is missing: every environment must be listed
-    expect(() => prod.pick({ dev: 1 })).toThrow(/^environment prod: env\.pick has no value for environment 'prod' \(called at test\/gitops\/environment\.test\.ts:\d+:\d+\), got keys \["dev"\]; add a 'prod' entry$/);
+    expect(() => prod.pick({ dev: 1 })).toThrow(/^environment prod: env\.pick has no value for environment 'prod' \(called at test\/environments\/environment\.test\.ts:\d+:\d+\), got keys \["dev"\]; add a 'prod' entry$/);
     expect(() => prod.pick(undefined as any)).toThrow(/env\.pick has no value for environment 'prod' .*, got undefined; add a 'prod' entry$/);
   });
 
@@ -36,7 +37,7 @@ describe('Environments', () => {
     const line = new Error().stack!.split('\n')[1].match(/:(\d+):\d+\)?$/)![1];
     const e = thrown(() => app.forEachTarget((_scope, { env }) => env.pick({ dev: 1 } as any)));
     expect(e.constructPath).toBe('prod-eu-1');
-    expect(e.message).toMatch(new RegExp(`^prod-eu-1: env\\.pick has no value for environment 'prod' \\(called at test/gitops/environment\\.test\\.ts:${Number(line) + 1}:\\d+\\), got keys \\["dev"\\]; add a 'prod' entry$`));
+    expect(e.message).toMatch(new RegExp(`^prod-eu-1: env\\.pick has no value for environment 'prod' \\(called at test/environments/environment\\.test\\.ts:${Number(line) + 1}:\\d+\\), got keys \\["dev"\\]; add a 'prod' entry$`));
   });
 
   it('rejects a cluster name used by two environments, naming both and the fix', () => {
