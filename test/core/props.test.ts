@@ -14,7 +14,6 @@ const root = path.resolve(__dirname, '../..');
 const NOT_CHECKED: Record<string, string> = {
   HardenedPod: 'receives the props of the workload that builds it, which checks them against its own shape',
   SchemaCompiler: 'internal: the schema loader passes its own options',
-  Environment: 'built by Environments.define from the typed environment table (the environment model is being moved to lib/environments)',
 };
 
 const keysOf = (shape: PropShapeName) => Object.keys(PROP_SHAPES[shape]);
