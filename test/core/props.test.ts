@@ -88,7 +88,7 @@ describe('unknown props', () => {
         expect(n.message).toContain(`${prop}.${bad} is not a prop of ${nested}`);
       }
     }
-  });
+  }, 60_000);
 
   test('the closest name is suggested for one edit, names far from every prop get the list', () => {
     const rand = prng(22);
@@ -106,7 +106,7 @@ describe('unknown props', () => {
     }
     const e = errorOf(() => checkProps('Delivery.canary', 'ArgoCanaryOptions', { zzzzzzzzzzzzzz: 1 }));
     expect(e.message).toMatch(/^Delivery\.canary: zzzzzzzzzzzzzz is not a prop of ArgoCanaryOptions \(Delivery\.canary\), got 1; remove it; the known props are /);
-  });
+  }, 30_000);
 
   test('hostile keys are quoted in the path, instances and arrays of shapes are walked or left alone', () => {
     const e = errorOf(() => checkProps('f', 'ResourceProps', { 'cpu\n<b>': 1 }));
@@ -137,5 +137,5 @@ describe('unknown props', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 });

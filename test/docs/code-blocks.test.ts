@@ -53,9 +53,15 @@ describe('the TypeScript blocks of README.md and docs/*.md', () => {
   }, 180_000);
 
   test('a block that does not compile is reported with its file and line; a wrapped fragment gets typed givens', () => {
-    const broken = blocksOf('x.md', "text\n```ts\nimport { Environments } from '../lib';\nconst n: number = 'x';\n```\n```ts wrap\nenv.pick({ dev: 1, staging: 2, prod: 'three' }).toFixed();\n```\n");
+    const broken = blocksOf('x.md', "text\n```ts\nimport { Environments } from '../lib';\nconst n: number = 'x';\n```\n"
+      + "```ts wrap\nconst s: string = env.name.length;\n```\n```ts\nconst k = 1;\n```\n```ts continued\nconst j: string = k;\n```\n");
+    expect(broken).toHaveLength(3);
     const problems = compileBlocks(broken);
-    expect(problems.some((p) => p.startsWith('x.md:') && p.includes("Type 'string' is not assignable to type 'number'"))).toBe(true);
-    expect(problems.some((p) => p.includes("'toFixed' does not exist"))).toBe(true);
+    expect(problems.some((p) => p.startsWith('x.md:3:') && p.includes("Type 'string' is not assignable to type 'number'"))).toBe(true);
+    // `env` is typed (as an environment), not `any`
+    expect(problems.some((p) => p.includes("Type 'number' is not assignable to type 'string'") && p.startsWith('x.md:'))).toBe(true);
+    // a continued block sees the declarations before it
+    expect(problems.filter((p) => p.includes("Cannot find name 'k'"))).toEqual([]);
+    expect(problems.filter((p) => p.includes("Type 'number' is not assignable to type 'string'"))).toHaveLength(2);
   }, 180_000);
 });

@@ -4,6 +4,7 @@
 //   ```ts wrap             its statements are wrapped in a function (imports stay on top): for fragments that
 //                          use names like `scope` or `env` the surrounding text introduced; they are declared `any`
 //   ```ts skip: <reason>   not compiled; the reason is required
+//   ```ts continued        joins the block before it (one module)
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -45,8 +46,27 @@ export function fencesOf(file: string, text: string): Fence[] {
   return out;
 }
 
-/** The TypeScript blocks of `text`. */
+/**
+ * The TypeScript blocks of `text`. A block opened with ```ts continued joins the block before it (one module:
+ * later blocks use what earlier ones declared); identical import lines are kept once.
+ */
 export function blocksOf(file: string, text: string): DocBlock[] {
+  const out: DocBlock[] = [];
+  for (const b of tsBlocksOf(file, text)) {
+    const prev = out[out.length - 1];
+    if (b.continued && prev && prev.mode !== 'skip') {
+      const seen = new Set(prev.code.split('\n').filter((l) => /^import\s/.test(l)));
+      const code = b.code.split('\n').filter((l) => !seen.has(l)).join('\n');
+      out[out.length - 1] = { ...prev, code: `${prev.code}\n${code}` };
+    } else {
+      const { continued: _c, ...block } = b;
+      out.push(block);
+    }
+  }
+  return out;
+}
+
+function tsBlocksOf(file: string, text: string): (DocBlock & { readonly continued: boolean })[] {
   return fencesOf(file, text).filter((f) => f.lang === 'ts' || f.lang === 'typescript').map((f) => {
     const skip = /^skip:\s*(.*)$/.exec(f.rest);
     const named = /^\/\/ file: (\S+\.ts)\s*$/.exec(f.body[0] ?? '');
@@ -54,6 +74,7 @@ export function blocksOf(file: string, text: string): DocBlock[] {
       file, line: f.line,
       ...(named ? { path: named[1] } : {}),
       mode: skip ? 'skip' : f.rest === 'wrap' ? 'wrap' : 'module',
+      continued: f.rest === 'continued',
       ...(skip ? { reason: skip[1].trim() } : {}),
       code: f.body.join('\n'),
     };

@@ -39,7 +39,7 @@ describe('the marker naming the app that rendered dist/', () => {
     expect(markedApp(out)).toBe('apps/main.ts');
     // the same app again is fine
     withApp('apps/main.ts', () => { shopApp({ outdir: out }).synth(); });
-  });
+  }, 60_000);
 
   test('is no manifest: not YAML or JSON (Argo CD directory sources, kustomize and the cdk8s CLI skip it), left out of readTree', () => {
     expect(DIST_MARKER).not.toMatch(/\.(ya?ml|json)$/);
@@ -47,7 +47,7 @@ describe('the marker naming the app that rendered dist/', () => {
     withApp('apps/main.ts', () => { shopApp({ outdir: out }).synth(); });
     expect(fs.existsSync(path.join(out, DIST_MARKER))).toBe(true);
     expect([...readTree(out).keys()]).not.toContain(DIST_MARKER);
-  });
+  }, 60_000);
 
   test('any app name (markup, quotes, line breaks) round-trips through the marker on one line', () => {
     const rand = prng(3);
@@ -59,7 +59,7 @@ describe('the marker naming the app that rendered dist/', () => {
       fs.writeFileSync(path.join(out, DIST_MARKER), markerText(id));
       expect(markedApp(out)).toBe(id);
     }
-  });
+  }, 60_000);
 });
 
 describe('cdk8s synth and the output folder', () => {
@@ -73,5 +73,5 @@ describe('cdk8s synth and the output folder', () => {
     expect(cdk8sOutputProblem('dist', { CDK8S_OUTDIR: 'dist' }, undefined)).toBeUndefined();
     expect(cdk8sOutputProblem('dist', { CDK8S_OUTDIR: '.cdk8s.out' }, ['cdk8s', 'synth'])).toBeUndefined();
     expect(cdk8sOutputProblem('dist-payments', { CDK8S_OUTDIR: 'dist' }, ['cdk8s', 'synth'])).toBeUndefined();
-  });
+  }, 60_000);
 });

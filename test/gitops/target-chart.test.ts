@@ -21,7 +21,7 @@ describe('stock and generated constructs in a PlatformNamespace', () => {
     expect(find('ConfigMap').map((o) => o.metadata.name)).toContain('settings');
     expect(find('ServiceAccount').map((o) => o.metadata.name)).toContain('robot');
     expect(find('Certificate').map((o) => o.metadata.name)).toEqual(['tls']);
-  });
+  }, 60_000);
 
   test('a cluster-scoped stock object gets no namespace; an explicit name or namespace is kept', () => {
     const objects = rendered((ns) => {
@@ -32,7 +32,7 @@ describe('stock and generated constructs in a PlatformNamespace', () => {
     expect(role).toBeDefined();
     expect(role.metadata.namespace).toBeUndefined();
     expect(objects.find((o) => o.metadata.name === 'given-name').metadata.namespace).toBe('elsewhere');
-  });
+  }, 60_000);
 
   test('names do not change when the code around the namespace is refactored (a wrapper construct above it)', () => {
     const a = rendered((ns) => { new kplus.ConfigMap(ns, 'settings', { data: {} }); });
@@ -46,5 +46,5 @@ describe('stock and generated constructs in a PlatformNamespace', () => {
     const name = (list: any[]) => list.find((o) => o.kind === 'ConfigMap' && o.metadata.namespace === 'tools' && o.metadata.name === 'settings')?.metadata.name;
     expect(name(a)).toBe('settings');
     expect(name(b)).toBe(name(a));
-  });
+  }, 60_000);
 });

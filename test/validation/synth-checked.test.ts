@@ -25,7 +25,7 @@ describe('synthChecked (snapshot tests with the synth checks)', () => {
     for (const r of ['pss-privileged', 'pss-host-namespaces', 'hygiene-image-pinned']) expect([...rules].some((x) => x.startsWith(r.split('-').slice(0, 2).join('-')))).toBe(true);
     expect(e.message).toContain('stock/debug');
     expect(e.message).toContain('OBJECT / WHERE');
-  });
+  }, 60_000);
 
   test('a schema mistake is reported before policy, with the field', () => {
     const chart = new Chart(new App(), 'c', { namespace: 'shop' });
@@ -33,7 +33,7 @@ describe('synthChecked (snapshot tests with the synth checks)', () => {
     const e = thrown(() => synthChecked(chart));
     expect(e).toBeInstanceOf(SchemaError);
     expect(e.message).toContain('dataa');
-  });
+  }, 60_000);
 
   test('a hardened service passes and returns the manifests; exemptions apply', () => {
     const chart = new Chart(new App(), 'c', { namespace: 'shop' });
@@ -44,7 +44,7 @@ describe('synthChecked (snapshot tests with the synth checks)', () => {
     const all = (thrown(() => synthChecked(stock)) as PolicyError).findings.map((f) => f.rule);
     for (const rule of new Set(all)) Policy.exempt(stock, rule, 'a debugging pod, deleted after the incident');
     expect(() => synthChecked(stock)).not.toThrow();
-  });
+  }, 60_000);
 });
 
 describe('ManifestChecks (the cdk8s validation plugin)', () => {
