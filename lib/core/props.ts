@@ -25,8 +25,9 @@ function walk(where: IConstruct | string, shape: PropShapeName, value: unknown, 
     const at = prefix + propSegment(key, prefix === '');
     if (!Object.prototype.hasOwnProperty.call(known, key)) {
       const guess = didYouMean(key, Object.keys(known));
-      const owner = typeof where === 'string' ? where : where.constructor.name;
-      throw configError(where, at, `is not a prop of ${shape}${prefix ? '' : ` (${owner})`}`, (value as any)[key],
+      // a construct's message names its class too (the path says where, not what)
+      const owner = typeof where === 'string' || prefix ? '' : ` (${where.constructor.name})`;
+      throw configError(where, at, `is not a prop of ${shape}${owner}`, (value as any)[key],
         guess !== undefined ? `did you mean '${guess}'?` : `remove it; the known props are ${Object.keys(known).join(', ')}`);
     }
     const nested = known[key];

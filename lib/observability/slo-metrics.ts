@@ -1,4 +1,5 @@
 import { OBSERVABILITY_DEFAULTS as D } from './defaults';
+import { checkProps } from '../core';
 
 /**
  * Whose requests a query measures. Values may be template placeholders that the consumer fills in at run time
@@ -122,6 +123,7 @@ export class SloMetrics {
    * apart: for canary analysis by revision keep `SloMetrics.istio()`.
    */
   public static http(options: HttpSloMetricsOptions = {}): SloMetrics {
+    checkProps('SloMetrics.http', 'HttpSloMetricsOptions', options);
     const code = options.codeLabel ?? D.http.codeLabel;
     return new SloMetrics(fromHistogram({
       name: 'http',
@@ -138,6 +140,7 @@ export class SloMetrics {
 
   /** Your own queries (another mesh, an ingress controller, application metrics). */
   public static custom(options: CustomSloMetricsOptions): SloMetrics {
+    checkProps('SloMetrics.custom', 'CustomSloMetricsOptions', options);
     return new SloMetrics(options);
   }
 

@@ -1,4 +1,4 @@
-import { configError } from '../core';
+import { checkProps, configError } from '../core';
 import { targetOf } from '../environments/environment';
 import type { IWorkload, IWorkloadExtension } from '../workloads/workload';
 import { NodePoolProps } from './node-pool-props';
@@ -19,6 +19,7 @@ export interface NodePoolOptions {
  */
 export class NodePool implements IWorkloadExtension {
   public static of(name: string, options: NodePoolOptions = {}): NodePool {
+    checkProps('NodePool.of', 'NodePoolOptions', options);
     return new NodePool(name, options);
   }
 

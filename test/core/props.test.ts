@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { checkProps, ConfigError, didYouMean } from '../../lib/core';
-import { PROP_SHAPES, PropShapeName, SHAPE_USERS } from '../../lib/core/prop-names.generated';
+import { PROP_SHAPES, PropShapeName, SHAPE_FACTORIES, SHAPE_USERS } from '../../lib/core/prop-names.generated';
 import { generate, OUTPUT } from '../../scripts/prop-tables';
 import { prng } from '../fixtures/prng';
 
@@ -14,6 +14,11 @@ const root = path.resolve(__dirname, '../..');
 const NOT_CHECKED: Record<string, string> = {
   HardenedPod: 'receives the props of the workload that builds it, which checks them against its own shape',
   SchemaCompiler: 'internal: the schema loader passes its own options',
+};
+
+/** Factories that leave the check to what they build, and why. */
+const FACTORIES_NOT_CHECKED: Record<string, string> = {
+  'StorageClass.renderAll': 'renders the classes a cluster declares; each StorageClass checks its props (and the environment checks clusters[].storageClasses)',
 };
 
 const keysOf = (shape: PropShapeName) => Object.keys(PROP_SHAPES[shape]);
@@ -90,6 +95,22 @@ describe('unknown props', () => {
     }
   }, 60_000);
 
+  test.each(SHAPE_FACTORIES.filter((f) => FACTORIES_NOT_CHECKED[`${f.cls}.${f.method}`] === undefined).map((f) => [`${f.cls}.${f.method}`, f] as const))('%s rejects a misspelling of each of its options, naming the factory', (where, f) => {
+    const rand = prng(where.length * 104729 + f.param);
+    const known = keysOf(f.shape);
+    const Cls = require(path.join(root, f.module))[f.cls];
+    for (const prop of known) {
+      let wrong = misspell(prop, rand);
+      while (known.includes(wrong)) wrong = misspell(prop, rand);
+      const args: unknown[] = new Array(f.param).fill(undefined);
+      args[f.param] = { [wrong]: 'x' };
+      const e = errorOf(() => Cls[f.method](...args));
+      expect(e.message.startsWith(`${where}: `)).toBe(true);
+      expect(e.message).toContain(`is not a prop of ${f.shape}`);
+      expect(e.message).toContain(`did you mean '${didYouMean(wrong, known)}'?`);
+    }
+  }, 60_000);
+
   test('the closest name is suggested for one edit, names far from every prop get the list', () => {
     const rand = prng(22);
     for (const shape of Object.keys(PROP_SHAPES) as PropShapeName[]) {
@@ -105,7 +126,7 @@ describe('unknown props', () => {
       }
     }
     const e = errorOf(() => checkProps('Delivery.canary', 'ArgoCanaryOptions', { zzzzzzzzzzzzzz: 1 }));
-    expect(e.message).toMatch(/^Delivery\.canary: zzzzzzzzzzzzzz is not a prop of ArgoCanaryOptions \(Delivery\.canary\), got 1; remove it; the known props are /);
+    expect(e.message).toMatch(/^Delivery\.canary: zzzzzzzzzzzzzz is not a prop of ArgoCanaryOptions, got 1; remove it; the known props are /);
   }, 30_000);
 
   test('hostile keys are quoted in the path, instances and arrays of shapes are walked or left alone', () => {
