@@ -5,6 +5,7 @@
 // trigger are only symptoms).
 import { configCapability } from './config/capability';
 import { registerCapability } from './environments/capability';
+import { exposureCapability } from './exposure/capability';
 import { meshCapability } from './mesh/capability';
 import { observabilityCapability } from './observability/capability';
 import { policyCapability } from './policy/capability';
@@ -20,6 +21,7 @@ registerCapability(storageCapability);
 registerCapability(configCapability);
 registerCapability(secretsCapability);
 registerCapability(meshCapability);
+registerCapability(exposureCapability);
 registerCapability(observabilityCapability);
 registerCapability(scalingCapability);
 registerCapability(tenancyCapability);

@@ -1,3 +1,4 @@
+export * from './capability';
 export * from './defaults';
 export * from './edge-declaration';
 export * from './exposed-route';

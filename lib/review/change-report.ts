@@ -175,7 +175,6 @@ interface Obj {
 }
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job']);
-const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'Ingress', 'Gateway']);
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'AppProject']);
 const DATA_KINDS = new Set(['StatefulSet', 'PersistentVolumeClaim', 'PersistentVolume', 'Namespace']);
 const GITOPS_FOLDERS = new Set(['argocd', 'flux']);
@@ -217,7 +216,6 @@ export function buildChangeReport(input: ReviewInput): ChangeReport {
     for (const r of f.added) {
       const m = headObjs.get(key(folder, r))!.manifest;
       if (r.kind === 'ConfigMap' && m.immutable === true) configAdded.push(refId(r));
-      if (ROUTE_KINDS.has(r.kind)) add('exposure-widening', refId(r), `new ${r.kind} exposes ${exposureOf(m).join(', ') || 'a route'}`);
       if (r.kind === 'Service' && ['LoadBalancer', 'NodePort'].includes(m.spec?.type)) add('exposure-widening', refId(r), `new ${m.spec.type} Service reachable from outside the cluster`);
       if (RBAC_KINDS.has(r.kind)) add('rbac-widening', refId(r), `new ${r.kind} grants ${grantsOf(m).slice(0, 4).join('; ') || 'access'}${grantsOf(m).length > 4 ? '; …' : ''}`);
       if (r.kind === 'NetworkPolicy' && allowsEverything(m)) add('network-widening', refId(r), 'new NetworkPolicy admits any source or destination');
@@ -250,11 +248,6 @@ export function buildChangeReport(input: ReviewInput): ChangeReport {
         else if (c.new.kind !== 'CronJob' && c.new.kind !== 'Job') restarts.push({ workload: id, ...range });
         const plan = planOf(newM, ctx);
         if (plan) plans.push(plan);
-      }
-      if (ROUTE_KINDS.has(c.new.kind)) {
-        const before = new Set(exposureOf(oldM));
-        const wider = exposureOf(newM).filter((e) => !before.has(e));
-        if (wider.length > 0) add('exposure-widening', id, `now also exposes ${wider.join(', ')}`);
       }
       if (c.new.kind === 'Service' && ['LoadBalancer', 'NodePort'].includes(newM.spec?.type) && newM.spec?.type !== oldM.spec?.type) {
         add('exposure-widening', id, `Service becomes ${newM.spec.type}: reachable from outside the cluster`);
@@ -529,24 +522,6 @@ function podTemplateChanged(a: Manifest, b: Manifest): boolean {
 
 function vctNames(m: Manifest): string[] {
   return (m.spec?.volumeClaimTemplates ?? []).map((v: any) => v?.metadata?.name).filter((n: unknown) => typeof n === 'string');
-}
-
-/** Hosts and paths a route or Gateway exposes (`shop.acme.example/api`). */
-function exposureOf(m: Manifest): string[] {
-  const out: string[] = [];
-  if (m.kind === 'Ingress') {
-    for (const r of m.spec?.rules ?? []) {
-      const paths = (r.http?.paths ?? []).map((p: any) => p.path ?? '/');
-      for (const p of paths.length > 0 ? paths : ['/']) out.push(`${r.host ?? '*'}${p}`);
-    }
-  } else if (m.kind === 'Gateway') {
-    for (const l of m.spec?.listeners ?? []) out.push(`${l.hostname ?? '*'}:${l.port}`);
-  } else {
-    const hosts: string[] = m.spec?.hostnames ?? ['*'];
-    const paths = (m.spec?.rules ?? []).flatMap((r: any) => (r.matches ?? []).map((x: any) => x.path?.value ?? '/'));
-    for (const h of hosts) for (const p of paths.length > 0 ? paths : ['/']) out.push(`${h}${p}`);
-  }
-  return [...new Set(out)].sort();
 }
 
 /** Each NetworkPolicy peer with its ports, as comparable text. */

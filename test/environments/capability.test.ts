@@ -92,3 +92,24 @@ describe('the synth pipeline and the registry', () => {
     });
   });
 });
+
+describe('lib/capabilities.ts', () => {
+  const fs = require('fs') as typeof import('fs');
+  const path = require('path') as typeof import('path');
+  const LIB = path.resolve(__dirname, '../../lib');
+
+  it('registers every capability folder that declares a registration, under the folder name, schema before policy', () => {
+    const declared = fs.readdirSync(LIB, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && fs.existsSync(path.join(LIB, e.name, 'capability.ts')) && e.name !== 'environments')
+      .map((e) => e.name).sort();
+    expect(declared.length).toBeGreaterThanOrEqual(10);
+    const names = registeredCapabilities().map((c) => c.name);
+    expect([...names].sort()).toEqual(expect.arrayContaining(declared));
+    for (const folder of declared) {
+      const exported = Object.values(require(path.join(LIB, folder, 'capability.ts'))).filter((v: any) => v && typeof v === 'object' && typeof v.name === 'string');
+      expect(exported.map((c: any) => c.name)).toEqual([folder]);
+      expect(registeredCapabilities()).toContain(exported[0]);
+    }
+    expect(names.indexOf('schema')).toBeLessThan(names.indexOf('policy'));
+  });
+});

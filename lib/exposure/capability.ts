@@ -1,0 +1,41 @@
+import type { Capability } from '../environments/capability';
+
+/** Kinds that expose workloads beyond the cluster: routes, Ingresses, Gateways. */
+const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'Ingress', 'Gateway']);
+
+/**
+ * The exposure capability's registration (lib/capabilities.ts): the review flags a route that exposes new hosts
+ * or paths.
+ */
+export const exposureCapability: Capability = {
+  name: 'exposure',
+  risksOf: ({ change, previous, next }) => {
+    if (change === 'added' && ROUTE_KINDS.has(next?.kind)) {
+      return [{ risk: 'exposure-widening', message: `new ${next.kind} exposes ${exposureOf(next).join(', ') || 'a route'}` }];
+    }
+    if (change === 'changed' && ROUTE_KINDS.has(next?.kind)) {
+      const before = new Set(exposureOf(previous));
+      const wider = exposureOf(next).filter((e) => !before.has(e));
+      if (wider.length > 0) return [{ risk: 'exposure-widening', message: `now also exposes ${wider.join(', ')}` }];
+    }
+    return [];
+  },
+};
+
+/** Hosts and paths a route or Gateway exposes (`shop.acme.example/api`). */
+function exposureOf(m: any): string[] {
+  const out: string[] = [];
+  if (m.kind === 'Ingress') {
+    for (const r of m.spec?.rules ?? []) {
+      const paths = (r.http?.paths ?? []).map((p: any) => p.path ?? '/');
+      for (const p of paths.length > 0 ? paths : ['/']) out.push(`${r.host ?? '*'}${p}`);
+    }
+  } else if (m.kind === 'Gateway') {
+    for (const l of m.spec?.listeners ?? []) out.push(`${l.hostname ?? '*'}:${l.port}`);
+  } else {
+    const hosts: string[] = m.spec?.hostnames ?? ['*'];
+    const paths = (m.spec?.rules ?? []).flatMap((r: any) => (r.matches ?? []).map((x: any) => x.path?.value ?? '/'));
+    for (const h of hosts) for (const p of paths.length > 0 ? paths : ['/']) out.push(`${h}${p}`);
+  }
+  return [...new Set(out)].sort();
+}
