@@ -23,24 +23,60 @@ import { Environment, Environments, GitOpsApp, setTarget } from '../lib/gitops';
 import { Metrics, ServiceLevelObjective, SloMetrics } from '../lib/observability';
 import { PlatformNamespace } from '../lib/platform';
 import { KedaTrigger, Scaling } from '../lib/scaling';
-import { ExternalSecret, SealedSecret, SecretEnv, SecretStore } from '../lib/secrets';
-import { Team } from '../lib/tenancy';
-import { HardenedService } from '../lib/workloads';
+import { ExternalSecret, SealedSecret, SecretEnv, SecretStore, VaultAuth } from '../lib/secrets';
+import { NodePool, NodePoolProps, Priority, PriorityClasses, Team } from '../lib/tenancy';
+import { CanaryStep, Delivery } from '../lib/delivery';
+import { StorageClass, StorageClassProps } from '../lib/storage';
+import { TrafficRouting } from '../lib/traffic';
+import { HardenedCronJob, HardenedService, HardenedWorker, IDeliveryStrategy } from '../lib/workloads';
 // --- storage ---
 import { HardenedJob, HardenedStatefulSet } from '../lib/workloads';
 
 type EnvName = 'dev' | 'staging' | 'prod';
 
 // --- exposure ---
+// the apex host (services under a path of it bring a cert-manager Certificate) and a wildcard listener
 const benchGateway = (domain: string): GatewayDeclaration => ({
   name: 'public', namespace: 'gateway-system', serviceAccount: 'public-istio', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' },
-  listeners: [{ name: 'https', hostname: `*.${domain}`, certificateSecret: 'wildcard-tls' }],
+  listeners: [{ name: 'https', hostname: `*.${domain}`, certificateSecret: 'wildcard-tls' }, { name: 'https-apex', hostname: domain }],
+});
+
+// --- every capability the example platform uses, per cluster: a Kubernetes version (three different ones, 1.29
+// with its fallbacks), a storage class, node pools, a Vault ClusterSecretStore and a certificate issuer ---
+const benchStorage = (reclaimPolicy: 'Retain' | 'Delete'): StorageClassProps[] => [
+  { name: 'fast-ssd', provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', encrypted: 'true' }, reclaimPolicy },
+];
+export const benchNodePools: NodePoolProps[] = [
+  { name: 'general', labels: { 'node.acme.io/pool': 'general' } },
+  { name: 'spot', labels: { 'node.acme.io/pool': 'spot' }, taints: [{ key: 'node.acme.io/spot', value: 'true', effect: 'NoSchedule' }], spot: true },
+];
+const benchVault = (env: EnvName) => ({
+  vault: SecretStore.vault({
+    name: `vault-${env}`, server: `https://vault.${env}.bench.example:8200`, path: 'secret',
+    auth: VaultAuth.kubernetes({ role: `bench-${env}`, mountPath: `kubernetes-${env}` }),
+  }),
+});
+
+/** The bench's cluster settings of one environment (also the fleet case's rings: scripts/bench-fleet.ts). */
+export function benchCluster(env: EnvName, name: string = env, server = `https://${name}.k8s.bench.example`) {
+  const domain = env === 'prod' ? 'bench.example' : `${env}.bench.example`;
+  return {
+    name, server, region: 'eu-west-1', gateway: benchGateway(domain),
+    kubernetesVersion: ({ dev: '1.34', staging: '1.33', prod: '1.29' } as const)[env],
+    storageClasses: benchStorage(env === 'dev' ? 'Delete' : 'Retain'),
+    nodePools: benchNodePools,
+  };
+}
+
+const envSettings = (env: EnvName) => ({
+  domain: env === 'prod' ? 'bench.example' : `${env}.bench.example`, mesh: { istio: true }, secretStores: benchVault(env),
+  certificateIssuer: { name: env === 'prod' ? 'letsencrypt' : 'letsencrypt-staging' },
 });
 
 export const benchEnvironments = Environments.define<EnvName>({
-  dev: { clusters: [{ name: 'dev', server: 'https://dev.k8s.bench.example', region: 'eu-west-1', gateway: benchGateway('dev.bench.example') }], domain: 'dev.bench.example', mesh: { istio: true } },
-  staging: { clusters: [{ name: 'staging', server: 'https://staging.k8s.bench.example', region: 'eu-west-1', gateway: benchGateway('staging.bench.example') }], domain: 'staging.bench.example', mesh: { istio: true } },
-  prod: { production: true, clusters: [{ name: 'prod', server: 'https://prod.k8s.bench.example', region: 'eu-west-1', gateway: benchGateway('bench.example') }], domain: 'bench.example', mesh: { istio: true } },
+  dev: { clusters: [benchCluster('dev')], ...envSettings('dev') },
+  staging: { clusters: [benchCluster('staging')], ...envSettings('staging') },
+  prod: { production: true, clusters: [benchCluster('prod')], ...envSettings('prod') },
 });
 
 /** The most namespaces the services are spread over. */
@@ -77,9 +113,9 @@ export function addBenchDatabase(scope: Construct, spec: BenchServiceSpec, env: 
     image: 'ghcr.io/acme/postgres:16.4',
     port: 5432,
     replicas: env.pick({ dev: 1, staging: 1, prod: 3 }),
-    volumes: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: env.pick({ dev: '5Gi', staging: '10Gi', prod: '50Gi' }) }],
-    // backups are the Velero Schedule's business; the bench measures synth
-    backup: false,
+    volumes: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: env.pick({ dev: '5Gi', staging: '10Gi', prod: '50Gi' }), storageClassName: 'fast-ssd' }],
+    // production backs up daily (a Velero Schedule)
+    backup: env.production ? { storageLocation: 'backups-eu-west-1' } : false,
   });
   service.connectTo(db);
   const migrate = new HardenedJob(scope, `${spec.name}-migrate`, { image: `ghcr.io/acme/${spec.name}:1.0.0`, args: ['migrate'], runBefore: [service] });
@@ -129,7 +165,7 @@ export function addBenchTeam(scope: Construct, namespace: string, services: numb
     namespaces: [namespace],
     // per service at most 24 pods + 6 surge of 500m / 512Mi (1Gi limit), and one service in ten has a database
     quota: {
-      requestsCpu: String(services * 16), requestsMemory: `${services * 16}Gi`, limitsMemory: `${services * 32}Gi`, pods: services * 32,
+      requestsCpu: String(services * 24), requestsMemory: `${services * 24}Gi`, limitsMemory: `${services * 48}Gi`, pods: services * 48,
       objectCounts: { services: services * 3, configmaps: services * 3 + 1, secrets: services * 2 + 10 },
     },
   });
@@ -163,9 +199,15 @@ export function addBenchService(scope: Construct, spec: BenchServiceSpec, env: E
           threshold: 100,
         })],
       })] : []),
-      // --- exposure ---
-      Exposure.http(),
+      // --- exposure --- one service in ten under a path of the apex host (a cert-manager Certificate)
+      // (a Flagger canary, one in ten, stays internal: Flagger would need the Gateway API provider to share the route)
+      ...(i % 10 === 6 ? [] : [i % 10 === 1 ? Exposure.http({ hosts: ['{domain}'], paths: [`/${spec.name}`] }) : Exposure.http()]),
+      // --- tenancy ---
+      ...(i % 10 === 2 ? [Priority.of('critical')] : []),
     ],
+    // --- delivery --- one in ten an Argo Rollouts canary (staging, Istio, analysed against its SLO) or blue-green
+    // (prod), one in ten a Flagger canary; the others roll out
+    delivery: benchDelivery(i, env),
     resources: env.pick({
       dev: { cpuRequest: '100m', memoryRequest: '128Mi', memoryLimit: '256Mi' },
       staging: { cpuRequest: '250m', memoryRequest: '256Mi', memoryLimit: '512Mi' },
@@ -197,9 +239,50 @@ export function addBenchService(scope: Construct, spec: BenchServiceSpec, env: E
   return service;
 }
 
-/** Every namespace's database credentials, from a Vault store managed outside the bench. */
+function benchDelivery(i: number, env: Environment<EnvName>): IDeliveryStrategy | undefined {
+  if (env.name === 'dev') return undefined;
+  if (i % 10 === 4) {
+    return env.pick<IDeliveryStrategy>({
+      dev: Delivery.rollingUpdate(),
+      staging: Delivery.canary({ trafficRouting: TrafficRouting.istio(), slo: BENCH_SLO, steps: [CanaryStep.setWeight(10), CanaryStep.pause('2m'), CanaryStep.setWeight(50), CanaryStep.pause('2m')] }),
+      prod: Delivery.blueGreen({ slo: BENCH_SLO, autoPromotionEnabled: false }),
+    });
+  }
+  if (i % 10 === 6) return Delivery.flagger({ slo: BENCH_SLO, stepWeights: [10, 25, 50] });
+  return undefined;
+}
+
+/**
+ * One service in ten has a queue worker (KEDA on RabbitMQ with a TriggerAuthentication, scraped through a
+ * PodMonitor), another one in ten a nightly report (a CronJob on the spot pool, batch priority).
+ */
+export function addBenchCompanions(scope: Construct, spec: BenchServiceSpec, env: Environment<EnvName>, service: HardenedService): void {
+  if (spec.index % 10 === 3) {
+    const worker = new HardenedWorker(scope, `${spec.name}-worker`, {
+      image: `ghcr.io/acme/${spec.name}:1.0.0`,
+      command: ['/app/bin/worker'],
+      secretEnv: { AMQP_URL: { secret: 'db', key: 'url' } },
+      use: [
+        Scaling.keda({
+          triggers: [KedaTrigger.rabbitMq({ queueName: spec.name, value: 20, authentication: { secret: 'db', keys: { host: 'url' } } })],
+          minReplicas: 1, maxReplicas: env.pick({ dev: 2, staging: 4, prod: 10 }),
+        }),
+        Metrics.scrape({ port: 9090 }),
+      ],
+    });
+    worker.connectTo(service);
+  }
+  if (spec.index % 10 === 9) {
+    new HardenedCronJob(scope, `${spec.name}-report`, {
+      image: `ghcr.io/acme/${spec.name}:1.0.0`, schedule: `${spec.index % 60} 2 * * *`, args: ['--since=24h'],
+      use: [NodePool.of('spot'), Priority.of('batch')],
+    });
+  }
+}
+
+/** Every namespace's database credentials, from the environment's Vault (a ClusterSecretStore per cluster). */
 export function addBenchNamespaceSecrets(ns: PlatformNamespace): ExternalSecret {
-  return new ExternalSecret(ns, 'db', { store: SecretStore.existing({ name: 'vault' }), data: { url: { key: `${ns.node.id}/db`, property: 'url' } } });
+  return new ExternalSecret(ns, 'db', { store: 'vault', data: { url: { key: `${ns.node.id}/db`, property: 'url' } } });
 }
 
 /** Made-up, deterministic ciphertext shaped like kubeseal output (2-byte length, RSA-2048 block, AES-GCM part). */
@@ -218,19 +301,21 @@ function connect(services: readonly HardenedService[], platform: BenchPlatform):
 }
 
 /** The benchmark platform as a GitOpsApp (dist layout, policy, Argo CD and Flux objects). Writes nothing. */
-export function buildBenchApp(services: number, outdir?: string): GitOpsApp<EnvName> {
+export function buildBenchApp(services: number, outdir?: string, environments: Environments<EnvName> = benchEnvironments): GitOpsApp<EnvName> {
   const platform = benchPlatform(services);
   const app = new GitOpsApp({
-    environments: benchEnvironments,
+    environments,
     repository: { url: 'https://github.com/acme/bench-gitops.git', revision: 'main', path: 'dist-bench' },
     outdir,
   });
   app.forEachTarget((scope, { env }) => {
+    new PriorityClasses(scope, 'priority-classes');
     const namespaces = new Map(platform.namespaces.map((ns) => [ns, addBenchTeam(scope, ns, servicesIn(platform, ns))]));
     for (const ns of namespaces.values()) addBenchNamespaceSecrets(ns);
     const built = platform.services.map((spec) => addBenchService(namespaces.get(spec.namespace)!, spec, env));
     connect(built, platform);
     platform.services.forEach((spec, i) => addBenchDatabase(namespaces.get(spec.namespace)!, spec, env, built[i])); // --- storage ---
+    platform.services.forEach((spec, i) => addBenchCompanions(namespaces.get(spec.namespace)!, spec, env, built[i]));
   });
   return app;
 }
@@ -252,10 +337,17 @@ export function buildPlainBenchApps(services: number, outdir = 'dist-bench-plain
       setTarget(c, target);
       return c;
     };
-    for (const ns of platform.namespaces) addBenchNamespaceSecrets(addBenchTeam(chart(ns), ns, servicesIn(platform, ns)));
+    // what GitOpsApp adds per target: the cluster's storage classes; and the platform's priority classes
+    StorageClass.renderAll(chart('storage-classes'), target.cluster.storageClasses);
+    new PriorityClasses(chart('priority'), 'priority-classes');
+    // the teams share one chart, as they share one target in GitOpsApp (a chart renders the ClusterSecretStore its
+    // ExternalSecrets read once)
+    const teams = chart('teams');
+    for (const ns of platform.namespaces) addBenchNamespaceSecrets(addBenchTeam(teams, ns, servicesIn(platform, ns)));
     const built = platform.services.map((spec) => addBenchService(chart(spec.name, spec.namespace), spec, env));
     connect(built, platform);
     platform.services.forEach((spec, i) => addBenchDatabase(built[i].node.scope as Construct, spec, env, built[i])); // --- storage ---
+    platform.services.forEach((spec, i) => addBenchCompanions(built[i].node.scope as Construct, spec, env, built[i]));
     runFinalizers(app);
     return app;
   });
@@ -263,6 +355,16 @@ export function buildPlainBenchApps(services: number, outdir = 'dist-bench-plain
 
 function servicesIn(platform: BenchPlatform, namespace: string): number {
   return platform.services.filter((s) => s.namespace === namespace).length;
+}
+
+/**
+ * The fleet case: one production environment whose `clusters` clusters are rings (one target each), every ring
+ * with the same settings (Kubernetes version, storage, gateway) but its own API server.
+ */
+export function benchFleet(clusters: number): Environments<EnvName> {
+  const rings = Array.from({ length: clusters }, (_, i) => benchCluster('prod', `ring-${String(i).padStart(3, '0')}`));
+  // only `prod` is declared; env.pick's other keys are never read
+  return Environments.define({ prod: { production: true, clusters: rings, ...envSettings('prod') } }) as unknown as Environments<EnvName>;
 }
 
 /** SERVICES from the environment, or the default. */

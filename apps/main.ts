@@ -20,7 +20,8 @@ import { HpaMetric, KedaTrigger, Scaling } from '../lib/scaling';
 import { TrafficRouting } from '../lib/traffic';
 import { HardenedCronJob, HardenedService, HardenedWorker, IDeliveryStrategy, IWorkloadExtension, NetworkPeer, Probe } from '../lib/workloads';
 // --- tenancy ---
-import { NodePool, NodePoolProps, Priority, PriorityClasses, Team } from '../lib/tenancy';
+import { Access, NodePool, NodePoolProps, Priority, PriorityClasses, Team } from '../lib/tenancy';
+import { KyvernoPolicies } from '../lib/policy';
 // --- storage ---
 import { StorageClassProps } from '../lib/storage';
 import { HardenedJob, HardenedStatefulSet } from '../lib/workloads';
@@ -129,6 +130,8 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
   app.forEachTarget((scope, { env, cluster }) => {
     // --- tenancy ---
     new PriorityClasses(scope, 'priority-classes');
+    // admission enforces what synth checks (Enforce in prod, Audit elsewhere); exemptions travel as PolicyExceptions
+    new KyvernoPolicies(scope, 'kyverno');
     const storefront = new Team(scope, 'storefront', {
       groups: { admins: ['oidc:storefront-admins'], developers: ['oidc:storefront-developers'], viewers: ['oidc:engineering'] },
       namespaces: ['storefront'],
@@ -263,7 +266,12 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
       // --- config ---
       use: [
         scrape(), Metrics.slo(slos.checkout, { metrics: sloMetrics }), // --- observability ---
-        ConfigFiles.of({ files: { 'checkout.json': { currency: 'EUR', paymentTimeoutSeconds: env.pick({ dev: 30, staging: 15, prod: 10 }) } } }),
+        ConfigFiles.of({
+          files: { 'checkout.json': { currency: 'EUR', paymentTimeoutSeconds: env.pick({ dev: 30, staging: 15, prod: 10 }) } },
+          // not a credential, but it stays out of pull-request comments: diff and review print a hash instead
+          env: { PAYMENT_MERCHANT_ID: env.pick({ dev: 'acme-test-0001', staging: 'acme-test-0001', prod: 'acme-eu-4711' }) },
+          sensitive: ['PAYMENT_MERCHANT_ID'],
+        }),
       ],
     });
     web.connectTo(checkout);
@@ -283,6 +291,8 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
           scaleToZero: env.is('dev'),
         }),
         Metrics.scrape({ port: 9090 }),
+        // one replica relays the outbox at a time: leader election on a Lease (mounts the token, exempted with the grant)
+        Access.grant({ resources: ['leases'], verbs: ['get', 'create', 'update'], apiGroups: ['coordination.k8s.io'], resourceNames: ['order-worker-leader'] }),
       ],
     });
     worker.connectTo(api);

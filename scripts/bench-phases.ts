@@ -46,6 +46,10 @@ export interface PhaseTimes {
 
 export interface PhasedSynth {
   readonly times: PhaseTimes;
+  /** CPU time (user + system) per phase, ms, in the order of PhaseTimes. */
+  readonly cpu: number[];
+  /** Live heap after each phase, MB (only with --expose-gc, else empty). */
+  readonly heap: number[];
   readonly objects: RenderedObject[];
   readonly files: Map<string, string>;
 }
@@ -53,12 +57,24 @@ export interface PhasedSynth {
 /** Builds the app with `build` and synthesizes it into `outdir` (skipped when `outdir` is undefined), timed. */
 export function synthInPhases(build: () => GitOpsApp<any, any>, outdir?: string): PhasedSynth {
   let t = performance.now();
+  let cpu = process.cpuUsage();
+  const gc = (globalThis as any).gc as (() => void) | undefined;
   const lap = () => {
     const now = performance.now();
     const ms = now - t;
-    t = now;
+    const c = process.cpuUsage(cpu);
+    cpuMs.push((c.user + c.system) / 1000);
+    // with --expose-gc (BENCH_HEAP): what each phase leaves alive, measured outside the timed laps
+    if (gc) {
+      gc();
+      heapMb.push(Math.round(process.memoryUsage().heapUsed / 2 ** 20));
+    }
+    cpu = process.cpuUsage();
+    t = performance.now();
     return ms;
   };
+  const cpuMs: number[] = [];
+  const heapMb: number[] = [];
 
   const app = build();
   const tBuild = lap();
@@ -100,6 +116,8 @@ export function synthInPhases(build: () => GitOpsApp<any, any>, outdir?: string)
 
   return {
     times: { build: tBuild, render: tRender, policy: tPolicy, schema: tSchema, layout: tLayout, references: tReferences, write: tWrite },
+    cpu: cpuMs,
+    heap: heapMb,
     objects,
     files,
   };
@@ -135,9 +153,9 @@ if (require.main === module) {
     process.exit(2);
   }
   const services = servicesFromEnv();
-  const { times, objects, files } = synthInPhases(() => buildBenchApp(services, outdir), outdir);
+  const { times, cpu, heap, objects, files } = synthInPhases(() => buildBenchApp(services, outdir), outdir);
   let bytes = 0;
   for (const text of files.values()) bytes += Buffer.byteLength(text);
   if (dumpFile) fs.writeFileSync(dumpFile, JSON.stringify(floorInput(objects, files)));
-  process.stdout.write(`${JSON.stringify({ services, load, ...times, objects: objects.length, files: files.size, bytes })}\n`);
+  process.stdout.write(`${JSON.stringify({ services, load, ...times, cpu, heap, objects: objects.length, files: files.size, bytes })}\n`);
 }

@@ -28,7 +28,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { BENCH_NAMESPACES, benchDatabases, OBJECTS_PER_DATABASE, OBJECTS_PER_NAMESPACE, OBJECTS_PER_SERVICE } from '../apps/bench';
+import { BENCH_NAMESPACES, OBJECTS_PER_DATABASE, OBJECTS_PER_NAMESPACE, OBJECTS_PER_SERVICE } from '../apps/bench';
 import type { PhaseTimes } from './bench-phases';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -36,7 +36,7 @@ const STOCK_REPEAT_LIMIT_S = 20;
 
 // run: ours through scripts/run.js (what `npm run synth` does: a cached esbuild bundle), floor and stock bundled too
 type Mode = 'run' | 'tsx' | 'bundle';
-type Kind = 'ours' | 'resynth' | 'floor' | 'stock';
+type Kind = 'ours' | 'resynth' | 'floor' | 'stock' | 'linear';
 
 interface Args {
   readonly services: number[];
@@ -45,13 +45,25 @@ interface Args {
   readonly cliRuns: number;
   readonly keep: boolean;
   readonly tmpdir: string;
+  /** Cluster counts of the fleet case (none: skipped). */
+  readonly fleet: number[];
+  readonly fleetServices: number;
+  /** N of the CPU profile whose top costs are printed (0: none). */
+  readonly profile: number;
 }
 
+/** Above this many services only our synth is measured (once): floor and stock would take hours or the dump gigabytes. */
+const FULL_MEASURE_LIMIT = 3000;
+
 function parseArgs(argv: string[]): Args {
-  let services = [100, 1000];
+  let services = [1000, 3000];
   let runs = 3;
-  let modes: Mode[] = ['run', 'tsx'];
+  let modes: Mode[] = ['run'];
   let cliRuns = 5;
+  let fleet: number[] | undefined;
+  let fleetServices = 50;
+  let profile: number | undefined;
+  let explicitServices = false;
   let keep = false;
   let tmpdir = os.tmpdir();
   const positiveInts = (flag: string, v: string | undefined) => {
@@ -61,7 +73,13 @@ function parseArgs(argv: string[]): Args {
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--services') services = positiveInts(a, argv[++i]);
+    if (a === '--services') {
+      services = positiveInts(a, argv[++i]);
+      explicitServices = true;
+    } else if (a === '--fleet') fleet = positiveInts(a, argv[++i]);
+    else if (a === '--fleet-services') fleetServices = positiveInts(a, argv[++i])[0];
+    else if (a === '--profile') profile = positiveInts(a, argv[++i])[0];
+    else if (a === '--no-profile') profile = 0;
     else if (a === '--runs') runs = positiveInts(a, argv[++i])[0];
     else if (a === '--cli-runs') cliRuns = positiveInts(a, argv[++i])[0];
     else if (a === '--no-cli') cliRuns = 0;
@@ -75,12 +93,17 @@ function parseArgs(argv: string[]): Args {
     } else if (a === '--help' || a === '-h') usage();
     else usage(`unknown argument ${JSON.stringify(a)}`);
   }
-  return { services, runs, modes, cliRuns, keep, tmpdir };
+  // `--services 10000` alone measures just that: the fleet case and the profile run by default only with the
+  // default sizes (or when asked for)
+  return {
+    services, runs, modes, cliRuns: explicitServices && cliRuns === 5 ? 0 : cliRuns, keep, tmpdir,
+    fleet: fleet ?? (explicitServices ? [] : [10, 50, 100]), fleetServices, profile: profile ?? (explicitServices ? 0 : 1000),
+  };
 }
 
 function usage(problem?: string): never {
   if (problem) process.stderr.write(`bench: ${problem}\n`);
-  process.stderr.write('usage: npx tsx scripts/bench.ts [--services 100,1000] [--runs 3] [--modes tsx,bundle] [--cli-runs 5 | --no-cli] [--tmpdir <folder>] [--keep]\n');
+  process.stderr.write('usage: npx tsx scripts/bench.ts [--services 1000,3000] [--runs 3] [--modes run,tsx,bundle] [--cli-runs 5 | --no-cli] [--fleet 10,50,100] [--fleet-services 50] [--profile 1000 | --no-profile] [--tmpdir <folder>] [--keep]\n');
   process.exit(problem ? 2 : 0);
 }
 
@@ -188,6 +211,8 @@ function bundleEntries(): { entries: Entries; seconds: number } {
 /** Our synth phase by phase (ms), plus module loading and what it wrote. */
 interface PhaseReport extends PhaseTimes {
   readonly load: number;
+  /** CPU ms per phase: build, render, schema, policy, layout, references, write */
+  readonly cpu: number[];
   readonly objects: number;
   readonly files: number;
   readonly bytes: number;
@@ -205,6 +230,8 @@ interface ModeResult {
   readonly resynth: Series;
   readonly floor: Series;
   readonly stock: Series;
+  /** stock with one validation and dependency resolution per App (scripts/bench-plain.ts --linear): same files */
+  readonly linear: Series;
   readonly floorInner: { load: number; read: number; serialize: number; write: number }[];
 }
 
@@ -252,31 +279,32 @@ function measure(services: number, args: Args, modes: Map<Mode, Entries>): NResu
   fs.mkdirSync(dir, { recursive: true });
   const env = { SERVICES: String(services) };
 
-  log(`N=${services}: phases (in-process) and floor input`);
+  const full = services <= FULL_MEASURE_LIMIT;
+  log(`N=${services}: phases (in-process)${full ? ' and floor input' : ''}`);
   const dump = path.join(dir, 'floor-input.json');
-  const phased = run('node', ['--import', 'tsx', 'scripts/bench-phases.ts', path.join(dir, 'phases'), dump], env);
+  const phased = run('node', ['--import', 'tsx', 'scripts/bench-phases.ts', path.join(dir, 'phases'), ...(full ? [dump] : [])], env);
   const phases: PhaseReport = JSON.parse(phased.stdout.trim().split('\n').pop()!);
   const reference = treeStats(path.join(dir, 'phases'));
   fs.rmSync(path.join(dir, 'phases'), { recursive: true, force: true });
 
-  const expectedStock = 3 * (services * OBJECTS_PER_SERVICE + Math.min(BENCH_NAMESPACES, services) * OBJECTS_PER_NAMESPACE + benchDatabases(services) * OBJECTS_PER_DATABASE);
-  let stockObjects = expectedStock;
+  // stock writes no Argo CD / Flux objects: ours minus those (checked by test/apps/bench.test.ts at small N)
+  let stockObjects = phases.objects;
   let stockBytes = 0;
   const results = new Map<Mode, ModeResult>();
   for (const [mode, entries] of modes) {
     const series = (): Series => ({ walls: [], rss: [], cpu: [] });
-    const r: ModeResult = { ours: series(), resynth: series(), floor: series(), stock: series(), floorInner: [] };
+    const r: ModeResult = { ours: series(), resynth: series(), floor: series(), stock: series(), linear: series(), floorInner: [] };
     let stockDone = false;
     // the previous output a re-synth starts from (prepared once, not measured)
     const previous = path.join(dir, `${mode}-previous`);
-    run('node', entries.ours, { ...env, CDK8S_OUTDIR: previous });
-    for (let i = 0; i < args.runs; i++) {
-      // round robin, so that drift of the machine spreads over all three
-      for (const kind of ['ours', 'resynth', 'floor', 'stock'] as Kind[]) {
+    if (full) run('node', entries.ours, { ...env, CDK8S_OUTDIR: previous });
+    for (let i = 0; i < (full ? args.runs : 1); i++) {
+      // round robin, so that drift of the machine spreads over all of them
+      for (const kind of (full ? ['ours', 'resynth', 'floor', 'stock', 'linear'] : ['ours']) as Kind[]) {
         if (kind === 'stock' && stockDone) continue;
         const out = kind === 'resynth' ? previous : path.join(dir, `${mode}-${kind}-${i}`);
         const argv = kind === 'ours' || kind === 'resynth' ? entries.ours : kind === 'floor' ? entries.floor(dump) : entries.stock;
-        const res = run('node', kind === 'floor' ? [...argv, out] : kind === 'stock' ? [...argv, out] : argv, { ...env, CDK8S_OUTDIR: out });
+        const res = run('node', kind === 'floor' || kind === 'stock' ? [...argv, out] : kind === 'linear' ? [...argv, out, '--linear'] : argv, { ...env, CDK8S_OUTDIR: out });
         r[kind].walls.push(res.wall);
         if (res.rss !== undefined) r[kind].rss.push(res.rss);
         if (res.cpu !== undefined) r[kind].cpu.push(res.cpu);
@@ -286,7 +314,8 @@ function measure(services: number, args: Args, modes: Map<Mode, Entries>): NResu
           if (kind === 'stock') {
             stockObjects = stats.docs;
             stockBytes = stats.bytes;
-            if (stats.docs !== expectedStock) log(`  warning: stock cdk8s wrote ${stats.docs} objects, expected ${expectedStock}`);
+          } else if (kind === 'linear') {
+            if (stats.bytes !== stockBytes) log(`  warning: linear stock wrote ${stats.bytes} bytes, stock ${stockBytes}`);
           } else if (stats.bytes !== reference.bytes || stats.files !== reference.files) {
             log(`  warning: ${mode} ${kind} wrote ${stats.files} files / ${stats.bytes} bytes, the phased synth ${reference.files} / ${reference.bytes}`);
           }
@@ -350,7 +379,20 @@ interface Machine {
   readonly loadBefore: number[];
 }
 
-function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: number[] } | undefined, args: Args, machine: Machine, bundleSeconds?: number): void {
+/** The fleet case at one cluster count (scripts/bench-fleet.ts). */
+interface FleetResult {
+  readonly clusters: number;
+  readonly services: number;
+  readonly objects: number;
+  readonly files: number;
+  readonly ms: number;
+  readonly cpuMs: number;
+}
+
+const inner = (p: PhaseReport) => p.build + p.render + p.policy + p.schema + p.layout + p.references + p.write;
+const cpuOf = (p: PhaseReport) => p.cpu.reduce((a, b) => a + b, 0);
+
+function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: number[] } | undefined, args: Args, machine: Machine, fleet: FleetResult[], profileText: string, bundleSeconds?: number): void {
   const out: string[] = [];
   const objectsOf = (r: NResult) => r.phases.objects;
   out.push('');
@@ -362,7 +404,7 @@ function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: numbe
   if (bundleSeconds !== undefined) out.push(`bundle mode: each entry precompiled once with esbuild into one .js file (took ${s(bundleSeconds)} s, not counted)`);
   out.push('');
 
-  const rows: string[][] = [['N', 'mode', 'objects', 'bytes', 'files', 'ours s', 'us/obj', 're-synth s', 'us/obj', 'RSS MB', 'floor s', 'vs floor', 'stock s', 'stock us/obj', 'stock RSS MB', 'faster/obj', 're-synth faster/obj']];
+  const rows: string[][] = [['N', 'mode', 'objects', 'bytes', 'files', 'ours s', 'us/obj', 're-synth s', 'us/obj', 'RSS MB', 'floor s', 'vs floor', 'linear stock s', 'us/obj', 'faster/obj', 'stock s', 'stock us/obj', 'stock RSS MB', 'faster/obj']];
   for (const r of results) {
     for (const [mode, m] of r.modes) {
       const ours = median(m.ours.walls);
@@ -372,16 +414,20 @@ function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: numbe
       const stockPerObj = (stock / r.stockObjects) * 1e6;
       const resynth = median(m.resynth.walls);
       const resynthPerObj = (resynth / objectsOf(r)) * 1e6;
+      const linearPerObj = (median(m.linear.walls) / r.stockObjects) * 1e6;
       rows.push([String(r.services), mode, String(objectsOf(r)), String(r.bytesWritten), String(r.phases.files), s(ours), us(perObj), s(resynth), us(resynthPerObj),
         mb(Math.max(maxOf(m.ours.rss) ?? 0, maxOf(m.resynth.rss) ?? 0)),
-        s(floor), ratio(ours / floor), `${s(stock)}${m.stock.walls.length < args.runs ? ` (${m.stock.walls.length} run)` : ''}`, us(stockPerObj), mb(maxOf(m.stock.rss)),
-        ratio(stockPerObj / perObj), ratio(stockPerObj / resynthPerObj)]);
+        s(floor), ratio(ours / floor), s(median(m.linear.walls)), us(linearPerObj), ratio(linearPerObj / perObj),
+        `${s(stock)}${m.stock.walls.length < args.runs ? ` (${m.stock.walls.length} run)` : ''}`, us(stockPerObj), mb(maxOf(m.stock.rss)),
+        ratio(stockPerObj / perObj)]);
     }
   }
   out.push(table(rows));
   out.push('  ours: into an empty folder; re-synth: over the unchanged output of a previous synth (unchanged files are linked, not written)');
   out.push('  floor s: the same objects serialized (toYaml) and written (writeTree, same layout) by a process that loads nothing else');
+  out.push('  linear stock: stock App.synth() with one validation and dependency resolution per App (same files): the baseline');
   out.push('  stock: stock cdk8s App.synth() of the same construct tree (one App per environment, one Chart per service), no policy;');
+  out.push('         quadratic in the charts of an App (each chart.toJson() validates and resolves the whole App again);');
   out.push('         stock writes no Argo CD / Flux objects and no kustomization.yaml, so it is compared per object');
   for (const r of results) {
     for (const [mode, m] of r.modes) {
@@ -425,64 +471,65 @@ function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: numbe
   }
   out.push(table(prows));
   out.push('');
-
-  const small = results.find((r) => r.services === 100);
-  const large = results.find((r) => r.services === 1000);
-  const primary: Mode = args.modes.includes('run') ? 'run' : args.modes.includes('tsx') ? 'tsx' : args.modes[0];
-  let scaling: number | undefined;
-  if (small && large) {
-    for (const mode of args.modes) {
-      const a = median(small.modes.get(mode)!.ours.walls);
-      const b = median(large.modes.get(mode)!.ours.walls);
-      out.push(`scaling time(1000)/time(100), ${mode}: ours ${ratio(b / a)} (whole process; objects x${(large.phases.objects / small.phases.objects).toFixed(2)}), `
-        + `stock ${ratio(median(large.modes.get(mode)!.stock.walls) / median(small.modes.get(mode)!.stock.walls))}`);
-      if (mode === primary) scaling = b / a;
-    }
-    const inner = (p: PhaseReport) => p.build + p.render + p.policy + p.schema + p.layout + p.references + p.write;
-    out.push(`scaling in process (excluding load), tsx: ours ${ratio(inner(large.phases) / inner(small.phases))}`);
+  out.push('where time goes: CPU time per phase (ms; less sensitive to other load than wall time):');
+  const cpuKeys = ['build', 'render', 'schema', 'policy', 'layout', 'references', 'write'];
+  const crow: string[][] = [['N', ...cpuKeys, 'total', 'us/obj']];
+  for (const r of results) {
+    const total = cpuOf(r.phases);
+    crow.push([String(r.services), ...r.phases.cpu.map((c) => `${us(c)} (${((c / total) * 100).toFixed(0)}%)`), us(total), us((total * 1000) / r.phases.objects)]);
   }
+  out.push(table(crow));
+  if (profileText) out.push('', profileText);
+  out.push('');
 
+  const primary: Mode = args.modes.includes('run') ? 'run' : args.modes.includes('tsx') ? 'tsx' : args.modes[0];
+  const at = (n: number) => results.find((r) => r.services === n);
+  const n1 = at(1000);
+  const n3 = at(3000);
+  const wall = (r: NResult | undefined, k: Kind = 'ours') => (r ? median(r.modes.get(primary)![k].walls) : undefined);
+  const rss = (r: NResult | undefined) => (r ? maxOf(r.modes.get(primary)!.ours.rss) : undefined);
+  if (n1 && n3) {
+    out.push(`scaling 1000 -> 3000 services (${primary}): objects x${(n3.phases.objects / n1.phases.objects).toFixed(2)}, time ${ratio(wall(n3)! / wall(n1)!)}, `
+      + `peak RSS ${ratio(rss(n3)! / rss(n1)!)}, in process excluding load ${ratio(inner(n3.phases) / inner(n1.phases))}, CPU ${ratio(cpuOf(n3.phases) / cpuOf(n1.phases))}`);
+  }
   if (cli && cli.npmSynth.length) {
     out.push(`example platform (apps/main.ts): npm run synth ${s(median(cli.npmSynth))} s, npx cdk8s synth --no-check-upgrade ${s(median(cli.cdk8sSynth))} s (median of ${cli.npmSynth.length})`);
   }
+  if (fleet.length > 0) {
+    out.push(`fleet: ${fleet[0].services} services on N rings of one environment (in process, build + render + checks + layout, no write):`);
+    out.push(table([['clusters', 'objects', 'files', 's', 'cpu s', 'ms/cluster'], ...fleet.map((f) => [String(f.clusters), String(f.objects), String(f.files), s(f.ms / 1000), s(f.cpuMs / 1000), us(f.ms / f.clusters)])]));
+  }
   out.push('');
 
-  out.push(`targets (judged on the ${primary} mode, N=1000${primary === 'run' ? ', like npm run synth' : ''}; other modes in brackets):`);
-  const target = (name: string, value: (m: Mode) => number | undefined, pass: (v: number) => boolean, show: (v: number) => string) => {
-    const v = value(primary);
-    const others = args.modes.filter((m) => m !== primary).map((m) => {
-      const o = value(m);
-      return o === undefined ? '' : ` [${m}: ${show(o)} ${pass(o) ? 'PASS' : 'FAIL'}]`;
-    }).join('');
-    out.push(`  ${v === undefined ? 'SKIP' : pass(v) ? 'PASS' : 'FAIL'}  ${name}: ${v === undefined ? 'not measured' : show(v)}${others}`);
+  out.push(`targets (judged on the ${primary} mode${primary === 'run' ? ', like npm run synth' : ''}; wall times on a shared machine are noisy, ratios less so):`);
+  const verdict = (name: string, v: number | undefined, pass: (v: number) => boolean, show: (v: number) => string) => {
+    out.push(`  ${v === undefined || Number.isNaN(v) ? 'SKIP' : pass(v) ? 'PASS' : 'FAIL'}  ${name}: ${v === undefined || Number.isNaN(v) ? 'not measured' : show(v)}`);
   };
-  const at = (m: Mode) => large?.modes.get(m);
-  const perObj = (m: Mode) => (at(m) ? (median(at(m)!.ours.walls) / large!.phases.objects) * 1e6 : undefined);
-  const resynthPerObj = (m: Mode) => (at(m) ? (median(at(m)!.resynth.walls) / large!.phases.objects) * 1e6 : undefined);
-  target('N=1000 under 250 us per object (whole process, into an empty folder)', perObj, (v) => v < 250, (v) => `${us(v)} us/object`);
-  target('N=1000 under 250 us per object (whole process, re-synth over the previous dist/)', resynthPerObj, (v) => v < 250, (v) => `${us(v)} us/object`);
-  target('at most 1.5x the serialization floor', (m) => (at(m) ? median(at(m)!.ours.walls) / median(at(m)!.floor.walls) : undefined), (v) => v <= 1.5, ratio);
-  target('at least 5x faster per object than plain App.synth (into an empty folder)', (m) => {
-    const x = at(m);
-    return x ? ((median(x.stock.walls) / large!.stockObjects) * 1e6) / perObj(m)! : undefined;
-  }, (v) => v >= 5, ratio);
-  // the cdk8s CLI deletes its output folder before every synth, so stock always writes everything
-  target('at least 5x faster per object than plain App.synth (re-synth over the previous dist/)', (m) => {
-    const x = at(m);
-    return x ? ((median(x.stock.walls) / large!.stockObjects) * 1e6) / resynthPerObj(m)! : undefined;
-  }, (v) => v >= 5, ratio);
-  target('time(1000)/time(100) at most 11', (m) => (m === primary ? scaling : small && large ? median(large.modes.get(m)!.ours.walls) / median(small.modes.get(m)!.ours.walls) : undefined),
-    (v) => v <= 11, ratio);
-  target('peak RSS under 1 GB', (m) => {
-    const x = at(m);
-    return x && x.ours.rss.length ? maxOf(x.ours.rss) : undefined;
-  }, (v) => v < 2 ** 30, (v) => `${mb(v)} MB`);
-  const cliTarget = (name: string, xs: number[] | undefined, limit: number) => {
-    if (!xs || xs.length === 0) out.push(`  SKIP  ${name}: not measured`);
-    else out.push(`  ${median(xs) < limit ? 'PASS' : 'FAIL'}  ${name}: ${s(median(xs))} s`);
-  };
-  cliTarget('npm run synth under 1.0 s', cli?.npmSynth, 1.0);
-  cliTarget('npx cdk8s synth under 1.5 s', cli?.cdk8sSynth, 1.5);
+  const perObj = (r: NResult | undefined, k: Kind) => (r ? ((wall(r, k)! / (k === 'stock' || k === 'linear' ? r.stockObjects : r.phases.objects)) * 1e6) : undefined);
+  verdict('N=1000 x 3 environments at most 150 us per object (whole process, into an empty folder; quiet machine)', perObj(n1, 'ours'), (v) => v <= 150, (v) => `${us(v)} us/object`);
+  verdict('N=1000 at most 1.5x the serialization floor', n1 ? wall(n1)! / wall(n1, 'floor')! : undefined, (v) => v <= 1.5, ratio);
+  verdict('N=1000 at least 5x faster per object than the linear stock baseline', n1 ? perObj(n1, 'linear')! / perObj(n1, 'ours')! : undefined, (v) => v >= 5,
+    (v) => `${ratio(v)} (quadratic stock: ${ratio(perObj(n1, 'stock')! / perObj(n1, 'ours')!)})`);
+  verdict('re-synth over an unchanged previous dist/ at least as fast as a fresh synth (N=1000)', n1 ? wall(n1, 'resynth')! / wall(n1)! : undefined, (v) => v <= 1,
+    (v) => `re-synth/fresh ${ratio(v)}`);
+  verdict('linear: time(3000)/time(1000) at most 3.3', n1 && n3 ? wall(n3)! / wall(n1)! : undefined, (v) => v <= 3.3, ratio);
+  verdict('linear: peak RSS(3000)/peak RSS(1000) at most 3.3', n1 && n3 ? rss(n3)! / rss(n1)! : undefined, (v) => v <= 3.3, ratio);
+  for (const r of results.filter((x) => x.services >= 10000)) {
+    verdict(`N=${r.services} x 3 environments completes under the default heap with peak RSS under 3 GB`, rss(r), (v) => v < 3 * 2 ** 30, (v) => `${mb(v)} MB peak, ${s(wall(r)!)} s`);
+  }
+  if (fleet.length >= 3) {
+    // marginal cost per cluster (start-up and JIT warm-up would flatter a plain per-cluster average)
+    const [a, b, c] = [fleet[0], fleet[Math.floor(fleet.length / 2)], fleet[fleet.length - 1]];
+    const early = (b.cpuMs - a.cpuMs) / (b.clusters - a.clusters);
+    const late = (c.cpuMs - b.cpuMs) / (c.clusters - b.clusters);
+    verdict(`fleet: a cluster costs at most 1.2x as much from ${b.clusters} to ${c.clusters} clusters as from ${a.clusters} to ${b.clusters} (CPU, linear in clusters)`,
+      late / early, (v) => v <= 1.2, (v) => `${ratio(v)} (${us(early)} -> ${us(late)} ms of CPU per cluster)`);
+  } else {
+    verdict('fleet: linear in clusters', undefined, () => false, ratio);
+  }
+  const cliTarget = (name: string, xs: number[] | undefined, limit: number) => verdict(name, xs && xs.length ? median(xs) : undefined, (v) => v < limit, (v) => `${s(v)} s`);
+  cliTarget('example: npm run synth under 0.6 s (warm)', cli?.npmSynth, 0.6);
+  cliTarget('example: npx cdk8s synth under 1.5 s', cli?.cdk8sSynth, 1.5);
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
@@ -517,7 +564,18 @@ function main(): void {
       log('example platform: npm run synth and npx cdk8s synth');
       cli = measureCli(args.cliRuns);
     }
-    report(results, cli, args, machine, bundleSeconds);
+    const fleet = args.fleet.map((clusters) => {
+      log(`fleet: ${clusters} clusters x ${args.fleetServices} services`);
+      const r = run('node', ['--import', 'tsx', 'scripts/bench-fleet.ts'], { CLUSTERS: String(clusters), SERVICES: String(args.fleetServices) });
+      return JSON.parse(r.stdout.trim().split('\n').pop()!) as FleetResult;
+    });
+    let profileText = '';
+    if (args.profile > 0) {
+      log(`profile: N=${args.profile}`);
+      const r = run('npx', ['--no-install', 'tsx', 'scripts/bench-profile.ts', '--services', String(args.profile), '--top', '12'], {}, false);
+      profileText = `top costs, CPU profile of one synth at N=${args.profile} (tsx):\n${r.stdout.trim()}`;
+    }
+    report(results, cli, args, machine, fleet, profileText, bundleSeconds);
   } catch (e) {
     if (!(e instanceof ChildFailed)) throw e;
     process.stderr.write(`bench: ${e.message}\n`);

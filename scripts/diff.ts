@@ -9,7 +9,8 @@
 // 2 = usage error or the app failed to render.
 import '../lib/capabilities'; // every capability's registration (synth stages, settings)
 import * as path from 'path';
-import { previousTreeIn } from '../lib/config/config-generations';
+import { droppedConfigGenerations } from '../lib/config/capability';
+import { formatDroppedGenerations, previousTreeIn } from '../lib/config/config-generations';
 import { diffTrees, formatTreeDiff, readTree } from '../lib/gitops/manifest-diff';
 
 interface Args {
@@ -64,6 +65,8 @@ function main(): void {
     const app = build(args.dist);
     outdir = args.dist ?? app.outdir;
     rendered = app.synthFiles(previousTreeIn(outdir)); // config generations kept from the committed dist/
+    const dropped = formatDroppedGenerations(droppedConfigGenerations());
+    if (dropped) process.stderr.write(dropped);
   } catch (e) {
     process.stderr.write(`diff: the app failed to render:\n${(e as Error).message ?? e}\n`);
     process.exit(2);

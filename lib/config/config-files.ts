@@ -1,10 +1,10 @@
 import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertConfigKey, assertDnsLabel, assertEnvName, assertInt, checkProps, configError } from '../core';
+import { assertConfigKey, assertDnsLabel, assertEnvName, assertInt, checkProps, configError, SENSITIVE_KEYS_ANNOTATION } from '../core';
 import type { IWorkload, IWorkloadExtension } from '../workloads/workload';
 import { renderConfigFile, ConfigValue } from './config-file-format';
-import { CONFIG_DEFAULTS as D, CONFIG_RETAIN_ANNOTATION, CONFIG_SET_LABEL } from './defaults';
+import { CONFIG_DEFAULTS as D, CONFIG_DIGEST_ANNOTATION, CONFIG_RETAIN_ANNOTATION, CONFIG_SET_LABEL } from './defaults';
 
 export interface ConfigFilesProps {
   /**
@@ -33,6 +33,12 @@ export interface ConfigFilesProps {
    * @default 5 (the workloads' revisionHistoryLimit)
    */
   readonly retainGenerations?: number;
+  /**
+   * Files or env names whose values are secret-ish (not credentials, but not for a pull-request comment):
+   * `npm run diff` and the review print a redacted marker with a short hash instead of their values.
+   * @default - none (credential-looking values are redacted anyway)
+   */
+  readonly sensitive?: readonly string[];
 }
 
 /** What binding a config set to one workload produced. */
@@ -95,11 +101,23 @@ export class ConfigFiles implements IWorkloadExtension {
       throw configError(workload, `${at}.files`, `exceed the ${D.maxBytes / 1024 / 1024} MiB limit of a ConfigMap`, `${bytes} bytes`,
         'split the configuration into several sets, or ship large files in the image or a volume');
     }
-    const hash = contentHash(sorted.map((k) => [k, data[k]]));
+    const digest = contentHash(sorted.map((k) => [k, data[k]]), 64);
+    const hash = digest.slice(0, D.hashLength);
     const configMapName = `${workload.name}-${set}-${hash}`;
     const metadata = workload.pod.metadata(configMapName);
     metadata.labels[CONFIG_SET_LABEL] = `${workload.name}-${set}`;
-    metadata.annotations = { [CONFIG_RETAIN_ANNOTATION]: String(retain) };
+    const sensitive = [...new Set(p.sensitive ?? [])].sort();
+    for (const k of sensitive) {
+      if (!Object.prototype.hasOwnProperty.call(data, k)) {
+        throw configError(workload, `${at}.sensitive`, 'names no file or env of the config set', k, `use one of ${sorted.join(', ')}`);
+      }
+    }
+    metadata.annotations = {
+      [CONFIG_RETAIN_ANNOTATION]: String(retain),
+      // the mark of a generation the library wrote: retention re-hashes the content against it
+      [CONFIG_DIGEST_ANNOTATION]: digest,
+      ...(sensitive.length > 0 ? { [SENSITIVE_KEYS_ANNOTATION]: sensitive.join(',') } : {}),
+    };
     const configMap = new ApiObject(workload as unknown as Construct, set === D.name ? 'ConfigFiles' : `ConfigFiles-${set}`, {
       apiVersion: 'v1',
       kind: 'ConfigMap',

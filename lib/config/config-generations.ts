@@ -4,7 +4,8 @@ import { Policy } from '../policy/policy';
 import { PolicyError } from '../policy/policy-error';
 import type { ConfigGeneration } from '../environments/capability';
 import type { LaidOutObject, PreviousTree } from '../environments/rendered';
-import { CONFIG_GENERATION_LABEL, CONFIG_RETAIN_ANNOTATION, CONFIG_RETIRED_ANNOTATION, CONFIG_SET_LABEL } from './defaults';
+import { contentHash } from './config-files';
+import { CONFIG_DEFAULTS, CONFIG_DIGEST_ANNOTATION, CONFIG_GENERATION_LABEL, CONFIG_RETAIN_ANNOTATION, CONFIG_RETIRED_ANNOTATION, CONFIG_SET_LABEL } from './defaults';
 
 /**
  * Rollback-safe retention of config generations.
@@ -44,7 +45,8 @@ export function configGenerationOf(manifest: any): ConfigGeneration | undefined 
  * change reverted to an earlier content makes that generation current again); the first `retain` of the rest
  * are kept with their new rank, the others are dropped. Config sets no longer rendered keep nothing.
  */
-export function retainedConfigGenerations(objects: readonly LaidOutObject[], previous: PreviousTree | undefined): LaidOutObject[] {
+export function retainedConfigGenerations(objects: readonly LaidOutObject[], previous: PreviousTree | undefined,
+  onDropped: (d: DroppedGeneration) => void = () => {}): LaidOutObject[] {
   if (!previous) return [];
   const current = new Map<string, { obj: LaidOutObject; retain: number }>();
   const byFile = new Map<string, { obj: LaidOutObject; retain: number }[]>();
@@ -79,6 +81,14 @@ export function retainedConfigGenerations(objects: readonly LaidOutObject[], pre
       if (!g) continue;
       const key = setKey(folder, manifest.metadata?.namespace, g.set);
       if (!current.has(key)) continue;
+      // only what the library wrote, unchanged since: an edit under an old name or a foreign ConfigMap is dropped
+      const why = untrusted(manifest, g.set);
+      if (why !== undefined) {
+        if (manifest.metadata?.name !== current.get(key)!.obj.manifest.metadata?.name) {
+          onDropped({ file: rel, namespace: manifest.metadata?.namespace, name: String(manifest.metadata?.name ?? ''), set: g.set, reason: why });
+        }
+        continue;
+      }
       let list = history.get(key);
       if (!list) history.set(key, (list = []));
       list.push({ manifest, order: g.state === 'current' ? 0 : g.rank! });
@@ -104,6 +114,42 @@ export function retainedConfigGenerations(objects: readonly LaidOutObject[], pre
   return out;
 }
 
+/** A ConfigMap of the previous dist/ that retention did not keep because it cannot be trusted. */
+export interface DroppedGeneration {
+  /** File below dist/. */
+  readonly file: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly set: string;
+  readonly reason: string;
+}
+
+/**
+ * Why a previous generation is not one the library wrote, unchanged (undefined when it is): the content digest
+ * mark must be there, the content must still hash to it, and the name must be the set's name plus that hash.
+ */
+export function untrusted(manifest: any, set: string): string | undefined {
+  const digest = manifest.metadata?.annotations?.[CONFIG_DIGEST_ANNOTATION];
+  if (typeof digest !== 'string' || !/^[0-9a-f]{64}$/.test(digest)) return `it has no ${CONFIG_DIGEST_ANNOTATION} mark (not written by this library)`;
+  if (manifest.binaryData !== undefined) return 'it has binaryData, which config sets never write';
+  const data = manifest.data ?? {};
+  if (typeof data !== 'object' || Array.isArray(data) || Object.values(data).some((v) => typeof v !== 'string')) return 'its data is not a map of strings';
+  const keys = Object.keys(data).sort();
+  const actual = contentHash(keys.map((k) => [k, data[k] as string]), 64);
+  if (actual !== digest) return 'its data was edited (the content no longer hashes to its mark)';
+  const expected = `${set}-${digest.slice(0, CONFIG_DEFAULTS.hashLength)}`;
+  if (manifest.metadata?.name !== expected) return `its name is not the one its content gives (${expected})`;
+  return undefined;
+}
+
+/** The dropped generations as synth prints them on stderr (empty when there are none). */
+export function formatDroppedGenerations(dropped: readonly DroppedGeneration[]): string {
+  if (dropped.length === 0) return '';
+  const lines = ['config retention: previous generations dropped from dist/ (not carried over, pruned on the next sync):'];
+  for (const d of dropped) lines.push(`  ${d.file}: ConfigMap ${d.namespace ? `${d.namespace}/` : ''}${d.name} of config set ${d.set}: ${d.reason}; restore it from Git history if a rollback needs it`);
+  return `${lines.join('\n')}\n`;
+}
+
 /**
  * What is carried over from the previous tree is judged by policy like everything else (a hand edit of dist/
  * must not reach the cluster unjudged), with the exemptions of the config set's current ConfigMap.
@@ -113,7 +159,7 @@ function checkRetained(retained: readonly LaidOutObject[]): void {
   const owner = new Map(retained.map((r) => [`${r.folder}|${r.manifest.metadata?.namespace ?? ''}|${r.manifest.metadata?.name}`, r.apiObject]));
   const findings = evaluateManifests(retained.map((r) => ({ folder: r.folder, manifest: r.manifest }))).filter((f) => {
     const scope = owner.get(`${f.folder}|${f.object.namespace ?? ''}|${f.object.name}`);
-    return !(scope && Policy.exemptionFor(scope, f.rule));
+    return !(scope && Policy.exemptionFor(scope, f.rule, f.field));
   });
   if (findings.length > 0) throw new PolicyError(findings);
 }

@@ -27,3 +27,8 @@ export const CONFIG_GENERATION_LABEL = 'config.typed-manifests.io/generation';
 export const CONFIG_RETAIN_ANNOTATION = 'config.typed-manifests.io/retain-generations';
 /** On a retained generation: 1 for the one replaced last, 2 for the one before, ... */
 export const CONFIG_RETIRED_ANNOTATION = 'config.typed-manifests.io/retired-rank';
+/**
+ * On every generation the library writes: the SHA-256 of its content (the same digest whose first hex digits end
+ * its name). Retention keeps a previous generation only when this mark is there and its content still hashes to it.
+ */
+export const CONFIG_DIGEST_ANNOTATION = 'config.typed-manifests.io/content-sha256';

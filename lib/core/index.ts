@@ -10,3 +10,7 @@ export * from './quantity';
 export * from './scheduling';
 export * from './scope';
 export * from './unit';
+export * from './credentials';
+export * from './redact';
+export * from './api-server-rules';
+export * from './owner';

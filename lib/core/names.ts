@@ -120,13 +120,14 @@ const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 
 /** True for a ConfigMap or Secret data key (a file name when mounted). */
 export function isConfigKey(key: unknown): key is string {
-  return typeof key === 'string' && key.length <= 253 && CONFIG_KEY.test(key) && key !== '.' && key !== '..';
+  // the kubelet writes keys as file names next to its `..data` link: '.', '..' and a '..' prefix are refused
+  return typeof key === 'string' && key.length <= 253 && CONFIG_KEY.test(key) && key !== '.' && !key.startsWith('..');
 }
 
 /** Throws unless `key` is a valid ConfigMap/Secret key. */
 export function assertConfigKey(scope: IConstruct, prop: string, key: string): string {
   if (!isConfigKey(key)) {
-    throw configError(scope, prop, "is not a valid ConfigMap/Secret key (letters, digits, '-', '_' and '.', at most 253 characters)", key, "name it like 'application.yaml'");
+    throw configError(scope, prop, "is not a valid ConfigMap/Secret key (letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..')", key, "name it like 'application.yaml'");
   }
   return key;
 }

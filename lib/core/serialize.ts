@@ -164,6 +164,11 @@ const CACHE_LIMIT = 200_000;
 
 function keyText(key: string): string | null {
   let text = keys.get(key);
+  if (text === undefined && SIMPLE_PLAIN.test(key) && WORDLIKE.test(key) && !riskyPlain(key)) {
+    // a field name or label key: plain at every depth, as the library writes it
+    text = key;
+    if (keys.size < CACHE_LIMIT) keys.set(key, text);
+  }
   if (text === undefined) {
     const line = YAML.stringify({ [key]: 1 }, OPTIONS);
     text = line.endsWith(': 1\n') && !line.slice(0, -4).includes('\n') && !line.startsWith('? ') ? line.slice(0, -4) : null;
@@ -184,12 +189,53 @@ function scalarText<K extends string | number>(cache: Map<K, string | null>, val
     text = value;
     if (cache.size < CACHE_LIMIT) cache.set(value, text);
   }
+  if (text === undefined && typeof value === 'string') {
+    // expressions, images, URLs, sentences: decided without a library round trip and two parses per distinct
+    // value (most of them occur once), with the library's result (see plainShortcut, quotedShortcut)
+    text = plainShortcut(value) ? value : quotedShortcut(value) ? doubleQuoted(value) : undefined;
+    if (text !== undefined && cache.size < CACHE_LIMIT) cache.set(value, text);
+  }
   if (text === undefined) {
     const line = YAML.stringify({ a: value }, OPTIONS);
     text = line.startsWith('a: ') && line.indexOf('\n') === line.length - 1 ? line.slice(3, -1) : null;
     if (cache.size < CACHE_LIMIT) cache.set(value, text);
   }
   return text;
+}
+
+// One line of printable ASCII that starts with a letter, digit or `(` and holds no quote-like, comment or
+// tag character; with a letter no number, infinity or timestamp contains and none of the library's plain-scalar
+// exclusions (`: `, a trailing `:` or space, a document marker), the library writes it plain (see test/gitops/serialize.test.ts).
+// content hashes (config checksums): hex with a letter, long enough that no reader's number forms apply beyond
+// those riskyPlain refuses
+const HASH = /^[0-9][0-9a-f]{7,63}$/;
+const SHORTCUT_CHARS = /^[A-Za-z0-9(][A-Za-z0-9 _.,/(){}[\]=~"+*<>!?$%^&|;:@-]*$/;
+
+/** Whether a value written after `key: ` or `- ` is the value itself, decided without the library. */
+export function plainShortcut(value: string): boolean {
+  return value.length < 1024 && SHORTCUT_CHARS.test(value) && (WORDLIKE.test(value) || HASH.test(value)) && !/: |:$| $|  /.test(value)
+    && !value.startsWith('---') && !value.startsWith('...') && !riskyPlain(value);
+}
+
+/**
+ * A multi-line value as the library writes it after `key: ` (`|` or `|-`, then the lines at `indent`), or null
+ * when the library's own decision is needed: only text every reader takes literally (blockSafe) and no
+ * document marker at the start of a line.
+ */
+function blockText(value: string, indent: string): string | null {
+  if (!value.includes('\n') || !blockSafe(value) || /(?:^|\n)(?:---|\.\.\.)/.test(value)) return null;
+  const clip = value.endsWith('\n');
+  const body = (clip ? value.slice(0, -1) : value).replace(/\n+/g, `$&${indent}`);
+  return `|${clip ? '' : '-'}\n${indent}${body}\n`;
+}
+
+/**
+ * Whether the library double-quotes a value (after `key: ` or `- `), so that it is written `doubleQuoted(value)`:
+ * one line of printable ASCII with no `"` (the library would single-quote it) that plain style cannot carry
+ * (`: ` or ` #` inside, a leading or trailing space, a trailing `:`).
+ */
+export function quotedShortcut(value: string): boolean {
+  return value.length < 1024 && /^[\x20-\x21\x23-\x7e]+$/.test(value) && /: | #|:$|^ | $/.test(value);
 }
 
 function valueText(v: unknown): string | null | undefined {
@@ -214,6 +260,13 @@ function writeMap(map: Record<string, unknown>, indent: string, out: string[], f
     const k = keyText(key);
     if (k === null) return false;
     const v = map[key];
+    // a multi-line string (a config file) as the library writes it: a literal block, indented below its key
+    const block = typeof v === 'string' && v.includes('\n') ? blockText(v, indent + '  ') : null;
+    if (block !== null) {
+      out.push(lead, k, ': ', block);
+      lead = indent;
+      continue;
+    }
     const text = valueText(v);
     if (text === null) return false;
     if (text !== undefined) {

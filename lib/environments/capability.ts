@@ -57,6 +57,15 @@ export interface TargetPart {
   readonly namespaces: readonly string[];
   /** The ServiceAccount Flux impersonates when it applies the part. */
   readonly fluxServiceAccount: string;
+  /** Path of the construct that declares the part (for error messages). */
+  readonly path: string;
+}
+
+/** A namespace a controller of the target lives in: no part may claim it. */
+export interface ReservedNamespace {
+  readonly namespace: string;
+  /** What it is, for the error (`the namespace of the Gateway of cluster 'dev'`). */
+  readonly what: string;
 }
 
 /** How a capability splits a target into parts with applications of their own (tenancy's teams). */
@@ -65,6 +74,12 @@ export interface LayoutKnowledge {
   readonly partsOf: (scope: IConstruct) => readonly TargetPart[];
   /** Whether an object in a part's namespace still belongs to the platform part (its quota, RBAC). */
   readonly sharedObject: (scope: IConstruct) => boolean;
+  /**
+   * Ownership by scope: the part whose construct scope created `scope`, or undefined when the platform did. The
+   * layout files every object by it (never by the namespace it names) and refuses a part's object outside its
+   * namespaces.
+   */
+  readonly ownerOf: (scope: IConstruct) => TargetPart | undefined;
 }
 
 /** A rule a rendered object is exempted from, with the reason (what the review lists). */
@@ -146,6 +161,12 @@ export interface Capability extends EnvironmentSettings {
   readonly diff?: DiffKnowledge;
   /** @default - targets are not split */
   readonly layout?: LayoutKnowledge;
+  /**
+   * The namespaces of the controllers this capability declares for a target (the cluster's Gateway, the
+   * monitoring namespace): no part (team) may claim them.
+   * @default - none
+   */
+  readonly reservedNamespaces?: (target: Target<any, any>) => readonly ReservedNamespace[];
   /**
    * The review's risks of one object change that this capability knows how to judge (mesh: mTLS relaxed).
    * @default - none

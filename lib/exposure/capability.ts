@@ -1,14 +1,19 @@
 import type { Capability } from '../environments/capability';
+import './edge-declaration';
 
 /** Kinds that expose workloads beyond the cluster: routes, Ingresses, Gateways. */
 const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'Ingress', 'Gateway']);
 
 /**
  * The exposure capability's registration (lib/capabilities.ts): the review flags a route that exposes new hosts
- * or paths.
+ * or paths; the cluster's Gateway and ingress controller run in namespaces of their own, which no team may claim.
  */
 export const exposureCapability: Capability = {
   name: 'exposure',
+  reservedNamespaces: ({ cluster }) => [
+    ...(cluster.gateway ? [{ namespace: cluster.gateway.namespace, what: `the namespace of the Gateway of cluster '${cluster.name}'` }] : []),
+    ...(cluster.ingressController ? [{ namespace: cluster.ingressController.namespace, what: `the namespace of the ingress controller of cluster '${cluster.name}'` }] : []),
+  ],
   risksOf: ({ change, previous, next }) => {
     if (change === 'added' && ROUTE_KINDS.has(next?.kind)) {
       return [{ risk: 'exposure-widening', message: `new ${next.kind} exposes ${exposureOf(next).join(', ') || 'a route'}` }];

@@ -15,7 +15,7 @@ import { buildInventory, TargetInventory } from './inventory';
 import { layoutFiles, renderTree, RenderedObject, setOutputFolder } from './layout';
 import { readTree } from './manifest-diff';
 import { checkReferences, GitOpsReference, referencesOf } from './references';
-import { applyUnitsOf, withTenancyKustomizations } from './tenancy-layout';
+import { applyUnitsOf, checkReservedTeamNamespaces, withTenancyKustomizations } from './tenancy-layout';
 import { addTenancyGitOps } from './tenancy-projects';
 import { RepositoryProps, resolveRepository } from './repository';
 import { TargetChart } from './target-chart';
@@ -152,6 +152,10 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     assertEssentialCapabilities(this.node.path);
     runFinalizers(this);
     const gitops = [this.argoCd, this.flux].filter((c): c is ArgoCdChart | FluxChart => c !== undefined);
+    checkReservedTeamNamespaces(this, this.targets, [
+      ...(this.argoCd ? [{ namespace: this.argoCd._tenancy.namespace, what: "Argo CD's namespace (argoCd.namespace)" }] : []),
+      ...(this.flux ? [{ namespace: this.flux._tenancy.namespace, what: "Flux's namespace (flux.namespace)" }] : []),
+    ]);
     const objects = renderTree(this, { exclude: gitops });
     // one apply order per target, for both controllers: Argo CD sync waves here, Flux phases from the inventory
     const targetOrder = computeApplyOrder(objects, this.targets.map((t) => t.path));

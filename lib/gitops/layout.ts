@@ -5,7 +5,7 @@ import { registeredCapabilities } from '../environments/capability';
 import type { RenderedObject } from '../environments/rendered';
 import { renderObject } from './render-object';
 import { toYaml } from '../core/serialize';
-import { tenancyPrefixOf } from './tenancy-layout';
+import { ownershipProblem, tenancyPrefixOf } from './tenancy-layout';
 
 const FOLDER = Symbol.for('typed-manifests.folder');
 
@@ -76,6 +76,7 @@ export function renderTree(root: IConstruct, options: RenderTreeOptions = {}): R
 
   const app = objects.length > 0 ? App.of(objects[0]) : undefined;
   const identities = new Map<string, string>();
+  const ownership: string[] = [];
   const rendered = objects.map((apiObject) => {
     const folder = outputFolderOf(apiObject);
     if (folder === undefined) {
@@ -93,8 +94,15 @@ export function renderTree(root: IConstruct, options: RenderTreeOptions = {}): R
     identities.set(id, apiObject.node.path);
     const ns: string | undefined = manifest.metadata?.namespace;
     const { name: unit, ownerPath: owner } = unitRefOf(apiObject);
-    return { apiObject, manifest, folder, file: `${tenancyPrefixOf(apiObject, ns)}${ns ?? CLUSTER_SCOPED_DIR}/${unit}.yaml`, owner };
+    // ownership by scope: a team's object is filed into the team's part only if it names one of its namespaces
+    const problem = ownershipProblem(apiObject, manifest);
+    if (problem) ownership.push(problem);
+    return { apiObject, manifest, folder, file: `${tenancyPrefixOf(apiObject)}${ns ?? CLUSTER_SCOPED_DIR}/${unit}.yaml`, owner };
   });
+  if (ownership.length > 0) {
+    throw new ConfigError(root.node.path, 'ownership', ownership.length === 1 ? ownership[0]
+      : `${ownership.length} objects are rendered outside their team's namespaces:\n  ${ownership.join('\n  ')}`);
+  }
   const owners = new Map<string, string>();
   return rendered.map(({ apiObject, manifest, folder, file, owner }) => {
     const key = `${folder}/${file}`;

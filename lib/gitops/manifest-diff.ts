@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { redactManifest } from '../core/redact';
 import { ConfigGeneration, DiffWarningKind, registeredCapabilities } from '../environments/capability';
 import { DIST_MARKER } from './dist-marker';
 import { apiGroupOf } from './layout';
@@ -170,7 +171,8 @@ function parseTree(tree: ReadonlyMap<string, string>, folders: string[], side: '
     }
     const folder = folderOf(file, folders);
     for (const doc of list) {
-      const m = dropNulls(doc.toJS({ maxAliasCount: -1 }));
+      // Secret values, SealedSecret ciphertext, sensitive config and credential-looking values never reach a report
+      const m = redactManifest(dropNulls(doc.toJS({ maxAliasCount: -1 })));
       if (!m || typeof m !== 'object' || typeof m.kind !== 'string') continue;
       // a folder's kustomization.yaml is an index of its files, not an object that is applied
       if (apiGroupOf(m.apiVersion) === 'kustomize.config.k8s.io') continue;

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { registeredCapabilities, TargetPart } from '../environments/capability';
+import { ConfigError, configError, show } from '../core';
+import { registeredCapabilities, ReservedNamespace, TargetPart } from '../environments/capability';
 import { Target, targetIdOf } from '../environments/environment';
 import { toYaml } from '../core/serialize';
 
@@ -11,18 +12,24 @@ function partsOf(scope: IConstruct): readonly TargetPart[] {
   return out;
 }
 
-/** Whether an object in a part's namespace belongs to the platform part all the same (quotas, team RBAC). */
-function sharedObject(scope: IConstruct): boolean {
-  return registeredCapabilities().some((c) => c.layout?.sharedObject(scope));
+/** The part whose scope created `scope` (ownership by scope), or undefined: the platform's. */
+function ownerOf(scope: IConstruct): TargetPart | undefined {
+  for (const c of registeredCapabilities()) {
+    const part = c.layout?.ownerOf(scope);
+    if (part) return part;
+  }
+  return undefined;
 }
 
 /**
  * Tenancy's part of the dist/ layout (the parts come from the registry: lib/tenancy registers its teams). In a target with no Team nothing changes. In a target with teams:
  * - `<target>/kustomization.yaml` still lists every file (`kubectl kustomize dist/<target>` builds it all);
- * - the platform's objects (cluster-scoped ones, namespaces, quotas, limit ranges, default-deny, team RBAC,
- *   Flux tenant accounts, and everything in namespaces no team owns) move below `<target>/_platform/`, which
- *   gets its own kustomization.yaml;
- * - team objects keep their paths (`<target>/<namespace>/<unit>.yaml`); each team namespace folder gets a
+ * - objects are filed by owner (the scope that created them), never by the namespace they name: the platform's
+ *   (everything created outside a Team, and the parts of a Team the platform owns: namespaces, quotas, limit
+ *   ranges, default-deny, team RBAC, Flux tenant accounts) move below `<target>/_platform/`, which gets its own
+ *   kustomization.yaml, even when they live in a team's namespace;
+ * - a team's objects keep their paths (`<target>/<namespace>/<unit>.yaml`), and may only name the team's own
+ *   namespaces (see `ownershipProblem`); each team namespace folder gets a
  *   kustomization.yaml of its files, and `<target>/_teams/<team>/kustomization.yaml` gathers the team's
  *   namespace folders: what the team's Argo CD Application or Flux Kustomization syncs.
  */
@@ -74,12 +81,54 @@ export function applyUnitsOf(scope: IConstruct, targets: readonly Target<any, an
   });
 }
 
-/** `_platform/` for platform objects of a target with teams, else ''. Prefixes the object's file path. */
-export function tenancyPrefixOf(apiObject: ApiObject, namespace: string | undefined): string {
-  const teams = partsOf(apiObject);
-  if (teams.length === 0) return '';
-  if (namespace !== undefined && !sharedObject(apiObject) && teams.some((t) => t.namespaces.includes(namespace))) return '';
-  return `${PLATFORM_DIR}/`;
+/** `_platform/` for platform-owned objects of a target with teams, else ''. Prefixes the object's file path. */
+export function tenancyPrefixOf(apiObject: ApiObject): string {
+  if (partsOf(apiObject).length === 0) return '';
+  return ownerOf(apiObject) ? '' : `${PLATFORM_DIR}/`;
+}
+
+/**
+ * Why a team's object may not be rendered where it says it lives (an error message naming the construct path,
+ * the team, the namespace and the fix), or undefined. A team renders only into its own namespaces: never into
+ * another team's, a platform namespace, or cluster scope.
+ */
+export function ownershipProblem(apiObject: ApiObject, manifest: any): string | undefined {
+  const team = ownerOf(apiObject);
+  if (!team) return undefined;
+  const ns: unknown = manifest?.metadata?.namespace;
+  const own = team.namespaces.join(', ');
+  const kind = `${manifest?.kind ?? 'object'} ${JSON.stringify(manifest?.metadata?.name ?? '')}`;
+  if (typeof ns !== 'string' || ns === '') {
+    return configError(apiObject, 'metadata.namespace', `is unset: the ${kind} is cluster-scoped or names no namespace, and was created in the scope of team '${team.name}' (${team.path}), which may only render into its namespaces ${own}`, ns,
+      'create cluster-scoped objects in platform scope (outside any Team), or set metadata.namespace to one of the team\'s namespaces').message;
+  }
+  if (team.namespaces.includes(ns)) return undefined;
+  const other = partsOf(apiObject).find((t) => t.namespaces.includes(ns));
+  if (other) {
+    return configError(apiObject, 'metadata.namespace', `is namespace '${ns}' of team '${other.name}' (${other.path}), but the ${kind} was created in the scope of team '${team.name}' (${team.path}), which may only render into ${own}`, ns,
+      `create it inside team '${other.name}' (${other.path}.namespace('${ns}')) if it is theirs, or move it into one of ${own}`).message;
+  }
+  return configError(apiObject, 'metadata.namespace', `is '${ns}', a namespace no team owns (the platform's), but the ${kind} was created in the scope of team '${team.name}' (${team.path}), which may only render into ${own}`, ns,
+    `create it in platform scope (outside any Team) if the platform owns it, or move it into one of ${own}`).message;
+}
+
+/**
+ * The namespaces of the controllers a target declares (each capability registers its own: the cluster's Gateway,
+ * the monitoring namespace...) and the GitOps controllers' own: no part (team) may claim them. Throws naming the
+ * Team, the namespace and the fix.
+ */
+export function checkReservedTeamNamespaces(scope: IConstruct, targets: readonly Target<any, any>[], gitopsNamespaces: readonly ReservedNamespace[]): void {
+  for (const target of targets) {
+    const reserved = [...gitopsNamespaces, ...registeredCapabilities().flatMap((c) => c.reservedNamespaces?.(target) ?? [])];
+    for (const team of teamsOfTarget(scope, target)) {
+      for (const r of reserved) {
+        const i = team.namespaces.indexOf(r.namespace);
+        if (i < 0) continue;
+        throw new ConfigError(team.path, `namespaces[${i}]`, `${team.path}: namespaces[${i}] is ${r.what}; a team may not claim a controller's namespace, got ${show(r.namespace)}; `
+          + `give team '${team.name}' a namespace of its own (the controller's objects are the platform's)`);
+      }
+    }
+  }
 }
 
 /**
@@ -88,13 +137,28 @@ export function tenancyPrefixOf(apiObject: ApiObject, namespace: string | undefi
  */
 export function withTenancyKustomizations(scope: IConstruct, targets: readonly Target<any, any>[], files: Map<string, string>): Map<string, string> {
   const extra = new Map<string, string>();
+  // the files of every `<target>/<dir>/` folder, relative to it, in one pass over the files (a scan of all files
+  // per target and folder would be quadratic in a fleet of targets)
+  const withTeams = new Set(targets.filter((t) => teamsOfTarget(scope, t).length > 0).map((t) => t.path));
+  const byDir = new Map<string, string[]>();
+  if (withTeams.size > 0) {
+    for (const f of files.keys()) {
+      if (f.endsWith('/kustomization.yaml')) continue;
+      const parts = f.split('/');
+      // a target is `<env>` or `<env>/<cluster>`
+      for (const n of [1, 2]) {
+        if (parts.length < n + 2 || !withTeams.has(parts.slice(0, n).join('/'))) continue;
+        const key = parts.slice(0, n + 1).join('/');
+        let list = byDir.get(key);
+        if (!list) byDir.set(key, (list = []));
+        list.push(parts.slice(n + 1).join('/'));
+      }
+    }
+  }
   for (const target of targets) {
     const teams = teamsOfTarget(scope, target);
     if (teams.length === 0) continue;
-    const under = (dir: string) => [...files.keys()]
-      .filter((f) => f.startsWith(`${target.path}/${dir}/`) && !f.endsWith('/kustomization.yaml'))
-      .map((f) => f.slice(target.path.length + dir.length + 2))
-      .filter((f) => !f.includes('/') || dir === PLATFORM_DIR);
+    const under = (dir: string) => (byDir.get(`${target.path}/${dir}`) ?? []).filter((f) => !f.includes('/') || dir === PLATFORM_DIR);
     const platform = under(PLATFORM_DIR).sort((a, b) => Number(!a.startsWith('_cluster/')) - Number(!b.startsWith('_cluster/')) || cmp(a, b));
     extra.set(`${target.path}/${PLATFORM_DIR}/kustomization.yaml`, kustomization(platform));
     for (const team of teams) {

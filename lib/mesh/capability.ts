@@ -1,13 +1,15 @@
 import type { Capability, RiskNote } from '../environments/capability';
+import { meshBoundaryRisks } from './mesh-risks';
 
 /**
  * The mesh capability's registration (lib/capabilities.ts): the review flags mesh security that gets weaker (an
- * AuthorizationPolicy removed or admitting more callers, mTLS relaxed from STRICT).
+ * AuthorizationPolicy removed or admitting more callers, mTLS relaxed from STRICT) and, as high risks, boundaries
+ * that open (an allow-all AuthorizationPolicy, mTLS DISABLE).
  */
 export const meshCapability: Capability = {
   name: 'mesh',
   risksOf: ({ change, previous, next }) => {
-    const out: RiskNote[] = [];
+    const out: RiskNote[] = change === 'removed' ? [] : meshBoundaryRisks(previous, next);
     if (change === 'removed' && previous?.kind === 'AuthorizationPolicy') out.push({ risk: 'network-widening', message: 'AuthorizationPolicy removed' });
     if (change !== 'changed') return out;
     if (next?.kind === 'AuthorizationPolicy') {

@@ -1,10 +1,11 @@
-import type { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
+import { teamOwnerOf, TeamRecord } from '../core/owner';
 import { targetOf } from '../environments/environment';
 import type { RenderedObject } from '../environments/rendered';
 import { Policy } from './policy';
 import { PolicyError } from './policy-error';
 import { PolicyRules } from './policy-rules';
-import { Manifest, PolicyFinding, Rule, RuleContext } from './rule';
+import { Exemption, Manifest, PolicyFinding, Rule, RuleContext } from './rule';
 
 /** A manifest and the environment folder it is deployed with (the objects a rule may relate it to). */
 export interface ManifestInput {
@@ -69,21 +70,34 @@ function run(subjects: readonly Subject[], options: EvaluateOptions): PolicyFind
   const out: PolicyFinding[] = [];
   for (const [folder, list] of byFolder) {
     const target = list[0].apiObject ? targetOf(list[0].apiObject) : undefined;
-    const context: RuleContext = { folder, objects: list.map((s) => s.manifest), ...(target ? { cluster: target.cluster } : {}) };
+    const owners = new Map<Manifest, TeamRecord | undefined>();
+    for (const s of list) if (s.apiObject) owners.set(s.manifest, teamOwnerOf(s.apiObject));
+    const context: RuleContext = { folder, objects: list.map((s) => s.manifest), ...(target ? { cluster: target.cluster } : {}), ownerOf: (m) => owners.get(m) };
     for (const s of list) {
       const constructPath = s.apiObject?.node.path;
       for (const rule of rules) {
         const findings = rule.check(s.manifest, context);
         if (findings.length === 0) continue;
-        const exemption = s.apiObject ? Policy.exemptionFor(s.apiObject, rule.id) : undefined;
-        if (exemption && !options.includeExempted) continue;
         for (const f of findings) {
+          // a value exemption lifts only the finding at its path
+          const exemption = s.apiObject ? exemptionOf(s.apiObject, rule, owners.get(s.manifest), f.field) : undefined;
+          if (exemption && !options.includeExempted) continue;
           out.push({ ...f, folder, ...(constructPath !== undefined ? { constructPath } : {}), ...(exemption ? { exemption } : {}) });
         }
       }
     }
   }
   return out.sort(compareFindings);
+}
+
+/** The exemption that lifts `rule` for the object, honouring the rule's exemption scope. */
+function exemptionOf(apiObject: ApiObject, rule: Rule, owner: TeamRecord | undefined, field: string): Exemption | undefined {
+  if ((rule.exemption ?? 'scope') === 'scope') return Policy.exemptionFor(apiObject, rule.id, field);
+  if (owner) return undefined;
+  // the object, or a construct that holds nothing but it (an imported L1 class's `Resource`); never a chart
+  const parent = apiObject.node.scope;
+  const own = [apiObject.node.path, ...(parent && !Chart.isChart(parent) && parent.node.children.length === 1 ? [parent.node.path] : [])];
+  return Policy.exemptionsOf(apiObject).find((e) => e.rule === rule.id && own.includes(e.scopePath) && (e.field === undefined || e.field === field));
 }
 
 function compareFindings(a: PolicyFinding, b: PolicyFinding): number {

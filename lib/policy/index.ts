@@ -23,3 +23,5 @@ export { SECRET_RULES } from './secret-rules';
 export * from './scaling-rules';
 export * from './footprint';
 export { TENANCY_RULES, TEAM_GROUPS_ANNOTATION, formatAmount } from './tenancy-rules';
+export { RBAC_RULES, BUILT_IN_ADMIN_ROLES } from './rbac-rules';
+export { CONTROLLER_RULES } from './controller-rules';

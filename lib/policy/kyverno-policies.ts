@@ -1,12 +1,15 @@
-import { Construct } from 'constructs';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import {
   ClusterPolicy, ClusterPolicySpecRules, ClusterPolicySpecRulesValidate, ClusterPolicySpecRulesValidateFailureAction,
   ClusterPolicySpecRulesValidatePodSecurityLevel, ClusterPolicySpecRulesValidatePodSecurityVersion,
 } from '../../imports/kyverno.io';
-import { assertDnsLabel, checkProps, configError, markUnit } from '../core';
+import { addFinalizer, assertDnsLabel, checkProps, configError, markUnit } from '../core';
 import { targetOf } from '../environments/environment';
 import { HASHED_SELECTOR_LABEL, RECOMMENDED_LABELS } from './hygiene-rules';
+import { Policy } from './policy';
 import { PolicyRules } from './policy-rules';
+import { containersOf, podTemplateOf } from './pod-template';
 
 export interface KyvernoPoliciesProps {
   /**
@@ -25,7 +28,39 @@ export interface KyvernoPoliciesProps {
    * @default - none
    */
   readonly skipRules?: readonly string[];
+  /**
+   * Namespace of the PolicyExceptions that carry `Policy.exempt` exemptions to admission: the one Kyverno accepts
+   * exceptions from (its `--exceptionNamespace` flag; `--enablePolicyException` must be on). The platform's.
+   * @default 'kyverno'
+   */
+  readonly exceptionNamespace?: string;
 }
+
+/** Kinds Kyverno generates Pod rules for (`autogen-<rule>`; CronJob: `autogen-cronjob-<rule>`). */
+const AUTOGEN_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicaSet', 'ReplicationController', 'CronJob'];
+/** What a pod-bearing object makes at run time, named `<name>-...` and carrying its template's labels. */
+const CHILDREN: Record<string, readonly string[]> = {
+  Deployment: ['ReplicaSet', 'Pod'], Rollout: ['ReplicaSet', 'Pod'], StatefulSet: ['Pod'], DaemonSet: ['Pod'], ReplicaSet: ['Pod'],
+  Job: ['Pod'], CronJob: ['Job', 'Pod'],
+};
+/** The Pod Security Standards control each pss-* rule is (Kyverno's names); container-level ones name images. */
+const PSS_CONTROLS: Record<string, { readonly control: string; readonly container?: boolean }> = {
+  'pss-host-process': { control: 'HostProcess' },
+  'pss-host-namespaces': { control: 'Host Namespaces' },
+  'pss-privileged': { control: 'Privileged Containers', container: true },
+  'pss-capabilities': { control: 'Capabilities', container: true },
+  'pss-host-path-volumes': { control: 'HostPath Volumes' },
+  'pss-host-ports': { control: 'Host Ports', container: true },
+  'pss-apparmor': { control: 'AppArmor' },
+  'pss-selinux': { control: 'SELinux' },
+  'pss-proc-mount': { control: '/proc Mount Type', container: true },
+  'pss-seccomp': { control: 'Seccomp' },
+  'pss-sysctls': { control: 'Sysctls' },
+  'pss-volume-types': { control: 'Volume Types' },
+  'pss-privilege-escalation': { control: 'Privilege Escalation', container: true },
+  'pss-run-as-non-root': { control: 'Running as Non-root' },
+  'pss-run-as-user': { control: 'Running as Non-root user' },
+};
 
 const ROLLOUT = 'argoproj.io/v1alpha1/Rollout';
 const LONG_RUNNING_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', ROLLOUT];
@@ -62,8 +97,13 @@ function containerLists(container: object): object {
  * (`hygiene-no-plaintext-secret`, `hygiene-no-plaintext-credentials`, `hygiene-secret-reference-resolves`) judge
  * what is in Git: in the cluster, External Secrets and Sealed Secrets write Secrets with data by design.
  *
- * Construct exemptions (`Policy.exempt`) do not travel to the cluster: exempt workloads there with a Kyverno
- * PolicyException, or use `skipRules`.
+ * Admission parity: every `Policy.exempt` that lifts an enforced rule for an object of the target (the user's,
+ * and the library's own relaxations, such as the token a workload with API grants mounts) becomes one Kyverno
+ * PolicyException (`kyverno.io/v2`) in `exceptionNamespace`, matching exactly that object by kind, namespace and
+ * name, and what it makes at run time (ReplicaSets, Jobs, Pods named `<name>-*` carrying its pod template's
+ * labels), for the exempted policies' rules and their auto-generated forms. A `pss-*` exemption exempts its one
+ * Pod Security control (`podSecurity`), not the whole profile; `pss-host-probes` has no control of its own in
+ * Kyverno and exempts the `restricted` rule for the object. The reasons are the exception's annotations.
  */
 export class KyvernoPolicies extends Construct {
   /** Ids of the rules these policies enforce (the `pss-*` rules through `pss-restricted`). */
@@ -79,6 +119,9 @@ export class KyvernoPolicies extends Construct {
 
   /** The ClusterPolicy objects, by policy name. */
   public readonly policies: ReadonlyMap<string, ClusterPolicy>;
+  /** Where the PolicyExceptions are rendered. */
+  public readonly exceptionNamespace: string;
+  private readonly ruleNames = new Map<string, string[]>();
 
   constructor(scope: Construct, id: string, props: KyvernoPoliciesProps = {}) {
     super(scope, id);
@@ -89,6 +132,7 @@ export class KyvernoPolicies extends Construct {
     if (failureAction !== 'Enforce' && failureAction !== 'Audit') {
       throw configError(this, 'failureAction', 'must be Enforce or Audit', failureAction, "use 'Enforce' (reject) or 'Audit' (report)");
     }
+    this.exceptionNamespace = assertDnsLabel(this, 'exceptionNamespace', props.exceptionNamespace ?? 'kyverno');
     const excluded = [...(props.excludeNamespaces ?? ['kube-system'])];
     excluded.forEach((ns, i) => assertDnsLabel(this, `excludeNamespaces[${i}]`, ns));
     const defs = policyDefs();
@@ -121,7 +165,84 @@ export class KyvernoPolicies extends Construct {
       }));
     }
     this.policies = policies;
+    for (const def of defs) if (policies.has(def.id)) this.ruleNames.set(def.id, def.rules.map((r) => r.name));
+    // exemptions are declared while the target is built (and by other finalizers): look once they all are
+    addFinalizer(this, () => addFinalizer(this, () => this.renderExceptions()));
   }
+
+  /** One PolicyException per object of the target whose exemptions lift an emitted policy. */
+  private renderExceptions(): void {
+    const root = Chart.of(this);
+    const unit = new Construct(this, 'Exceptions');
+    markUnit(unit, 'kyverno-exceptions');
+    const seen = new Set<string>();
+    for (const o of root.node.findAll()) {
+      if (!(o instanceof ApiObject) || isWithin(o, this)) continue;
+      const ns = o.metadata.namespace;
+      const kind = o.kind;
+      const kinds = kindsOf(o);
+      // only policies with a rule for the object's kind (or, for pod-bearing objects, for its pods)
+      const own = Policy.exemptionsOf(o);
+      if (own.length === 0) continue;
+      const lifted = KyvernoPolicies.enforcedRules
+        .map((rule) => ({ rule, exemption: own.find((e) => e.rule === rule), policy: rule.startsWith('pss-') ? 'pss-restricted' : rule }))
+        .filter((x) => x.exemption !== undefined && this.ruleNames.has(x.policy) && matchedKinds(x.policy).some((k) => kinds.includes(k) || (k === 'Pod' && kind in CHILDREN)));
+      if (lifted.length === 0 || ns === undefined) continue;
+      const name = `${kind.toLowerCase()}-${ns}-${o.name}`.slice(0, 253).replace(/[-.]+$/, '');
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const policies = [...new Set(lifted.map((x) => x.policy))];
+      const pss = lifted.filter((x) => x.policy === 'pss-restricted').map((x) => x.rule);
+      const controls = pss.every((r) => PSS_CONTROLS[r]) ? pss.map((r) => PSS_CONTROLS[r]) : undefined;
+      const template = () => podTemplateOf(o.toJson());
+      const labels = Lazy.any({ produce: () => template()?.metadata?.labels });
+      const images = () => [...new Set(containersOf(template()!).map((c) => c.container.image as string))].sort();
+      new ApiObject(unit, name, {
+        apiVersion: 'kyverno.io/v2',
+        kind: 'PolicyException',
+        metadata: {
+          name,
+          namespace: this.exceptionNamespace,
+          labels: { 'app.kubernetes.io/managed-by': 'cdk8s' },
+          annotations: Object.fromEntries(lifted.map((x) => [`exemptions.typed-manifests.io/${x.rule}`, `${x.exemption!.reason} (declared on ${x.exemption!.scopePath})`])),
+        },
+        spec: {
+          background: true,
+          exceptions: policies.map((policyName) => ({
+            policyName,
+            ruleNames: this.ruleNames.get(policyName)!.flatMap((r) => [r, `autogen-${r}`, `autogen-cronjob-${r}`]),
+          })),
+          ...(pss.length > 0 && controls ? {
+            podSecurity: Lazy.any({ produce: () => controls.map((c) => ({ controlName: c.control, ...(c.container ? { images: images() } : {}) })) }),
+          } : {}),
+          match: {
+            any: [
+              { resources: { kinds, namespaces: [ns], names: [o.name] } },
+              ...(CHILDREN[kind] ?? []).map((child) => ({
+                resources: { kinds: [child], namespaces: [ns], names: [`${o.name}-*`], ...(child === 'Job' ? {} : { selector: { matchLabels: labels } }) },
+              })),
+            ],
+          },
+        },
+      });
+    }
+  }
+}
+
+function isWithin(c: IConstruct, scope: IConstruct): boolean {
+  for (let x: IConstruct | undefined = c; x; x = x.node.scope) if (x === scope) return true;
+  return false;
+}
+
+/** How a Kyverno match names the object's kind (`Deployment`, `argoproj.io/v1alpha1/Rollout`). */
+function kindsOf(o: ApiObject): string[] {
+  return o.apiVersion.includes('/') && !['apps/v1', 'batch/v1', 'policy/v1', 'networking.k8s.io/v1'].includes(o.apiVersion) ? [`${o.apiVersion}/${o.kind}`] : [o.kind];
+}
+
+/** Every kind a rule of the policy matches, Pod rules' auto-generated kinds included. */
+function matchedKinds(policy: string): string[] {
+  const defs = policyDefs().filter((d) => d.id === policy);
+  return [...new Set(defs.flatMap((d) => d.rules.flatMap((r) => [...r.kinds, ...(r.kinds.includes('Pod') ? AUTOGEN_KINDS : [])])))];
 }
 
 function policyDefs(): PolicyDef[] {

@@ -21,19 +21,27 @@ export class Policy {
    * @param reason why the rule does not apply here (required, shown to reviewers)
    */
   public static exempt(scope: IConstruct, rule: string, reason: string): void {
-    if (!PolicyRules.find(rule)) {
-      throw configError(scope, 'rule', 'is not a policy rule id', rule, `use one of ${PolicyRules.ids().join(', ')}`);
+    const r = checkRule(scope, rule, reason);
+    if (r.exemptPerValue) {
+      throw configError(scope, 'rule', 'is exempted one value at a time, never for a whole object', rule,
+        `name the value: Policy.exemptValue(scope, '${rule}', 'spec.template.spec.containers[0].env[3].value', reason) (the path is the field of the finding)`);
     }
-    if (typeof reason !== 'string' || reason.trim() === '') {
-      throw configError(scope, 'reason', `must say why ${rule} does not apply`, reason,
-        'pass a sentence a reviewer can check, e.g. \'runs the CNI agent, needs the host network\'');
+    add(scope, { rule, reason: reason.trim(), scopePath: scope.node.path });
+  }
+
+  /**
+   * Exempts one value of the objects at or below `scope` from one rule: only the finding whose field is exactly
+   * `field` is lifted (a value at another path, or the same value moved, is still judged).
+   *
+   * @example Policy.exemptValue(api, 'hygiene-no-plaintext-credentials', 'spec.template.spec.containers[0].env[3].value', 'a public OAuth client id, not a secret')
+   * @param field the value path, as the finding names it
+   */
+  public static exemptValue(scope: IConstruct, rule: string, field: string, reason: string): void {
+    checkRule(scope, rule, reason);
+    if (typeof field !== 'string' || field.trim() === '' || /\s$|^\s/.test(field)) {
+      throw configError(scope, 'field', 'must be the path of one value, as the finding names it', field, "write it like 'spec.template.spec.containers[0].env[3].value'");
     }
-    let own: Exemption[] | undefined = (scope as any)[EXEMPTIONS];
-    if (!own) {
-      own = [];
-      Object.defineProperty(scope, EXEMPTIONS, { value: own, enumerable: false });
-    }
-    own.push({ rule, reason: reason.trim(), scopePath: scope.node.path });
+    add(scope, { rule, reason: reason.trim(), scopePath: scope.node.path, field });
   }
 
   /** The exemptions that apply to `scope`: its own and those of its ancestors, closest first. */
@@ -46,10 +54,31 @@ export class Policy {
     return out;
   }
 
-  /** The exemption that lifts `rule` for `scope`, if any. */
-  public static exemptionFor(scope: IConstruct, rule: string): Exemption | undefined {
-    return Policy.exemptionsOf(scope).find((e) => e.rule === rule);
+  /** The exemption that lifts `rule` for `scope` (for the finding at `field`, when given), if any. */
+  public static exemptionFor(scope: IConstruct, rule: string, field?: string): Exemption | undefined {
+    return Policy.exemptionsOf(scope).find((e) => e.rule === rule && (e.field === undefined || e.field === field));
   }
 
   private constructor() {}
+}
+
+function checkRule(scope: IConstruct, rule: string, reason: string) {
+  const r = PolicyRules.find(rule);
+  if (!r) {
+    throw configError(scope, 'rule', 'is not a policy rule id', rule, `use one of ${PolicyRules.ids().join(', ')}`);
+  }
+  if (typeof reason !== 'string' || reason.trim() === '') {
+    throw configError(scope, 'reason', `must say why ${rule} does not apply`, reason,
+      'pass a sentence a reviewer can check, e.g. \'runs the CNI agent, needs the host network\'');
+  }
+  return r;
+}
+
+function add(scope: IConstruct, e: Exemption): void {
+  let own: Exemption[] | undefined = (scope as any)[EXEMPTIONS];
+  if (!own) {
+    own = [];
+    Object.defineProperty(scope, EXEMPTIONS, { value: own, enumerable: false });
+  }
+  own.push(e);
 }

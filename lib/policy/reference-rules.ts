@@ -2,7 +2,7 @@ import { show } from '../core';
 import { isNamespacedKind } from './kind-scope';
 import { apiGroupOf, containersOf, podTemplatesOf, workloadRefOf } from './pod-template';
 import { defineRule, Manifest, Rule, RuleContext, Violation } from './rule';
-import { LabelSelector, namespaceOf, objectNamed, scalersTargeting, workloadsSelectedBy } from './workloads';
+import { LabelSelector, namespaceOf, objectNamed, objectsInNamespace, scalersTargeting, workloadsSelectedBy } from './workloads';
 
 /**
  * References between the objects of one target folder, checked at synth: what the API server accepts one object at
@@ -195,7 +195,8 @@ export const storageClassDeclared = referenceRule('hygiene-storage-class-declare
 
 /** The cluster-scoped objects of one kind rendered in the folder. */
 function objectsOfKind(context: RuleContext, kind: string): Manifest[] {
-  return context.objects.filter((o) => o.kind === kind && !o.metadata?.namespace);
+  // through the folder's namespace index: a scan of the whole folder per claim would be quadratic
+  return objectsInNamespace(context, '').filter((o) => o.kind === kind && !o.metadata?.namespace);
 }
 
 export const REFERENCE_RULES: readonly Rule[] = [namespacedObject, scaleTarget, workloadRef, networkPort, storageClassDeclared];

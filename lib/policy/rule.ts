@@ -1,3 +1,4 @@
+import type { TeamRecord } from '../core/owner';
 import type { ClusterProps } from '../environments/environment';
 
 /** A rule switched off for a part of the construct tree, and why (declared with `Policy.exempt`). */
@@ -6,6 +7,8 @@ export interface Exemption {
   readonly reason: string;
   /** Path of the construct the exemption was declared on. */
   readonly scopePath: string;
+  /** Only the finding at this value path (`spec.template.spec.containers[0].env[3].value`); unset: every finding of the rule. */
+  readonly field?: string;
 }
 
 /**
@@ -64,13 +67,29 @@ export interface RuleContext {
   readonly objects: readonly Manifest[];
   /** Tenancy: the cluster the folder deploys to (node pools), when the objects come from a GitOpsApp target. */
   readonly cluster?: ClusterProps;
+  /**
+   * Ownership by scope: the team whose construct scope rendered `manifest`, or undefined when the platform did
+   * (and for plain manifests, which carry no construct).
+   */
+  readonly ownerOf?: (manifest: Manifest) => TeamRecord | undefined;
 }
+
+/**
+ * Which exemptions lift a rule. `scope`: any `Policy.exempt` on the object or an ancestor. `platform-object`: only
+ * one declared on the object itself (or the construct that holds it) and only for an object the platform owns;
+ * a team cannot exempt its own objects (privilege boundaries).
+ */
+export type ExemptionScope = 'scope' | 'platform-object';
 
 export interface Rule {
   /** Kebab-case id, prefixed with its profile (`pss-…`, `hygiene-…`); what exemptions name. */
   readonly id: string;
   readonly title: string;
   readonly profile: PolicyProfile;
+  /** Exemptions name one value path (`Policy.exemptValue`), never a whole object. @default false */
+  readonly exemptPerValue?: boolean;
+  /** Which exemptions lift the rule. @default 'scope' */
+  readonly exemption?: ExemptionScope;
   /** Findings for `manifest`; an empty array when it complies or the rule does not apply to its kind. */
   check(manifest: Manifest, context: RuleContext): Finding[];
 }
@@ -86,6 +105,10 @@ export interface RuleDefinition {
   readonly id: string;
   readonly title: string;
   readonly profile: PolicyProfile;
+  /** @default false */
+  readonly exemptPerValue?: boolean;
+  /** @default 'scope' */
+  readonly exemption?: ExemptionScope;
   readonly check: (manifest: Manifest, context: RuleContext) => readonly Violation[];
 }
 
@@ -95,6 +118,8 @@ export function defineRule(def: RuleDefinition): Rule {
     id: def.id,
     title: def.title,
     profile: def.profile,
+    ...(def.exemptPerValue ? { exemptPerValue: true } : {}),
+    ...(def.exemption ? { exemption: def.exemption } : {}),
     check: (manifest, context) => def.check(manifest, context).map((v) => ({
       rule: def.id,
       object: objectRef(manifest),

@@ -1,6 +1,6 @@
 import { show } from '../core';
-import { credentialIn } from './credential-detector';
-import { apiGroupOf, containersOf, keyPath, PodTemplate, podTemplateOf } from './pod-template';
+import { credentialsInObject } from './credential-detector';
+import { apiGroupOf, containersOf, PodTemplate, podTemplateOf } from './pod-template';
 import { defineRule, Manifest, Rule, RuleContext, Violation } from './rule';
 import { namespaceOf } from './workloads';
 
@@ -40,47 +40,35 @@ export const noPlaintextSecret = defineRule({
 });
 
 /** Masks a value for a message: its kind and length, never the value. */
-function hidden(value: string): string {
-  return `<${value.length} characters, not shown>`;
+function hidden(length: number): string {
+  return `<${length} characters, not shown>`;
 }
 
+/** Where a rule's own values are judged by another rule, or hold ciphertext: not read for credentials. */
+function credentialSkip(m: Manifest): (path: string) => boolean {
+  const under = (prefix: string) => (p: string) => p === prefix || p.startsWith(`${prefix}.`) || p.startsWith(`${prefix}[`);
+  if (m.kind === 'Secret' && apiGroupOf(m) === '') {
+    // hygiene-no-plaintext-secret reports a Secret's values; its exemption (a Secret kept on purpose) covers them
+    const data = under('data');
+    const stringData = under('stringData');
+    return (p) => data(p) || stringData(p);
+  }
+  if (m.kind === 'SealedSecret' && apiGroupOf(m) === 'bitnami.com') return under('spec.encryptedData'); // ciphertext
+  return () => false;
+}
+
+export const CREDENTIALS_RULE_ID = 'hygiene-no-plaintext-credentials';
+
 export const noPlaintextCredentials = defineRule({
-  id: 'hygiene-no-plaintext-credentials',
-  title: 'No credential-looking values in env values, ConfigMap data or annotations',
+  id: CREDENTIALS_RULE_ID,
+  title: 'No credential-looking value anywhere in an object (labels, annotations, args, env, headers, config files, templates, Helm values)',
   profile: 'hygiene',
-  check: (m) => {
-    const out: Violation[] = [];
-    const report = (field: string, where: string, what: string, value: string) => out.push({
-      field,
-      message: `${where} looks like ${what}, got ${hidden(value)}`,
-      fix: `${MOVE_IT}; if it is not a credential, exempt the object with a reason`,
-    });
-    const annotations = (a: any, at: string) => {
-      for (const [k, v] of Object.entries(a ?? {})) {
-        // the whole key: `checksum.secrets.typed-manifests.io/api-token` names a hash, not a token
-        const what = credentialIn(v, k);
-        if (what) report(keyPath(at, k), `annotation ${JSON.stringify(k)}`, what, v as string);
-      }
-    };
-    annotations(m.metadata?.annotations, 'metadata.annotations');
-    if (m.kind === 'ConfigMap' && apiGroupOf(m) === '') {
-      for (const [k, v] of Object.entries((m as any).data ?? {})) {
-        const what = credentialIn(v, k);
-        if (what) report(keyPath('data', k), `ConfigMap key ${JSON.stringify(k)}`, what, v as string);
-      }
-    }
-    const t: PodTemplate | undefined = podTemplateOf(m);
-    if (t) {
-      if (t.metadataPath !== 'metadata') annotations(t.metadata?.annotations, `${t.metadataPath}.annotations`);
-      for (const c of containersOf(t)) {
-        (c.container.env ?? []).forEach((e: any, i: number) => {
-          const what = credentialIn(e?.value, e?.name ?? '');
-          if (what) report(`${c.path}.env[${i}].value`, `${c.label} env ${e.name}`, what, e.value);
-        });
-      }
-    }
-    return out;
-  },
+  exemptPerValue: true,
+  check: (m) => credentialsInObject(m, { skip: credentialSkip(m) }).map((h): Violation => ({
+    field: h.path,
+    message: `${h.inKey ? 'the key' : 'the value'} at ${h.path}${h.within ? ` (key ${JSON.stringify(h.within)} of the file)` : ''} looks like ${h.what}, got ${hidden(h.length)}`,
+    fix: `${MOVE_IT}; if it is not a credential, exempt this one value: Policy.exemptValue(scope, '${CREDENTIALS_RULE_ID}', ${JSON.stringify(h.path)}, 'why')`,
+  })),
 });
 
 /** Keys a Secret is declared to have, or 'any' when its source does not list them (dataFrom). */

@@ -14,8 +14,8 @@ export const TEAM_GROUPS_ANNOTATION = 'tenancy.typed-manifests.io/groups';
 const SYSTEM_PRIORITY_CLASSES = ['system-cluster-critical', 'system-node-critical'];
 const RBAC = 'rbac.authorization.k8s.io';
 
-function tenancyRule(id: string, title: string, check: (m: Manifest, context: RuleContext) => Violation[]): Rule {
-  return defineRule({ id, title, profile: 'tenancy', check });
+function tenancyRule(id: string, title: string, check: (m: Manifest, context: RuleContext) => Violation[], exemption?: 'platform-object'): Rule {
+  return defineRule({ id, title, profile: 'tenancy', check, ...(exemption ? { exemption } : {}) });
 }
 
 const GI = 2 ** 30;
@@ -82,13 +82,13 @@ export const noWildcards = tenancyRule('tenancy-rbac-no-wildcards', 'Roles and C
         out.push({
           field: `rules[${i}].${field}`,
           message: `rule grants a wildcard, got ${field} ${show(values)}`,
-          fix: `list the ${field} the subject needs explicitly (least privilege), or exempt the object with Policy.exempt and a reason`,
+          fix: `list the ${field} the subject needs explicitly (least privilege), or exempt this one object from platform scope with Policy.exempt(object, 'tenancy-rbac-no-wildcards', reason)`,
         });
       }
     }
   });
   return out;
-});
+}, 'platform-object');
 
 export const bindingSubjects = tenancyRule('tenancy-rolebinding-subjects', 'RoleBindings name declared team groups or rendered ServiceAccounts', (m, context) => {
   if ((m.kind !== 'RoleBinding' && m.kind !== 'ClusterRoleBinding') || apiGroupOf(m) !== RBAC) return [];

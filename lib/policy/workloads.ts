@@ -58,6 +58,19 @@ interface NamespaceIndex {
   readonly podBearing: Manifest[];
   /** pod-bearing workloads (not workloadRef Rollouts) by each `key=value` of their pod labels, built on first use */
   byPodLabel?: Map<string, Manifest[]>;
+  /** selecting objects by `group/kind`, indexed by one matchLabels pair of their selector, built on first use */
+  selecting: Map<string, SelectorIndex>;
+}
+
+/**
+ * Objects that select pods (PodDisruptionBudgets, NetworkPolicies), each filed under the first `key=value` of its
+ * selector's matchLabels: a workload's pods can only match one whose pair its labels carry. Selectors without
+ * matchLabels (empty, expressions only) are `others`, checked for every workload. Positions keep the folder order.
+ */
+interface SelectorIndex {
+  readonly byPair: Map<string, number[]>;
+  readonly others: number[];
+  readonly objects: readonly Manifest[];
 }
 
 const INDEX = new WeakMap<readonly Manifest[], Map<string, NamespaceIndex>>();
@@ -76,7 +89,7 @@ function namespaceIndex(context: RuleContext, namespace: string): NamespaceIndex
       const ns = namespaceOf(o);
       let idx = folder.get(ns);
       if (!idx) {
-        idx = { all: [], byKind: new Map(), byKindName: new Map(), scalersByTarget: new Map(), rolloutsByDeployment: new Map(), podBearing: [] };
+        idx = { all: [], byKind: new Map(), byKindName: new Map(), scalersByTarget: new Map(), rolloutsByDeployment: new Map(), podBearing: [], selecting: new Map() };
         folder.set(ns, idx);
       }
       idx.all.push(o);
@@ -100,7 +113,6 @@ export function objectsInNamespace(context: RuleContext, namespace: string): rea
   return namespaceIndex(context, namespace)?.all ?? [];
 }
 
-const ofKind = (m: Manifest, context: RuleContext, groupKind: string) => namespaceIndex(context, namespaceOf(m))?.byKind.get(groupKind) ?? [];
 
 function isKind(m: Manifest, group: string, kind: string): boolean {
   return m.kind === kind && apiGroupOf(m) === group;
@@ -119,14 +131,60 @@ export function podLabelsOf(m: Manifest, context: RuleContext): Labels | undefin
 export function podDisruptionBudgetsOf(m: Manifest, context: RuleContext): Manifest[] {
   const labels = podLabelsOf(m, context);
   if (!labels) return [];
-  return ofKind(m, context, 'policy/PodDisruptionBudget').filter((o) => selectorMatches((o as any).spec?.selector, labels));
+  return selecting(m, context, 'policy/PodDisruptionBudget', (o) => (o as any).spec?.selector, labels);
 }
 
 /** The NetworkPolicies that select `m`'s pods (those with `podLabels`, for an object that carries several pods). */
 export function networkPoliciesOf(m: Manifest, context: RuleContext, podLabels?: Labels): Manifest[] {
   const labels = podLabels ?? podLabelsOf(m, context) ?? {};
   // podSelector is a required, non-pointer field: left out it is the empty selector, which selects every pod
-  return ofKind(m, context, 'networking.k8s.io/NetworkPolicy').filter((o) => selectorMatches((o as any).spec?.podSelector ?? {}, labels));
+  return selecting(m, context, 'networking.k8s.io/NetworkPolicy', (o) => (o as any).spec?.podSelector ?? {}, labels);
+}
+
+/**
+ * The objects of `groupKind` in `m`'s namespace whose selector picks pods with `labels`, in folder order. Only
+ * the candidates sharing a matchLabels pair with the pods are tested: linear in the folder, not quadratic.
+ */
+function selecting(m: Manifest, context: RuleContext, groupKind: string, selectorOf: (o: Manifest) => unknown, labels: Labels): Manifest[] {
+  const idx = namespaceIndex(context, namespaceOf(m));
+  if (!idx) return [];
+  let sel = idx.selecting.get(groupKind);
+  if (!sel) {
+    const objects = idx.byKind.get(groupKind) ?? [];
+    sel = { byPair: new Map(), others: [], objects };
+    for (let i = 0; i < objects.length; i++) {
+      const s = selectorOf(objects[i]) as LabelSelector | null | undefined;
+      const ml = s !== null && typeof s === 'object' ? s.matchLabels : undefined;
+      let pair: string | undefined;
+      if (ml !== null && typeof ml === 'object') {
+        for (const k in ml) {
+          if (Object.prototype.hasOwnProperty.call(ml, k)) {
+            pair = `${k}=${ml[k]}`;
+            break;
+          }
+        }
+      }
+      if (pair === undefined) sel.others.push(i);
+      else push(sel.byPair, pair, i);
+    }
+    idx.selecting.set(groupKind, sel);
+  }
+  let positions = sel.others;
+  let merged = false;
+  for (const k in labels) {
+    if (!Object.prototype.hasOwnProperty.call(labels, k)) continue;
+    const list = sel.byPair.get(`${k}=${labels[k]}`);
+    if (!list) continue;
+    positions = positions.concat(list);
+    merged = true;
+  }
+  if (merged) positions = [...positions].sort((a, b) => a - b);
+  const out: Manifest[] = [];
+  for (const i of positions) {
+    const o = sel.objects[i];
+    if (selectorMatches(selectorOf(o) as LabelSelector | null | undefined, labels)) out.push(o);
+  }
+  return out;
 }
 
 /** The pod-bearing workloads of the folder whose pods `selector` picks in `namespace`. */

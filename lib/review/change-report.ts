@@ -3,6 +3,7 @@ import { ObjectChangeView, registeredCapabilities } from '../environments/capabi
 import { diffTrees, DiffWarning, FieldChange, ObjectRef } from '../gitops/manifest-diff';
 import { REVIEW_DEFAULTS as D } from './defaults';
 import { RiskKind } from './review';
+import { securityRisks } from './security-risks';
 import { PlanContext, planOf, replicaRange, ReviewManifest as Manifest, RolloutPlan } from './rollout-plan';
 
 /** A policy exemption in effect for one object of one target. */
@@ -219,6 +220,7 @@ export function buildChangeReport(input: ReviewInput): ChangeReport {
       if (r.kind === 'Service' && ['LoadBalancer', 'NodePort'].includes(m.spec?.type)) add('exposure-widening', refId(r), `new ${m.spec.type} Service reachable from outside the cluster`);
       if (RBAC_KINDS.has(r.kind)) add('rbac-widening', refId(r), `new ${r.kind} grants ${grantsOf(m).slice(0, 4).join('; ') || 'access'}${grantsOf(m).length > 4 ? '; …' : ''}`);
       if (r.kind === 'NetworkPolicy' && allowsEverything(m)) add('network-widening', refId(r), 'new NetworkPolicy admits any source or destination');
+      for (const x of securityRisks(undefined, m)) add(x.kind, refId(r), x.message);
       capabilityRisks({ change: 'added', next: m, fields: [] }, (risk, message) => add(risk, refId(r), message));
     }
     for (const r of f.removed) {
@@ -260,6 +262,7 @@ export function buildChangeReport(input: ReviewInput): ChangeReport {
         const wider = newEntries(grantsOf(oldM), grantsOf(newM));
         if (wider.length > 0) add('rbac-widening', id, `grants more: ${wider.slice(0, 4).join('; ')}${wider.length > 4 ? '; …' : ''}`);
       }
+      for (const x of securityRisks(oldM, newM)) add(x.kind, id, x.message);
       capabilityRisks({ change: 'changed', previous: oldM, next: newM, fields: c.fields.map((x) => x.path) }, (risk, message) => add(risk, id, message));
       if (c.new.kind === 'StatefulSet') {
         const gone = vctNames(oldM).filter((n) => !vctNames(newM).includes(n));

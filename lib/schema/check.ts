@@ -1,4 +1,5 @@
 import type { ApiObject } from 'cdk8s';
+import { apiServerIssues } from '../core/api-server-rules';
 import type { RenderedObject } from '../environments/rendered';
 import { KubernetesVersion, SCHEMA_DEFAULTS as D } from './defaults';
 import { KubernetesSchemas } from './kubernetes-schemas';
@@ -43,6 +44,12 @@ export function schemaFindings(subjects: readonly SchemaSubject[], versionOf: (f
       out.push({ ...base, field: 'apiVersion', problem: result.noSchema.problem, fix: result.noSchema.fix });
     }
     for (const i of result.issues) out.push({ ...base, field: i.path, problem: i.problem, fix: i.fix });
+    // what the API server checks in code (names, label values, int-or-string forms, subjects, keys); a field the
+    // schema already rejected is reported once
+    const seen = new Set(result.issues.map((i) => i.path));
+    for (const i of apiServerIssues(s.manifest)) {
+      if (!seen.has(i.path)) out.push({ ...base, field: i.path, problem: i.problem, fix: i.fix });
+    }
   }
   return out.sort((a, b) => cmp(a.folder, b.folder) || cmp(a.object.namespace ?? '', b.object.namespace ?? '')
     || cmp(a.object.kind, b.object.kind) || cmp(a.object.name, b.object.name) || cmp(a.field, b.field));

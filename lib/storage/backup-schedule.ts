@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertCron, assertDnsLabel, assertDnsSubdomain, assertGoDuration, checkProps, configError, markUnit } from '../core';
+import { assertCron, assertDnsLabel, assertDnsSubdomain, assertGoDuration, checkProps, configError, markPlatformOwned, markUnit } from '../core';
 
 /** A manifest as plain data. */
 type Manifest = Record<string, any>;
@@ -84,6 +84,9 @@ export class BackupSchedule extends Construct {
     this.name = assertDnsLabel(this, 'backup.name', options.name ?? `${workload.namespace}-${workload.name}`, 48);
     // its own file, `velero/<name>.yaml`: workloads of the same name in two namespaces must not share one
     markUnit(this, this.name);
+    // Velero reads Schedules only in its own namespace: the platform's part carries them, generated from the
+    // workload and covering only its namespace (ownership by scope, lib/core/owner.ts)
+    markPlatformOwned(this);
     const location = assertDnsSubdomain(this, 'backup.storageLocation', options.storageLocation ?? b.storageLocation);
     const volumes = options.volumes ?? b.volumes;
     if (volumes !== 'snapshot' && volumes !== 'fs-backup') {

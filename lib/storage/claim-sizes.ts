@@ -46,7 +46,9 @@ export function checkClaimSizes(objects: readonly RenderedObject[], outdir: stri
     if (!docs) {
       docs = [];
       try {
-        docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
+        // only the StatefulSets of the file are compared: parse those documents (separated by a `---` line at
+        // column 0, block scalars being indented), not the whole file, on every re-synth
+        docs = fs.readFileSync(file, 'utf8').split(/^---\n/m).filter((d) => /^kind: StatefulSet$/m.test(d)).map((d) => YAML.parse(d));
       } catch {
         // no previous file (a new workload) or an unreadable one: nothing to compare
       }

@@ -1,6 +1,6 @@
 import type { Capability } from '../environments/capability';
 import { nodePoolsProblem } from './node-pool-props';
-import { isPlatformOwned, teamsOf } from './registry';
+import { isPlatformOwned, teamOwnerOf, teamsOf } from './registry';
 
 /**
  * Tenancy's registration (lib/capabilities.ts): its cluster settings (node pools) are checked at
@@ -13,5 +13,5 @@ export const tenancyCapability: Capability = {
     const problem = nodePoolsProblem(cluster.nodePools);
     return problem ? { prop: 'nodePools', problem } : undefined;
   },
-  layout: { partsOf: teamsOf, sharedObject: isPlatformOwned },
+  layout: { partsOf: teamsOf, sharedObject: isPlatformOwned, ownerOf: teamOwnerOf },
 };

@@ -53,6 +53,22 @@ export const TENANCY_DEFAULTS = {
   groupPrefix: 'oidc:',
   /** After the prefix: letters, digits, '.', '_', '-', '@' and '/', starting and ending alphanumeric, at most 128. */
   groupName: /^[A-Za-z0-9]([A-Za-z0-9._@/-]{0,126}[A-Za-z0-9])?$/,
+  /** Groups with this prefix are Kubernetes' own (`system:authenticated`, `system:masters`): never a team's. */
+  systemGroupPrefix: 'system:',
+  /** Team names that would replace a controller's built-in object (Argo CD's `default` AppProject). */
+  reservedTeamNames: ['default'],
+  /**
+   * Namespaces no team may claim: the control plane's, `default` (every object that names no namespace), and the
+   * GitOps controllers' own.
+   */
+  reservedNamespaces: {
+    prefixes: ['kube-'],
+    names: [
+      { name: 'default', why: "'default' is where every object that names no namespace lands" },
+      { name: 'flux-system', why: "'flux-system' holds Flux and its cluster-wide account" },
+      { name: 'argocd', why: "'argocd' holds Argo CD, its Applications and AppProjects" },
+    ],
+  },
   /** Role presets by team role: viewers read, developers deploy, admins also manage Secrets. */
   presets: { view: VIEW, edit: EDIT, admin: ADMIN },
   /** Role names of the presets in every team namespace; RoleBindings are `<team>-<role>s`. */

@@ -2,8 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { assertDnsLabel, checkProps, configError, markUnit } from '../core';
 import { LimitRangeOptions, PlatformNamespace, QuotaOptions } from '../platform';
+import { Policy } from '../policy/policy';
 import { PolicyRuleSpec, TENANCY_DEFAULTS as D } from './defaults';
-import { markPlatformOwned, registerTeam } from './registry';
+import { markPlatformOwned, markTeamScope, registerTeam } from './registry';
 
 /** The team's identity-provider groups, by role. Each group is written `oidc:<name>`. */
 export interface TeamGroups {
@@ -77,7 +78,17 @@ export class Team extends Construct {
     super(scope, id);
     checkProps(this, 'TeamProps', props);
     this.name = assertDnsLabel(this, 'name', props.name ?? id, 40);
+    if ((D.reservedTeamNames as readonly string[]).includes(this.name)) {
+      throw configError(this, 'name', `is reserved (Argo CD's '${this.name}' AppProject lets every Application deploy anywhere; a team of that name would replace it)`, this.name,
+        `name the team after the people who own it, e.g. '${this.name}-team'`);
+    }
+    // everything created below the Team belongs to the team (its namespace guard rails and RBAC are marked the platform's)
+    markTeamScope(this, this.name);
     const prefix = props.groupPrefix ?? D.groupPrefix;
+    if (typeof prefix === 'string' && prefix.toLowerCase().startsWith(D.systemGroupPrefix)) {
+      throw configError(this, 'groupPrefix', `starts with '${D.systemGroupPrefix}', the prefix of Kubernetes' own groups (system:authenticated is every user, system:masters is cluster-admin)`, prefix,
+        "use the API server's --oidc-groups-prefix, e.g. 'oidc:'");
+    }
     const byRole = new Map<Role, string[]>();
     for (const key of ['admins', 'developers', 'viewers'] as const) {
       const list = props.groups?.[key] ?? [];
@@ -91,6 +102,14 @@ export class Team extends Construct {
     const specs = (props.namespaces ?? []).map((n) => (typeof n === 'string' ? { name: n } : n));
     if (specs.length === 0) throw configError(this, 'namespaces', 'lists no namespace', props.namespaces, `give the team one, e.g. ['${this.name}']`);
     specs.forEach((s, i) => assertDnsLabel(this, `namespaces[${i}]`, s.name));
+    const fluxNamespaceName = props.fluxNamespace ?? D.flux.namespace;
+    specs.forEach((s, i) => {
+      const why = reservedNamespaceReason(s.name, fluxNamespaceName);
+      if (why) {
+        throw configError(this, `namespaces[${i}]`, `is reserved: ${why}; a team may not claim it`, s.name,
+          `give the team a namespace of its own, e.g. '${this.name}'; platform objects in '${s.name}' are created outside any Team`);
+      }
+    });
     const dup = specs.find((s, i) => specs.findIndex((o) => o.name === s.name) !== i);
     if (dup) throw configError(this, 'namespaces', 'lists a namespace twice', dup.name, 'list each namespace once');
 
@@ -145,12 +164,17 @@ export class Team extends Construct {
       const groups = byRole.get(role);
       if (!groups) continue;
       const roleName = D.roleNames[role];
-      new ApiObject(access, `Role-${role}`, {
+      const preset = new ApiObject(access, `Role-${role}`, {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'Role',
         metadata: meta(roleName),
         rules: D.presets[role].map(wireRule),
       });
+      // the presets' own relaxations, declared on the one Role by the platform (TeamAccess is platform-owned)
+      const streams = D.presets[role].flatMap((r) => r.resources.filter((x) => x === 'pods/exec' || x === 'pods/portforward'));
+      if (streams.length > 0) {
+        Policy.exempt(preset, 'tenancy-rbac-pod-exec', `team preset '${role}' of team ${this.name}: ${streams.join(' and ')} in the team's own namespace ${ns.name}, for its ${role === 'admin' ? 'admins to debug' : 'developers to reach'} their pods`);
+      }
       new ApiObject(access, `RoleBinding-${role}`, {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
@@ -181,10 +205,27 @@ export function wireRule(r: PolicyRuleSpec): Record<string, unknown> {
 
 /** Throws unless `group` is `<prefix><name>` with a name of the documented pattern. */
 export function assertGroup(scope: Construct, prop: string, group: string, prefix: string = D.groupPrefix): string {
+  if (typeof group === 'string' && group.toLowerCase().startsWith(D.systemGroupPrefix)) {
+    throw configError(scope, prop, `is a Kubernetes system group (binding it grants the team's roles to ${group.toLowerCase() === 'system:authenticated' ? 'every signed-in user' : 'Kubernetes components or every user'})`, group,
+      `bind the identity provider's group instead, e.g. '${prefix}team-admins'`);
+  }
   const ok = typeof group === 'string' && group.startsWith(prefix) && D.groupName.test(group.slice(prefix.length));
   if (!ok) {
     throw configError(scope, prop, `is not an identity-provider group of the form '${prefix}<name>' (letters, digits, '.', '_', '-', '@', '/')`, group,
       `write it like '${prefix}${typeof group === 'string' ? group.replace(/^[^:]*:/, '').replace(/[^A-Za-z0-9._@/-]+/g, '-').replace(/^-+|-+$/g, '') || 'team-admins' : 'team-admins'}'`);
   }
   return group;
+}
+
+/**
+ * Why a team may not claim `namespace`, or undefined when it may: the control plane's namespaces, `default`, and
+ * the GitOps controllers' (the environment's own controller namespaces are checked when the GitOps objects are
+ * built, see lib/gitops/tenancy-projects.ts).
+ */
+export function reservedNamespaceReason(namespace: string, fluxNamespace: string = D.flux.namespace): string | undefined {
+  if (D.reservedNamespaces.prefixes.some((p) => namespace.startsWith(p))) return `namespaces starting with ${D.reservedNamespaces.prefixes.map((p) => `'${p}'`).join(', ')} belong to the Kubernetes control plane`;
+  const named = (D.reservedNamespaces.names as readonly { readonly name: string; readonly why: string }[]).find((r) => r.name === namespace);
+  if (named) return named.why;
+  if (namespace === fluxNamespace) return 'it is the namespace of Flux and of the tenants\' ServiceAccounts (fluxNamespace)';
+  return undefined;
 }

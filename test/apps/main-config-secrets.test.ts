@@ -98,11 +98,17 @@ describe('the example dist/: config', () => {
   test('after a config change, the next synth keeps the previous generation in dist/', () => {
     // the committed dist/ as it was before a change: the API's application.yaml had another log format
     const file = 'prod/prod-eu-west-1/storefront/api.yaml';
-    const older = dist.get(file)!.replace(/name: api-config-[0-9a-f]{10}/, 'name: api-config-0123456789').replace('format: json', 'format: text');
+    // (a generation the library wrote: its name and content-sha256 mark follow its content)
+    const cm = YAML.parseAllDocuments(dist.get(file)!).map((d) => d.toJS()).find((m) => m.kind === 'ConfigMap' && m.metadata.name.startsWith('api-config-'));
+    const data = { ...cm.data, 'application.yaml': cm.data['application.yaml'].replace('format: json', 'format: text') };
+    const digest = contentHash(Object.keys(data).sort().map((k) => [k, data[k]]), 64);
+    const oldName = `api-config-${digest.slice(0, 10)}`;
+    const older = dist.get(file)!.replace(/name: api-config-[0-9a-f]{10}/, `name: ${oldName}`).replace('format: json', 'format: text')
+      .replace(/content-sha256: [0-9a-f]{64}/, `content-sha256: ${digest}`);
     const previous = new Map(dist).set(file, older);
     const files = buildApp().synthFiles(previousTreeOf(previous));
     const docs = YAML.parseAllDocuments(files.get(file)!).map((d) => d.toJS());
-    const kept = docs.find((m) => m.metadata?.name === 'api-config-0123456789');
+    const kept = docs.find((m) => m.metadata?.name === oldName);
     expect(configGenerationOf(kept)).toEqual({ set: 'api-config', state: 'retained', rank: 1 });
     expect(kept.data['application.yaml']).toContain('format: text');
     expect(docs.filter((m) => configGenerationOf(m)?.state === 'current')).toHaveLength(1);

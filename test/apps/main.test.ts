@@ -81,7 +81,7 @@ describe('the example platform (apps/main.ts)', () => {
     for (const file of first.keys()) expect(file).toMatch(/\.yaml$/);
   });
 
-  test('every object in dist/ passes PSS restricted and the hygiene rules with no exemption', () => {
+  test('every object in dist/ passes every rule but for what the code exempts, and every exemption is the library\'s own', () => {
     const inputs = [...first.entries()]
       .filter(([file]) => !file.endsWith('kustomization.yaml'))
       .flatMap(([file, bytes]) => YAML.parseAllDocuments(bytes.toString('utf8')).map((d) => ({
@@ -89,7 +89,10 @@ describe('the example platform (apps/main.ts)', () => {
         manifest: d.toJSON(),
       })));
     expect(inputs.length).toBeGreaterThan(50);
-    expect(evaluateManifests(inputs)).toEqual([]);
+    // plain manifests carry no exemption: what they fail is exactly what synth lifted, object by object
+    const key = (f: { folder: string; rule: string; object: { kind: string; namespace?: string; name: string } }) => `${f.folder} ${f.rule} ${f.object.kind}/${f.object.namespace ?? ''}/${f.object.name}`;
+    const lifted = evaluate(buildApp().render(), { includeExempted: true }).filter((f) => f.exemption);
+    expect([...new Set(evaluateManifests(inputs).map(key))].sort()).toEqual([...new Set(lifted.map(key))].sort());
     // the node pool rule needs the clusters: check it with them
     const withCluster = (f: string) => environments.all.flatMap((e) => e.clusters).find((c) => f === c.name || f.endsWith(`/${c.name}`));
     const byFolder = new Map<string, any[]>();
@@ -99,8 +102,13 @@ describe('the example platform (apps/main.ts)', () => {
       if (!cluster) continue;
       for (const m of objects) expect(nodePoolPlacement.check(m, { folder, objects, cluster })).toEqual([]);
     }
-    // and nothing in the code relaxed a rule
-    expect(evaluate(buildApp().render(), { includeExempted: true }).filter((f) => f.exemption)).toEqual([]);
+    // and the only relaxations are the library's: the team presets' exec and port-forward, the token of the
+    // worker's Lease grant
+    expect([...new Set(lifted.map((f) => `${f.rule} ${f.object.kind}/${f.object.name} ${f.exemption!.reason.replace(/ (of team|in the team's own namespace) .*$/, '')}`))].sort()).toEqual([
+      'hygiene-automount-service-account-token Deployment/order-worker calls the Kubernetes API with the grants of Role storefront/order-worker',
+      "tenancy-rbac-pod-exec Role/team-admin team preset 'admin'",
+      "tenancy-rbac-pod-exec Role/team-edit team preset 'edit'",
+    ]);
   });
 
   test('scales the API by environment: 1 replica in dev, an autoscaler from 3 in prod', () => {

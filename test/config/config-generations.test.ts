@@ -3,8 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import {
-  CONFIG_GENERATION_LABEL, CONFIG_RETIRED_ANNOTATION, ConfigFiles, configGenerationOf, previousTreeOf, retainedConfigGenerations,
+  CONFIG_GENERATION_LABEL, CONFIG_RETIRED_ANNOTATION, ConfigFiles, configGenerationOf, droppedConfigGenerations, formatDroppedGenerations, previousTreeOf, retainedConfigGenerations,
 } from '../../lib/config';
+import { prng, randomString } from '../fixtures/prng';
 import { diffTrees, Environments, formatTreeDiff, GitOpsApp, readTree } from '../../lib/gitops';
 import { PlatformNamespace } from '../../lib/platform';
 import { HardenedService } from '../../lib/workloads';
@@ -150,18 +151,79 @@ describe('what is carried over is judged too', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'config-gen-policy-'));
   afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
-  test('a hand edit of a previous generation is policy-checked and stripped to a ConfigMap', () => {
+  test('a hand edit of a previous generation is dropped and reported, never carried over', () => {
     app('a').synthTo(out);
     const file = path.join(out, FILE);
     const old = current(readTree(out));
     const text = fs.readFileSync(file, 'utf8');
-    // someone puts a credential and a foreign field into the generation that is about to be retained
-    fs.writeFileSync(file, text.replace('application.yaml: |', `AWS_KEY: AKIA${'A'.repeat(16)}\n  application.yaml: |`).replace('immutable: true', 'immutable: true\nextra: field'));
-    expect(() => app('b').synthFiles(previousTreeOf(readTree(out)))).toThrow(/hygiene-no-plaintext-credentials/);
-    fs.writeFileSync(file, text.replace('immutable: true', 'immutable: false\nextra: field'));
+    // someone puts a credential into the generation that is about to be retained
+    fs.writeFileSync(file, text.replace('application.yaml: |', `AWS_KEY: AKIA${'A'.repeat(16)}\n  application.yaml: |`));
+    const b = app('b');
+    const files = b.synthFiles(previousTreeOf(readTree(out)));
+    expect(configMaps(files).map((m) => m.metadata.name)).not.toContain(old);
+    expect(droppedConfigGenerations()).toEqual([{ file: FILE, namespace: 'shop', name: old, set: 'api-config', reason: expect.stringMatching(/data was edited/) }]);
+    expect(formatDroppedGenerations(droppedConfigGenerations())).toContain(`${FILE}: ConfigMap shop/${old} of config set api-config: its data was edited`);
+  });
+
+  test('an untouched previous generation with a foreign field is stripped to a ConfigMap', () => {
+    app('a').synthTo(out);
+    const file = path.join(out, FILE);
+    const old = current(readTree(out));
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('immutable: true', 'immutable: false\nextra: field'));
     const kept = configMaps(app('b').synthFiles(previousTreeOf(readTree(out)))).find((m) => m.metadata.name === old);
     expect(kept.extra).toBeUndefined();
     expect(kept.immutable).toBe(true);
     expect(Object.keys(kept.metadata.labels)).toEqual([...Object.keys(kept.metadata.labels)].sort());
+  });
+});
+
+describe('retention keeps only what the library wrote, unchanged (generated tampering)', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'config-gen-tamper-'));
+  afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+  const rand = prng(404);
+  const int = (n: number) => Math.floor(rand() * n);
+
+  /** Tamperings of one ConfigMap document (YAML text of dist/), each with the reason it must be dropped for. */
+  const TAMPER: [string, (doc: string, name: string) => string, RegExp][] = [
+    ['edit a value', (doc) => doc.replace(/level: (\S+)/, (_m, v) => `level: ${v}x`), /data was edited/],
+    ['add a key', (doc) => doc.replace('\ndata:\n', `\ndata:\n  extra.txt: "${randomString(rand, 'abc', 5)}"\n`), /data was edited/],
+    ['drop the mark', (doc) => doc.replace(/^ {4}config\.typed-manifests\.io\/content-sha256: .*\n/m, ''), /no config.typed-manifests.io\/content-sha256 mark/],
+    ['forge the mark', (doc) => doc.replace(/(content-sha256: )([0-9a-f]{64})/, (_m, k, h) => `${k}${h.slice(0, 63)}${h[63] === '0' ? '1' : '0'}`), /data was edited/],
+    ['rename it', (doc, name) => doc.replace(`name: ${name}`, `name: ${name.slice(0, -10)}${randomString(rand, '0123456789abcdef', 10)}`), /name is not the one its content gives/],
+    ['add binaryData', (doc) => doc.replace('\ndata:\n', `\nbinaryData:\n  x.bin: AAEC\ndata:\n`), /binaryData/],
+  ];
+
+  test.each(TAMPER)('%s: the generation is dropped and reported, the others stay', (_n, tamper, reason) => {
+    for (let round = 0; round < 4; round++) {
+      fs.rmSync(out, { recursive: true, force: true });
+      const levels = Array.from({ length: 3 + int(3) }, (_x, i) => `${randomString(rand, 'abcdefgh', 6)}-${i}`);
+      for (const l of levels) app(l).synthTo(out);
+      const before = readTree(out);
+      const gens = [current(before), ...retained(before)];
+      const victim = gens[int(gens.length)];
+      const text = before.get(FILE)!;
+      const docs = text.split(/^---\n/m);
+      const i = docs.findIndex((d) => d.includes(`\n  name: ${victim}\n`));
+      docs[i] = tamper(docs[i], victim);
+      const tampered = new Map(before).set(FILE, docs.join('---\n'));
+      const next = app(`${randomString(rand, 'xyz', 8)}-next`);
+      const files = next.synthFiles(previousTreeOf(tampered));
+      const kept = [current(files), ...retained(files)];
+      const name = tamper === TAMPER[4][1] ? YAML.parse(docs[i]).metadata.name : victim;
+      expect([victim, kept.includes(name)]).toEqual([victim, false]);
+      expect(retained(files)).toEqual(gens.filter((g) => g !== victim));
+      expect(droppedConfigGenerations()).toEqual([{ file: FILE, namespace: 'shop', name, set: 'api-config', reason: expect.stringMatching(reason) }]);
+    }
+  });
+
+  test('a foreign ConfigMap claiming to be a retained generation is dropped', () => {
+    fs.rmSync(out, { recursive: true, force: true });
+    app('one').synthTo(out);
+    const before = readTree(out);
+    const foreign = `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    ${CONFIG_GENERATION_LABEL}: retained\n    config.typed-manifests.io/set: api-config\n  name: api-config-0123456789\n  namespace: shop\ndata:\n  application.yaml: "level: evil"\nimmutable: true\n`;
+    const next = app('two');
+    const files = next.synthFiles(previousTreeOf(new Map(before).set(FILE, `${before.get(FILE)}${foreign}`)));
+    expect(retained(files)).toEqual([current(before)]);
+    expect(droppedConfigGenerations().map((d) => [d.name, d.reason])).toEqual([['api-config-0123456789', expect.stringMatching(/not written by this library/)]]);
   });
 });

@@ -86,7 +86,8 @@ function refEnvName(s: string): boolean {
 }
 
 function refConfigKey(s: string): boolean {
-  if (s.length === 0 || s.length > 253 || s === '.' || s === '..') return false;
+  // apimachinery's IsConfigMapKey: hasChDirPrefix refuses '.', '..' and any '..' prefix
+  if (s.length === 0 || s.length > 253 || s === '.' || s.startsWith('..')) return false;
   for (const c of s) if (!(isAlnum(c) || c === '-' || c === '_' || c === '.')) return false;
   return true;
 }

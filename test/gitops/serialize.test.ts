@@ -4,7 +4,7 @@ import { buildBenchApp } from '../../apps/bench';
 import { Environments, GitOpsApp, toYaml, toYamlReference } from '../../lib/gitops';
 import { PlatformNamespace } from '../../lib/platform';
 import { HardenedService } from '../../lib/workloads';
-import { doubleQuoted } from '../../lib/gitops/serialize';
+import { doubleQuoted, plainShortcut, quotedShortcut } from '../../lib/gitops/serialize';
 import { prng } from '../fixtures/prng';
 
 // The fast writer must produce exactly the bytes of the (reader-safe) yaml library path.
@@ -218,6 +218,73 @@ describe('the fast path for names, labels and paths', () => {
       for (let j = 0; j < n; j++) s += alphabet[Math.floor(rand() * alphabet.length)];
       const doc = { v: s, l: [s] };
       expect([s, toYaml([doc])]).toEqual([s, toYamlReference(doc)]);
+    }
+  });
+});
+
+describe('the shortcut for expressions, images and URLs', () => {
+  test('1500 generated strings the shortcut takes are written exactly as the library (with both readers\' verdict) writes them', () => {
+    const rand = prng(2029);
+    // every character the shortcut admits, weighted towards the ones that matter to YAML readers
+    const alphabet = 'abcxyzEXOTgkmw0123456789 _.,/(){}[]=~"+*<>!?$%^&|;:@-:#\'---...';
+    const first = 'aZgw0(aZgw0(-.:!&*{[ ';
+    let taken = 0;
+    for (let i = 0; i < 1500; i++) {
+      let s = first[Math.floor(rand() * first.length)];
+      const n = Math.floor(rand() * 16);
+      for (let j = 0; j < n; j++) s += alphabet[Math.floor(rand() * alphabet.length)];
+      if (plainShortcut(s) || quotedShortcut(s)) taken++;
+      const doc = { v: s, l: [s], m: { k: s } };
+      expect([s, toYaml([doc])]).toEqual([s, toYamlReference(doc)]);
+    }
+    // the generator must exercise the shortcut, not only its refusals
+    expect(taken).toBeGreaterThan(300);
+  });
+
+  test('sentences with a colon are double-quoted without the library, as the library would', () => {
+    for (const s of ['team-00/svc: availability budget burning', 'a #b', ' x', 'x ', 'key:', "it's: fine"]) {
+      expect(quotedShortcut(s)).toBe(true);
+      expect(toYaml([{ v: s, l: [s] }])).toBe(toYamlReference({ v: s, l: [s] }));
+    }
+  });
+
+  test('PromQL, image references and URLs take it', () => {
+    for (const s of ['sum(rate(http_requests_total{namespace="a",code=~"5.."}[5m])) / sum(rate(x[5m])) > 0.001', 'ghcr.io/acme/web:1.2.3', 'https://a.example/x?y=1&z=2']) {
+      expect(plainShortcut(s)).toBe(true);
+      expect(toYaml([{ v: s }])).toBe(toYamlReference({ v: s }));
+    }
+  });
+});
+
+describe('multi-line strings without the library', () => {
+  test('1000 generated multi-line values, at every depth, are written exactly as the library writes them', () => {
+    const rand = prng(2030);
+    const alphabet = 'ab: #-.\n\n\n  x{}"\'|>';
+    for (let i = 0; i < 1000; i++) {
+      let s = 'abx-.: '[Math.floor(rand() * 7)];
+      const n = 1 + Math.floor(rand() * 30);
+      for (let j = 0; j < n; j++) s += alphabet[Math.floor(rand() * alphabet.length)];
+      if (!s.includes('\n')) s += '\n';
+      if (rand() < 0.3) s = `---\n${s}`;
+      const doc = { top: s, data: { 'application.yaml': s, nested: { deeper: s } }, list: [{ v: s }] };
+      expect([s, toYaml([doc])]).toEqual([s, toYamlReference(doc)]);
+    }
+  });
+});
+
+describe('keys and hashes without the library', () => {
+  test('1500 generated keys and hex strings are written exactly as the library writes them', () => {
+    const rand = prng(2031);
+    for (let i = 0; i < 1500; i++) {
+      // hex digests lean on e and digits (1e5, 0e12 are numbers to some readers)
+      let hex = '';
+      const n = 6 + Math.floor(rand() * 12);
+      for (let j = 0; j < n; j++) hex += '0123456789abcdefeeee'[Math.floor(rand() * 20)];
+      let key = 'abyYnNoOtz0123456789'[Math.floor(rand() * 20)];
+      const m = Math.floor(rand() * 10);
+      for (let j = 0; j < m; j++) key += 'abcdeyesnoONtrufl0189._/-'[Math.floor(rand() * 25)];
+      const doc = { [key]: hex, nested: { [key]: [hex] } };
+      expect([key, hex, toYaml([doc])]).toEqual([key, hex, toYamlReference(doc)]);
     }
   });
 });

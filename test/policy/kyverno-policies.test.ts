@@ -2,7 +2,7 @@ import * as YAML from 'yaml';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Environments, GitOpsApp } from '../../lib/gitops';
 import { ConfigError } from '../../lib/core';
-import { KyvernoPolicies, PolicyRules } from '../../lib/policy';
+import { KyvernoPolicies, Policy, PolicyRules } from '../../lib/policy';
 import { addBundle, makeApp } from './app-fixtures';
 
 function policiesIn(props: ConstructorParameters<typeof KyvernoPolicies>[2] = {}) {
@@ -53,6 +53,10 @@ describe('KyvernoPolicies', () => {
       // cross-object (scaler and scaled workload): CI only
       'hygiene-scaled-replicas',
       'tenancy-quota-fits', 'tenancy-rbac-no-wildcards', 'tenancy-rolebinding-subjects', 'tenancy-priority-class-declared', 'tenancy-node-pool-placement',
+      // ownership by scope is a property of the construct tree: the cluster's side is the team's AppProject / Flux tenant
+      'tenancy-rbac-escalation-verbs', 'tenancy-rbac-aggregation', 'tenancy-rbac-token-create', 'tenancy-rbac-pod-exec',
+      'tenancy-rbac-secrets-cluster-wide', 'tenancy-rbac-built-in-admin', 'tenancy-rbac-system-subjects', 'tenancy-flux-tenant', 'tenancy-argo-project',
+      'tenancy-team-platform-kinds',
     ]);
   });
 
@@ -106,5 +110,36 @@ describe('KyvernoPolicies', () => {
     const { app } = policiesIn();
     expect(app.synthFiles().get('dev/_cluster/kyverno-policies.yaml')).toMatchSnapshot();
     expect(app.node.findAll().filter((c) => c instanceof ApiObject).length).toBeGreaterThan(10);
+  });
+});
+
+describe('KyvernoPolicies exceptions (admission parity)', () => {
+  const exceptionsOf = (exempt: [string, string][], options: ConstructorParameters<typeof KyvernoPolicies>[2] = {}) => {
+    const app = makeApp();
+    app.forEachTarget((scope) => {
+      new KyvernoPolicies(scope, 'kyverno', options);
+      const { web } = addBundle(scope);
+      for (const [rule, reason] of exempt) Policy.exempt(web, rule, reason);
+    });
+    return app.render().map((o) => o.manifest).filter((m) => m.kind === 'PolicyException');
+  };
+
+  test('a pss-* exemption exempts its Pod Security control only (images for container-level controls); pss-host-probes the restricted rule', () => {
+    const [e] = exceptionsOf([['pss-capabilities', 'needs NET_BIND_SERVICE'], ['pss-host-namespaces', 'reads the host network']], { exceptionNamespace: 'policy-exceptions' });
+    expect(e.metadata.namespace).toBe('policy-exceptions');
+    expect(e.spec.exceptions).toEqual([{ policyName: 'pss-restricted', ruleNames: ['restricted', 'autogen-restricted', 'autogen-cronjob-restricted'] }]);
+    expect(e.spec.podSecurity).toEqual([{ controlName: 'Host Namespaces' }, { controlName: 'Capabilities', images: ['ghcr.io/acme/web:1.4.2'] }]);
+    expect(e.metadata.annotations['exemptions.typed-manifests.io/pss-capabilities']).toBe('needs NET_BIND_SERVICE (declared on dev/web)');
+    const [probes] = exceptionsOf([['pss-host-probes', 'probes the node']]);
+    expect(probes.spec.podSecurity).toBeUndefined();
+  });
+
+  test('only policies with a rule for the object get an exception; no exemption, no exception; reasons stay data', () => {
+    expect(exceptionsOf([])).toEqual([]);
+    const hostile = 'line one\nline two: "quoted" <b>x</b>';
+    const list = exceptionsOf([['hygiene-probes', hostile], ['hygiene-pdb-required', 'CI-only rule']]);
+    expect(list.map((e) => `${e.metadata.name} ${e.spec.exceptions.map((x: any) => x.policyName).join(',')}`)).toEqual(['deployment-shop-web hygiene-probes']);
+    expect(list[0].metadata.annotations['exemptions.typed-manifests.io/hygiene-probes']).toBe(`${hostile} (declared on dev/web)`);
+    expect(list[0].spec.match.any.map((f: any) => f.resources.kinds[0])).toEqual(['Deployment', 'ReplicaSet', 'Pod']);
   });
 });

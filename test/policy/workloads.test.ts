@@ -1,4 +1,5 @@
-import { isReplicated, replicasOf, RuleContext, selectorMatches } from '../../lib/policy';
+import { isReplicated, networkPoliciesOf, podDisruptionBudgetsOf, replicasOf, RuleContext, selectorMatches } from '../../lib/policy';
+import { prng } from '../fixtures/prng';
 import { deployment, hpa, rolloutRef } from './fixtures';
 
 const labels = { app: 'web', tier: 'frontend' };
@@ -58,5 +59,39 @@ describe('replicas', () => {
     const d = deployment();
     d.kind = 'DaemonSet';
     expect(replicasOf(d, ctx(d))).toBeUndefined();
+  });
+});
+
+describe('selection through the matchLabels index', () => {
+  test('300 generated namespaces: the PDBs and NetworkPolicies found for each workload are exactly those a scan finds, in order', () => {
+    const rand = prng(2032);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const keys = ['app', 'tier', 'track', 'constructor', '__proto__'];
+    const values = ['a', 'b', 'c', ''];
+    const labelsOf = () => Object.fromEntries(keys.filter(() => rand() < 0.5).map((k) => [k, pick(values)]));
+    const selector = (): any => {
+      const r = rand();
+      if (r < 0.1) return undefined;
+      if (r < 0.2) return {};
+      const s: any = {};
+      if (rand() < 0.8) s.matchLabels = labelsOf();
+      if (rand() < 0.3) s.matchExpressions = [{ key: pick(keys), operator: pick(['In', 'NotIn', 'Exists', 'DoesNotExist']), values: [pick(values)] }];
+      return s;
+    };
+    for (let n = 0; n < 300; n++) {
+      const objects: any[] = [];
+      for (let i = 0; i < 12; i++) {
+        const kind = pick(['Deployment', 'PodDisruptionBudget', 'NetworkPolicy']);
+        if (kind === 'Deployment') objects.push({ ...deployment(), metadata: { name: `d${i}`, namespace: 'ns' }, spec: { template: { metadata: { labels: labelsOf() }, spec: { containers: [{ name: 'c', image: 'x' }] } } } });
+        else if (kind === 'PodDisruptionBudget') objects.push({ apiVersion: 'policy/v1', kind, metadata: { name: `p${i}`, namespace: 'ns' }, spec: { selector: selector() } });
+        else objects.push({ apiVersion: 'networking.k8s.io/v1', kind, metadata: { name: `n${i}`, namespace: 'ns' }, spec: { podSelector: selector() } });
+      }
+      const context: RuleContext = { folder: 'dev', objects };
+      for (const w of objects.filter((o) => o.kind === 'Deployment')) {
+        const pods = w.spec.template.metadata.labels;
+        expect(podDisruptionBudgetsOf(w, context)).toEqual(objects.filter((o) => o.kind === 'PodDisruptionBudget' && selectorMatches(o.spec.selector, pods)));
+        expect(networkPoliciesOf(w, context)).toEqual(objects.filter((o) => o.kind === 'NetworkPolicy' && selectorMatches(o.spec.podSelector ?? {}, pods)));
+      }
+    }
   });
 });

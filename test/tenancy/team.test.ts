@@ -104,7 +104,8 @@ describe('Team', () => {
       if (valid) expect(assertGroup(scope, 'g', `oidc:${name}`)).toBe(`oidc:${name}`);
       else expect(() => assertGroup(scope, 'g', `oidc:${name}`)).toThrow(/g is not an identity-provider group of the form 'oidc:<name>'/);
       // any other prefix (or none) is an unknown format
-      for (const bad of [name, `ldap:${name}`, `system:${name}`, `oidc:${name} x`]) expect(() => assertGroup(scope, 'g', bad)).toThrow(/^c\/t: g is not an identity-provider group/);
+      for (const bad of [name, `ldap:${name}`, `oidc:${name} x`]) expect(() => assertGroup(scope, 'g', bad)).toThrow(/^c\/t: g is not an identity-provider group/);
+      expect(() => assertGroup(scope, 'g', `system:${name}`)).toThrow(/^c\/t: g is a Kubernetes system group/);
     }
     expect(() => new Team(new Chart(new App(), 'c'), 'shop', { groups: { admins: ['Shop Admins'] }, namespaces: ['shop'] }))
       .toThrow("c/shop: groups.admins[0] is not an identity-provider group of the form 'oidc:<name>' (letters, digits, '.', '_', '-', '@', '/'), got \"Shop Admins\"; write it like 'oidc:Shop-Admins'");
