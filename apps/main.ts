@@ -356,7 +356,7 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
     db.pod.addVolume({ name: 'run', emptyDir: { sizeLimit: '1Mi' } }, { mountPath: '/var/run/postgresql' });
     api.connectTo(db);
     worker.connectTo(db);
-    db.connectFrom(report);
+    report.connectTo(db); // every workload kind connects the same way (cron jobs and jobs too)
 
     const migrate = new HardenedJob(ns, 'db-migrate', {
       image: `ghcr.io/acme/storefront-api:${VERSION.api}`,
@@ -364,7 +364,7 @@ export function buildApp(outdir?: string): GitOpsApp<'dev' | 'staging' | 'prod'>
       secretEnv: { DATABASE_URL: { secret: 'storefront-db', key: 'url' } },
       runBefore: [api],
     });
-    db.connectFrom(migrate);
+    migrate.connectTo(db);
 
     // --- tenancy ---
     api.use(Priority.of('critical'));

@@ -24,6 +24,7 @@ export * from './secrets';
 export * from './storage';
 export * from './tenancy';
 export * from './traffic';
+export * from './validation';
 export * from './workloads';
 
 export * as policy from './policy';

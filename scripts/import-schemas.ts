@@ -3,8 +3,8 @@
 //   npx tsx scripts/import-schemas.ts        # or: npm run import:schemas
 //
 // 1. Kubernetes: copies the trimmed OpenAPI definitions `k8s-v<minor>.0.json` (with SOURCES.md and the licence)
-//    from $K8S_SCHEMAS_DIR (default ../shared/k8s-schemas) into vendor/k8s-schemas/. Skipped when that folder is
-//    absent (a clean clone already has the vendored copies).
+//    from $K8S_SCHEMAS_DIR into vendor/k8s-schemas/. Skipped when it is not set (a clean clone already has the
+//    vendored copies): `K8S_SCHEMAS_DIR=/path/to/schemas npm run import:schemas`.
 // 2. Custom resources: extracts the openAPIV3Schema of every kind of every CRD in vendor/crds/*.yaml into
 //    vendor/crd-schemas/<group>_<version>_<Kind>.json plus index.json (kind -> file, and the sha256 of each CRD
 //    file it was made from, so a test notices a CRD update without re-parsing megabytes of YAML).
@@ -17,7 +17,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 
 const root = path.resolve(__dirname, '..');
-const k8sIn = path.resolve(root, process.env.K8S_SCHEMAS_DIR ?? '../shared/k8s-schemas');
+const k8sIn = process.env.K8S_SCHEMAS_DIR ? path.resolve(process.env.K8S_SCHEMAS_DIR) : undefined;
 const k8sOut = path.join(root, 'vendor', 'k8s-schemas');
 const crdIn = path.join(root, 'vendor', 'crds');
 const crdOut = path.join(root, 'vendor', 'crd-schemas');
@@ -31,7 +31,7 @@ function sorted(value: unknown): unknown {
   return value;
 }
 
-if (fs.existsSync(k8sIn)) {
+if (k8sIn && fs.existsSync(k8sIn)) {
   fs.mkdirSync(k8sOut, { recursive: true });
   const files = fs.readdirSync(k8sIn).filter((f) => /^k8s-v1\.\d+\.\d+\.json$/.test(f) || f === 'SOURCES.md' || f.startsWith('LICENSE'));
   for (const f of files.sort()) {
@@ -39,7 +39,8 @@ if (fs.existsSync(k8sIn)) {
     console.log(`import-schemas: vendor/k8s-schemas/${f}`);
   }
 } else {
-  console.log(`import-schemas: no folder at '${k8sIn}', keeping vendor/k8s-schemas as it is (set K8S_SCHEMAS_DIR to import)`);
+  console.log(k8sIn ? `import-schemas: no folder at '${k8sIn}', keeping vendor/k8s-schemas as it is`
+    : 'import-schemas: K8S_SCHEMAS_DIR is not set, keeping vendor/k8s-schemas as it is (set it to the folder of k8s-v1.NN.0.json files to import)');
 }
 
 fs.rmSync(crdOut, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 // `npm run review:demo` — the review of a sample change to the example platform (the API at a new version in
-// prod), written to review/demo/ and, with Chromium, pictured in docs/review-example.png for the README.
+// prod), written to review/demo/ (ignored by git) and, with Chromium, pictured in review/demo/report.png.
+// `npm run review:demo -- --update-docs` also replaces the committed picture docs/review-example.png.
 import '../lib/capabilities'; // every capability's registration (synth stages, settings)
 import * as fs from 'fs';
 import * as path from 'path';
@@ -34,10 +35,15 @@ async function main(): Promise<void> {
     process.stdout.write('review:demo: no chromium, no screenshot (apt-get install chromium)\n');
     return;
   }
-  fs.mkdirSync('docs', { recursive: true });
-  const page = await inspectPage(chromium, path.join(out, 'report.html'), { screenshot: path.join('docs', 'review-example.png'), width: 1100 });
+  const picture = path.join(out, 'report.png');
+  const page = await inspectPage(chromium, path.join(out, 'report.html'), { screenshot: picture, width: 1100 });
   if (page.errors.length > 0) throw new Error(`the page has errors: ${page.errors.join('; ')}`);
-  process.stdout.write('review:demo: wrote docs/review-example.png\n');
+  process.stdout.write(`review:demo: wrote ${picture}\n`);
+  if (process.argv.includes('--update-docs')) {
+    // the tracked picture changes only when asked
+    fs.copyFileSync(picture, path.join('docs', 'review-example.png'));
+    process.stdout.write('review:demo: replaced docs/review-example.png\n');
+  }
 }
 
 if (require.main === module) {

@@ -8,6 +8,7 @@
 // that commit's dist/, the head tree is what the working tree's app renders now. With --old/--new, two dist/
 // trees are compared (acknowledgements and exemptions come from --app when given).
 // Writes <out>/report.md (for a pull-request comment) and <out>/report.html (self-contained, with pictures).
+// The previous report is removed first: after a failed run there is none to mistake for this one's.
 // Exit codes: 0 = written (with --check: no unacknowledged high risk); 1 = --check found one; 2 = usage or
 // render error.
 import '../lib/capabilities'; // every capability's registration (synth stages, settings)
@@ -164,6 +165,8 @@ function baseExemptions(ref: string, appFile: string): ExemptionRecord[] | undef
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
+  // a run that fails must not leave the previous run's report to be read as this one's
+  for (const f of ['report.md', 'report.html']) fs.rmSync(path.join(args.out, f), { force: true });
   const started = process.hrtime.bigint();
   let base: Map<string, string>;
   let head: Map<string, string>;

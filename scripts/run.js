@@ -133,6 +133,8 @@ process.on('uncaughtException', fail);
   if (!fresh()) await build();
   else if (!fs.existsSync(loadUrlShim)) writeLoadUrlShim();
   process.setSourceMapsEnabled(true);
+  // the app's name for the marker in its output folder (lib/gitops/dist-marker.ts)
+  process.env.TYPED_MANIFESTS_APP = path.relative(root, path.resolve(entry)).split(path.sep).join('/');
   // run the bundle as the main module
   process.argv.splice(1, 2, outfile);
   Module.runMain();

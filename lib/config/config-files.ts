@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertConfigKey, assertDnsLabel, assertEnvName, assertInt, configError, SENSITIVE_KEYS_ANNOTATION } from '../core';
+import { assertConfigKey, assertDnsLabel, assertEnvName, assertInt, checkProps, configError, SENSITIVE_KEYS_ANNOTATION } from '../core';
 import type { IWorkload, IWorkloadExtension } from '../workloads/workload';
 import { renderConfigFile, ConfigValue } from './config-file-format';
 import { CONFIG_DEFAULTS as D, CONFIG_DIGEST_ANNOTATION, CONFIG_RETAIN_ANNOTATION, CONFIG_SET_LABEL } from './defaults';
@@ -59,6 +59,7 @@ export interface BoundConfig {
  */
 export class ConfigFiles implements IWorkloadExtension {
   public static of(props: ConfigFilesProps): ConfigFiles {
+    checkProps('ConfigFiles.of', 'ConfigFilesProps', props);
     return new ConfigFiles(props);
   }
 

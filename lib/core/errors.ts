@@ -36,13 +36,13 @@ export function show(value: unknown): string {
 /**
  * The one way to report bad input: names the construct path, the prop, the value received and the fix.
  *
- * @param scope the construct whose props are wrong (its path prefixes the message)
+ * @param scope the construct whose props are wrong (its path prefixes the message), or a factory's name
  * @param prop the prop, as the user wrote it (`resources.memoryLimit`)
  * @param problem what is wrong, lowercase (`must be a DNS-1123 label`)
  * @param value the value received
  * @param fix how to fix it (`use lowercase letters, digits and '-'`)
  */
-export function configError(scope: IConstruct, prop: string, problem: string, value: unknown, fix: string): ConfigError {
-  const path = scope.node.path || '<app>';
+export function configError(scope: IConstruct | string, prop: string, problem: string, value: unknown, fix: string): ConfigError {
+  const path = typeof scope === 'string' ? scope : scope.node.path || '<app>';
   return new ConfigError(path, prop, `${path}: ${prop} ${problem}, got ${show(value)}; ${fix}`);
 }

@@ -5,6 +5,7 @@ export * from './errors';
 export * from './finalize';
 export * from './names';
 export * from './numbers';
+export * from './props';
 export * from './quantity';
 export * from './scheduling';
 export * from './scope';

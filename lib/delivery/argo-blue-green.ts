@@ -1,5 +1,5 @@
 import { RolloutSpecStrategyBlueGreen } from '../../imports/argo-rollouts-argoproj.io';
-import { configError } from '../core';
+import { checkProps, configError } from '../core';
 import { ServiceLevelObjective } from '../observability';
 import type { IDeliveryStrategy } from '../workloads/delivery-strategy';
 import type { HardenedService } from '../workloads/hardened-service';
@@ -70,7 +70,9 @@ const PROP = 'delivery';
  * new version before promotion; promotion analysis is derived from the service's SLO.
  */
 export class ArgoBlueGreen implements IDeliveryStrategy {
-  constructor(public readonly options: ArgoBlueGreenOptions = {}) {}
+  constructor(public readonly options: ArgoBlueGreenOptions = {}) {
+    checkProps('Delivery.blueGreen', 'ArgoBlueGreenOptions', options);
+  }
 
   public bind(service: HardenedService): void {
     const o = this.options;

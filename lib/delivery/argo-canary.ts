@@ -1,6 +1,6 @@
 import { Lazy } from 'cdk8s';
 import { RolloutSpecStrategyCanary, RolloutSpecStrategyCanarySteps } from '../../imports/argo-rollouts-argoproj.io';
-import { configError } from '../core';
+import { checkProps, configError } from '../core';
 import { ServiceLevelObjective } from '../observability';
 import { TRAFFIC_DEFAULTS } from '../traffic/defaults';
 import { ServiceRoutes } from '../traffic/service-routes';
@@ -62,7 +62,9 @@ const PROP = 'delivery';
  * API) with mirror and header routes, and analysis derived from the service's SLO.
  */
 export class ArgoCanary implements IDeliveryStrategy {
-  constructor(public readonly options: ArgoCanaryOptions = {}) {}
+  constructor(public readonly options: ArgoCanaryOptions = {}) {
+    checkProps('Delivery.canary', 'ArgoCanaryOptions', options);
+  }
 
   public bind(service: HardenedService): void {
     const o = this.options;

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { RolloutSpecStrategyCanarySteps, RolloutSpecStrategyCanaryStepsPauseDuration } from '../../imports/argo-rollouts-argoproj.io';
-import { configError, isDnsLabel } from '../core';
+import { checkProps, configError, isDnsLabel } from '../core';
 import { DELIVERY_DEFAULTS as D } from './defaults';
 import { assertInt, assertWeights, parseDuration } from './duration';
 import { AnalysisRef } from './rollout-parts';
@@ -84,11 +84,13 @@ export class CanaryStep {
 
   /** Copy live requests to the canary (Istio only). The route is removed when the rollout ends. */
   public static mirror(options: MirrorStepOptions = {}): CanaryStep {
+    checkProps('CanaryStep.mirror', 'MirrorStepOptions', options);
     return new CanaryStep('setMirrorRoute', { mirror: options });
   }
 
   /** Route a header-marked test group to the canary. The route is removed when the rollout ends. */
   public static headerRoute(options: HeaderRouteStepOptions): CanaryStep {
+    checkProps('CanaryStep.headerRoute', 'HeaderRouteStepOptions', options);
     return new CanaryStep('setHeaderRoute', { header: options });
   }
 

@@ -3,7 +3,7 @@ import {
   Canary, CanarySpecAnalysis, CanarySpecAnalysisMetrics, CanarySpecAnalysisWebhooks, CanarySpecAnalysisWebhooksType,
   CanarySpecAutoscalerRefKind, CanarySpecProvider, CanarySpecTargetRefKind,
 } from '../../imports/flagger.app';
-import { configError } from '../core';
+import { checkProps, configError } from '../core';
 import { ServiceRoutes } from '../traffic/service-routes';
 import { declareSloGate, ServiceLevelObjective, SloMetrics } from '../observability';
 import type { IDeliveryStrategy } from '../workloads/delivery-strategy';
@@ -155,7 +155,9 @@ const PROP = 'delivery';
  *   canary pods and the PodDisruptionBudget, the NetworkPolicy and other services' peers keep selecting both.
  */
 export class FlaggerCanary implements IDeliveryStrategy {
-  constructor(public readonly options: FlaggerOptions) {}
+  constructor(public readonly options: FlaggerOptions) {
+    checkProps('Delivery.flagger', 'FlaggerOptions', options);
+  }
 
   public bind(service: HardenedService): void {
     const o = this.options ?? ({} as FlaggerOptions);

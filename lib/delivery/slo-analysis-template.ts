@@ -3,7 +3,7 @@ import {
   AnalysisTemplate, AnalysisTemplateSpecMetrics, AnalysisTemplateSpecMetricsCount, AnalysisTemplateSpecMetricsFailureLimit,
 } from '../../imports/argo-rollouts-argoproj.io';
 import { SloQueryScope } from '../observability';
-import { assertDnsLabel, assertLabels } from '../core';
+import { assertDnsLabel, assertLabels, checkProps } from '../core';
 import { ResolvedAnalysis } from './analysis-options';
 
 export interface SloAnalysisTemplateProps {
@@ -45,6 +45,7 @@ export class SloAnalysisTemplate extends Construct {
 
   constructor(scope: Construct, id: string, props: SloAnalysisTemplateProps) {
     super(scope, id);
+    checkProps(this, 'SloAnalysisTemplateProps', props);
     this.name = assertDnsLabel(this, 'name', props.name, 253);
     assertLabels(this, 'labels', props.labels);
     const a = props.analysis;

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { CanarySpecAnalysisMetrics, MetricTemplate, MetricTemplateSpecProviderType } from '../../imports/flagger.app';
 import { ServiceLevelObjective, SloMetrics, SloQueryScope } from '../observability';
-import { assertLabels } from '../core';
+import { assertLabels, checkProps } from '../core';
 import { DELIVERY_DEFAULTS as D } from './defaults';
 
 export interface SloMetricTemplatesProps {
@@ -27,6 +27,7 @@ export class SloMetricTemplates extends Construct {
 
   constructor(scope: Construct, id: string, props: SloMetricTemplatesProps) {
     super(scope, id);
+    checkProps(this, 'SloMetricTemplatesProps', props);
     this.props = props;
     assertLabels(this, 'labels', props.labels);
     const target: SloQueryScope = { selector: 'workload', name: '{{ target }}', namespace: '{{ namespace }}', window: '{{ interval }}' };

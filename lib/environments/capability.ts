@@ -186,6 +186,11 @@ export interface Capability extends EnvironmentSettings {
    * @default - none
    */
   readonly madeBy?: (manifest: any) => readonly MadeObject[];
+  /**
+   * Whether objects of the manifest's kind live in a namespace (undefined: not known here). Objects that stock
+   * cdk8s-plus or generated constructs leave without one inherit their PlatformNamespace's when a capability says so.
+   */
+  readonly isNamespaced?: (manifest: any) => boolean | undefined;
   /** @default - nothing to tell the diff */
   readonly diff?: DiffKnowledge;
   /** @default - targets are not split */

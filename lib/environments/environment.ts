@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { ConfigError, isDnsLabel, isHostname, isLabelValue, show } from '../core';
+import { checkProps, ConfigError, isDnsLabel, isHostname, isLabelValue, show } from '../core';
 import { KubernetesVersion, kubernetesVersionProblem } from './kubernetes-version';
 
 // The environment model imports only lib/core. A capability adds its own settings next to its code by declaration
@@ -97,6 +97,8 @@ export class Environment<N extends string = string, S = {}> {
   // or the capability's registered default
 
   constructor(name: N, props: EnvironmentProps<S>) {
+    // a misspelled setting (`clusterz`, `prodution`) would otherwise be dropped silently; `settings` is yours
+    checkProps(`environments.${name}`, 'EnvironmentProps', props);
     this.name = name;
     this.clusters = [...props.clusters];
     this.production = props.production ?? false;

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertHostname, assertInt, configError, parseGoDuration } from '../core';
+import { assertHostname, assertInt, checkProps, configError, parseGoDuration } from '../core';
 import { targetOf } from '../environments/environment';
 import { meshOf } from '../mesh/mesh-settings';
 import { TRAFFIC_DEFAULTS } from '../traffic/defaults';
@@ -122,6 +122,7 @@ export class ExposedRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: ExposedRouteProps) {
     super(scope, id);
+    checkProps(this, 'ExposedRouteProps', props);
     const service = props.service;
     const target = targetOf(this);
     if (!target) {

@@ -1,4 +1,4 @@
-import { configError } from '../core';
+import { checkProps, configError } from '../core';
 import { HardenedService } from '../workloads/hardened-service';
 import type { IWorkload, IWorkloadExtension } from '../workloads/workload';
 import { ExposedRoute, ExposureOptions } from './exposed-route';
@@ -15,6 +15,7 @@ import { ExposedRoute, ExposureOptions } from './exposed-route';
 export class Exposure implements IWorkloadExtension {
   /** HTTP(S) routes (a GRPCRoute when the service's port is named grpc). */
   public static http(options: ExposureOptions = {}): Exposure {
+    checkProps('Exposure.http', 'ExposureOptions', options);
     return new Exposure(options);
   }
 

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Application, ApplicationProps, AppProject, AppProjectSpecSyncWindows } from '../../imports/argo-cd-argoproj.io';
-import { assertDnsLabel, configError, INT64_SAFE_MAX, syncWindowsOf } from '../core';
+import { assertDnsLabel, checkProps, configError, INT64_SAFE_MAX, syncWindowsOf } from '../core';
 import { targetIdOf, Target } from '../environments/environment';
 import { GroupKind, TargetInventory } from './inventory';
 import { unitScope as unit } from './layout';
@@ -140,6 +140,7 @@ export class ArgoCdChart extends Chart {
 
   constructor(scope: Construct, id: string, props: ArgoCdChartProps) {
     super(scope, id);
+    checkProps(this, 'ArgoCdChartProps', props);
     this.inventory = props.inventory;
     const namespace = assertDnsLabel(scope, 'argoCd.namespace', props.namespace ?? ARGO_CD_DEFAULTS.namespace);
     const projectName = assertDnsLabel(scope, 'argoCd.project', props.project ?? ARGO_CD_DEFAULTS.project, 40);

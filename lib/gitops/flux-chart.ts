@@ -2,7 +2,7 @@ import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Kustomization, KustomizationProps, KustomizationSpecSourceRefKind } from '../../imports/kustomize.toolkit.fluxcd.io';
 import { GitRepository } from '../../imports/source.toolkit.fluxcd.io';
-import { assertDnsLabel, configError, parseGoDuration } from '../core';
+import { assertDnsLabel, checkProps, configError, parseGoDuration } from '../core';
 import { APPLY_PHASES, ApplyPhase, phaseFolderOf } from './apply-order';
 import { ClusterProps, targetIdOf, Target } from '../environments/environment';
 import { TargetInventory } from './inventory';
@@ -118,6 +118,7 @@ export class FluxChart extends Chart {
 
   constructor(scope: Construct, id: string, props: FluxChartProps) {
     super(scope, id);
+    checkProps(this, 'FluxChartProps', props);
     this.inventory = props.inventory;
     const namespace = assertDnsLabel(scope, 'flux.namespace', props.namespace ?? FLUX_DEFAULTS.namespace);
     const name = assertDnsLabel(scope, 'flux.name', props.name ?? FLUX_DEFAULTS.name, 40);

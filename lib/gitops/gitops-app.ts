@@ -2,20 +2,23 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { ConfigError, configError, runFinalizers } from '../core';
+import { checkProps, ConfigError, configError, runFinalizers } from '../core';
 import { assertEssentialCapabilities, registeredCapabilities, SynthContext } from '../environments/capability';
 import { LaidOutObject, PreviousTree, previousTreeIn } from '../environments/rendered';
 import { annotateSyncWaves, computeApplyOrder, phaseKustomizations, unitApplyOrders, UnitApplyOrder } from './apply-order';
 import { ARGO_CD_FOLDER, ArgoCdChart, ArgoCdOptions } from './argo-cd-chart';
+import { assertSameApp, currentAppId, DIST_MARKER, markerText } from './dist-marker';
 import { recoverInterruptedSwap, writeTree, WriteFile, WriterOps } from './dist-writer';
 import { Environment, Environments, setTarget, Target, targetIdOf, withPickScope } from '../environments/environment';
 import { FLUX_FOLDER, FluxChart, FluxOptions } from './flux-chart';
 import { buildInventory, TargetInventory } from './inventory';
 import { layoutFiles, renderTree, RenderedObject, setOutputFolder } from './layout';
+import { readTree } from './manifest-diff';
 import { checkReferences, GitOpsReference, referencesOf } from './references';
 import { applyUnitsOf, checkReservedTeamNamespaces, withTenancyKustomizations } from './tenancy-layout';
 import { addTenancyGitOps } from './tenancy-projects';
 import { RepositoryProps, resolveRepository } from './repository';
+import { TargetChart } from './target-chart';
 
 export interface GitOpsAppProps<N extends string, S> {
   /** The environments every service is rendered for. */
@@ -66,7 +69,10 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
   private rendered_?: RenderedObject[];
 
   constructor(props: GitOpsAppProps<N, S>) {
-    super({ outdir: props.outdir });
+    // under `cdk8s synth` the CLI's output folder is a scratch copy (cdk8s.yaml `output:`); dist/ sits beside it
+    const scratch = cdk8sScratchFolder();
+    super({ outdir: props.outdir ?? (scratch ? path.join(path.dirname(scratch), DEFAULT_OUTDIR) : undefined) });
+    checkProps(this, 'GitOpsAppProps', props);
     this.environments = props.environments;
     this.repository = resolveRepository(this, props.repository);
     const targets: Target<N, S>[] = [];
@@ -121,7 +127,7 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
       if (this.node.tryFindChild(id)) {
         throw new ConfigError(this.node.path, 'environments', `<app>: target id '${id}' is used twice, got cluster '${target.cluster.name}' of environment '${target.env.name}'; rename the cluster or environment`);
       }
-      chart = new Chart(this, id);
+      chart = new TargetChart(this, id);
       setTarget(chart, target);
       setOutputFolder(chart, target.path);
       this.charts_.set(target.path, chart);
@@ -207,11 +213,16 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
       fs.writeFileSync(path.join(this.outdir, STDOUT_FILE), toStream(this.synthFiles()));
       return;
     }
+    const problem = cdk8sOutputProblem(this.outdir);
+    if (problem) throw configError(this, 'outdir', problem.problem, this.outdir, problem.fix);
     this.synthTo(this.outdir);
-    // notes of the capabilities (schema: the fallbacks chosen for older clusters), on stderr (stdout stays free for YAML)
+    const scratch = cdk8sScratchFolder();
+    if (scratch) mirrorForCdk8s(scratch, readTree(this.outdir), this.rendered_ ?? []);
+    // notes of the capabilities (schema: the fallbacks chosen for older clusters), once per synth, on stderr (stdout
+    // stays free for YAML); not under jest, where every test app would repeat them
     const context = this.synthContext();
     const notes = registeredCapabilities().map((c) => c.notes?.(context) ?? '').join('');
-    if (notes) process.stderr.write(notes);
+    if (notes && process.env.JEST_WORKER_ID === undefined) process.stderr.write(notes);
   }
 
   /** What the registered synth stages know about this app. */
@@ -223,10 +234,66 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
   public synthTo(outdir: string, writeFile?: WriteFile | Partial<WriterOps>): void {
     // a synth killed mid-swap is repaired first, even if this one fails before writing
     recoverInterruptedSwap(outdir);
+    // dist/ names the app that rendered it: another app (a README example run without outdir) must not replace it
+    const appId = currentAppId();
+    assertSameApp(this, outdir, appId);
     const files = this.synthFiles(previousTreeIn(outdir));
     // checks against the previous dist/ (storage: a claim template never shrinks)
     for (const c of registeredCapabilities()) c.beforeWrite?.(this.rendered_ ?? [], outdir);
-    writeTree(outdir, files, writeFile);
+    writeTree(outdir, new Map([...files, [DIST_MARKER, markerText(appId)]]), writeFile);
+  }
+}
+
+/** The output folder when neither `outdir` nor the cdk8s CLI names one. */
+const DEFAULT_OUTDIR = 'dist';
+
+/**
+ * The name of the scratch folder cdk8s.yaml gives the CLI (`output: .cdk8s.out`). `cdk8s synth` deletes its
+ * output folder before the app runs; pointed at this scratch folder instead of dist/, it deletes nothing that
+ * matters, and the app writes dist/ beside it through the writer (last good tree kept on failure, config
+ * generations retained), then copies the manifests into the scratch folder for the CLI and its validation plugins.
+ */
+export const CDK8S_SCRATCH = '.cdk8s.out';
+
+/** The CLI's output folder when it is the scratch folder, else undefined. */
+export function cdk8sScratchFolder(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dir = env.CDK8S_OUTDIR;
+  return dir && path.basename(path.resolve(dir)) === CDK8S_SCRATCH ? path.resolve(dir) : undefined;
+}
+
+/**
+ * Why the app refuses to write `outdir` under `cdk8s synth --output <dir>` (other than the scratch folder and
+ * --stdout): the CLI deleted that folder before the app started, so the last good tree and the config generations
+ * a rollback still mounts are gone, and a failing synth would leave nothing. Undefined when not under the CLI.
+ */
+export function cdk8sOutputProblem(outdir: string, env: NodeJS.ProcessEnv = process.env, cli: string[] | undefined = cliArguments()): { problem: string; fix: string } | undefined {
+  const dir = env.CDK8S_OUTDIR;
+  if (!dir || cdk8sScratchFolder(env) || path.resolve(dir) !== path.resolve(outdir)) return undefined;
+  if (!cli || !cli.includes('synth')) return undefined;
+  return {
+    problem: 'was deleted by `cdk8s synth` before the app ran (the CLI removes its output folder), so the last good tree and the config generations a rollback still needs are gone',
+    fix: `run \`npx cdk8s synth\` without --output (cdk8s.yaml sends the CLI to the scratch folder ${CDK8S_SCRATCH} and the app writes dist/ itself), or \`npm run synth\`; restore the folder with git checkout`,
+  };
+}
+
+/** Copies what was written into the CLI's scratch folder (plus construct metadata when the CLI asked for it). */
+function mirrorForCdk8s(scratch: string, files: ReadonlyMap<string, string>, rendered: readonly RenderedObject[]): void {
+  fs.rmSync(scratch, { recursive: true, force: true });
+  for (const [rel, text] of files) {
+    fs.mkdirSync(path.dirname(path.join(scratch, rel)), { recursive: true });
+    fs.writeFileSync(path.join(scratch, rel), text);
+  }
+  // the app ran the same schema and policy checks, with the exemptions declared in code (which the plugin, reading
+  // plain manifests, cannot see): tell the validation plugin (lib/validation) not to judge them again
+  fs.writeFileSync(path.join(scratch, '.checked-by-synth'), 'schema and policy checked by GitOpsApp.synth, exemptions applied\n');
+  if (process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true') {
+    // the CLI's format: resource name -> construct path (validation reports name the construct)
+    const resources = new Map<string, { path: string }>();
+    for (const o of rendered) {
+      const name = o.manifest?.metadata?.name;
+      if (typeof name === 'string' && !resources.has(name)) resources.set(name, { path: o.apiObject.node.path });
+    }
+    fs.writeFileSync(path.join(scratch, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources: Object.fromEntries(resources) }));
   }
 }
 

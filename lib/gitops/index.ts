@@ -1,5 +1,6 @@
 export * from './apply-order';
 export * from './argo-cd-chart';
+export * from './dist-marker';
 export * from './dist-writer';
 export * from './environment';
 export * from './flux-chart';
@@ -11,3 +12,4 @@ export * from './references';
 export * from './repository';
 export * from './serialize';
 export * from './shared-repository';
+export * from './target-chart';

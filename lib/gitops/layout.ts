@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ConfigError, markUnit, show, unitRefOf } from '../core';
+import { ConfigError, markUnit, namespaceOf, show, unitRefOf } from '../core';
+import { registeredCapabilities } from '../environments/capability';
 import type { RenderedObject } from '../environments/rendered';
 import { renderObject } from './render-object';
 import { toYaml } from '../core/serialize';
@@ -82,6 +83,7 @@ export function renderTree(root: IConstruct, options: RenderTreeOptions = {}): R
       throw new ConfigError(apiObject.node.path, 'scope', `${apiObject.node.path}: object is not under an environment target, got chart '${Chart.of(apiObject).node.path}'; create it inside app.forEachTarget(...) or a GitOpsApp chart`);
     }
     const manifest = renderObject(apiObject, app!);
+    inheritNamespace(apiObject, manifest);
     // two objects with one identity are the real problem even when they would also share a file: report it first
     const id = `${folder}|${objectKey(manifest)}`;
     const same = identities.get(id);
@@ -111,6 +113,17 @@ export function renderTree(root: IConstruct, options: RenderTreeOptions = {}): R
     owners.set(key, owner);
     return { apiObject, manifest, folder, file };
   });
+}
+
+/**
+ * A namespaced object that stock cdk8s-plus or generated (imports/) constructs left without a namespace, inside
+ * one of the library's namespace scopes (PlatformNamespace), lives in that namespace, as the library's own do.
+ */
+function inheritNamespace(apiObject: ApiObject, manifest: any): void {
+  if (!manifest.metadata || manifest.metadata.namespace !== undefined) return;
+  const ns = namespaceOf(apiObject);
+  // which kinds live in a namespace is a capability's knowledge (policy: built-in kinds and the vendored CRDs)
+  if (ns !== undefined && registeredCapabilities().some((c) => c.isNamespaced?.(manifest) === true)) manifest.metadata = { ...manifest.metadata, namespace: ns };
 }
 
 /** The API group of an apiVersion (`apps/v1` -> `apps`, `v1` -> ``). */

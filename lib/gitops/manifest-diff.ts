@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { redactManifest } from '../core/redact';
 import { ConfigGeneration, DiffWarningKind, registeredCapabilities } from '../environments/capability';
+import { DIST_MARKER } from './dist-marker';
 import { apiGroupOf } from './layout';
 
 /** One object of a dist/ tree. */
@@ -440,7 +441,10 @@ export function formatTreeDiff(diff: TreeDiff, distLabel = 'dist'): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Every file below `dir` (path relative to it, `/`-separated) -> content; empty when `dir` does not exist. */
+/**
+ * Every file below `dir` (path relative to it, `/`-separated) -> content; empty when `dir` does not exist. The
+ * marker naming the app that wrote the tree is not a manifest and is left out.
+ */
 export function readTree(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   if (!fs.existsSync(dir)) return out;
@@ -448,7 +452,7 @@ export function readTree(dir: string): Map<string, string> {
     for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
       const r = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(r);
-      else if (entry.isFile()) out.set(r, fs.readFileSync(path.join(dir, r), 'utf8'));
+      else if (entry.isFile() && r !== DIST_MARKER) out.set(r, fs.readFileSync(path.join(dir, r), 'utf8'));
     }
   };
   walk('');

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MESH_DEFAULTS as D } from './defaults';
 import { MtlsMode } from './mesh-options';
+import { checkProps } from '../core';
 
 export interface MeshNamespaceProps {
   readonly namespace: string;
@@ -21,6 +22,7 @@ export class MeshNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshNamespaceProps) {
     super(scope, id);
+    checkProps(this, 'MeshNamespaceProps', props);
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels: props.labels ? { ...props.labels } : undefined });
     this.peerAuthentication = new ApiObject(this, 'PeerAuthentication', {
       apiVersion: 'security.istio.io/v1',

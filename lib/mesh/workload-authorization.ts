@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { configError } from '../core';
+import { checkProps, configError } from '../core';
 import type { NetworkRule } from '../workloads/network-peer';
 import type { IWorkload } from '../workloads/workload';
 import { MESH_DEFAULTS as D } from './defaults';
@@ -35,6 +35,7 @@ export class WorkloadAuthorization extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkloadAuthorizationProps) {
     super(scope, id);
+    checkProps(this, 'WorkloadAuthorizationProps', props);
     const w = props.workload;
     const trustDomain = props.trustDomain ?? D.trustDomain;
     const byPorts = new Map<string, AllowRule>();

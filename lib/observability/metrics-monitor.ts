@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkProps } from '../core';
 
 export interface MetricsMonitorProps {
   /** ServiceMonitor (scrapes through the Service) or PodMonitor (scrapes the pods: workers, jobs). */
@@ -22,6 +23,7 @@ export class MetricsMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: MetricsMonitorProps) {
     super(scope, id);
+    checkProps(this, 'MetricsMonitorProps', props);
     const endpoint = { port: props.portName, path: props.path, interval: props.interval };
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: 'monitoring.coreos.com/v1',

@@ -1,4 +1,4 @@
-import { addFinalizer, assertAbsolutePath, assertPort, assertPortName, configError, parsePrometheusDuration } from '../core';
+import { addFinalizer, assertAbsolutePath, assertPort, assertPortName, checkProps, configError, parsePrometheusDuration } from '../core';
 import { HardenedService } from '../workloads/hardened-service';
 import { NetworkPeer } from '../workloads/network-peer';
 import type { IWorkload, IWorkloadExtension } from '../workloads/workload';
@@ -57,10 +57,12 @@ export interface SloAlertOptions {
  */
 export class Metrics {
   public static scrape(options: ScrapeOptions): IWorkloadExtension {
+    checkProps('Metrics.scrape', 'ScrapeOptions', options);
     return { bind: (workload) => bindScrape(workload, options) };
   }
 
   public static slo(slo: ServiceLevelObjective, options: SloAlertOptions = {}): IWorkloadExtension {
+    checkProps('Metrics.slo', 'SloAlertOptions', options);
     return { bind: (workload) => bindSlo(workload, slo, options) };
   }
 

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { configError } from '../core';
+import { checkProps, configError } from '../core';
 import { OBSERVABILITY_DEFAULTS as D } from './defaults';
 
 /** "`percentile` of requests complete within `thresholdMs`". */
@@ -39,6 +39,7 @@ const WINDOW = /^[1-9][0-9]*(m|h|d|w)$/;
 export class ServiceLevelObjective {
   /** An objective with a success rate, a latency, or both. Checked where it is used (errors name that construct). */
   public static of(options: ServiceLevelObjectiveOptions): ServiceLevelObjective {
+    checkProps('ServiceLevelObjective.of', 'ServiceLevelObjectiveOptions', options);
     return new ServiceLevelObjective(options);
   }
 

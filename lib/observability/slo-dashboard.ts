@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { createHash } from 'crypto';
 import { OBSERVABILITY_DEFAULTS as D } from './defaults';
 import { recordName, Sli, sliSelector } from './sli';
+import { checkProps } from '../core';
 
 export interface SloDashboardProps {
   /** ConfigMap name. */
@@ -32,6 +33,7 @@ export class SloDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: SloDashboardProps) {
     super(scope, id);
+    checkProps(this, 'SloDashboardProps', props);
     const ds = { type: 'prometheus', uid: '${datasource}' };
     const panels: Record<string, any>[] = [];
     let y = 0;

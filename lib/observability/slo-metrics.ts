@@ -1,4 +1,5 @@
 import { OBSERVABILITY_DEFAULTS as D } from './defaults';
+import { checkProps } from '../core';
 
 /**
  * Whose requests a query measures. Values may be template placeholders that the consumer fills in at run time
@@ -147,6 +148,7 @@ export class SloMetrics {
    * apart: for canary analysis by revision keep `SloMetrics.istio()`.
    */
   public static http(options: HttpSloMetricsOptions = {}): SloMetrics {
+    checkProps('SloMetrics.http', 'HttpSloMetricsOptions', options);
     const code = options.codeLabel ?? D.http.codeLabel;
     const requests = options.requests ?? D.http.requests;
     const buckets = options.durationBuckets ?? D.http.durationBuckets;
@@ -165,6 +167,7 @@ export class SloMetrics {
 
   /** Your own queries (another mesh, an ingress controller, application metrics). */
   public static custom(options: CustomSloMetricsOptions): SloMetrics {
+    checkProps('SloMetrics.custom', 'CustomSloMetricsOptions', options);
     return new SloMetrics(options);
   }
 

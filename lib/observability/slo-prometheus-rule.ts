@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { OBSERVABILITY_DEFAULTS as D } from './defaults';
 import { burnExpr, recordName, Sli, SLI_WINDOWS } from './sli';
+import { checkProps } from '../core';
 
 export interface SloPrometheusRuleProps {
   readonly name: string;
@@ -32,6 +33,7 @@ export class SloPrometheusRule extends Construct {
 
   constructor(scope: Construct, id: string, props: SloPrometheusRuleProps) {
     super(scope, id);
+    checkProps(this, 'SloPrometheusRuleProps', props);
     const a = D.alerts;
     const groups: Record<string, any>[] = [];
     for (const sli of props.slis) {

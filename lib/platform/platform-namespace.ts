@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertDnsLabel, assertLabels, assertLabelValue, assertQuantity, configError, INT64_SAFE_MAX, markUnit, parseQuantity, setNamespace } from '../core';
+import { assertDnsLabel, assertLabels, assertLabelValue, assertQuantity, checkProps, configError, INT64_SAFE_MAX, markUnit, parseQuantity, setNamespace } from '../core';
 import { authorizeMeshWorkloads } from '../mesh/mesh-authorization';
 import { namespaceEnrolmentLabels } from '../mesh/mesh-enrolment';
 import { MeshNamespace } from '../mesh/mesh-namespace';
@@ -76,6 +76,7 @@ export class PlatformNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformNamespaceProps = {}) {
     super(scope, id);
+    checkProps(this, 'PlatformNamespaceProps', props);
     this.name = assertDnsLabel(this, 'name', props.name ?? id);
     setNamespace(this, this.name);
     const level = props.podSecurity ?? D.podSecurityLevel;

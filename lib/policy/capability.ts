@@ -1,5 +1,6 @@
 import type { Capability, ExemptionNote } from '../environments/capability';
 import { checkPolicy, evaluate } from './check';
+import { isNamespacedKind } from './kind-scope';
 
 /**
  * The policy capability's registration (lib/capabilities.ts; essential: synth refuses to run without it): the
@@ -8,6 +9,7 @@ import { checkPolicy, evaluate } from './check';
 export const policyCapability: Capability = {
   name: 'policy',
   check: (objects) => checkPolicy(objects),
+  isNamespaced: (manifest) => isNamespacedKind(manifest),
   exemptionsOf: (objects) => {
     const out: ExemptionNote[] = [];
     const seen = new Set<string>();

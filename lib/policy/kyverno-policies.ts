@@ -4,7 +4,7 @@ import {
   ClusterPolicy, ClusterPolicySpecRules, ClusterPolicySpecRulesValidate, ClusterPolicySpecRulesValidateFailureAction,
   ClusterPolicySpecRulesValidatePodSecurityLevel, ClusterPolicySpecRulesValidatePodSecurityVersion,
 } from '../../imports/kyverno.io';
-import { addFinalizer, assertDnsLabel, configError, markUnit } from '../core';
+import { addFinalizer, assertDnsLabel, checkProps, configError, markUnit } from '../core';
 import { targetOf } from '../environments/environment';
 import { HASHED_SELECTOR_LABEL, RECOMMENDED_LABELS } from './hygiene-rules';
 import { Policy } from './policy';
@@ -125,6 +125,7 @@ export class KyvernoPolicies extends Construct {
 
   constructor(scope: Construct, id: string, props: KyvernoPoliciesProps = {}) {
     super(scope, id);
+    checkProps(this, 'KyvernoPoliciesProps', props);
     markUnit(this, 'kyverno-policies');
     // tenancy: production rejects, the other environments report (teams see violations before they reach prod)
     const failureAction = props.failureAction ?? (targetOf(this)?.env.production === false ? 'Audit' : 'Enforce');

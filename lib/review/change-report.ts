@@ -1,6 +1,6 @@
 import * as YAML from 'yaml';
 import { ObjectChangeView, registeredCapabilities } from '../environments/capability';
-import { diffTrees, DiffWarning, ObjectRef } from '../gitops/manifest-diff';
+import { diffTrees, DiffWarning, FieldChange, ObjectRef } from '../gitops/manifest-diff';
 import { REVIEW_DEFAULTS as D } from './defaults';
 import { RiskKind } from './review';
 import { securityRisks } from './security-risks';
@@ -90,11 +90,73 @@ export interface Restart {
   readonly max: number;
 }
 
+/** One changed object and its changed fields (`spec.replicas` 2 -> 3). */
+export interface ChangedObject {
+  /** `Kind/namespace/name`. */
+  readonly object: string;
+  /** How many fields changed. */
+  readonly fields: number;
+  /** Every changed field, in path order. */
+  readonly changes: readonly FieldChange[];
+  /** `namespace/app` from `app.kubernetes.io/name`, when the object carries it: groups a workload's objects. */
+  readonly workload?: string;
+}
+
+/** The path of the version label wherever a manifest carries labels (the object, a pod or job template). */
+const VERSION_LABEL = /(^|\.)labels\["app\.kubernetes\.io\/version"\]$/;
+
+/** True when only version labels changed (a release bump touches every object of a workload that way). */
+export function versionLabelOnly(c: ChangedObject): boolean {
+  return c.changes.length > 0 && c.changes.every((f) => VERSION_LABEL.test(f.path));
+}
+
+/**
+ * The objects of a target whose only change is the version label, one entry per workload
+ * (`storefront/api: 3.8.1 -> 3.9.0 on 12 objects`), and the other changed objects.
+ */
+export function collapseVersionChurn(changed: readonly ChangedObject[]): {
+  readonly churn: readonly { readonly workload: string; readonly from: string; readonly to: string; readonly objects: readonly string[] }[];
+  readonly rest: readonly ChangedObject[];
+} {
+  const groups = new Map<string, { workload: string; from: string; to: string; objects: string[] }>();
+  const rest: ChangedObject[] = [];
+  for (const c of changed) {
+    if (!versionLabelOnly(c)) {
+      rest.push(c);
+      continue;
+    }
+    const f = c.changes[0];
+    const from = f.old === undefined ? '(none)' : String(f.old);
+    const to = f.new === undefined ? '(none)' : String(f.new);
+    const workload = c.workload ?? c.object;
+    const key = JSON.stringify([workload, from, to]);
+    const g = groups.get(key) ?? { workload, from, to, objects: [] };
+    g.objects.push(c.object);
+    groups.set(key, g);
+  }
+  return { churn: [...groups.values()], rest };
+}
+
+/** Risks that differ only in their target (the same change in every cluster of an environment), grouped. */
+export function groupRisks(risks: readonly Risk[]): { readonly risk: Risk; readonly folders: readonly string[] }[] {
+  const groups = new Map<string, { risk: Risk; folders: string[] }>();
+  for (const r of risks) {
+    const key = JSON.stringify([r.kind, r.level, r.object, r.message, r.acknowledged ?? null]);
+    const g = groups.get(key);
+    if (g) {
+      if (!g.folders.includes(r.folder)) g.folders.push(r.folder);
+    } else {
+      groups.set(key, { risk: r, folders: [r.folder] });
+    }
+  }
+  return [...groups.values()];
+}
+
 export interface TargetReport {
   readonly folder: string;
   readonly added: readonly string[];
   readonly removed: readonly string[];
-  readonly changed: readonly { readonly object: string; readonly fields: number }[];
+  readonly changed: readonly ChangedObject[];
   readonly restarts: readonly Restart[];
   readonly configAdded: readonly string[];
   readonly configRetired: readonly string[];
@@ -201,12 +263,14 @@ export function buildChangeReport(input: ReviewInput): ChangeReport {
       capabilityRisks({ change: 'removed', previous: m, fields: [] }, (risk, message) => add(risk, refId(r), message));
     }
 
-    const changed: { object: string; fields: number }[] = [];
+    const changed: ChangedObject[] = [];
     for (const c of f.changed) {
       const oldM = baseObjs.get(key(folder, c.old))!.manifest;
-      const newM = headObjs.get(key(folder, c.new))!.manifest;
+      const headObj = headObjs.get(key(folder, c.new))!;
+      const newM = headObj.manifest;
       const id = refId(c.new);
-      changed.push({ object: id, fields: c.fields.length });
+      const app = headObj.app ?? newM.metadata?.labels?.['app.kubernetes.io/name'];
+      changed.push({ object: id, fields: c.fields.length, changes: c.fields, ...(app ? { workload: `${c.new.namespace ?? ''}/${app}` } : {}) });
       if (podTemplateChanged(oldM, newM)) {
         const delivered = c.new.kind === 'Deployment' ? ctx.deliveryOf(c.new.name) : undefined;
         const range = replicaRange(delivered?.kind === 'Rollout' ? delivered : newM, ctx);
@@ -250,6 +314,12 @@ export function buildChangeReport(input: ReviewInput): ChangeReport {
   addExemptionRisks(input, targets);
   const promotion = promotionView(baseIndex, headIndex, input.stages ?? []);
   addPromotionRisks(input.stages ?? [], promotion, targets, headObjs);
+  // targets in the order a release reaches them (dev, staging, prod), the GitOps folders last
+  const rank = (folder: string) => {
+    const i = promotion.folders.indexOf(folder);
+    return i < 0 ? promotion.folders.length : i;
+  };
+  targets.sort((a, b) => rank(a.folder) - rank(b.folder) || cmp(a.folder, b.folder));
   const acked = targets.map((t) => ({ ...t, risks: sortRisks(t.risks.map((r) => acknowledge(r, input.acknowledgements ?? []))) }));
   const risks = sortRisks(acked.flatMap((t) => t.risks));
   return {
@@ -324,7 +394,7 @@ function key(folder: string, r: ObjectRef): string {
 }
 
 /** The kinds a rollout plan refers to: analysis templates, autoscalers, the Rollout or Canary of a Deployment. */
-const CONTEXT_KINDS = new Set(['AnalysisTemplate', 'ClusterAnalysisTemplate', 'HorizontalPodAutoscaler', 'ScaledObject', 'Rollout', 'Canary']);
+const CONTEXT_KINDS = new Set(['AnalysisTemplate', 'ClusterAnalysisTemplate', 'HorizontalPodAutoscaler', 'ScaledObject', 'Rollout', 'Canary', 'MetricTemplate']);
 
 /** What a scan reads of one document. */
 export interface Scanned {
@@ -556,8 +626,16 @@ function promotionOrder(folders: string[], head: Map<string, Obj[]>, stages: rea
     const folder = folders.find((f) => `/${p}/`.includes(`/${f}/`));
     if (folder !== undefined) wave.set(folder, Math.min(wave.get(folder) ?? w, w));
   }
-  return [...folders].sort((a, b) => (wave.get(a) ?? Infinity) - (wave.get(b) ?? Infinity) || cmp(a, b));
+  // without Argo CD waves (Flux only, or trees without the GitOps folders): the usual stage names in release order
+  const stage = (f: string) => {
+    const i = STAGE_NAMES.indexOf(f.split('/')[0].toLowerCase());
+    return i < 0 ? STAGE_NAMES.length : i;
+  };
+  return [...folders].sort((a, b) => (wave.get(a) ?? Infinity) - (wave.get(b) ?? Infinity) || stage(a) - stage(b) || cmp(a, b));
 }
+
+/** Environment names in the order a release usually reaches them (a tie-breaker after the Argo CD sync waves). */
+const STAGE_NAMES = ['dev', 'development', 'test', 'qa', 'uat', 'stage', 'staging', 'preprod', 'pre-prod', 'prod', 'production'];
 
 function promotionView(base: Map<string, Obj[]>, head: Map<string, Obj[]>, stages: readonly StageRecord[]): ChangeReport['promotion'] {
   const folders = promotionOrder([...new Set([...base.keys(), ...head.keys()])].filter((f) => !GITOPS_FOLDERS.has(f.split('/')[0])), head, stages);

@@ -40,4 +40,6 @@ export const REVIEW_DEFAULTS = {
   svg: { stepWidth: 92, height: 190, marginLeft: 44, marginTop: 28, chartHeight: 110 },
   /** Where `npm run review` writes report.md and report.html. */
   outDir: 'review',
+  /** Changed fields listed per object in the report's details (the rest are counted). */
+  fieldsShown: 6,
 } as const;

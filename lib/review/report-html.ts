@@ -1,4 +1,5 @@
-import { ChangeReport, Risk, stageCells } from './change-report';
+import { ChangeReport, collapseVersionChurn, groupRisks, Risk, stageCells } from './change-report';
+import { fieldChangeTexts } from './field-changes';
 import { formatDuration } from './rollout-plan';
 import { rolloutSvg, xml } from './rollout-svg';
 
@@ -51,8 +52,8 @@ export function reportHtml(report: ChangeReport): string {
 
   if (report.risks.length > 0) {
     h.push('<h2>Risks</h2><table><thead><tr><th>level</th><th>target</th><th>object</th><th>risk</th><th>what</th></tr></thead><tbody>');
-    for (const r of report.risks) {
-      h.push(`<tr class="risk risk-${r.kind}"><td>${badge(r)}</td><td><code>${xml(r.folder)}</code></td><td><code>${xml(r.object)}</code></td><td>${xml(r.kind)}</td>`
+    for (const { risk: r, folders } of groupRisks(report.risks)) {
+      h.push(`<tr class="risk risk-${r.kind}"><td>${badge(r)}</td><td>${folders.map((f) => `<code>${xml(f)}</code>`).join(', ')}</td><td><code>${xml(r.object)}</code></td><td>${xml(r.kind)}</td>`
         + `<td>${xml(r.message)}${r.acknowledged !== undefined ? `<br><em>acknowledged: ${xml(r.acknowledged)}</em>` : ''}</td></tr>`);
     }
     h.push('</tbody></table>');
@@ -105,7 +106,12 @@ export function reportHtml(report: ChangeReport): string {
   for (const t of report.targets) {
     h.push(`<details><summary><code>${xml(t.folder)}</code>: ${t.added.length} added, ${t.changed.length} changed, ${t.removed.length} removed</summary><ul>`);
     for (const a of t.added) h.push(`<li>added <code>${xml(a)}</code></li>`);
-    for (const c of t.changed) h.push(`<li>changed <code>${xml(c.object)}</code> (${c.fields} field${c.fields === 1 ? '' : 's'})</li>`);
+    const { churn, rest } = collapseVersionChurn(t.changed);
+    for (const v of churn) h.push(`<li>version label only: <code>${xml(v.workload)}</code> ${xml(v.from)} → ${xml(v.to)} on ${v.objects.length} object${v.objects.length === 1 ? '' : 's'}</li>`);
+    for (const c of rest) {
+      const { shown, more } = fieldChangeTexts(c.changes);
+      h.push(`<li>changed <code>${xml(c.object)}</code>: ${shown.map((x) => `<code>${xml(x)}</code>`).join('; ')}${more > 0 ? `; and ${more} more field${more === 1 ? '' : 's'}` : ''}</li>`);
+    }
     for (const r of t.removed) h.push(`<li>removed <code>${xml(r)}</code></li>`);
     for (const r of t.restarts) h.push(`<li>restarts <code>${xml(r.workload)}</code>: ${r.max < 0 ? 'one pod per node' : r.min === r.max ? `${r.max} pod(s)` : `${r.min}-${r.max} pods`}</li>`);
     for (const c of t.configAdded) h.push(`<li>new config generation <code>${xml(c)}</code></li>`);

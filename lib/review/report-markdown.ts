@@ -1,5 +1,6 @@
-import { ChangeReport, Risk, stageCells, TargetReport } from './change-report';
+import { ChangeReport, collapseVersionChurn, groupRisks, Risk, stageCells, TargetReport } from './change-report';
 import { mdCode, mdHtml, mdText } from './escape';
+import { fieldChangeTexts } from './field-changes';
 import { formatDuration, RolloutPlan } from './rollout-plan';
 
 /** Every user string goes through one of these (see escape.ts): text, code spans, raw HTML. */
@@ -7,10 +8,11 @@ const cell = mdText;
 const code = (s: string) => mdCode(s, true);
 const span = (s: string) => mdCode(s);
 
-function riskLine(r: Risk): string {
+/** One risk, with every target it occurs in (the same change in each cluster of an environment is one line). */
+function riskLine(r: Risk, folders: readonly string[]): string {
   const tag = r.level === 'high' ? (r.acknowledged === undefined ? '**HIGH**' : 'high (acknowledged)') : 'medium';
   const ack = r.acknowledged !== undefined ? ` — acknowledged: _${cell(r.acknowledged)}_` : '';
-  return `- ${tag} ${span(r.folder)} ${span(r.object)} **${cell(r.kind)}**: ${cell(r.message)}${ack}`;
+  return `- ${tag} ${folders.map(span).join(', ')} ${span(r.object)} **${cell(r.kind)}**: ${cell(r.message)}${ack}`;
 }
 
 /** One line per phase: `5% → header route x: always → pause 10m → analysis gate (…) → …`. */
@@ -57,7 +59,7 @@ export function reportMarkdown(report: ChangeReport): string {
   out.push('');
   if (report.risks.length > 0) {
     out.push('### Risks', '');
-    for (const r of report.risks) out.push(riskLine(r));
+    for (const g of groupRisks(report.risks)) out.push(riskLine(g.risk, g.folders));
     out.push('');
   }
   const moved = report.promotion.rows.filter((row) => [...row.versions.values()].some(([a, b]) => a !== b));
@@ -90,7 +92,12 @@ export function reportMarkdown(report: ChangeReport): string {
   for (const t of report.targets) {
     out.push(`<details><summary><code>${mdHtml(t.folder)}</code>: ${t.added.length} added, ${t.changed.length} changed, ${t.removed.length} removed</summary>`, '');
     for (const a of t.added) out.push(`- added ${span(a)}`);
-    for (const c of t.changed) out.push(`- changed ${span(c.object)} (${c.fields} field${c.fields === 1 ? '' : 's'})`);
+    const { churn, rest } = collapseVersionChurn(t.changed);
+    for (const v of churn) out.push(`- version label only: ${span(v.workload)} ${cell(v.from)} → ${cell(v.to)} on ${v.objects.length} object${v.objects.length === 1 ? '' : 's'}`);
+    for (const c of rest) {
+      const { shown, more } = fieldChangeTexts(c.changes);
+      out.push(`- changed ${span(c.object)}: ${shown.map(span).join('; ')}${more > 0 ? `; and ${more} more field${more === 1 ? '' : 's'}` : ''}`);
+    }
     for (const r of t.removed) out.push(`- removed ${span(r)}`);
     for (const r of t.restarts) out.push(`- restarts ${span(r.workload)}: ${r.max < 0 ? 'one pod per node' : r.min === r.max ? `${r.max} pod(s)` : `${r.min}-${r.max} pods`}`);
     for (const c of t.configAdded) out.push(`- new config generation ${span(c)}`);

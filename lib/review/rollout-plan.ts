@@ -58,6 +58,29 @@ export function durationToSeconds(value: unknown): number | undefined {
   return matched === value && matched.length > 0 ? total : undefined;
 }
 
+/** Flagger's built-in metrics: request-success-rate is a percentage, request-duration milliseconds (Flagger docs). */
+const FLAGGER_BUILTIN_UNITS: Record<string, string> = { 'request-success-rate': '%', 'request-duration': 'ms' };
+
+/**
+ * The unit of a PromQL query's result, from the Prometheus naming convention of the metric it reads
+ * (`*_milliseconds_*`, `*_seconds_*`, `*_bytes*`), or `ratio` for a quotient of two rates; '' when unknown.
+ */
+export function unitOfQuery(query: string): string {
+  if (/_milliseconds(_|\b)/.test(query)) return 'ms';
+  if (/_seconds(_|\b)/.test(query)) return 's';
+  if (/_bytes(_|\b)/.test(query)) return 'bytes';
+  if (/\)\s*\/\s*(scalar\()?\s*sum\(/.test(query)) return 'ratio';
+  return '';
+}
+
+/** `300 ms`, `99.9%`; a ratio also as the percentage people read (`0.999 (99.9%)`). */
+export function withUnit(value: number, unit: string): string {
+  if (unit === '') return String(value);
+  if (unit === '%') return `${value}%`;
+  if (unit === 'ratio') return `${value} (${Number((value * 100).toPrecision(6))}%)`;
+  return `${value} ${unit}`;
+}
+
 /** `1h 5m`, `10m`, `45s`. */
 export function formatDuration(seconds: number): string {
   if (seconds <= 0) return '0s';
@@ -75,8 +98,9 @@ export function planOf(workload: Manifest, ctx: PlanContext): RolloutPlan | unde
   const label = `${kind} ${ns ? `${ns}/` : ''}${name}`;
   if (kind === 'Deployment') {
     const delivery = ctx.deliveryOf(name);
-    if (delivery?.kind === 'Rollout') return rolloutPlan(delivery, label, ctx);
-    if (delivery?.kind === 'Canary') return flaggerPlan(delivery, label);
+    // named as rendered: an Argo Rollout runs the pods (the Deployment only lends its template); Flagger drives the Deployment
+    if (delivery?.kind === 'Rollout') return rolloutPlan(delivery, `Rollout ${ns ? `${ns}/` : ''}${delivery.metadata?.name ?? name}`, ctx);
+    if (delivery?.kind === 'Canary') return flaggerPlan(delivery, `${label} (Flagger Canary)`, ctx);
     return rollingPlan(workload, label, ctx);
   }
   if (kind === 'Rollout') return rolloutPlan(workload, label, ctx);
@@ -146,7 +170,7 @@ function blueGreenPlan(bg: Manifest, label: string, ctx: PlanContext): RolloutPl
   return finish('blue-green', label, phases, notes);
 }
 
-function flaggerPlan(canary: Manifest, label: string): RolloutPlan {
+function flaggerPlan(canary: Manifest, label: string, ctx: PlanContext): RolloutPlan {
   const a = canary.spec?.analysis ?? {};
   const interval = durationToSeconds(a.interval ?? D.flaggerInterval) ?? 60;
   const notes: string[] = [];
@@ -157,7 +181,9 @@ function flaggerPlan(canary: Manifest, label: string): RolloutPlan {
   }
   const measures = (a.metrics ?? []).map((m: any) => {
     const r = m.thresholdRange ?? {};
-    const cond = [r.min !== undefined ? `≥ ${r.min}` : '', r.max !== undefined ? `≤ ${r.max}` : ''].filter(Boolean).join(' and ');
+    const template = m.templateRef?.name ? ctx.find('MetricTemplate', m.templateRef.name) : undefined;
+    const unit = template ? unitOfQuery(String(template.spec?.query ?? '')) : FLAGGER_BUILTIN_UNITS[m.name] ?? '';
+    const cond = [r.min !== undefined ? `≥ ${withUnit(r.min, unit)}` : '', r.max !== undefined ? `≤ ${withUnit(r.max, unit)}` : ''].filter(Boolean).join(' and ');
     return `${m.name}${cond ? ` ${cond}` : ''}${m.templateRef ? ` (${m.templateRef.name})` : ''}`;
   });
   const phases: RolloutPhase[] = [];
@@ -228,7 +254,9 @@ function analysisGate(templates: readonly any[], ctx: PlanContext): { measures: 
     }
     for (const m of tpl.spec?.metrics ?? []) {
       names.push(m.name);
-      measures.push(`${m.name}${m.successCondition ? `: ${String(m.successCondition).replace(/^result\s*/, '')}` : ''}`);
+      const unit = unitOfQuery(String(m.provider?.prometheus?.query ?? ''));
+      const condition = m.successCondition ? String(m.successCondition).replace(/^result(\[0\])?\s*/, '') : '';
+      measures.push(`${m.name}${condition ? `: ${unit ? condition.replace(/(-?[0-9][0-9.e+-]*)\s*$/, (n) => withUnit(Number(n), unit)) : condition}` : ''}`);
       const interval = durationToSeconds(m.interval) ?? 0;
       seconds = Math.max(seconds, interval * Number(m.count ?? D.analysisDefaultCount));
     }

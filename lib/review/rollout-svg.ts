@@ -19,11 +19,12 @@ export function xml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
 }
 
-/** Splits a label into at most `lines` lines of about `width` characters. */
-function wrap(text: string, width: number, lines: number): string[] {
+/** Splits a label into lines of about `width` characters; a word longer than that is split, never cut. */
+function wrap(text: string, width: number): string[] {
   const out: string[] = [];
   let line = '';
-  for (const word of text.split(/\s+/)) {
+  const words = text.split(/\s+/).flatMap((w) => (w.length <= width ? [w] : w.match(new RegExp(`.{1,${width}}`, 'g')) ?? [w]));
+  for (const word of words) {
     if (line && (line + ' ' + word).length > width) {
       out.push(line);
       line = word;
@@ -32,11 +33,6 @@ function wrap(text: string, width: number, lines: number): string[] {
     }
   }
   if (line) out.push(line);
-  if (out.length > lines) {
-    const kept = out.slice(0, lines);
-    kept[lines - 1] = `${kept[lines - 1].slice(0, width - 1)}…`;
-    return kept;
-  }
   return out;
 }
 
@@ -45,8 +41,12 @@ function wrap(text: string, width: number, lines: number): string[] {
  * after it; analysis gates are marked with a diamond, manual waits with a hand-stop bar, durations below.
  */
 export function rolloutSvg(plan: RolloutPlan, title: string): string {
-  const { stepWidth, height, marginLeft, marginTop, chartHeight } = D.svg;
+  const { stepWidth, marginLeft, marginTop, chartHeight } = D.svg;
   const width = marginLeft + Math.max(plan.phases.length, 1) * stepWidth + 16;
+  // labels in full: the picture grows by a line for each line the longest label needs beyond two
+  const labels = plan.phases.map((p) => wrap(p.label, 15));
+  const lines = Math.max(2, ...labels.map((l) => l.length));
+  const height = D.svg.height + (lines - 2) * 12;
   const base = marginTop + chartHeight;
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`);
@@ -71,11 +71,11 @@ export function rolloutSvg(plan: RolloutPlan, title: string): string {
     }
     if (p.manual) parts.push(`<rect x="${x + 4}" y="${marginTop}" width="4" height="${chartHeight}" fill="#c62828"/>`);
     parts.push(`<text x="${x + stepWidth / 2}" y="${base - h - (p.kind === 'analysis' ? 22 : 4)}" text-anchor="middle" fill="#222">${p.weight}%</text>`);
-    wrap(p.label, 15, 2).forEach((line, j) => {
+    labels[i].forEach((line, j) => {
       parts.push(`<text x="${x + stepWidth / 2}" y="${base + 14 + j * 12}" text-anchor="middle" fill="#222">${xml(line)}</text>`);
     });
     const dur = p.manual ? 'manual' : p.seconds ? formatDuration(p.seconds) : '';
-    if (dur) parts.push(`<text x="${x + stepWidth / 2}" y="${base + 42}" text-anchor="middle" fill="${p.manual ? '#c62828' : '#55606e'}">${xml(dur)}</text>`);
+    if (dur) parts.push(`<text x="${x + stepWidth / 2}" y="${base + 18 + lines * 12}" text-anchor="middle" fill="${p.manual ? '#c62828' : '#55606e'}">${xml(dur)}</text>`);
     parts.push('</g>');
   });
   parts.push('</svg>');

@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertInt, configError } from '../core';
+import { assertInt, checkProps, configError } from '../core';
 import type { ScaleTargetRef } from '../workloads/long-running-workload';
 import { SCALING_DEFAULTS as D } from './defaults';
 import { HpaMetric } from './hpa-metric';
@@ -34,6 +34,7 @@ export class HorizontalPodAutoscaler extends Construct {
 
   constructor(scope: Construct, id: string, props: HorizontalPodAutoscalerProps) {
     super(scope, id);
+    checkProps(this, 'HorizontalPodAutoscalerProps', props);
     // errors name the props as `Scaling.hpa({...})` takes them
     const { min, max } = replicaBounds(scope, 'hpa.minReplicas', props.minReplicas ?? D.hpa.minReplicas, props.maxReplicas, 1);
     this.minReplicas = min;

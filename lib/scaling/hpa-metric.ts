@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { assertInt, assertLabels, assertQuantity, configError } from '../core';
+import { assertInt, assertLabels, assertQuantity, checkProps, configError } from '../core';
 import { SCALING_DEFAULTS as D } from './defaults';
 
 /** A value a metric is held at: a number or a quantity string (`'100'`, `'500m'`, `'1Gi'`). */
@@ -55,11 +55,13 @@ export class HpaMetric {
 
   /** Average memory: a utilisation of the request or an absolute value. */
   public static memory(options: ResourceMetricOptions): HpaMetric {
+    checkProps('HpaMetric.memory', 'ResourceMetricOptions', options);
     return HpaMetric.resource('memory', options);
   }
 
   /** A per-pod custom metric (requests per second per pod). */
   public static pods(options: PodsMetricOptions): HpaMetric {
+    checkProps('HpaMetric.pods', 'PodsMetricOptions', options);
     return new HpaMetric('pods', (scope, prop) => ({
       type: 'Pods',
       pods: { metric: metricId(scope, prop, options.metric, options.selector), target: { type: 'AverageValue', averageValue: quantity(scope, `${prop}.averageValue`, options.averageValue) } },
@@ -77,6 +79,7 @@ export class HpaMetric {
 
   /** A metric of another object (requests per second on an Ingress). */
   public static object(options: ObjectMetricOptions): HpaMetric {
+    checkProps('HpaMetric.object', 'ObjectMetricOptions', options);
     return new HpaMetric('object', (scope, prop) => ({
       type: 'Object',
       object: {
@@ -89,6 +92,7 @@ export class HpaMetric {
 
   /** A metric from outside the cluster (a cloud queue's length). */
   public static external(options: ExternalMetricOptions): HpaMetric {
+    checkProps('HpaMetric.external', 'ExternalMetricOptions', options);
     return new HpaMetric('external', (scope, prop) => ({
       type: 'External',
       external: { metric: metricId(scope, prop, options.metric, options.selector), target: valueTarget(scope, prop, options.value, options.averageValue) },
@@ -96,6 +100,7 @@ export class HpaMetric {
   }
 
   private static resource(name: 'cpu' | 'memory', options: ResourceMetricOptions): HpaMetric {
+    checkProps('HpaMetric.resource', 'ResourceMetricOptions', options);
     return new HpaMetric(name, (scope, prop) => {
       if (options.averageValue !== undefined && options.averageUtilization !== undefined) {
         throw configError(scope, prop, 'sets both averageUtilization and averageValue', options, 'set one of them');

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertInt, markUnit } from '../core';
+import { assertInt, checkProps, markUnit } from '../core';
 import { NetworkPeer, NetworkRule } from '../workloads/network-peer';
 import { HardenedPod } from '../workloads/pod-template';
-import { bindExtensions, IWorkload, IWorkloadExtension, WorkloadControllerKind } from '../workloads/workload';
+import { bindExtensions, connectWorkloads, IReachable, IWorkload, IWorkloadExtension, WorkloadControllerKind } from '../workloads/workload';
 import { WorkloadProps } from '../workloads/workload-props';
 import { SCALING_DEFAULTS as D } from './defaults';
 import { KedaTrigger, renderTriggers } from './keda-trigger';
@@ -41,6 +41,7 @@ export class KedaScaledJob extends Construct implements IWorkload {
 
   constructor(scope: Construct, id: string, props: KedaScaledJobProps) {
     super(scope, id);
+    checkProps(this, 'KedaScaledJobProps', props);
     this.pod = new HardenedPod(this, props, 'job');
     this.name = this.pod.name;
     this.namespace = this.pod.namespace;
@@ -83,6 +84,11 @@ export class KedaScaledJob extends Construct implements IWorkload {
 
   public get peer(): NetworkPeer {
     return this.pod.peer;
+  }
+
+  /** Lets this workload's pods call `other` (a service, a stateful set) on its port: egress here, ingress there. */
+  public connectTo(other: IReachable): void {
+    connectWorkloads(this, other);
   }
 
   public allowTo(rule: NetworkRule): void {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { ScaleTargetRef } from '../workloads/long-running-workload';
 import { SCALING_DEFAULTS as D } from './defaults';
 import { renderBehavior, ScalingBehavior } from './scaling-behavior';
+import { checkProps } from '../core';
 
 export interface KedaScaledObjectProps {
   readonly name: string;
@@ -32,6 +33,7 @@ export class KedaScaledObject extends Construct {
 
   constructor(scope: Construct, id: string, props: KedaScaledObjectProps) {
     super(scope, id);
+    checkProps(this, 'KedaScaledObjectProps', props);
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: 'keda.sh/v1alpha1',
       kind: 'ScaledObject',

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkProps } from '../core';
 import type { SecretKeyRef } from '../workloads/workload-props';
 
 /**
@@ -50,6 +51,7 @@ export class KedaTriggerAuthentication extends Construct {
 
   constructor(scope: Construct, id: string, props: KedaTriggerAuthenticationProps) {
     super(scope, id);
+    checkProps(this, 'KedaTriggerAuthenticationProps', props);
     const params: TriggerAuthParameter[] = [
       ...Object.entries(props.secret?.keys ?? {}).map(([parameter, key]) => ({ parameter, from: { secret: props.secret!.secret, key } })),
       ...(props.parameters ?? []),

@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { assertCron, assertDnsSubdomain, assertInt, configError } from '../core';
+import { assertCron, assertDnsSubdomain, assertInt, checkProps, configError } from '../core';
 import { targetOf } from '../environments/environment';
 import { SCALING_DEFAULTS as D } from './defaults';
 import type { SecretKeyRef } from '../workloads/workload-props';
@@ -190,6 +190,7 @@ type Render = (scope: IConstruct, prop: string) => RenderedTrigger;
 /** What a KEDA ScaledObject or ScaledJob reacts to: Prometheus, Kafka, RabbitMQ, cron. */
 export class KedaTrigger {
   public static prometheus(o: PrometheusTriggerOptions): KedaTrigger {
+    checkProps('KedaTrigger.prometheus', 'PrometheusTriggerOptions', o);
     return new KedaTrigger('prometheus', (scope, prop) => {
       const serverAddress = o.serverAddress ?? targetOf(scope)?.env.prometheusAddress;
       if (typeof serverAddress !== 'string' || !/^https?:\/\/\S+$/.test(serverAddress)) {
@@ -235,6 +236,7 @@ export class KedaTrigger {
   }
 
   public static kafka(o: KafkaTriggerOptions): KedaTrigger {
+    checkProps('KedaTrigger.kafka', 'KafkaTriggerOptions', o);
     return new KedaTrigger('kafka', (scope, prop) => {
       if (!Array.isArray(o.bootstrapServers) || o.bootstrapServers.length === 0 || o.bootstrapServers.some((s) => !/^[^\s,:]+:[0-9]+$/.test(s))) {
         throw configError(scope, `${prop}.bootstrapServers`, 'must list host:port addresses', o.bootstrapServers, "use e.g. ['kafka.data.svc:9092']");
@@ -266,6 +268,7 @@ export class KedaTrigger {
   }
 
   public static rabbitMq(o: RabbitMqTriggerOptions): KedaTrigger {
+    checkProps('KedaTrigger.rabbitMq', 'RabbitMqTriggerOptions', o);
     return new KedaTrigger('rabbitmq', (scope, prop) => {
       if (typeof o.queueName !== 'string' || o.queueName === '') throw configError(scope, `${prop}.queueName`, 'must name the queue', o.queueName, "use e.g. 'orders'");
       const mode = o.mode ?? D.keda.rabbitMqMode;
@@ -311,6 +314,7 @@ export class KedaTrigger {
   }
 
   public static cron(o: CronTriggerOptions): KedaTrigger {
+    checkProps('KedaTrigger.cron', 'CronTriggerOptions', o);
     return new KedaTrigger('cron', (scope, prop) => {
       assertCron(scope, `${prop}.start`, o.start);
       assertCron(scope, `${prop}.end`, o.end);

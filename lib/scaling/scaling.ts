@@ -1,4 +1,4 @@
-import { configError } from '../core';
+import { checkProps, configError } from '../core';
 import { targetOf } from '../environments/environment';
 import { HardenedService } from '../workloads/hardened-service';
 import { LongRunningWorkload } from '../workloads/long-running-workload';
@@ -38,6 +38,7 @@ export interface KedaOptions {
 export class Scaling {
   /** A HorizontalPodAutoscaler (autoscaling/v2) named after the workload. */
   public static hpa(options: HpaOptions): IWorkloadExtension {
+    checkProps('Scaling.hpa', 'HpaOptions', options);
     return {
       bind(workload: IWorkload): void {
         const w = longRunning(workload, 'Scaling.hpa');
@@ -55,6 +56,7 @@ export class Scaling {
 
   /** A KEDA ScaledObject named after the workload, and a TriggerAuthentication per authenticated trigger. */
   public static keda(options: KedaOptions): IWorkloadExtension {
+    checkProps('Scaling.keda', 'KedaOptions', options);
     return {
       bind(workload: IWorkload): void {
         const w = longRunning(workload, 'Scaling.keda');

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { configError, isConfigKey, qualifiedNameProblem } from '../core';
+import { checkProps, configError, isConfigKey, qualifiedNameProblem } from '../core';
 import type { IWorkload, IWorkloadExtension } from '../workloads/workload';
 import { EXISTING_SECRET_ANNOTATION_PREFIX, ISecretSource } from './secret-source';
 
@@ -22,6 +22,7 @@ export interface ExistingSecretOptions {
  */
 export class ExistingSecret implements ISecretSource, IWorkloadExtension {
   public static of(options: ExistingSecretOptions): ExistingSecret {
+    checkProps('ExistingSecret.of', 'ExistingSecretOptions', options);
     return new ExistingSecret(options);
   }
 

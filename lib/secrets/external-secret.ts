@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { assertConfigKey, assertDnsLabel, assertDnsSubdomain, assertGoDuration, configError, markUnit, namespaceOf } from '../core';
+import { assertConfigKey, assertDnsLabel, assertDnsSubdomain, assertGoDuration, checkProps, configError, markUnit, namespaceOf } from '../core';
 import { targetOf } from '../environments/environment';
 import { SECRETS_DEFAULTS as D } from './defaults';
 import { canonicalJson, definitionHash } from './hash';
@@ -55,6 +55,7 @@ export class ExternalSecret extends Construct implements ISecretSource {
 
   constructor(scope: Construct, id: string, props: ExternalSecretProps) {
     super(scope, id);
+    checkProps(this, 'ExternalSecretProps', props);
     this.secretName = assertDnsSubdomain(this, 'name', props.name ?? id);
     const namespace = props.namespace ?? namespaceOf(this);
     if (namespace === undefined) {

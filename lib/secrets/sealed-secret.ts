@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertConfigKey, assertDnsLabel, assertDnsSubdomain, configError, markUnit, namespaceOf } from '../core';
+import { assertConfigKey, assertDnsLabel, assertDnsSubdomain, checkProps, configError, markUnit, namespaceOf } from '../core';
 import { SECRETS_DEFAULTS as D } from './defaults';
 import { definitionHash } from './hash';
 import type { ISecretSource } from './secret-source';
@@ -55,6 +55,7 @@ export class SealedSecret extends Construct implements ISecretSource {
 
   constructor(scope: Construct, id: string, props: SealedSecretProps) {
     super(scope, id);
+    checkProps(this, 'SealedSecretProps', props);
     this.secretName = assertDnsSubdomain(this, 'name', props.name ?? id);
     const namespace = props.namespace ?? namespaceOf(this);
     if (namespace === undefined) {

@@ -2,6 +2,7 @@ import type { IWorkload, IWorkloadExtension } from '../workloads/workload';
 import { SECRETS_DEFAULTS as D } from './defaults';
 import { bindSecretSource } from './secret-binding';
 import type { ISecretSource } from './secret-source';
+import { checkProps } from '../core';
 
 export interface SecretEnvOptions {
   /**
@@ -19,6 +20,7 @@ export interface SecretEnvOptions {
  */
 export class SecretEnv implements IWorkloadExtension {
   public static of(source: ISecretSource, vars: { readonly [envName: string]: string }, options: SecretEnvOptions = {}): SecretEnv {
+    checkProps('SecretEnv.of', 'SecretEnvOptions', options);
     return new SecretEnv(source, vars, options);
   }
 

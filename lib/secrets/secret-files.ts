@@ -2,6 +2,7 @@ import type { IWorkload, IWorkloadExtension } from '../workloads/workload';
 import { SECRETS_DEFAULTS as D } from './defaults';
 import { bindSecretSource } from './secret-binding';
 import type { ISecretSource } from './secret-source';
+import { checkProps } from '../core';
 
 export interface SecretFilesOptions {
   /** Absolute path the keys are mounted at (read-only), one file per key. */
@@ -17,6 +18,7 @@ export interface SecretFilesOptions {
 /** Keys of a declared secret source mounted as read-only files (mode 0440). */
 export class SecretFiles implements IWorkloadExtension {
   public static of(source: ISecretSource, options: SecretFilesOptions): SecretFiles {
+    checkProps('SecretFiles.of', 'SecretFilesOptions', options);
     return new SecretFiles(source, options);
   }
 

@@ -1,5 +1,6 @@
 // Types of the environments' secret stores (EnvironmentProps.secretStores, added by declaration merging at the end).
 import { SECRETS_DEFAULTS as D } from './defaults';
+import { checkProps } from '../core';
 
 /** A reference to a key of a Secret (in the store's namespace, or given one for a ClusterSecretStore). */
 export interface SecretKeySelector {
@@ -173,12 +174,14 @@ export type SecretStoreKind = 'SecretStore' | 'ClusterSecretStore';
  */
 export class SecretStore {
   public static vault(o: VaultStoreOptions): SecretStore {
+    checkProps('SecretStore.vault', 'VaultStoreOptions', o);
     const vault: Record<string, unknown> = { server: o.server, path: o.path, version: o.version ?? D.vault.version, auth: { [o.auth.method]: o.auth.spec } };
     if (o.vaultNamespace !== undefined) vault.namespace = o.vaultNamespace;
     return new SecretStore(o.name, o.kind ?? D.storeKind, 'vault', { vault }, o.auth.accounts, o.auth._problems);
   }
 
   public static awsSecretsManager(o: AwsSecretsManagerStoreOptions): SecretStore {
+    checkProps('SecretStore.awsSecretsManager', 'AwsSecretsManagerStoreOptions', o);
     const aws: Record<string, unknown> = { service: 'SecretsManager', region: o.region };
     if (o.role !== undefined) aws.role = o.role;
     if (o.serviceAccount) aws.auth = { jwt: { serviceAccountRef: saRef(o.serviceAccount) } };
@@ -186,6 +189,7 @@ export class SecretStore {
   }
 
   public static gcpSecretManager(o: GcpSecretManagerStoreOptions): SecretStore {
+    checkProps('SecretStore.gcpSecretManager', 'GcpSecretManagerStoreOptions', o);
     const gcpsm: Record<string, unknown> = { projectID: o.projectId };
     const wi = o.workloadIdentity;
     if (wi) {
@@ -202,6 +206,7 @@ export class SecretStore {
   }
 
   public static azureKeyVault(o: AzureKeyVaultStoreOptions): SecretStore {
+    checkProps('SecretStore.azureKeyVault', 'AzureKeyVaultStoreOptions', o);
     const azurekv: Record<string, unknown> = { vaultUrl: o.vaultUrl, authType: o.serviceAccount ? 'WorkloadIdentity' : 'ManagedIdentity' };
     if (o.tenantId !== undefined) azurekv.tenantId = o.tenantId;
     if (o.serviceAccount) azurekv.serviceAccountRef = saRef(o.serviceAccount);

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertCron, assertDnsLabel, assertDnsSubdomain, assertGoDuration, configError, markPlatformOwned, markUnit } from '../core';
+import { assertCron, assertDnsLabel, assertDnsSubdomain, assertGoDuration, checkProps, configError, markPlatformOwned, markUnit } from '../core';
 
 /** A manifest as plain data. */
 type Manifest = Record<string, any>;
@@ -75,6 +75,7 @@ export class BackupSchedule extends Construct {
 
   constructor(scope: Construct, id: string, workload: IBackedUpWorkload, options: BackupOptions = {}) {
     super(scope, id);
+    checkProps(this, 'BackupOptions', options);
     const b = D.backup;
     const cron = assertCron(this, 'backup.schedule', options.schedule ?? b.schedule);
     const ttl = assertTtl(this, 'backup.ttl', options.ttl ?? b.ttl);

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertDnsSubdomain, configError, markUnit } from '../core';
+import { assertDnsSubdomain, checkProps, configError, markUnit } from '../core';
 import { STORAGE_DEFAULTS as D } from './defaults';
 import { StorageClassProps } from './storage-class-props';
 
@@ -39,6 +39,7 @@ export class StorageClass extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageClassProps) {
     super(scope, id);
+    checkProps(this, 'StorageClassProps', props);
     markUnit(this, id);
     this.name = assertDnsSubdomain(this, 'name', props.name);
     if (typeof props.provisioner !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$/.test(props.provisioner)) {

@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertDnsSubdomain, configError } from '../core';
+import { assertDnsSubdomain, checkProps, configError } from '../core';
 import { Policy } from '../policy/policy';
 import type { IWorkload, IWorkloadExtension } from '../workloads/workload';
 import { PolicyRuleSpec, TENANCY_DEFAULTS as D } from './defaults';
@@ -30,6 +30,7 @@ const ROLES = new WeakMap<IWorkload, PolicyRuleSpec[]>();
 export class Access implements IWorkloadExtension {
   /** Grants exactly these verbs on these resources in the workload's namespace. */
   public static grant(options: GrantOptions): Access {
+    checkProps('Access.grant', 'GrantOptions', options);
     return new Access(options);
   }
 

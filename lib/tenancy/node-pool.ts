@@ -1,5 +1,5 @@
 import { INTERRUPTION_TOLERANT_ANNOTATION } from '../policy/placement-rules';
-import { configError } from '../core';
+import { checkProps, configError } from '../core';
 import { targetOf } from '../environments/environment';
 import type { IWorkload, IWorkloadExtension } from '../workloads/workload';
 import { NodePoolProps } from './node-pool-props';
@@ -20,6 +20,7 @@ export interface NodePoolOptions {
  */
 export class NodePool implements IWorkloadExtension {
   public static of(name: string, options: NodePoolOptions = {}): NodePool {
+    checkProps('NodePool.of', 'NodePoolOptions', options);
     return new NodePool(name, options);
   }
 

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertDnsSubdomain, assertInt, configError, markUnit } from '../core';
+import { assertDnsSubdomain, assertInt, checkProps, configError, markUnit } from '../core';
 import { TENANCY_DEFAULTS as D } from './defaults';
 
 /** One PriorityClass. */
@@ -38,6 +38,7 @@ export class PriorityClasses extends Construct {
 
   constructor(scope: Construct, id: string, props: PriorityClassesProps = {}) {
     super(scope, id);
+    checkProps(this, 'PriorityClassesProps', props);
     markUnit(this, 'priority-classes');
     const classes = props.classes ?? D.priorityClasses;
     if (classes.length === 0) throw configError(this, 'classes', 'lists no class', classes, 'omit classes for the defaults, or declare at least one');

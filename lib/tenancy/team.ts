@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertDnsLabel, configError, markUnit } from '../core';
+import { assertDnsLabel, checkProps, configError, markUnit } from '../core';
 import { LimitRangeOptions, PlatformNamespace, QuotaOptions } from '../platform';
 import { Policy } from '../policy/policy';
 import { PolicyRuleSpec, TENANCY_DEFAULTS as D } from './defaults';
@@ -76,6 +76,7 @@ export class Team extends Construct {
 
   constructor(scope: Construct, id: string, props: TeamProps) {
     super(scope, id);
+    checkProps(this, 'TeamProps', props);
     this.name = assertDnsLabel(this, 'name', props.name ?? id, 40);
     if ((D.reservedTeamNames as readonly string[]).includes(this.name)) {
       throw configError(this, 'name', `is reserved (Argo CD's '${this.name}' AppProject lets every Application deploy anywhere; a team of that name would replace it)`, this.name,

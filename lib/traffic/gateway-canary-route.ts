@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/gateway.networking.k8s.io';
-import { assertDnsLabel, assertHostname, assertLabels, assertPort } from '../core';
+import { assertDnsLabel, assertHostname, assertLabels, assertPort, checkProps } from '../core';
 import { TRAFFIC_DEFAULTS as D } from './defaults';
 
 /** The Gateway (listener) a route attaches to. */
@@ -62,6 +62,7 @@ export class GatewayCanaryRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayCanaryRouteProps) {
     super(scope, id);
+    checkProps(this, 'GatewayCanaryRouteProps', props);
     this.name = assertDnsLabel(this, 'name', props.name, 253);
     this.namespace = assertDnsLabel(this, 'namespace', props.namespace);
     assertPort(this, 'port', props.port);

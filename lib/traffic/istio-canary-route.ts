@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DestinationRule, VirtualService, VirtualServiceSpecHttpRoute } from '../../imports/networking.istio.io';
-import { assertDnsLabel, assertLabels, assertPort, configError } from '../core';
+import { assertDnsLabel, assertLabels, assertPort, checkProps, configError } from '../core';
 import { TRAFFIC_DEFAULTS as D } from './defaults';
 
 /** Host-level split: callers' traffic goes to two Services. */
@@ -61,6 +61,7 @@ export class IstioCanaryRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: IstioCanaryRouteProps) {
     super(scope, id);
+    checkProps(this, 'IstioCanaryRouteProps', props);
     if ((props.services === undefined) === (props.subsets === undefined)) {
       throw configError(this, 'services', 'and subsets are mutually exclusive, and one is required', { services: props.services, subsets: props.subsets },
         'split by services (two Services) or by subsets (one Service, a DestinationRule)');

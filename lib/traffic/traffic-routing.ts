@@ -1,5 +1,5 @@
 import type { HardenedService } from '../workloads/hardened-service';
-import { assertDnsLabel, configError } from '../core';
+import { assertDnsLabel, checkProps, configError } from '../core';
 import { TRAFFIC_DEFAULTS as D } from './defaults';
 import { GatewayCanaryRoute, GatewayParent } from './gateway-canary-route';
 import { IstioCanaryRoute } from './istio-canary-route';
@@ -77,6 +77,7 @@ const GATEWAY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9]
 export class TrafficRouting {
   /** An Istio VirtualService; by default for in-mesh callers of the service, split between two Services. */
   public static istio(options: IstioRoutingOptions = {}): TrafficRouting {
+    checkProps('TrafficRouting.istio', 'IstioRoutingOptions', options);
     return new TrafficRouting('istio', true, (service, request) => {
       const prop = request.prop;
       const gateways = options.gateways ?? [];
@@ -125,6 +126,7 @@ export class TrafficRouting {
 
   /** A Gateway API HTTPRoute, its weights set by the Argo Rollouts Gateway API plugin (`argoproj-labs/gatewayAPI`). */
   public static gatewayApi(options: GatewayApiRoutingOptions = {}): TrafficRouting {
+    checkProps('TrafficRouting.gatewayApi', 'GatewayApiRoutingOptions', options);
     return new TrafficRouting('gatewayApi', false, (service, request) => {
       const prop = request.prop;
       if (request.mirrorRoutes) {

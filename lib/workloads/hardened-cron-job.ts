@@ -1,11 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertCron, assertInt, assertOneOf, configError, INT32_MAX, INT64_SAFE_MAX, markUnit } from '../core';
+import { assertCron, assertInt, assertOneOf, checkProps, configError, INT32_MAX, INT64_SAFE_MAX, markUnit } from '../core';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { NetworkPeer, NetworkRule } from './network-peer';
 import { HardenedPod } from './pod-template';
 import { WorkloadProps } from './workload-props';
-import { bindExtensions, IWorkload, IWorkloadExtension, WorkloadControllerKind } from './workload';
+import { bindExtensions, connectWorkloads, IReachable, IWorkload, IWorkloadExtension, WorkloadControllerKind } from './workload';
 
 export interface HardenedCronJobProps extends WorkloadProps {
   /** Cron schedule, five fields (`30 2 * * *`) or a macro (`@daily`). */
@@ -42,6 +42,7 @@ export class HardenedCronJob extends Construct implements IWorkload {
 
   constructor(scope: Construct, id: string, props: HardenedCronJobProps) {
     super(scope, id);
+    checkProps(this, 'HardenedCronJobProps', props);
     this.pod = new HardenedPod(this, props, 'job');
     this.name = this.pod.name;
     this.namespace = this.pod.namespace;
@@ -97,6 +98,11 @@ export class HardenedCronJob extends Construct implements IWorkload {
 
     this.networkPolicy = this.pod.networkPolicy(this);
     this.use(...(props.use ?? []));
+  }
+
+  /** Lets this workload's pods call `other` (a service, a stateful set) on its port: egress here, ingress there. */
+  public connectTo(other: IReachable): void {
+    connectWorkloads(this, other);
   }
 
   /** Allows egress to `rule`'s peer and ports (DNS is always allowed). */

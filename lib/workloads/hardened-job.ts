@@ -1,12 +1,12 @@
 import { createHash } from 'crypto';
 import { ApiObject, ApiObjectProps, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { configError, markUnit } from '../core';
+import { checkProps, configError, markUnit } from '../core';
 import { WORKLOAD_DEFAULTS as W } from './defaults';
 import { NetworkPeer, NetworkRule } from './network-peer';
 import { HardenedPod } from './pod-template';
 import { WorkloadProps } from './workload-props';
-import { bindExtensions, IWorkload, IWorkloadExtension, WorkloadControllerKind } from './workload';
+import { bindExtensions, connectWorkloads, IReachable, IWorkload, IWorkloadExtension, WorkloadControllerKind } from './workload';
 
 /** Annotation on a Job: the workloads (`name` or `namespace/name`) that must not roll out before it completed. */
 export const RUN_BEFORE_ANNOTATION = 'typed-manifests.io/run-before';
@@ -53,6 +53,7 @@ export class HardenedJob extends Construct implements IWorkload {
 
   constructor(scope: Construct, id: string, props: HardenedJobProps) {
     super(scope, id);
+    checkProps(this, 'HardenedJobProps', props);
     this.pod = new HardenedPod(this, props, 'job');
     this.name = this.pod.name;
     this.namespace = this.pod.namespace;
@@ -100,6 +101,11 @@ export class HardenedJob extends Construct implements IWorkload {
   /** Adds workloads that must wait for this Job. */
   public addRunBefore(...workloads: (IWorkload | string)[]): void {
     this.runBefore.push(...workloads);
+  }
+
+  /** Lets this workload's pods call `other` (a service, a stateful set) on its port: egress here, ingress there. */
+  public connectTo(other: IReachable): void {
+    connectWorkloads(this, other);
   }
 
   /** Allows egress to `rule`'s peer and ports (DNS is always allowed). */

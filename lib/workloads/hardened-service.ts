@@ -5,7 +5,7 @@ import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { LongRunningProps, LongRunningWorkload } from './long-running-workload';
 import { NetworkPeer } from './network-peer';
 import { assertPort } from './probe';
-import type { IReachable } from './workload';
+import { connectWorkloads, IWorkload } from './workload';
 
 /**
  * How a service's new versions reach users. The default is the Deployment's rolling update; progressive
@@ -49,7 +49,7 @@ export class HardenedService extends LongRunningWorkload {
 
   constructor(scope: Construct, id: string, props: HardenedServiceProps) {
     const portName = props.portName ?? D.portName;
-    super(scope, id, props, 'server', { name: portName, port: props.port, prop: 'port', nameProp: 'portName' });
+    super(scope, id, props, 'server', { name: portName, port: props.port, prop: 'port', nameProp: 'portName' }, 'HardenedServiceProps');
     this.port = assertPort(this, 'port', props.port);
     this.portName = assertPortName(this, 'portName', portName);
     this.allowFrom(...(props.ingress ?? []));
@@ -98,9 +98,9 @@ export class HardenedService extends LongRunningWorkload {
     for (const peer of peers) this.pod.addIngress({ peer, ports: [this.port] });
   }
 
-  /** Lets this service's pods call `other` on its port: egress here, ingress there. */
-  public connectTo(other: IReachable): void {
-    other.allowFrom(this.peer);
-    this.allowTo({ peer: other.peer, ports: [other.port] });
+
+  /** Lets `clients` (any workload: a worker, a cron job, a job) call this one's port: egress there, ingress here. */
+  public connectFrom(...clients: IWorkload[]): void {
+    for (const c of clients) connectWorkloads(c, this);
   }
 }

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertDnsLabel, assertPort, configError, markUnit } from '../core';
+import { assertDnsLabel, assertPort, checkProps, configError, markUnit } from '../core';
 import { targetOf } from '../environments/environment';
 import { BackupOptions, BackupSchedule } from '../storage/backup-schedule';
 import { STORAGE_DEFAULTS } from '../storage/defaults';
@@ -14,7 +14,7 @@ import { NetworkPeer, NetworkRule } from './network-peer';
 import { HardenedPod, Manifest } from './pod-template';
 import { Probe } from './probe';
 import { WorkloadProps } from './workload-props';
-import { bindExtensions, IReachable, IWorkload, IWorkloadExtension, WorkloadControllerKind } from './workload';
+import { bindExtensions, connectWorkloads, IReachable, IWorkload, IWorkloadExtension, WorkloadControllerKind } from './workload';
 
 const D = W.statefulSet;
 
@@ -111,6 +111,7 @@ export class HardenedStatefulSet extends Construct implements IWorkload, IReacha
 
   constructor(scope: Construct, id: string, props: HardenedStatefulSetProps) {
     super(scope, id);
+    checkProps(this, 'HardenedStatefulSetProps', props);
     this.component = props.component ?? D.component;
     this.pod = new HardenedPod(this, props, this.component);
     this.name = this.pod.name;
@@ -268,12 +269,14 @@ export class HardenedStatefulSet extends Construct implements IWorkload, IReacha
     for (const peer of peers) this.pod.addIngress({ peer, ports: [this.port] });
   }
 
-  /** Lets `clients` (any workload: a cron job, a job) connect to the main port: egress there, ingress here. */
+  /** Lets `clients` (any workload: a worker, a cron job, a job) call this one's port: egress there, ingress here. */
   public connectFrom(...clients: IWorkload[]): void {
-    for (const c of clients) {
-      this.allowFrom(c.peer);
-      c.allowTo({ peer: this.peer, ports: [this.port] });
-    }
+    for (const c of clients) connectWorkloads(c, this);
+  }
+
+  /** Lets this workload's pods call `other` (a service, a stateful set) on its port: egress here, ingress there. */
+  public connectTo(other: IReachable): void {
+    connectWorkloads(this, other);
   }
 
   /** Allows egress to `rule`'s peer and ports (DNS and its own pods are always allowed). */

@@ -2,7 +2,6 @@ import { Construct } from 'constructs';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { LongRunningProps, LongRunningWorkload } from './long-running-workload';
 import { assertPort } from './probe';
-import type { IReachable } from './workload';
 
 export interface HardenedWorkerProps extends LongRunningProps {
   /**
@@ -21,15 +20,8 @@ export class HardenedWorker extends LongRunningWorkload {
 
   constructor(scope: Construct, id: string, props: HardenedWorkerProps) {
     const healthPort = props.healthPort ?? D.workerHealthPort;
-    super(scope, id, props, 'worker', { name: 'health', port: healthPort, prop: 'healthPort' });
+    super(scope, id, props, 'worker', { name: 'health', port: healthPort, prop: 'healthPort' }, 'HardenedWorkerProps');
     this.healthPort = assertPort(this, 'healthPort', healthPort);
     this.use(...(props.use ?? []));
   }
-
-  /** Lets the worker's pods call `service` on its port: egress here, ingress there. */
-  public connectTo(service: IReachable): void {
-    service.allowFrom(this.peer);
-    this.allowTo({ peer: service.peer, ports: [service.port] });
-  }
-
 }

@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertInt32, configError, markUnit } from '../core';
+import { assertInt32, checkProps, configError, markUnit, PropShapeName } from '../core';
 import { WORKLOAD_DEFAULTS as D } from './defaults';
 import { DisruptionBudget } from './disruption-budget';
 import { disruptionBudgetObject, resolveDrain } from './long-running-parts';
@@ -8,7 +8,7 @@ import { NetworkPeer, NetworkRule } from './network-peer';
 import { HardenedPod, Manifest } from './pod-template';
 import { Probe } from './probe';
 import { WorkloadProps } from './workload-props';
-import { bindExtensions, IWorkload, IWorkloadExtension, WorkloadControllerKind } from './workload';
+import { bindExtensions, connectWorkloads, IReachable, IWorkload, IWorkloadExtension, WorkloadControllerKind } from './workload';
 
 /** Horizontal autoscaling on CPU utilisation. */
 export interface AutoscalingOptions {
@@ -108,8 +108,9 @@ export abstract class LongRunningWorkload extends Construct implements IWorkload
   private budgetObject?: ApiObject;
 
   protected constructor(scope: Construct, id: string, props: LongRunningProps, component: string,
-    main: { readonly name: string; readonly port: number; readonly prop: string; readonly nameProp?: string }) {
+    main: { readonly name: string; readonly port: number; readonly prop: string; readonly nameProp?: string }, shape: PropShapeName) {
     super(scope, id);
+    checkProps(this, shape, props);
     this.pod = new HardenedPod(this, props, component);
     this.component = component;
     this.name = this.pod.name;
@@ -256,6 +257,11 @@ export abstract class LongRunningWorkload extends Construct implements IWorkload
   /** Attaches capabilities (config, secrets, metrics, scaling...) to this workload. */
   public use(...extensions: IWorkloadExtension[]): void {
     bindExtensions(this, extensions);
+  }
+
+  /** Lets this workload's pods call `other` (a service, a stateful set) on its port: egress here, ingress there. */
+  public connectTo(other: IReachable): void {
+    connectWorkloads(this, other);
   }
 
   /** Allows egress to `rule`'s peer and ports (DNS is always allowed). */

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { assertInt32, assertPort, configError } from '../core';
+import { assertInt32, assertPort, checkProps, configError } from '../core';
 
 /** Timing of a probe. Unset fields take the defaults of the probe's role (readiness, liveness, startup). */
 export interface ProbeOptions {
@@ -59,21 +59,25 @@ type Action =
 export class Probe {
   /** HTTP GET `path`; healthy on a 2xx/3xx answer. */
   public static http(path: string, options: HttpProbeOptions = {}): Probe {
+    checkProps('Probe.http', 'HttpProbeOptions', options);
     return new Probe({ kind: 'http', path, port: options.port, scheme: options.scheme }, options);
   }
 
   /** Healthy when a TCP connection opens. */
   public static tcp(options: TcpProbeOptions = {}): Probe {
+    checkProps('Probe.tcp', 'TcpProbeOptions', options);
     return new Probe({ kind: 'tcp', port: options.port }, options);
   }
 
   /** gRPC Health Checking Protocol. */
   public static grpc(options: GrpcProbeOptions = {}): Probe {
+    checkProps('Probe.grpc', 'GrpcProbeOptions', options);
     return new Probe({ kind: 'grpc', port: options.port, service: options.service }, options);
   }
 
   /** Healthy when `command` exits 0 (it must exist in the image). */
   public static exec(command: string[], options: ProbeOptions = {}): Probe {
+    checkProps('Probe.exec', 'ProbeOptions', options);
     return new Probe({ kind: 'exec', command: [...command] }, options);
   }
 

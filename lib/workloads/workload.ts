@@ -122,6 +122,8 @@ export interface IWorkload extends IConstruct {
   readonly peer: NetworkPeer;
   /** Allows egress to `rule`'s peer and ports (DNS is always allowed). */
   allowTo(rule: NetworkRule): void;
+  /** Lets this workload's pods call `other` on its port: egress here, ingress there. */
+  connectTo(other: IReachable): void;
   /** Attaches capabilities to this workload. */
   use(...extensions: IWorkloadExtension[]): void;
 }
@@ -148,6 +150,15 @@ export interface IReachable {
   readonly port: number;
   /** Admits traffic to the port from `peers`. */
   allowFrom(...peers: NetworkPeer[]): void;
+}
+
+/**
+ * Lets `client`'s pods call `server` on its port: egress from the client, ingress at the server. Every workload's
+ * `connectTo` (and every reachable workload's `connectFrom`) is this one rule.
+ */
+export function connectWorkloads(client: IWorkload, server: IReachable): void {
+  server.allowFrom(client.peer);
+  client.allowTo({ peer: server.peer, ports: [server.port] });
 }
 
 /** Binds `extensions` to `workload`, each once. */

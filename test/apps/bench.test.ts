@@ -25,7 +25,8 @@ function readTree(dir: string): Map<string, Buffer> {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), fs.readFileSync(p));
+      // the marker naming the app is no manifest; the floor measures manifests only
+      else if (path.relative(dir, p) !== '.rendered-by') out.set(path.relative(dir, p), fs.readFileSync(p));
     }
   };
   walk(dir);

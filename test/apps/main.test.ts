@@ -54,11 +54,17 @@ describe('the example platform (apps/main.ts)', () => {
     for (const [file, bytes] of first) expect(second.get(file)!.equals(bytes)).toBe(true);
   });
 
-  test('npx cdk8s synth writes the same tree as npm run synth', () => {
-    synthInto(path.join(tmp, 'cli'), ['npx', '--no-install', 'cdk8s', 'synth', '--no-check-upgrade', '--output', path.join(tmp, 'cli')]);
-    const viaCli = readTree(path.join(tmp, 'cli'));
+  test('npx cdk8s synth writes the same tree as npm run synth (into dist/ beside its scratch folder, which gets a copy)', () => {
+    const scratch = path.join(tmp, 'cli', '.cdk8s.out');
+    synthInto(scratch, ['npx', '--no-install', 'cdk8s', 'synth', '--no-check-upgrade', '--output', scratch]);
+    const viaCli = readTree(path.join(tmp, 'cli', 'dist'));
     expect([...viaCli.keys()]).toEqual([...first.keys()]);
     for (const [file, bytes] of first) expect(viaCli.get(file)!.equals(bytes)).toBe(true);
+    // the CLI's copy (its listing and the validation plugin read it), with the construct metadata it asked for
+    const copy = readTree(scratch);
+    expect([...copy.keys()].filter((f) => f !== 'construct-metadata.json')).toEqual([...first.keys()]);
+    expect(JSON.parse(copy.get('construct-metadata.json')!.toString()).resources.api.path).toMatch(/^dev\/storefront\//);
+    expect(fs.readFileSync(path.join(tmp, 'cli', 'dist', '.rendered-by'), 'utf8')).toContain('app: "apps/main.ts"');
   });
 
   test('renders dev, staging and both prod regions with the four storefront workloads each', () => {

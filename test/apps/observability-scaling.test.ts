@@ -21,7 +21,8 @@ function targets(): Map<string, any[]> {
       }
     }
   };
-  for (const top of fs.readdirSync(DIST)) if (!['argocd', 'flux'].includes(top)) walk(path.join(DIST, top), undefined);
+  // folders only: dist/.rendered-by names the app that wrote it
+  for (const top of fs.readdirSync(DIST, { withFileTypes: true })) if (top.isDirectory() && !['argocd', 'flux'].includes(top.name)) walk(path.join(DIST, top.name), undefined);
   return out;
 }
 

@@ -28,8 +28,11 @@ describe('capability settings in the one typed Environments.define', () => {
   it('keeps type errors of the merged settings', () => {
     // @ts-expect-error storageClasses is a list of StorageClassProps
     expect(() => Environments.define({ dev: { clusters: [cluster({ storageClasses: 'fast' })] } })).not.toThrow();
+    // and at run time (plain JavaScript, spread objects): a setting no capability declares fails, with a suggestion
     // @ts-expect-error a setting no capability declares
-    Environments.define({ dev: { clusters: [cluster()], nosuchSetting: 1 } });
+    expect(() => Environments.define({ dev: { clusters: [cluster()], nosuchSetting: 1 } })).toThrow(/^environments\.dev: nosuchSetting is not a prop of EnvironmentProps, got 1; remove it/);
+    // @ts-expect-error a misspelled one
+    expect(() => Environments.define({ dev: { clusters: [cluster()], prodution: true } })).toThrow("environments.dev: prodution is not a prop of EnvironmentProps, got true; did you mean 'production'?");
   });
 
   it('registers a capability once and refuses a second one with a taken name', () => {

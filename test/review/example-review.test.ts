@@ -44,7 +44,7 @@ test('the canary timeline shows its weights, pauses and analysis gates from the 
   expect(plan.phases.filter((p) => p.kind === 'pause').map((p) => p.seconds)).toEqual([600, 600, 600]);
   const gates = plan.phases.filter((p) => p.kind === 'analysis');
   expect(gates).toHaveLength(2);
-  expect(gates[0].measures).toEqual(['success-rate: >= 0.999', 'latency: <= 300']);
+  expect(gates[0].measures).toEqual(['success-rate: >= 0.999 (99.9%)', 'latency: <= 300 ms']);
   expect(plan.minSeconds).toBeGreaterThanOrEqual(30 * 60);
   const md = reportMarkdown(report);
   expect(md).toContain('header route x-storefront-canary: always');

@@ -34,7 +34,7 @@ describe('Markdown report', () => {
   });
 
   test('the rollout plan lists weights, pauses and gates with what they measure', () => {
-    expect(md).toContain('**Deployment shop/api** (canary, at least 13m): 10% of traffic → pause 5m → analysis: success-rate (success-rate: >= 0.99) → 50% of traffic → pause 5m → promoted: 100%.');
+    expect(md).toContain('**Rollout shop/api** (canary, at least 13m): 10% of traffic → pause 5m → analysis: success-rate (success-rate: >= 0.99) → 50% of traffic → pause 5m → promoted: 100%.');
   });
 
   test('the promotion table shows the version that moves', () => {

@@ -123,10 +123,11 @@ const app = new GitOpsApp({ environments: Environments.define({ dev: { clusters:
 app.forEachTarget((scope) => { new PlatformNamespace(scope, 'shop'); });
 app.synth();
 `);
-    // the repository's cdk8s.yaml names no output folder: with one, the CLI deletes it even under --stdout
+    // the repository's cdk8s.yaml names the scratch folder as output: the CLI deletes that one (even under
+    // --stdout), never dist/
     const config = fs.readFileSync(path.join(root, 'cdk8s.yaml'), 'utf8');
-    expect(config).not.toMatch(/^output:/m);
-    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: node ${JSON.stringify(runner)} app.ts\n`);
+    expect(config).toMatch(/^output: \.cdk8s\.out$/m);
+    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: node ${JSON.stringify(runner)} app.ts\noutput: .cdk8s.out\n`);
     fs.mkdirSync(path.join(dir, 'dist'));
     fs.writeFileSync(path.join(dir, 'dist', 'previous.yaml'), 'kept\n');
     const cli = path.join(root, 'node_modules/cdk8s-cli/bin/cdk8s');

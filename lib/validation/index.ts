@@ -1,0 +1,3 @@
+export * from './check-manifests';
+export * from './manifest-checks';
+export * from './synth-checked';
