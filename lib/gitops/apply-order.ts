@@ -352,7 +352,8 @@ export function phaseKustomizations(orders: ReadonlyMap<string, TargetApplyOrder
         kind: 'Kustomization',
         resources: [`${up}${folder}`],
         patches: [{
-          target: { annotationSelector: `${APPLY_PHASE_ANNOTATION}!=${n}` },
+          // objects without a phase (config generations retained from the previous dist/) go with the first
+          target: { annotationSelector: n === '1' ? `${APPLY_PHASE_ANNOTATION},${APPLY_PHASE_ANNOTATION}!=1` : `${APPLY_PHASE_ANNOTATION}!=${n}` },
           patch: `$patch: delete\napiVersion: v1\nkind: Any\nmetadata:\n  name: other-phases\n`,
         }],
       }]));
