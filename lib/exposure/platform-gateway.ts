@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { assertDnsLabel, assertDnsSubdomain, assertHostname, configError, markUnit } from '../core';
+import { assertDnsLabel, assertDnsSubdomain, assertHostname, checkProps, configError, markUnit } from '../core';
 import { Target, targetOf } from '../environments/environment';
 import { EXPOSURE_DEFAULTS as D } from './defaults';
 import { GatewayDeclaration, GatewayListenerDeclaration } from './edge-declaration';
@@ -77,6 +77,7 @@ export class PlatformGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformGatewayProps) {
     super(scope, id);
+    checkProps(this, 'PlatformGatewayProps', props);
     const target = targetOf(this);
     if (!target) {
       throw configError(this, 'gateway', 'needs the environment target it is rendered for', undefined, 'render it inside app.forEachTarget(...) of a GitOpsApp');

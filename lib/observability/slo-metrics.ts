@@ -120,6 +120,7 @@ export class SloMetrics {
    * sidecars do (`reporter="destination"`).
    */
   public static istio(options: IstioSloMetricsOptions = {}): SloMetrics {
+    checkProps('SloMetrics.istio', 'IstioSloMetricsOptions', options);
     const selector = (s: SloQueryScope) => {
       const base = s.selector === 'service'
         ? `reporter="source",destination_service_name="${s.name}",destination_service_namespace="${s.namespace}"`

@@ -129,7 +129,8 @@ const ISTIO_SIDECAR = { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '2
 
 interface MeshView { readonly istio?: boolean; readonly sidecar?: Partial<typeof ISTIO_SIDECAR> }
 
-function environmentFacts(env: { readonly name: string; readonly production: boolean; readonly domain?: string }, cluster: object): EnvironmentFacts {
+/** What rules read of an environment and cluster (plain-manifest checks pass it per folder). */
+export function environmentFacts(env: { readonly name: string; readonly production: boolean; readonly domain?: string }, cluster: object): EnvironmentFacts {
   // scaling's and the mesh's settings, read by name (declared by lib/scaling and lib/mesh; policy imports neither)
   const allow = (env as { readonly scaling?: { readonly allowScaleToZero?: boolean } }).scaling?.allowScaleToZero;
   const envMesh = (env as { readonly mesh?: MeshView }).mesh ?? {};

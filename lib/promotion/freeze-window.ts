@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { assertCron, assertDnsLabel, configError, parseGoDuration } from '../core';
+import { assertCron, assertDnsLabel, checkProps, configError, parseGoDuration } from '../core';
 import { PROMOTION_DEFAULTS as D } from './defaults';
 
 /** A freeze window as a cron schedule that opens it and how long it stays open (Argo CD's sync window terms). */
@@ -59,11 +59,13 @@ const NAMES = [
 export class FreezeWindow {
   /** A window opened by a cron schedule (`'0 18 * * 5'` for 64h: the weekend). */
   public static cron(props: FreezeWindowProps): FreezeWindow {
+    checkProps('FreezeWindow.cron', 'FreezeWindowProps', props);
     return new FreezeWindow(props);
   }
 
   /** The same calendar days every year (`from: '12-20', until: '01-04'`: the year-end freeze). */
   public static yearly(options: YearlyFreezeOptions): FreezeWindow {
+    checkProps('FreezeWindow.yearly', 'YearlyFreezeOptions', options);
     const day = (text: string) => {
       const m = /^(\d{2})-(\d{2})$/.exec(typeof text === 'string' ? text : '');
       const month = m ? Number(m[1]) : NaN;

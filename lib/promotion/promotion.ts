@@ -4,7 +4,7 @@ import { ApiObject } from 'cdk8s';
 import * as YAML from 'yaml';
 import { Construct, IConstruct } from 'constructs';
 import { CONFIG_GENERATION_LABEL, CONFIG_SET_LABEL } from '../config/defaults';
-import { addSyncWindows, ConfigError, configError, isDnsLabel, parseGoDuration, show } from '../core';
+import { addSyncWindows, checkProps, ConfigError, configError, isDnsLabel, parseGoDuration, show } from '../core';
 import type { Environments } from '../environments/environment';
 import type { RenderedObject } from '../environments/rendered';
 import { targetOf } from '../environments/environment';
@@ -164,6 +164,7 @@ export class Promotion<N extends string = string> extends Construct {
 
   constructor(scope: Construct, id: string, props: PromotionProps<N>) {
     super(scope, id);
+    checkProps(this, 'PromotionProps', props);
     if ((scope.node.root as any)[PROMOTION]) {
       throw configError(this, 'scope', 'is the second Promotion of this app', id, 'declare one Promotion per app');
     }

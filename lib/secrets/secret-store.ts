@@ -54,6 +54,7 @@ export class VaultAuth {
    * @param options.tokenReviewer @default 'vault'
    */
   public static kubernetes(options: VaultKubernetesAuthOptions): VaultAuth {
+    checkProps('VaultAuth.kubernetes', 'VaultKubernetesAuthOptions', options);
     const reviewer = options.tokenReviewer ?? D.vault.tokenReviewer;
     const sa = options.serviceAccount;
     // reported where the store is rendered, with the construct path (a factory has no scope)

@@ -15,8 +15,8 @@ import { buildBenchApp } from '../../apps/bench';
 // ports, the scrape port's PeerAuthentication, apply phases from references in dist/_phases/, argocd-cm's
 // Application health check).
 const EXPECTED: Record<number, { files: number; sha256: string }> = {
-  1: { files: 91, sha256: 'fea194424d3a28e7363b0a9487ad613f665b9d8693742eddda806eb0493cc50e' },
-  12: { files: 425, sha256: '466e0f391aeb62bf86e8d7df81270c66581b97ae1123a58f1f393772e053ff59' },
+  1: { files: 91, sha256: 'c5c51660d5ff7e2ec1b47dd1a400eb6bf691da68006ee263b902d56624e20f1c' },
+  12: { files: 425, sha256: '554fd09ccf7f26876d0249745adea75562ab0aa8f34ac7be5c4874109c5a0d7c' },
 };
 
 /** sha256 over every (path, content) pair of a dist/ tree, in path order. */

@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { buildApp, environments } from '../../apps/main';
 import { readTree as readDistTree } from '../../lib/gitops';
-import { evaluate, evaluateManifests } from '../../lib/policy';
+import { environmentFacts, evaluate, evaluateManifests } from '../../lib/policy';
 import { nodePoolPlacement } from '../../lib/policy/tenancy-rules';
 
 const root = path.resolve(__dirname, '../..');
@@ -62,7 +62,9 @@ describe('the example platform (apps/main.ts)', () => {
     for (const [file, bytes] of first) expect(viaCli.get(file)!.equals(bytes)).toBe(true);
     // the CLI's copy (its listing and the validation plugin read it), with the construct metadata it asked for
     const copy = readTree(scratch);
-    expect([...copy.keys()].filter((f) => f !== 'construct-metadata.json')).toEqual([...first.keys()]);
+    // ...and the marker that tells the plugin synth already checked it (with the exemptions the code declares)
+    expect(copy.get('.checked-by-synth')).toBeDefined();
+    expect([...copy.keys()].filter((f) => f !== 'construct-metadata.json' && f !== '.checked-by-synth')).toEqual([...first.keys()]);
     expect(JSON.parse(copy.get('construct-metadata.json')!.toString()).resources.api.path).toMatch(/^dev\/storefront\//);
     expect(fs.readFileSync(path.join(tmp, 'cli', 'dist', '.rendered-by'), 'utf8')).toContain('app: "apps/main.ts"');
   });
@@ -82,16 +84,19 @@ describe('the example platform (apps/main.ts)', () => {
   });
 
   test('every object in dist/ passes every rule but for what the code exempts, and every exemption is the library\'s own', () => {
+    const app = buildApp();
     const inputs = [...first.entries()]
       .filter(([file]) => !file.endsWith('kustomization.yaml'))
-      .flatMap(([file, bytes]) => YAML.parseAllDocuments(bytes.toString('utf8')).map((d) => ({
-        folder: folderOf(file, first),
-        manifest: d.toJSON(),
-      })));
+      .flatMap(([file, bytes]) => YAML.parseAllDocuments(bytes.toString('utf8')).map((d) => {
+        const folder = folderOf(file, first);
+        // the environment a rule may read (production, domain, mesh), as synth gives it
+        const target = app.targets.find((t) => t.path === folder);
+        return { folder, manifest: d.toJSON(), ...(target ? { environment: environmentFacts(target.env, target.cluster) } : {}) };
+      }));
     expect(inputs.length).toBeGreaterThan(50);
     // plain manifests carry no exemption: what they fail is exactly what synth lifted, object by object
     const key = (f: { folder: string; rule: string; object: { kind: string; namespace?: string; name: string } }) => `${f.folder} ${f.rule} ${f.object.kind}/${f.object.namespace ?? ''}/${f.object.name}`;
-    const lifted = evaluate(buildApp().render(), { includeExempted: true }).filter((f) => f.exemption);
+    const lifted = evaluate(app.render(), { includeExempted: true }).filter((f) => f.exemption);
     expect([...new Set(evaluateManifests(inputs).map(key))].sort()).toEqual([...new Set(lifted.map(key))].sort());
     // the node pool rule needs the clusters: check it with them
     const withCluster = (f: string) => environments.all.flatMap((e) => e.clusters).find((c) => f === c.name || f.endsWith(`/${c.name}`));
@@ -103,9 +108,13 @@ describe('the example platform (apps/main.ts)', () => {
       for (const m of objects) expect(nodePoolPlacement.check(m, { folder, objects, cluster })).toEqual([]);
     }
     // and the only relaxations are the library's: the team presets' exec and port-forward, the token of the
-    // worker's Lease grant
+    // worker's Lease grant, the mesh's plain-text scrape ports
     expect([...new Set(lifted.map((f) => `${f.rule} ${f.object.kind}/${f.object.name} ${f.exemption!.reason.replace(/ (of team|in the team's own namespace) .*$/, '')}`))].sort()).toEqual([
       'hygiene-automount-service-account-token Deployment/order-worker calls the Kubernetes API with the grants of Role storefront/order-worker',
+      // the mesh: the scrape port accepts plain text from Prometheus (outside the mesh), admitted by port only
+      'hygiene-mesh-mtls-strict-in-production PeerAuthentication/api a scraper outside the mesh reads port 9090 in plain text; the NetworkPolicy admits only it there',
+      'hygiene-mesh-mtls-strict-in-production PeerAuthentication/checkout a scraper outside the mesh reads port 9090 in plain text; the NetworkPolicy admits only it there',
+      'hygiene-mesh-mtls-strict-in-production PeerAuthentication/order-worker a scraper outside the mesh reads port 9090 in plain text; the NetworkPolicy admits only it there',
       "tenancy-rbac-pod-exec Role/team-admin team preset 'admin'",
       "tenancy-rbac-pod-exec Role/team-edit team preset 'edit'",
     ]);

@@ -2,7 +2,7 @@ import * as YAML from 'yaml';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { buildApp } from '../../apps/main';
 import { ConfigError } from '../../lib/core';
-import { checkPolicy, evaluate, evaluateManifests, Policy, PolicyError, PolicyFinding, PolicyRules } from '../../lib/policy';
+import { checkPolicy, EnvironmentFacts, environmentFacts, evaluate, evaluateManifests, Policy, PolicyError, PolicyFinding, PolicyRules } from '../../lib/policy';
 import { addBundle, makeApp } from './app-fixtures';
 import { bundle, containerOf, findings, manifestsOf, podOf } from './fixtures';
 
@@ -116,7 +116,7 @@ describe('the example platform', () => {
   test('every object synth writes to dist/ passes every rule, but for what synth lifted with an exemption', () => {
     const app = buildApp('/nonexistent-dist-never-written');
     const files = app.synthFiles();
-    const inputs: { folder: string; manifest: any }[] = [];
+    const inputs: { folder: string; manifest: any; environment?: EnvironmentFacts }[] = [];
     for (const [file, text] of files) {
       if (file.endsWith('kustomization.yaml')) continue;
       // dist/<folder>/<namespace or _cluster>/<unit>.yaml; argocd/ and flux/ sit one level up
@@ -125,7 +125,8 @@ describe('the example platform', () => {
       const folder = parts.slice(0, Math.max(1, parts.length - 2)).join('/');
       for (const doc of YAML.parseAllDocuments(text)) {
         const manifest = doc.toJSON();
-        if (manifest) inputs.push({ folder, manifest });
+        const target = app.targets.find((t) => t.path === folder);
+        if (manifest) inputs.push({ folder, manifest, ...(target ? { environment: environmentFacts(target.env, target.cluster) } : {}) });
       }
     }
     expect(inputs.filter((i) => i.manifest.kind === 'Deployment').length).toBeGreaterThan(0);

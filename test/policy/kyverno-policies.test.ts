@@ -57,11 +57,11 @@ describe('KyvernoPolicies', () => {
       // cross-object (scaler and scaled workload): CI only
       'hygiene-scaled-replicas',
       'tenancy-quota-fits', 'tenancy-rbac-no-wildcards', 'tenancy-rolebinding-subjects', 'tenancy-priority-class-declared', 'tenancy-node-pool-placement',
+      'tenancy-no-system-priority', 'tenancy-no-node-name', 'hygiene-scale-to-zero-in-production', 'tenancy-spot-interruption-tolerant',
       // ownership by scope is a property of the construct tree: the cluster's side is the team's AppProject / Flux tenant
       'tenancy-rbac-escalation-verbs', 'tenancy-rbac-aggregation', 'tenancy-rbac-token-create', 'tenancy-rbac-pod-exec',
       'tenancy-rbac-secrets-cluster-wide', 'tenancy-rbac-built-in-admin', 'tenancy-rbac-system-subjects', 'tenancy-flux-tenant', 'tenancy-argo-project',
       'tenancy-team-platform-kinds',
-      'tenancy-no-system-priority', 'tenancy-no-node-name', 'hygiene-scale-to-zero-in-production', 'tenancy-spot-interruption-tolerant',
     ]);
   });
 
