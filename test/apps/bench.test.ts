@@ -79,6 +79,16 @@ describe('the benchmark platform (apps/bench.ts)', () => {
 
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+  // GitOpsApp.synthTo of the benchmark, written once for the tests that read it
+  let ours: string | undefined;
+  const oursDir = () => {
+    if (!ours) {
+      ours = path.join(tmp, 'ours');
+      buildBenchApp(SERVICES).synthTo(ours);
+    }
+    return ours;
+  };
+
   // stock App.synth() of the bench (quadratic in charts, the slowest step here): written once, read by two tests
   let stockWritten = false;
   const stockTree = () => {
@@ -160,11 +170,11 @@ describe('the benchmark platform (apps/bench.ts)', () => {
   });
 
   test('our synth and stock App.synth() write the same objects; only the file layout differs', () => {
-    buildBenchApp(SERVICES).synthTo(path.join(tmp, 'ours'));
+    const oursRoot = oursDir();
     stockTree();
     for (const env of ENVS) {
       // the apply order's Argo CD sync waves are GitOps wiring that stock cdk8s does not write
-      const ours = parseTree(path.join(tmp, 'ours', env), (f) => !f.endsWith('kustomization.yaml')).map(withoutSyncWave).map(canonical).sort();
+      const ours = parseTree(path.join(oursRoot, env), (f) => !f.endsWith('kustomization.yaml')).map(withoutSyncWave).map(canonical).sort();
       const stock = parseTree(path.join(tmp, 'stock', env), () => true).map(canonical).sort();
       expect(ours.length).toBeGreaterThanOrEqual(SERVICES * OBJECTS_PER_SERVICE + SERVICES * OBJECTS_PER_NAMESPACE + benchDatabases(SERVICES) * OBJECTS_PER_DATABASE);
       expect(stock).toEqual(ours);
@@ -194,12 +204,12 @@ describe('the benchmark platform (apps/bench.ts)', () => {
   });
 
   test('the serialization floor writes the same bytes as GitOpsApp.synthTo for the same objects', () => {
-    buildBenchApp(SERVICES).synthTo(path.join(tmp, 'synth'));
+    const synthDir = oursDir();
     const { objects, files } = synthInPhases(() => buildBenchApp(SERVICES));
     // through JSON, as the floor process reads it
     const input: FloorInput = JSON.parse(JSON.stringify(floorInput(objects, files)));
     writeFloor(input, path.join(tmp, 'floor'));
-    const expected = readTree(path.join(tmp, 'synth'));
+    const expected = readTree(synthDir);
     const actual = readTree(path.join(tmp, 'floor'));
     expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
     for (const [file, bytes] of expected) expect(actual.get(file)!.equals(bytes)).toBe(true);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -26,37 +26,58 @@ function folderOf(file: string, tree: Map<string, Buffer>): string {
   return found;
 }
 
-function synthInto(outdir: string, command: string[]): void {
-  const r = spawnSync(command[0], command.slice(1), {
-    cwd: root,
-    env: { ...process.env, CDK8S_OUTDIR: outdir, CDK8S_CHECK_UPGRADE: 'false' },
-    encoding: 'utf8',
+/** Resolves when the command wrote `outdir`; rejects with its output when it failed. */
+function synthInto(outdir: string, command: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(command[0], command.slice(1), {
+      cwd: root,
+      env: { ...process.env, CDK8S_OUTDIR: outdir, CDK8S_CHECK_UPGRADE: 'false' },
+    });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
+    p.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+    p.on('error', reject);
+    p.on('close', (status) => (status === 0 ? resolve() : reject(new Error(`${command.join(' ')} failed (${status}):\n${stdout}\n${stderr}`))));
   });
-  if (r.status !== 0) throw new Error(`${command.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
 describe('the example platform (apps/main.ts)', () => {
   let tmp: string;
   let first: Map<string, Buffer>;
 
-  beforeAll(() => {
+  // the three synth processes are independent: start them together, each test awaits the one it reads
+  let second: Promise<void>;
+  let viaCliDone: Promise<void>;
+  const scratchOf = () => path.join(tmp, 'cli', '.cdk8s.out');
+
+  beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'main-synth-'));
-    synthInto(path.join(tmp, 'a'), ['node', 'scripts/run.js', 'apps/main.ts']);
+    const a = synthInto(path.join(tmp, 'a'), ['node', 'scripts/run.js', 'apps/main.ts']);
+    second = synthInto(path.join(tmp, 'b'), ['node', 'scripts/run.js', 'apps/main.ts']);
+    viaCliDone = synthInto(scratchOf(), ['npx', '--no-install', 'cdk8s', 'synth', '--no-check-upgrade', '--output', scratchOf()]);
+    // a failure is reported by the test that reads it
+    second.catch(() => undefined);
+    viaCliDone.catch(() => undefined);
+    await a;
     first = readTree(path.join(tmp, 'a'));
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.allSettled([second, viaCliDone]);
+    fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  test('synthesizing twice writes the same bytes', async () => {
+    await second;
+    const again = readTree(path.join(tmp, 'b'));
+    expect([...again.keys()]).toEqual([...first.keys()]);
+    for (const [file, bytes] of first) expect(again.get(file)!.equals(bytes)).toBe(true);
+  }, 120_000);
 
-  test('synthesizing twice writes the same bytes', () => {
-    synthInto(path.join(tmp, 'b'), ['node', 'scripts/run.js', 'apps/main.ts']);
-    const second = readTree(path.join(tmp, 'b'));
-    expect([...second.keys()]).toEqual([...first.keys()]);
-    for (const [file, bytes] of first) expect(second.get(file)!.equals(bytes)).toBe(true);
-  });
-
-  test('npx cdk8s synth writes the same tree as npm run synth (into dist/ beside its scratch folder, which gets a copy)', () => {
-    const scratch = path.join(tmp, 'cli', '.cdk8s.out');
-    synthInto(scratch, ['npx', '--no-install', 'cdk8s', 'synth', '--no-check-upgrade', '--output', scratch]);
+  test('npx cdk8s synth writes the same tree as npm run synth (into dist/ beside its scratch folder, which gets a copy)', async () => {
+    const scratch = scratchOf();
+    await viaCliDone;
     const viaCli = readTree(path.join(tmp, 'cli', 'dist'));
     expect([...viaCli.keys()]).toEqual([...first.keys()]);
     for (const [file, bytes] of first) expect(viaCli.get(file)!.equals(bytes)).toBe(true);
@@ -67,7 +88,7 @@ describe('the example platform (apps/main.ts)', () => {
     expect([...copy.keys()].filter((f) => f !== 'construct-metadata.json' && f !== '.checked-by-synth')).toEqual([...first.keys()]);
     expect(JSON.parse(copy.get('construct-metadata.json')!.toString()).resources.api.path).toMatch(/^dev\/storefront\//);
     expect(fs.readFileSync(path.join(tmp, 'cli', 'dist', '.rendered-by'), 'utf8')).toContain('app: "apps/main.ts"');
-  });
+  }, 120_000);
 
   test('renders dev, staging and both prod regions with the four storefront workloads each', () => {
     for (const folder of ['dev', 'staging', 'prod/prod-eu-west-1', 'prod/prod-us-east-1']) {
