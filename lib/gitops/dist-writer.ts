@@ -61,7 +61,13 @@ export class DistWriteError extends Error {
  * taken over). Before writing, leftovers of an interrupted synth are cleaned up and, if it was killed between
  * the two renames, the last complete tree is put back.
  */
-export function writeTree(outdir: string, files: ReadonlyMap<string, string>, ops: WriteFile | Partial<WriterOps> = {}, options: WriteTreeOptions = {}): void {
+/**
+ * A file's text, or a function that serializes it when the writer reaches the file: synth hands the writer
+ * unserialized files so that only one file's text is alive at a time, never all of dist/ at once.
+ */
+export type FileContent = string | (() => string);
+
+export function writeTree(outdir: string, files: ReadonlyMap<string, FileContent>, ops: WriteFile | Partial<WriterOps> = {}, options: WriteTreeOptions = {}): void {
   for (const rel of files.keys()) assertRelativeFile(rel);
   const fsOps: WriterOps = typeof ops === 'function' ? { ...DEFAULT_OPS, writeFile: ops } : { ...DEFAULT_OPS, ...ops };
   const warn = options.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
@@ -110,7 +116,7 @@ const names = (target: string) => {
   return { staging: `.${base}.staging-`, old: `.${base}.old-`, lock: path.join(path.dirname(target), `.${base}.lock`) };
 };
 
-function write(target: string, files: ReadonlyMap<string, string>, ops: WriterOps, warn: (m: string) => void): void {
+function write(target: string, files: ReadonlyMap<string, FileContent>, ops: WriterOps, warn: (m: string) => void): void {
   const parent = path.dirname(target);
   const previousStat = statOrUndefined(target);
   if (previousStat && !previousStat.isDirectory()) {
@@ -125,7 +131,14 @@ function write(target: string, files: ReadonlyMap<string, string>, ops: WriterOp
   try {
     const made = new Set<string>();
     const insidePrevious = new Map<string, boolean>();
-    for (const [rel, data] of files) {
+    for (const [rel, content] of files) {
+      let data: string;
+      try {
+        data = typeof content === 'string' ? content : content();
+      } catch (e) {
+        // not a write failure: the rendering's own error, as a synth that serialized first would have thrown it
+        throw new SerializeFailure(e);
+      }
       const file = path.join(staging, rel);
       const dir = path.dirname(file);
       if (!made.has(dir)) {
@@ -138,9 +151,14 @@ function write(target: string, files: ReadonlyMap<string, string>, ops: WriterOp
     fs.chmodSync(staging, previousStat ? previousStat.mode & 0o7777 : NEW_OUTDIR_MODE);
   } catch (e) {
     discard(staging, ops, warn);
+    if (e instanceof SerializeFailure) throw e.cause;
     throw new DistWriteError(`writing the new tree failed: ${errText(e)}; the previous tree is unchanged`, true);
   }
   swapInto(staging, target, previousStat !== undefined, ops, warn);
+}
+
+class SerializeFailure {
+  constructor(public readonly cause: unknown) {}
 }
 
 /**

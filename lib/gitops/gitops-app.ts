@@ -8,11 +8,11 @@ import { LaidOutObject, PreviousTree, previousTreeIn } from '../environments/ren
 import { annotateSyncWaves, computeApplyOrder, phaseKustomizations, unitApplyOrders, UnitApplyOrder } from './apply-order';
 import { ARGO_CD_FOLDER, ArgoCdChart, ArgoCdOptions } from './argo-cd-chart';
 import { assertSameApp, currentAppId, DIST_MARKER, markerText } from './dist-marker';
-import { recoverInterruptedSwap, writeTree, WriteFile, WriterOps } from './dist-writer';
+import { FileContent, recoverInterruptedSwap, writeTree, WriteFile, WriterOps } from './dist-writer';
 import { Environment, Environments, setTarget, Target, targetIdOf, withPickScope } from '../environments/environment';
 import { FLUX_FOLDER, FluxChart, FluxOptions } from './flux-chart';
 import { buildInventory, TargetInventory } from './inventory';
-import { layoutFiles, renderTree, RenderedObject, setOutputFolder } from './layout';
+import { layoutDeferred, renderTree, RenderedObject, serializeFiles, setOutputFolder } from './layout';
 import { readTree } from './manifest-diff';
 import { checkReferences, GitOpsReference, referencesOf } from './references';
 import { applyUnitsOf, checkReservedTeamNamespaces, withTenancyKustomizations } from './tenancy-layout';
@@ -184,12 +184,17 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
    * generations a rollback may still mount). @default - none (a first synth)
    */
   public synthFiles(previous?: PreviousTree): Map<string, string> {
+    return serializeFiles(this.deferredFiles(previous));
+  }
+
+  /** synthFiles with each object file's serialization left to the writer (see layoutDeferred). */
+  private deferredFiles(previous?: PreviousTree): Map<string, FileContent> {
     const objects = this.render();
     // what capabilities carry over from the previous dist/ (config: generations rollback-able ReplicaSets mount)
     const retained: LaidOutObject[] = registeredCapabilities().flatMap((c) => c.retain?.(objects, previous) ?? []);
-    const layout = withTenancyKustomizations(this, this.targets, layoutFiles([...objects, ...retained], this.targets.map((t) => t.path)));
+    const layout = withTenancyKustomizations(this, this.targets, layoutDeferred([...objects, ...retained], this.targets.map((t) => t.path)));
     const phases = phaseKustomizations(this.applyOrder_);
-    const files = phases.size === 0 ? layout : new Map([...layout, ...phases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const files = phases.size === 0 ? layout : new Map<string, FileContent>([...layout, ...phases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     checkReferences(files, this.referencesOf(objects));
     this.rendered_ = objects;
     return files;
@@ -237,10 +242,10 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     // dist/ names the app that rendered it: another app (a README example run without outdir) must not replace it
     const appId = currentAppId();
     assertSameApp(this, outdir, appId);
-    const files = this.synthFiles(previousTreeIn(outdir));
+    const files = this.deferredFiles(previousTreeIn(outdir));
     // checks against the previous dist/ (storage: a claim template never shrinks)
     for (const c of registeredCapabilities()) c.beforeWrite?.(this.rendered_ ?? [], outdir);
-    writeTree(outdir, new Map([...files, [DIST_MARKER, markerText(appId)]]), writeFile);
+    writeTree(outdir, new Map<string, FileContent>([...files, [DIST_MARKER, markerText(appId)]]), writeFile);
   }
 }
 

@@ -5,6 +5,7 @@ import { registeredCapabilities } from '../environments/capability';
 import type { RenderedObject } from '../environments/rendered';
 import { renderObject } from './render-object';
 import { toYaml } from '../core/serialize';
+import type { FileContent } from './dist-writer';
 import { ownershipProblem, tenancyPrefixOf } from './tenancy-layout';
 
 const FOLDER = Symbol.for('typed-manifests.folder');
@@ -173,6 +174,15 @@ function cmp(a: string, b: string): number {
  * at never disappears)
  */
 export function layoutFiles(objects: readonly Pick<RenderedObject, 'folder' | 'file' | 'manifest'>[], folders: Iterable<string> = []): Map<string, string> {
+  return serializeFiles(layoutDeferred(objects, folders));
+}
+
+/**
+ * `layoutFiles` with each object file's serialization deferred until the writer reaches it (same order, same
+ * bytes): the serialized dist/ (about 1.8 KB per object) is then never alive at once beside the construct tree
+ * and the rendered manifests.
+ */
+export function layoutDeferred(objects: readonly Pick<RenderedObject, 'folder' | 'file' | 'manifest'>[], folders: Iterable<string> = []): Map<string, FileContent> {
   const byFolder = new Map<string, Map<string, any[]>>();
   for (const f of folders) {
     if (!byFolder.has(f)) byFolder.set(f, new Map());
@@ -184,16 +194,24 @@ export function layoutFiles(objects: readonly Pick<RenderedObject, 'folder' | 'f
     if (!docs) files.set(o.file, (docs = []));
     docs.push(o.manifest);
   }
-  const out = new Map<string, string>();
+  const out = new Map<string, FileContent>();
   for (const folder of [...byFolder.keys()].sort()) {
     const files = byFolder.get(folder)!;
     const names = [...files.keys()].sort(compareFiles);
     for (const name of names) {
-      out.set(`${folder}/${name}`, toYaml(files.get(name)!.sort(compareManifests)));
+      const docs = files.get(name)!;
+      out.set(`${folder}/${name}`, () => toYaml(docs.sort(compareManifests)));
     }
     out.set(`${folder}/kustomization.yaml`, toYaml([kustomization(names)]));
   }
   return new Map([...out.entries()].sort(([a], [b]) => cmp(a, b)));
+}
+
+/** Every deferred file serialized, in the same order. */
+export function serializeFiles(files: ReadonlyMap<string, FileContent>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, content] of files) out.set(name, typeof content === 'string' ? content : content());
+  return out;
 }
 
 function compareFiles(a: string, b: string): number {

@@ -57,12 +57,12 @@ export function referencesOf(objects: readonly RenderedObject[], repository: Req
 }
 
 /** The references whose folder has no kustomization.yaml among `files` (paths relative to dist/). */
-export function unresolvedReferences(files: ReadonlyMap<string, string>, refs: readonly GitOpsReference[]): GitOpsReference[] {
+export function unresolvedReferences(files: ReadonlyMap<string, unknown>, refs: readonly GitOpsReference[]): GitOpsReference[] {
   return refs.filter((r) => !files.has(r.folder ? `${r.folder}/kustomization.yaml` : 'kustomization.yaml'));
 }
 
 /** Throws unless every reference points at a folder that synth writes (with a kustomization.yaml). */
-export function checkReferences(files: ReadonlyMap<string, string>, refs: readonly GitOpsReference[]): void {
+export function checkReferences(files: ReadonlyMap<string, unknown>, refs: readonly GitOpsReference[]): void {
   const missing = unresolvedReferences(files, refs);
   if (missing.length === 0) return;
   const folders = [...files.keys()].filter((f) => f.endsWith('/kustomization.yaml')).map((f) => f.slice(0, -'/kustomization.yaml'.length));

@@ -135,7 +135,7 @@ export function checkReservedTeamNamespaces(scope: IConstruct, targets: readonly
  * Adds the kustomization.yaml files of the platform part, the team namespace folders and the team folders of
  * every target with teams; returns the files sorted by path (as layoutFiles does).
  */
-export function withTenancyKustomizations(scope: IConstruct, targets: readonly Target<any, any>[], files: Map<string, string>): Map<string, string> {
+export function withTenancyKustomizations<V = string>(scope: IConstruct, targets: readonly Target<any, any>[], files: Map<string, V>): Map<string, V | string> {
   const extra = new Map<string, string>();
   // the files of every `<target>/<dir>/` folder, relative to it, in one pass over the files (a scan of all files
   // per target and folder would be quadratic in a fleet of targets)
@@ -167,7 +167,7 @@ export function withTenancyKustomizations(scope: IConstruct, targets: readonly T
     }
   }
   if (extra.size === 0) return files;
-  return new Map([...files, ...extra].sort(([a], [b]) => cmp(a, b)));
+  return new Map<string, V | string>([...files, ...extra].sort(([a], [b]) => cmp(a, b)));
 }
 
 function kustomization(resources: string[]): string {
