@@ -27,6 +27,12 @@ export interface ApplyGraphIndex {
   readonly objects: readonly RenderedObject[];
   /** The object of that kind and name (for a Secret, also the object that makes it). */
   find(kind: string, namespace: string | undefined, name: unknown): RenderedObject | undefined;
+  /** Every object named `name` in `namespace` (undefined: cluster-scoped), of any kind, in folder order. */
+  named(namespace: string | undefined, name: string): readonly RenderedObject[];
+  /** Every object of `kind` in `namespace` (undefined: cluster-scoped), in folder order. */
+  ofKind(kind: string, namespace: string | undefined): readonly RenderedObject[];
+  /** Every object whose pod template carries the label `key: value`, in `namespace` (undefined: any), in folder order. */
+  withPodLabel(key: string, value: string, namespace?: string): readonly RenderedObject[];
 }
 
 /** An object another object makes at run time (the Secret an ExternalSecret maintains). */
