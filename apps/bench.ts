@@ -361,6 +361,8 @@ export function buildBenchApp(services: number, outdir?: string, environments: E
     environments,
     repository: { url: 'https://github.com/acme/bench-gitops.git', revision: 'main', path: 'dist-bench' },
     outdir,
+    // one target's constructs alive at a time: N=10,000 services x 3 environments fits the default heap
+    streaming: true,
   });
   // --- promotion --- each environment renders the release the bench ledger records for it (the fleet case, one
   // environment of many clusters, has no chain to promote along)

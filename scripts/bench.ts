@@ -211,7 +211,7 @@ function bundleEntries(): { entries: Entries; seconds: number } {
 /** Our synth phase by phase (ms), plus module loading and what it wrote. */
 interface PhaseReport extends PhaseTimes {
   readonly load: number;
-  /** CPU ms per phase: build, render, schema, policy, layout, references, write */
+  /** CPU ms per phase: build, render, schema, policy, checks, layout, references, write */
   readonly cpu: number[];
   readonly objects: number;
   readonly files: number;
@@ -462,8 +462,8 @@ function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: numbe
   out.push('');
 
   out.push('our synth phase by phase, in process (one run, tsx, ms):');
-  const keys = ['load', 'build', 'render', 'schema', 'policy', 'layout', 'references', 'write'] as const;
-  const prows: string[][] = [['N', 'load', 'build tree', 'render (validate+toJson)', 'schema', 'policy', 'layout+serialize', 'references', 'write', 'total', 'us/obj excl. load']];
+  const keys = ['load', 'build', 'render', 'schema', 'policy', 'checks', 'layout', 'references', 'write'] as const;
+  const prows: string[][] = [['N', 'load', 'build tree', 'render (validate+toJson)', 'schema', 'policy', 'other checks', 'layout', 'references', 'serialize+write', 'total', 'us/obj excl. load']];
   for (const r of results) {
     const p = r.phases;
     const total = keys.reduce((acc, k) => acc + p[k], 0);
@@ -472,7 +472,7 @@ function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: numbe
   out.push(table(prows));
   out.push('');
   out.push('where time goes: CPU time per phase (ms; less sensitive to other load than wall time):');
-  const cpuKeys = ['build', 'render', 'schema', 'policy', 'layout', 'references', 'write'];
+  const cpuKeys = ['build', 'render', 'schema', 'policy', 'checks', 'layout', 'references', 'write'];
   const crow: string[][] = [['N', ...cpuKeys, 'total', 'us/obj']];
   for (const r of results) {
     const total = cpuOf(r.phases);

@@ -34,7 +34,7 @@ export const PROP_SHAPES = {
   GatewayApiRoutingOptions: { "gateways": null, "hostnames": null, "pathPrefix": null },
   GatewayCanaryRouteProps: { "canaryService": null, "hostnames": null, "labels": null, "name": null, "namespace": null, "noParentsError": null, "parents": null, "pathPrefix": null, "port": null, "stableService": null },
   GcpSecretManagerStoreOptions: { "kind": null, "name": null, "projectId": null, "workloadIdentity": null },
-  GitOpsAppProps: { "argoCd": "ArgoCdOptions", "environments": null, "flux": "FluxOptions", "outdir": null, "repository": "RepositoryProps" },
+  GitOpsAppProps: { "argoCd": "ArgoCdOptions", "environments": null, "flux": "FluxOptions", "outdir": null, "repository": "RepositoryProps", "streaming": null },
   GrantOptions: { "apiGroups": null, "resourceNames": null, "resources": null, "verbs": null },
   GrpcProbeOptions: { "failureThreshold": null, "initialDelaySeconds": null, "periodSeconds": null, "port": null, "service": null, "timeoutSeconds": null },
   HardenedCronJobProps: { "activeDeadlineSeconds": null, "affinity": null, "args": null, "automountServiceAccountToken": null, "backoffLimit": null, "command": null, "concurrencyPolicy": null, "egress": null, "env": null, "image": null, "imagePullPolicy": null, "instance": null, "labels": null, "name": null, "namespace": null, "nodeSelector": null, "partOf": null, "podAnnotations": null, "priorityClassName": null, "resources": "ResourceProps", "schedule": null, "secretEnv": null, "security": "SecurityProps", "startingDeadlineSeconds": null, "suspend": null, "timeZone": null, "tmpSizeLimit": null, "tolerations": null, "ttlSecondsAfterFinished": null, "use": null, "version": null },

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkProps, ConfigError, configError, runFinalizers } from '../core';
+import { checkProps, combineErrors, ConfigError, configError, isFindingsError, runFinalizers } from '../core';
 import { assertEssentialCapabilities, Capability, registeredCapabilities, SynthContext } from '../environments/capability';
 import { LaidOutObject, PreviousTree, previousTreeIn } from '../environments/rendered';
 import { annotateSyncWaves, computeApplyOrder, phaseKustomizations, unitApplyOrders, UnitApplyOrder } from './apply-order';
@@ -16,7 +16,7 @@ import { SharedServers, TargetInventory, targetInventory } from './inventory';
 import { layoutDeferred, outputFolderOf, renderTree, RenderedObject, setOutputFolder } from './layout';
 import { readTree } from './manifest-diff';
 import { checkReferences, GitOpsReference, referencesOf } from './references';
-import { applyUnitsOf, checkReservedTeamNamespaces, withTenancyKustomizations } from './tenancy-layout';
+import { applyUnitsOf, checkReservedTeamNamespaces, rememberTeamsOfTarget, withTenancyKustomizations } from './tenancy-layout';
 import { addTenancyGitOps } from './tenancy-projects';
 import { RepositoryProps, resolveRepository } from './repository';
 import { TargetChart } from './target-chart';
@@ -79,6 +79,8 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
   private constructPaths_?: Map<string, string>;
   private readonly streaming_: boolean;
   private readonly builders_: ((scope: Chart, target: any) => void)[] = [];
+  /** Streaming: the targets whose description has run (their chart may exist earlier: `chartFor`). */
+  private readonly built_ = new Set<string>();
   /** @internal bench: called after each step of the synth pipeline with its name */
   public _onStep?: (step: SynthStep) => void;
 
@@ -143,7 +145,8 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
 
   /** The target's chart, built first when the app streams and it is not built yet. */
   private builtChart(target: Target<N, S>): Chart {
-    if (this.streaming_ && !this.charts_.has(target.path)) {
+    if (this.streaming_ && !this.built_.has(target.path)) {
+      this.built_.add(target.path);
       for (const build of this.builders_) this.runBuilder(build, target);
     }
     const chart = this.chartFor(target);
@@ -156,8 +159,10 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     const chart = this.charts_.get(target.path);
     if (!chart) return;
     for (const c of registeredCapabilities()) c.release?.(chart, target);
+    rememberTeamsOfTarget(this, target);
     this.node.tryRemoveChild(chart.node.id);
     this.charts_.delete(target.path);
+    this.built_.delete(target.path);
   }
 
   /** The chart of one environment target (created on first use). */
@@ -237,6 +242,23 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
       }
     };
 
+    // the checks capabilities register, in registration order; errors listing findings are collected per target
+    const failures: { rank: number; error: Error }[] = [];
+    const check = (objects: readonly RenderedObject[]): boolean => {
+      for (const [rank, c] of capabilities.entries()) {
+        try {
+          c.check?.(objects, context);
+        } catch (e) {
+          if (!isFindingsError(e)) throw e;
+          failures.push({ rank, error: e });
+          return false;
+        } finally {
+          step(c.name === 'schema' ? 'schema' : c.name === 'policy' ? 'policy' : 'checks');
+        }
+      }
+      return true;
+    };
+
     // what lives outside the targets and the GitOps charts (a Promotion) is validated once, and renders nothing
     runFinalizers(this);
     renderTree(this, { exclude: [...gitops, ...this.charts_.values()] as IConstruct[] });
@@ -254,7 +276,8 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
       servers.add(target, objects);
       inventory.set(target.path, targetInventory(target, objects, unitOrders));
       step('render');
-      yield* this.checkedFiles(objects, [target], options, capabilities, context, step, yieldFiles, phaseKustomizations(unitOrders));
+      // after a target failed its checks the others are still checked (one error lists them all), not written
+      if (check(objects) && failures.length === 0) yield* this.files(objects, [target], options, capabilities, context, step, yieldFiles, phaseKustomizations(unitOrders));
       if (options.release !== false && this.streaming_) this.releaseTarget(target);
     }
     // the checks that relate targets (the promotion ledger), once all are rendered
@@ -271,21 +294,20 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     step('render');
     // every folder an Application or Kustomization of this repository points at is written (kustomization.yaml)
     const references = this.referencesOf(gitopsObjects);
-    yield* this.checkedFiles(gitopsObjects, [], options, capabilities, context, step, yieldFiles, new Map(), gitops.map((c) => outputFolderOf(c) ?? c.node.id));
+    if (check(gitopsObjects) && failures.length === 0) yield* this.files(gitopsObjects, [], options, capabilities, context, step, yieldFiles, new Map(), gitops.map((c) => outputFolderOf(c) ?? c.node.id));
+    if (failures.length > 0) {
+      // the first check's errors (schema before policy: a misspelled field is the cause, policy findings symptoms)
+      const first = Math.min(...failures.map((f) => f.rank));
+      throw combineErrors(failures.filter((f) => f.rank === first).map((f) => f.error));
+    }
     checkReferences(written, references);
     step('references');
   }
 
-  /** Checks one batch of objects (a target's, or the Argo CD and Flux ones) and yields its files. */
-  private *checkedFiles(objects: RenderedObject[], targets: readonly Target<N, S>[], options: PipelineOptions, capabilities: readonly Capability[], context: SynthContext,
+  /** The files of one checked batch of objects (a target's, or the Argo CD and Flux ones), after the checks before writing. */
+  private *files(objects: RenderedObject[], targets: readonly Target<N, S>[], options: PipelineOptions, capabilities: readonly Capability[], context: SynthContext,
     step: (name: SynthStep) => void, yieldFiles: (files: Iterable<[string, FileContent]>) => Generator<[string, FileContent]>,
     phases: ReadonlyMap<string, string>, gitopsFolders: readonly string[] = []): Generator<[string, FileContent]> {
-    // the checks capabilities register, in registration order (schema before policy: a misspelled field is the
-    // cause, the policy findings it would trigger are only symptoms)
-    for (const c of capabilities) {
-      c.check?.(objects, context);
-      step(c.name === 'schema' ? 'schema' : c.name === 'policy' ? 'policy' : 'checks');
-    }
     options.keep?.push(...objects);
     // what capabilities carry over from the previous dist/ (config: generations rollback-able ReplicaSets mount)
     const retained: LaidOutObject[] = capabilities.flatMap((c) => c.retain?.(objects, options.previous) ?? []);
@@ -303,6 +325,8 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     }
     step('checks');
     yield* yieldFiles(files);
+    // the writer has serialized and written them
+    step('write');
   }
 
   /** The dist/ folders that the rendered Argo CD Applications and Flux Kustomizations point at. */
@@ -470,7 +494,7 @@ function cmp(a: string, b: string): number {
 }
 
 /** The steps of the synth pipeline, as the bench times them (each target passes through all of them). */
-export type SynthStep = 'build' | 'render' | 'schema' | 'policy' | 'checks' | 'layout' | 'references';
+export type SynthStep = 'build' | 'render' | 'schema' | 'policy' | 'checks' | 'layout' | 'write' | 'references';
 
 interface PipelineOptions {
   /** The dist/ being replaced (retained config generations). @default - none */

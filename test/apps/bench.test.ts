@@ -205,7 +205,7 @@ describe('the benchmark platform (apps/bench.ts)', () => {
 
   test('the serialization floor writes the same bytes as GitOpsApp.synthTo for the same objects', () => {
     const synthDir = oursDir();
-    const { objects, files } = synthInPhases(() => buildBenchApp(SERVICES));
+    const { objects, files } = synthInPhases(() => buildBenchApp(SERVICES), undefined, true);
     // through JSON, as the floor process reads it
     const input: FloorInput = JSON.parse(JSON.stringify(floorInput(objects, files)));
     writeFloor(input, path.join(tmp, 'floor'));
@@ -220,7 +220,7 @@ describe('the benchmark platform (apps/bench.ts)', () => {
     const files = buildBenchApp(SERVICES).synthFiles();
     expect([...phased.files.keys()]).toEqual([...files.keys()]);
     for (const [file, text] of files) expect(phased.files.get(file)).toBe(text);
-    expect(Object.keys(phased.times).sort()).toEqual(['build', 'layout', 'policy', 'references', 'render', 'schema', 'write']);
+    expect(Object.keys(phased.times).sort()).toEqual(['build', 'checks', 'layout', 'policy', 'references', 'render', 'schema', 'write']);
     expect(readTree(path.join(tmp, 'phased')).size).toBe(files.size);
   });
 
