@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { assertHostname, assertInt, checkProps, configError, parseGoDuration } from '../core';
-import { targetOf } from '../environments/environment';
+import { targetOf, targetScopeOf } from '../environments/environment';
 import { meshOf } from '../mesh/mesh-settings';
 import { TRAFFIC_DEFAULTS } from '../traffic/defaults';
 import { GatewayParent } from '../traffic/gateway-canary-route';
@@ -236,13 +236,13 @@ export class ExposedRoute extends Construct {
             host,
             http: { paths: this.paths.map((path) => ({ path, pathType: 'Prefix', backend: { service: { name: service.name, port: { number: port } } } })) },
           })),
-          tls: tls ? ingressTls(this.hosts, certifiedHosts(target, service.namespace), `${service.name}${D.certificateSuffix}`) : undefined,
+          tls: tls ? ingressTls(this.hosts, certifiedHosts(targetScopeOf(this)!, service.namespace), `${service.name}${D.certificateSuffix}`) : undefined,
         },
       });
     }
 
     // a host already certified in this namespace (another service on the same host) reuses that Secret
-    const certified = certifiedHosts(target, service.namespace);
+    const certified = certifiedHosts(targetScopeOf(this)!, service.namespace);
     const uncovered = needCertificate;
     needCertificate = needCertificate.filter((h) => !certified.has(h));
     if (needCertificate.length > 0) {
@@ -340,7 +340,7 @@ export class ExposedRoute extends Construct {
   }
 }
 
-/** Hosts that have a Certificate in a namespace of a target, and its Secret. */
+/** Hosts that have a Certificate in a namespace of a target (by its chart), and its Secret. */
 const CERTIFIED = new WeakMap<object, Map<string, Map<string, string>>>();
 
 function certifiedHosts(target: object, namespace: string): Map<string, string> {

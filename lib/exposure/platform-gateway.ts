@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { assertDnsLabel, assertDnsSubdomain, assertHostname, checkProps, configError, markUnit } from '../core';
-import { Target, targetOf } from '../environments/environment';
+import { Target, targetOf, targetScopeOf } from '../environments/environment';
 import { EXPOSURE_DEFAULTS as D } from './defaults';
 import { GatewayDeclaration, GatewayListenerDeclaration } from './edge-declaration';
 
@@ -9,6 +9,7 @@ import { GatewayDeclaration, GatewayListenerDeclaration } from './edge-declarati
 export type ResolvedGateway = GatewayDeclaration & { readonly rendered: boolean };
 
 const RESOLVED = new WeakMap<object, ResolvedGateway | undefined>();
+// by the target's chart (a released and rebuilt target gets a gateway of its own)
 const GATEWAYS = new WeakMap<object, PlatformGateway>();
 
 /**
@@ -62,7 +63,7 @@ export class PlatformGateway extends Construct {
   public static of(scope: IConstruct): PlatformGateway | undefined {
     const target = targetOf(scope);
     if (!target) return undefined;
-    const existing = GATEWAYS.get(target);
+    const existing = GATEWAYS.get(targetScopeOf(scope)!);
     if (existing) return existing;
     if (target.cluster.gateway?.gatewayClassName === undefined) return undefined;
     const chart = scope.node.scopes.find((c): c is Chart => Chart.isChart(c) && targetOf(c) === target) ?? Chart.of(scope);
@@ -82,7 +83,7 @@ export class PlatformGateway extends Construct {
     if (!target) {
       throw configError(this, 'gateway', 'needs the environment target it is rendered for', undefined, 'render it inside app.forEachTarget(...) of a GitOpsApp');
     }
-    GATEWAYS.set(target, this);
+    GATEWAYS.set(targetScopeOf(this)!, this);
     const g = props.gateway;
     const gw = resolveGateway(this, target)!;
     this.gateway = gw;
