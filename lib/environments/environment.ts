@@ -267,17 +267,6 @@ export function targetOf<N extends string = string, S = {}>(scope: IConstruct): 
 }
 
 /**
- * The construct carrying the target of `scope` (the target's chart), or undefined. Per-target state is keyed by it,
- * not by the target: a streaming synth releases a target's tree and may build it again.
- */
-export function targetScopeOf(scope: IConstruct): IConstruct | undefined {
-  for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
-    if ((c as any)[TARGET]) return c;
-  }
-  return undefined;
-}
-
-/**
  * The id of a target: its environment name, or for multi-cluster environments its cluster name. It names the
  * target's chart (and so starts construct paths) and the Argo CD Application / Flux Kustomization of it.
  */

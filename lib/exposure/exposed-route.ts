@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { assertHostname, assertInt, checkProps, configError, parseGoDuration } from '../core';
-import { targetOf, targetScopeOf } from '../environments/environment';
+import { targetOf } from '../environments/environment';
 import { meshOf } from '../mesh/mesh-settings';
 import { TRAFFIC_DEFAULTS } from '../traffic/defaults';
 import { GatewayParent } from '../traffic/gateway-canary-route';
@@ -236,13 +236,13 @@ export class ExposedRoute extends Construct {
             host,
             http: { paths: this.paths.map((path) => ({ path, pathType: 'Prefix', backend: { service: { name: service.name, port: { number: port } } } })) },
           })),
-          tls: tls ? ingressTls(this.hosts, certifiedHosts(targetScopeOf(this)!, service.namespace), `${service.name}${D.certificateSuffix}`) : undefined,
+          tls: tls ? ingressTls(this.hosts, certifiedHosts(target, service.namespace), `${service.name}${D.certificateSuffix}`) : undefined,
         },
       });
     }
 
     // a host already certified in this namespace (another service on the same host) reuses that Secret
-    const certified = certifiedHosts(targetScopeOf(this)!, service.namespace);
+    const certified = certifiedHosts(target, service.namespace);
     const uncovered = needCertificate;
     needCertificate = needCertificate.filter((h) => !certified.has(h));
     if (needCertificate.length > 0) {
@@ -340,8 +340,13 @@ export class ExposedRoute extends Construct {
   }
 }
 
-/** Hosts that have a Certificate in a namespace of a target (by its chart), and its Secret. */
+/** Hosts that have a Certificate in a namespace of a target, and its Secret. */
 const CERTIFIED = new WeakMap<object, Map<string, Map<string, string>>>();
+
+/** Forgets the target's certified hosts (a streaming synth released the target's tree with its Certificates). */
+export function releaseCertifiedHostsOf(target: object): void {
+  CERTIFIED.delete(target);
+}
 
 function certifiedHosts(target: object, namespace: string): Map<string, string> {
   let byNs = CERTIFIED.get(target);

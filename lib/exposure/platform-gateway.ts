@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { assertDnsLabel, assertDnsSubdomain, assertHostname, checkProps, configError, markUnit } from '../core';
-import { Target, targetOf, targetScopeOf } from '../environments/environment';
+import { Target, targetOf } from '../environments/environment';
 import { EXPOSURE_DEFAULTS as D } from './defaults';
 import { GatewayDeclaration, GatewayListenerDeclaration } from './edge-declaration';
 
@@ -9,8 +9,12 @@ import { GatewayDeclaration, GatewayListenerDeclaration } from './edge-declarati
 export type ResolvedGateway = GatewayDeclaration & { readonly rendered: boolean };
 
 const RESOLVED = new WeakMap<object, ResolvedGateway | undefined>();
-// by the target's chart (a released and rebuilt target gets a gateway of its own)
 const GATEWAYS = new WeakMap<object, PlatformGateway>();
+
+/** Forgets the target's gateway construct (a streaming synth released the target's tree; a rebuild makes a new one). */
+export function releaseGatewayOf(target: object): void {
+  GATEWAYS.delete(target);
+}
 
 /**
  * The cluster's Gateway as a target sees it: listener host names with `{domain}` replaced by the environment's
@@ -63,7 +67,7 @@ export class PlatformGateway extends Construct {
   public static of(scope: IConstruct): PlatformGateway | undefined {
     const target = targetOf(scope);
     if (!target) return undefined;
-    const existing = GATEWAYS.get(targetScopeOf(scope)!);
+    const existing = GATEWAYS.get(target);
     if (existing) return existing;
     if (target.cluster.gateway?.gatewayClassName === undefined) return undefined;
     const chart = scope.node.scopes.find((c): c is Chart => Chart.isChart(c) && targetOf(c) === target) ?? Chart.of(scope);
@@ -83,7 +87,7 @@ export class PlatformGateway extends Construct {
     if (!target) {
       throw configError(this, 'gateway', 'needs the environment target it is rendered for', undefined, 'render it inside app.forEachTarget(...) of a GitOpsApp');
     }
-    GATEWAYS.set(targetScopeOf(this)!, this);
+    GATEWAYS.set(target, this);
     const g = props.gateway;
     const gw = resolveGateway(this, target)!;
     this.gateway = gw;
