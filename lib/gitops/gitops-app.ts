@@ -262,24 +262,27 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     // what lives outside the targets and the GitOps charts (a Promotion) is validated once, and renders nothing
     runFinalizers(this);
     renderTree(this, { exclude: [...gitops, ...this.charts_.values()] as IConstruct[] });
-    for (const target of this.targets) {
-      const chart = this.builtChart(target);
+    // each target in a generator of its own: a suspended generator's frame keeps its locals, and this one's
+    // would keep the previous target's objects (and through them its tree) alive while the next is built
+    const pass = function* (app: GitOpsApp<N, S>, target: Target<N, S>): Generator<[string, FileContent]> {
+      const chart = app.builtChart(target);
       step('build');
-      checkReservedTeamNamespaces(this, [target], reserved);
+      checkReservedTeamNamespaces(app, [target], reserved);
       const objects = renderTree(chart);
       // one apply order per target, for both controllers: Argo CD sync waves here, Flux phases from the inventory
       const targetOrder = computeApplyOrder(objects, [target.path]);
       annotateSyncWaves(objects, targetOrder);
       // Flux applies a target (or, with teams, each team's part) in phases
-      const unitOrders = unitApplyOrders(targetOrder, applyUnitsOf(this, [target]));
-      for (const [unit, order] of unitOrders) this.applyOrder_.set(unit, order);
+      const unitOrders = unitApplyOrders(targetOrder, applyUnitsOf(app, [target]));
+      for (const [unit, order] of unitOrders) app.applyOrder_.set(unit, order);
       servers.add(target, objects);
       inventory.set(target.path, targetInventory(target, objects, unitOrders));
       step('render');
       // after a target failed its checks the others are still checked (one error lists them all), not written
-      if (check(objects) && failures.length === 0) yield* this.files(objects, [target], options, capabilities, context, step, yieldFiles, phaseKustomizations(unitOrders));
-      if (options.release !== false && this.streaming_) this.releaseTarget(target);
-    }
+      if (check(objects) && failures.length === 0) yield* app.files(objects, [target], options, capabilities, context, step, yieldFiles, phaseKustomizations(unitOrders));
+      if (options.release !== false && app.streaming_) app.releaseTarget(target);
+    };
+    for (const target of this.targets) yield* pass(this, target);
     // the checks that relate targets (the promotion ledger), once all are rendered
     for (const c of capabilities) c.afterTargets?.(context);
 
