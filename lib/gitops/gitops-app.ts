@@ -16,7 +16,8 @@ import { SharedServers, TargetInventory, targetInventory } from './inventory';
 import { layoutDeferred, outputFolderOf, renderTree, RenderedObject, setOutputFolder } from './layout';
 import { readTree } from './manifest-diff';
 import { checkReferences, GitOpsReference, referencesOf } from './references';
-import { applyUnitsOf, checkReservedTeamNamespaces, rememberTeamsOfTarget, withTenancyKustomizations } from './tenancy-layout';
+import { applyUnitsOf, checkReservedTeamNamespaces, rememberTeamsOfTarget, teamsOfTarget, withTenancyKustomizations } from './tenancy-layout';
+import { Representative, SharedRenders } from './shared-renders';
 import { addTenancyGitOps } from './tenancy-projects';
 import { RepositoryProps, resolveRepository } from './repository';
 import { TargetChart } from './target-chart';
@@ -78,6 +79,7 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
   /** Construct paths of the rendered objects by name (`cdk8s synth` construct metadata), kept while writing. */
   private constructPaths_?: Map<string, string>;
   private readonly streaming_: boolean;
+  private readonly shared_?: SharedRenders;
   private readonly builders_: ((scope: Chart, target: any) => void)[] = [];
   /** Streaming: the targets whose description has run (their chart may exist earlier: `chartFor`). */
   private readonly built_ = new Set<string>();
@@ -103,7 +105,10 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
         targets.push(target);
       }
     }
-    this.targets = targets;
+    // fleets: clusters of one environment with the same settings share one rendering when it proves the same
+    const prepared = this.streaming_ ? SharedRenders.prepare(targets) : undefined;
+    this.targets = prepared?.targets ?? targets;
+    this.shared_ = prepared?.shared;
 
     const inventory = () => {
       if (!this.inventory_) throw new ConfigError(this.node.path, 'render', '<app>: the Argo CD and Flux objects depend on what the targets render; render them with app.render(), app.synthFiles() or app.synth()');
@@ -147,11 +152,22 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
   private builtChart(target: Target<N, S>): Chart {
     if (this.streaming_ && !this.built_.has(target.path)) {
       this.built_.add(target.path);
-      for (const build of this.builders_) this.runBuilder(build, target);
+      this.tracking(target, () => {
+        for (const build of this.builders_) this.runBuilder(build, target);
+      });
     }
     const chart = this.chartFor(target);
     runFinalizers(this);
     return chart;
+  }
+
+  /** @internal how many targets the last synth gave a representative's rendering (fleets; bench and tests) */
+  public get _sharedTargets(): number {
+    return this.shared_?.sharedCount ?? 0;
+  }
+
+  private tracking<R>(target: Target<N, S>, fn: () => R): R {
+    return this.shared_ ? this.shared_.tracking(target, fn) : fn();
   }
 
   /** Streaming: frees a written target's constructs (capabilities keep what their later checks need first). */
@@ -265,10 +281,15 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     // each target in a generator of its own: a suspended generator's frame keeps its locals, and this one's
     // would keep the previous target's objects (and through them its tree) alive while the next is built
     const pass = function* (app: GitOpsApp<N, S>, target: Target<N, S>): Generator<[string, FileContent]> {
+      const shared = app.shared_?.sharedFor(target);
+      if (shared) {
+        yield* app.sharedPass(target, shared, step, () => failures.length === 0, inventory, options, capabilities, context, yieldFiles);
+        return;
+      }
       const chart = app.builtChart(target);
       step('build');
       checkReservedTeamNamespaces(app, [target], reserved);
-      const objects = renderTree(chart);
+      const objects = app.tracking(target, () => renderTree(chart));
       // one apply order per target, for both controllers: Argo CD sync waves here, Flux phases from the inventory
       const targetOrder = computeApplyOrder(objects, [target.path]);
       annotateSyncWaves(objects, targetOrder);
@@ -279,7 +300,9 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
       inventory.set(target.path, targetInventory(target, objects, unitOrders));
       step('render');
       // after a target failed its checks the others are still checked (one error lists them all), not written
-      if (check(objects) && failures.length === 0) yield* app.files(objects, [target], options, capabilities, context, step, yieldFiles, phaseKustomizations(unitOrders));
+      if (app.tracking(target, () => check(objects)) && failures.length === 0) yield* app.files(objects, [target], options, capabilities, context, step, yieldFiles, phaseKustomizations(unitOrders));
+      app.shared_?.rendered(target, { path: target.path, objects, order: targetOrder.get(target.path), parts: teamsOfTarget(app, target) });
+      app.shared_?.finished(target);
       if (options.release !== false && app.streaming_) app.releaseTarget(target);
     };
     for (const target of this.targets) yield* pass(this, target);
@@ -305,6 +328,24 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
     }
     checkReferences(written, references);
     step('references');
+  }
+
+  /**
+   * A fleet member that takes its group's representative's objects (see SharedRenders): not built, rendered or
+   * checked again; its own folder, apply order, inventory, retained objects, checks before writing and files.
+   */
+  private *sharedPass(target: Target<N, S>, shared: Representative, step: (name: SynthStep) => void, writing: () => boolean,
+    inventory: Map<string, TargetInventory>, options: PipelineOptions, capabilities: readonly Capability[], context: SynthContext,
+    yieldFiles: (files: Iterable<[string, FileContent]>) => Generator<[string, FileContent]>): Generator<[string, FileContent]> {
+    step('build');
+    const objects = shared.objects.map((o) => ({ ...o, folder: target.path }));
+    rememberTeamsOfTarget(this, target, shared.parts);
+    const unitOrders = unitApplyOrders(shared.order ? new Map([[target.path, shared.order]]) : new Map(), applyUnitsOf(this, [target]));
+    for (const [unit, order] of unitOrders) this.applyOrder_.set(unit, order);
+    inventory.set(target.path, targetInventory(target, objects, unitOrders));
+    step('render');
+    if (writing()) yield* this.files(objects, [target], options, capabilities, context, step, yieldFiles, phaseKustomizations(unitOrders));
+    this.shared_?.finished(target);
   }
 
   /** The files of one checked batch of objects (a target's, or the Argo CD and Flux ones), after the checks before writing. */

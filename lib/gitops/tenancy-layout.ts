@@ -63,11 +63,11 @@ const RELEASED_PARTS = new WeakMap<IConstruct, Map<string, readonly TargetPart[]
  * Keeps the parts (teams) of a target whose chart is about to be released (a streaming synth frees each target
  * once written): the Argo CD and Flux objects, rendered after every target, still name them.
  */
-export function rememberTeamsOfTarget(scope: IConstruct, target: Target<any, any>): void {
+export function rememberTeamsOfTarget(scope: IConstruct, target: Target<any, any>, parts: readonly TargetPart[] = teamsOfTarget(scope, target)): void {
   const root = scope.node.root;
   let released = RELEASED_PARTS.get(root);
   if (!released) RELEASED_PARTS.set(root, (released = new Map()));
-  released.set(targetIdOf(target), teamsOfTarget(scope, target));
+  released.set(targetIdOf(target), parts);
 }
 
 /** The folder (below dist/) of a target's platform part: the target itself when it has no teams. */
