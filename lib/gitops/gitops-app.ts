@@ -289,7 +289,8 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
       const chart = app.builtChart(target);
       step('build');
       checkReservedTeamNamespaces(app, [target], reserved);
-      const objects = app.tracking(target, () => renderTree(chart));
+      const releasing = options.release !== false && app.streaming_;
+      const objects = app.tracking(target, () => renderTree(chart, { dropSource: releasing }));
       // one apply order per target, for both controllers: Argo CD sync waves here, Flux phases from the inventory
       const targetOrder = computeApplyOrder(objects, [target.path]);
       annotateSyncWaves(objects, targetOrder);
@@ -303,7 +304,7 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
       if (app.tracking(target, () => check(objects)) && failures.length === 0) yield* app.files(objects, [target], options, capabilities, context, step, yieldFiles, phaseKustomizations(unitOrders));
       app.shared_?.rendered(target, { path: target.path, objects, order: targetOrder.get(target.path), parts: teamsOfTarget(app, target) });
       app.shared_?.finished(target);
-      if (options.release !== false && app.streaming_) app.releaseTarget(target);
+      if (releasing) app.releaseTarget(target);
     };
     for (const target of this.targets) yield* pass(this, target);
     // the checks that relate targets (the promotion ledger), once all are rendered
