@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { buildBenchApp } from '../../apps/bench';
-import { readTree } from '../../lib/gitops';
+import { Environments, GitOpsApp, readTree } from '../../lib/gitops';
 import { PolicyError } from '../../lib/policy';
 import { prng } from '../fixtures/prng';
-import { configMap, namespace, shopApp, tempDir, unitScope } from './helpers';
+import { configMap, namespace, REPO_URL, shopApp, tempDir, unitScope } from './helpers';
 
 // A streaming GitOpsApp builds each target when synth reaches it and releases it once its files are written
 // (GitOpsAppProps.streaming). What users can observe must not change: the bytes, the errors, the previous dist/
@@ -88,5 +88,68 @@ describe('streaming synth', () => {
     // built when synth reaches it, after the other targets' files went to the writer
     expect(() => app.synthTo(outdir)).toThrow(/^prod-us-1: construct id 'shop' is used twice in prod-us-1 \(environment prod, target dist\/prod\/prod-us-1\)/);
     expect(readTree(outdir)).toEqual(before);
+  });
+});
+
+describe('fleets: clusters with the same settings share one rendering when it is proven the same', () => {
+  type Ring = { readonly name: string; readonly version?: '1.29' };
+  const fleet = (rings: readonly Ring[], streaming: boolean, build: (scope: any, cluster: any) => void) => {
+    const environments = Environments.define({
+      prod: { production: true, clusters: rings.map((r) => ({ name: r.name, server: `https://${r.name}.k8s.example`, ...(r.version ? { kubernetesVersion: r.version } : {}) })) },
+    });
+    const app = new GitOpsApp({ environments, repository: { url: REPO_URL }, streaming });
+    app.forEachTarget((scope, target) => build(scope, target.cluster));
+    return app;
+  };
+  const shop = (scope: any) => {
+    const shopUnit = unitScope(scope, 'shop');
+    namespace(shopUnit, 'shop');
+    configMap(shopUnit, 'shop', 'settings', { LOG_LEVEL: 'info' });
+  };
+
+  it('gives every ring but the first two the first one\'s objects, with the bytes of building each (generated fleets)', () => {
+    const random = prng(41);
+    for (let run = 0; run < 4; run++) {
+      const rings = Array.from({ length: 3 + Math.floor(random() * 6) }, (_, i) => ({ name: `ring-${i}` }));
+      const shared = fleet(rings, true, shop);
+      const files = shared.synthFiles();
+      expect(shared._sharedTargets).toBe(rings.length - 2);
+      expect([...files]).toEqual([...fleet(rings, false, shop).synthFiles()]);
+    }
+  });
+
+  it('renders each ring on its own when the description reads the cluster\'s name or server', () => {
+    for (const read of ['name', 'server'] as const) {
+      const rings = [0, 1, 2, 3].map((i) => ({ name: `ring-${i}` }));
+      // the same objects for the first two rings, a difference only from the third on: the read alone must stop sharing
+      const build = (scope: any, cluster: any) => {
+        shop(scope);
+        if (String(cluster[read]).includes('ring-3')) configMap(unitScope(scope, 'extra'), 'shop', 'extra', { AT: 'ring-3' });
+      };
+      const app = fleet(rings, true, build);
+      const files = app.synthFiles();
+      expect(app._sharedTargets).toBe(0);
+      expect(files.has('prod/ring-3/shop/extra.yaml')).toBe(true);
+      expect(files.has('prod/ring-2/shop/extra.yaml')).toBe(false);
+    }
+  });
+
+  it('groups rings by their settings: a ring on another Kubernetes version is rendered on its own', () => {
+    const rings: Ring[] = [{ name: 'a' }, { name: 'b' }, { name: 'c', version: '1.29' }, { name: 'd' }, { name: 'e' }];
+    const app = fleet(rings, true, shop);
+    const files = app.synthFiles();
+    // a, b, d, e share one group (d and e take a's objects); c is alone
+    expect(app._sharedTargets).toBe(2);
+    expect([...files]).toEqual([...fleet(rings, false, shop).synthFiles()]);
+  });
+
+  it('does not share when the first two rings render different objects (names hashed from construct paths)', () => {
+    const rings = [0, 1, 2].map((i) => ({ name: `ring-${i}` }));
+    // an object without a name: cdk8s names it from its construct path, which starts with the cluster's id
+    const build = (scope: any) => new ApiObject(scope, 'unnamed', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'default' }, data: { a: 'b' } });
+    const app = fleet(rings, true, build);
+    const files = app.synthFiles();
+    expect(app._sharedTargets).toBe(0);
+    expect([...files]).toEqual([...fleet(rings, false, build).synthFiles()]);
   });
 });
