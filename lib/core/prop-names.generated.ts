@@ -80,7 +80,7 @@ export const PROP_SHAPES = {
   PromotionProps: { "calendar": null, "chain": null, "environments": null, "ledger": null, "now": null, "rings": null, "soak": null },
   QuotaOptions: { "limitsCpu": null, "limitsMemory": null, "objectCounts": null, "pods": null, "requestsCpu": null, "requestsMemory": null, "requestsStorage": null },
   RabbitMqTriggerOptions: { "authentication": null, "host": null, "mode": null, "password": null, "protocol": null, "queueName": null, "tls": "TriggerTlsOptions", "username": null, "value": null },
-  RenderTreeOptions: { "exclude": null, "include": null },
+  RenderTreeOptions: { "dropSource": null, "exclude": null, "include": null },
   RepositoryProps: { "path": null, "revision": null, "url": null },
   ResourceMetricOptions: { "averageUtilization": null, "averageValue": null },
   ResourceProps: { "cpuLimit": null, "cpuRequest": null, "memoryLimit": null, "memoryRequest": null },
