@@ -176,7 +176,8 @@ const ENTRY = { ours: 'apps/bench.ts', floor: 'scripts/bench-floor.ts', stock: '
 
 function tsxEntries(): Entries {
   const node = (file: string) => ['--import', 'tsx', file];
-  return { ours: node(ENTRY.ours), floor: (input) => [...node(ENTRY.floor), input], stock: node(ENTRY.stock) };
+  // ours as scripts/run.js runs it: with the collector exposed (a streaming synth collects between targets)
+  return { ours: ['--expose-gc', ...node(ENTRY.ours)], floor: (input) => [...node(ENTRY.floor), input], stock: node(ENTRY.stock) };
 }
 
 /** Bundles each entry (with its dependencies) into one .js file; returns the entries and the build time. */
@@ -203,7 +204,7 @@ function bundleEntries(): { entries: Entries; seconds: number } {
     }
   }
   const seconds = (performance.now() - t0) / 1000;
-  return { entries: { ours: [out.ours], floor: (input) => [out.floor, input], stock: [out.stock] }, seconds };
+  return { entries: { ours: ['--expose-gc', out.ours], floor: (input) => [out.floor, input], stock: [out.stock] }, seconds };
 }
 
 // ---------------------------------------------------------------------------------------------- measuring
@@ -282,7 +283,7 @@ function measure(services: number, args: Args, modes: Map<Mode, Entries>): NResu
   const full = services <= FULL_MEASURE_LIMIT;
   log(`N=${services}: phases (in-process)${full ? ' and floor input' : ''}`);
   const dump = path.join(dir, 'floor-input.json');
-  const phased = run('node', ['--import', 'tsx', 'scripts/bench-phases.ts', path.join(dir, 'phases'), ...(full ? [dump] : [])], env);
+  const phased = run('node', ['--expose-gc', '--import', 'tsx', 'scripts/bench-phases.ts', path.join(dir, 'phases'), ...(full ? [dump] : [])], env);
   const phases: PhaseReport = JSON.parse(phased.stdout.trim().split('\n').pop()!);
   const reference = treeStats(path.join(dir, 'phases'));
   fs.rmSync(path.join(dir, 'phases'), { recursive: true, force: true });

@@ -129,6 +129,13 @@ function duplicateId(e) {
 }
 process.on('uncaughtException', fail);
 
+// a streaming GitOpsApp collects each released target before building the next when it can (peak memory: one
+// target's); node exposes its collector only on request
+if (typeof globalThis.gc !== 'function') {
+  require('v8').setFlagsFromString('--expose-gc');
+  globalThis.gc = require('vm').runInNewContext('gc');
+}
+
 (async () => {
   if (!fresh()) await build();
   else if (!fs.existsSync(loadUrlShim)) writeLoadUrlShim();

@@ -193,7 +193,8 @@ function scalarText<K extends string | number>(cache: Map<K, string | null>, val
     // expressions, images, URLs, sentences: decided without a library round trip and two parses per distinct
     // value (most of them occur once), with the library's result (see plainShortcut, quotedShortcut)
     text = plainShortcut(value) ? value : quotedShortcut(value) ? doubleQuoted(value) : undefined;
-    if (text !== undefined && cache.size < CACHE_LIMIT) cache.set(value, text);
+    // long values (expressions, ciphertext) rarely repeat: deciding again is cheaper than keeping them all
+    if (text !== undefined && value.length <= 128 && cache.size < CACHE_LIMIT) cache.set(value, text);
   }
   if (text === undefined) {
     const line = YAML.stringify({ a: value }, OPTIONS);

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as v8 from 'v8';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
@@ -304,7 +305,10 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
       if (app.tracking(target, () => check(objects)) && failures.length === 0) yield* app.files(objects, [target], options, capabilities, context, step, yieldFiles, phaseKustomizations(unitOrders));
       app.shared_?.rendered(target, { path: target.path, objects, order: targetOrder.get(target.path), parts: teamsOfTarget(app, target) });
       app.shared_?.finished(target);
-      if (releasing) app.releaseTarget(target);
+      if (releasing) {
+        app.releaseTarget(target);
+        collectReleasedTarget();
+      }
     };
     for (const target of this.targets) yield* pass(this, target);
     // the checks that relate targets (the promotion ledger), once all are rendered
@@ -550,4 +554,18 @@ interface PipelineOptions {
   readonly keep?: RenderedObject[];
   /** Release each streamed target once its files are yielded. @default true */
   readonly release?: boolean;
+}
+
+/** Heap in use above which a released target is worth a collection before the next target is built. */
+const COLLECT_ABOVE_BYTES = 256 * 2 ** 20;
+
+/**
+ * A streaming synth released a target: when the process exposes the collector (scripts/run.js does, so do
+ * `node --expose-gc` runs) and the heap is large, collect it now, so that the next target is built into a clean
+ * heap and peak memory is about one target's, not one target's plus the garbage of the previous one. Small
+ * heaps (a fleet of small clusters) skip it: a full collection per target would cost more than it frees.
+ */
+function collectReleasedTarget(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc === 'function' && v8.getHeapStatistics().used_heap_size > COLLECT_ABOVE_BYTES) gc();
 }
