@@ -8,6 +8,7 @@ module.exports = {
   },
   setupFiles: ['<rootDir>/test/setup-capabilities.ts'],
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
+  testSequencer: '<rootDir>/test/sequencer.js',
   // synth tests spawn processes and write folders; two workers suit a 2-core machine
   maxWorkers: 2,
 };
