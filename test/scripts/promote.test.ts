@@ -7,7 +7,7 @@ import { scriptBundle } from './script-bundle';
 
 const root = path.resolve(__dirname, '..', '..');
 const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-// the script bundled once (see script-bundle.ts); --check also runs under tsx, as `npm run promote` does
+// the script bundled once (see script-bundle.ts); one call runs under tsx, as `npm run promote` does
 const script = scriptBundle('scripts/promote.ts', ['apps/main.ts']);
 
 /** Runs the script in a copy of the repository's ledger (so the committed one is never rewritten). */
@@ -33,7 +33,7 @@ function promoteViaTsx(args: string[], now = '2026-12-06T08:00:00Z', cwd = root)
 
 describe('npm run promote', () => {
   test('--status: one line per stage in promotion order; --check: the committed ledger agrees with the code', async () => {
-    const [status, check] = await Promise.all([promote(['--status']), promoteViaTsx(['--check'])]);
+    const [status, check] = await Promise.all([promote(['--status']), promote(['--check'])]);
     expect(status.code).toBe(0);
     const lines = status.out.trim().split('\n');
     expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(['dev', 'staging', 'prod/1', 'prod/2']);
@@ -56,8 +56,9 @@ describe('npm run promote', () => {
       expect(frozen.code).toBe(1);
       expect(frozen.err).toMatch(/prod\/1 is frozen by window year-end \(year-end sales peak\) until 2027-01-04T00:00:00Z/);
       expect(fs.readFileSync(path.join(dir, 'promotion.yaml'), 'utf8')).toBe(ledger);
-      const [hotfix, unknown] = await Promise.all([promote(['prod/1', '--hotfix', 'x'], undefined, dir), promote(['prod/9'], undefined, dir)]);
+      const [hotfix, unknown] = await Promise.all([promoteViaTsx(['prod/1', '--hotfix', 'x'], undefined, dir), promote(['prod/9'], undefined, dir)]);
       expect(hotfix.code).toBe(2);
+      expect(hotfix.err).toContain('promote: --hotfix and --expires go together');
       expect(unknown.err).toMatch(/stage "prod\/9" is not in the chain; use one of dev, staging, prod\/1, prod\/2/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
