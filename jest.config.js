@@ -1,4 +1,4 @@
-/** Jest transpiles with esbuild (no type-check); `npm test` type-checks once for the whole tree first. */
+/** Jest transpiles with esbuild (no type-check); `npm test` type-checks the whole tree once, beside jest (scripts/test.js). */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
