@@ -355,12 +355,15 @@ function benchMigrateImage(spec: BenchServiceSpec): string {
 // --- end promotion ---
 
 /** The benchmark platform as a GitOpsApp (dist layout, policy, Argo CD and Flux objects). Writes nothing. */
-export function buildBenchApp(services: number, outdir?: string, environments: Environments<EnvName> = benchEnvironments): GitOpsApp<EnvName> {
+export function buildBenchApp(services: number, outdir?: string, environments: Environments<EnvName> = benchEnvironments,
+  options: { readonly streaming?: boolean } = {}): GitOpsApp<EnvName> {
   const platform = benchPlatform(services);
   const app = new GitOpsApp({
     environments,
     repository: { url: 'https://github.com/acme/bench-gitops.git', revision: 'main', path: 'dist-bench' },
     outdir,
+    // one target's constructs alive at a time: N=10,000 services x 3 environments fits the default heap
+    streaming: options.streaming ?? true,
   });
   // --- promotion --- each environment renders the release the bench ledger records for it (the fleet case, one
   // environment of many clusters, has no chain to promote along)

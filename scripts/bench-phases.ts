@@ -6,121 +6,88 @@
 // Prints one JSON line: the phase times in milliseconds (`load` is the process's time before main ran:
 // node start-up, tsx and module loading), object, file and byte counts.
 //
-// The phases mirror GitOpsApp.render() / synthFiles() / synth() step by step (render needs the app's private
-// inventory hand-off); test/apps/bench.test.ts checks that they still produce exactly app.synthFiles().
+// The phases are GitOpsApp's own pipeline steps (its step hook), summed over the targets; test/apps/bench.test.ts
+// checks that the phased synth still writes exactly what app.synthFiles() returns.
 import '../lib/capabilities'; // every capability's registration (synth stages, settings)
 import * as fs from 'fs';
 import { performance } from 'perf_hooks';
 import { buildBenchApp, servicesFromEnv } from '../apps/bench';
-import { previousTreeIn, retainedConfigGenerations } from '../lib/config/config-generations';
-import { annotateSyncWaves, computeApplyOrder, phaseKustomizations, unitApplyOrders } from '../lib/gitops/apply-order';
-import { writeTree } from '../lib/gitops/dist-writer';
-import { GitOpsApp } from '../lib/gitops/gitops-app';
-import { buildInventory, TargetInventory } from '../lib/gitops/inventory';
-import { compareManifests, layoutFiles, RenderedObject, renderTree } from '../lib/gitops/layout';
-import { applyUnitsOf, withTenancyKustomizations } from '../lib/gitops/tenancy-layout';
-import { addTenancyGitOps } from '../lib/gitops/tenancy-projects';
-import { checkReferences } from '../lib/gitops/references';
-import { checkPolicy } from '../lib/policy/check';
-import { checkSchemas, folderVersions } from '../lib/schema/check';
+import { GitOpsApp, SynthStep } from '../lib/gitops/gitops-app';
+import { compareManifests, RenderedObject } from '../lib/gitops/layout';
+import { DIST_MARKER } from '../lib/gitops/dist-marker';
+import { readTree } from '../lib/gitops/manifest-diff';
 import * as YAML from 'yaml';
 import type { FloorInput } from './bench-floor';
 
-/** Milliseconds per phase of one synth. */
+/** Milliseconds per phase of one synth, summed over the targets (synth runs the pipeline one target at a time). */
 export interface PhaseTimes {
-  /** Construct tree: the GitOpsApp and everything below it. */
+  /** Construct tree: the GitOpsApp, and (a streaming app) each target when synth reaches it. */
   readonly build: number;
-  /** Construct validations and toJson of every object (targets, then the Argo CD and Flux charts). */
+  /** Construct validations and toJson of every object, apply order, inventory (targets, then Argo CD and Flux). */
   readonly render: number;
-  /** The policy engine over the rendered objects. */
-  readonly policy: number;
   /** Strict schema validation of every object against its target's Kubernetes version and the CRD schemas. */
   readonly schema: number;
-  /** Grouping into files, sorting, YAML serialization, kustomization.yaml. */
+  /** The policy engine over the rendered objects. */
+  readonly policy: number;
+  /** The other registered checks (promotion ledger, retained config, checks against the previous dist/). */
+  readonly checks: number;
+  /** Grouping into files, sorting, kustomization.yaml. */
   readonly layout: number;
   /** Checking that every Argo CD / Flux path exists in the files. */
   readonly references: number;
-  /** Staging folder, files, swap. */
+  /** YAML serialization, files, swap (serialization happens as the writer reaches each file). */
   readonly write: number;
 }
+
+const PHASES: readonly (keyof PhaseTimes)[] = ['build', 'render', 'schema', 'policy', 'checks', 'layout', 'references', 'write'];
 
 export interface PhasedSynth {
   readonly times: PhaseTimes;
   /** CPU time (user + system) per phase, ms, in the order of PhaseTimes. */
   readonly cpu: number[];
-  /** Live heap after each phase, MB (only with --expose-gc, else empty). */
-  readonly heap: number[];
+  /** Peak heap used seen at a phase boundary, MB. */
+  readonly peakHeapMb: number;
+  /** The rendered objects (only when asked for: a second render). */
   readonly objects: RenderedObject[];
   readonly files: Map<string, string>;
 }
 
-/** Builds the app with `build` and synthesizes it into `outdir` (skipped when `outdir` is undefined), timed. */
-export function synthInPhases(build: () => GitOpsApp<any, any>, outdir?: string): PhasedSynth {
+/**
+ * Builds the app with `build` and synthesizes it into `outdir` (or, when undefined, into memory with
+ * synthFiles), timing each step of GitOpsApp's pipeline through its step hook; the times of a step are summed
+ * over the targets. With `keepObjects`, the rendered objects are returned too (an untimed render afterwards).
+ */
+export function synthInPhases(build: () => GitOpsApp<any, any>, outdir?: string, keepObjects = false): PhasedSynth {
+  const wall = new Map<keyof PhaseTimes, number>(PHASES.map((p) => [p, 0]));
+  const cpuMs = new Map<keyof PhaseTimes, number>(PHASES.map((p) => [p, 0]));
+  let peak = 0;
   let t = performance.now();
   let cpu = process.cpuUsage();
-  const gc = (globalThis as any).gc as (() => void) | undefined;
-  const lap = () => {
-    const now = performance.now();
-    const ms = now - t;
+  const lap = (phase: keyof PhaseTimes) => {
     const c = process.cpuUsage(cpu);
-    cpuMs.push((c.user + c.system) / 1000);
-    // with --expose-gc (BENCH_HEAP): what each phase leaves alive, measured outside the timed laps
-    if (gc) {
-      gc();
-      heapMb.push(Math.round(process.memoryUsage().heapUsed / 2 ** 20));
-    }
+    wall.set(phase, wall.get(phase)! + performance.now() - t);
+    cpuMs.set(phase, cpuMs.get(phase)! + (c.user + c.system) / 1000);
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
     cpu = process.cpuUsage();
     t = performance.now();
-    return ms;
   };
-  const cpuMs: number[] = [];
-  const heapMb: number[] = [];
-
   const app = build();
-  const tBuild = lap();
-
-  // GitOpsApp.render() without its last steps (checkSchemas, checkPolicy), so that each gets its own figure
-  const gitops = [app.argoCd, app.flux].filter((c): c is NonNullable<typeof c> => c !== undefined);
-  const objects = renderTree(app, { exclude: gitops });
-  const handOff = app as unknown as { inventory_?: Map<string, TargetInventory> };
-  const targetOrder = computeApplyOrder(objects, app.targets.map((x) => x.path));
-  annotateSyncWaves(objects, targetOrder);
-  const applyOrder = unitApplyOrders(targetOrder, applyUnitsOf(app, app.targets));
-  handOff.inventory_ = buildInventory(app.targets, objects, applyOrder);
-  addTenancyGitOps(app.targets, app.argoCd, app.flux, applyOrder);
-  try {
-    for (const chart of gitops) objects.push(...renderTree(chart, { include: (o) => chart.includes(o) }));
-  } finally {
-    handOff.inventory_ = undefined;
+  lap('build');
+  app._onStep = (step: SynthStep) => lap(step);
+  let files: Map<string, string>;
+  if (outdir !== undefined) {
+    app.synthTo(outdir);
+    lap('write');
+    files = readTree(outdir);
+    files.delete(DIST_MARKER);
+  } else {
+    files = app.synthFiles();
+    lap('write');
   }
-  const tRender = lap();
-
-  checkSchemas(objects, folderVersions(app.targets));
-  const tSchema = lap();
-
-  checkPolicy(objects);
-  const tPolicy = lap();
-
-  // --- config: as synthTo does, keep the config generations of the dist/ being replaced ---
-  const retained = outdir !== undefined ? retainedConfigGenerations(objects, previousTreeIn(outdir)) : [];
-  const layout = withTenancyKustomizations(app, app.targets, layoutFiles([...objects, ...retained], app.targets.map((x) => x.path)));
-  const phases = phaseKustomizations(applyOrder);
-  const files = phases.size === 0 ? layout : new Map([...layout, ...phases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const tLayout = lap();
-
-  checkReferences(files, app.referencesOf(objects));
-  const tReferences = lap();
-
-  if (outdir !== undefined) writeTree(outdir, files);
-  const tWrite = lap();
-
-  return {
-    times: { build: tBuild, render: tRender, policy: tPolicy, schema: tSchema, layout: tLayout, references: tReferences, write: tWrite },
-    cpu: cpuMs,
-    heap: heapMb,
-    objects,
-    files,
-  };
+  app._onStep = undefined;
+  const objects = keepObjects ? app.render() : [];
+  const times = Object.fromEntries(PHASES.map((p) => [p, wall.get(p)!])) as unknown as PhaseTimes;
+  return { times, cpu: PHASES.map((p) => cpuMs.get(p)!), peakHeapMb: Math.round(peak / 2 ** 20), objects, files };
 }
 
 /**
@@ -153,9 +120,20 @@ if (require.main === module) {
     process.exit(2);
   }
   const services = servicesFromEnv();
-  const { times, cpu, heap, objects, files } = synthInPhases(() => buildBenchApp(services, outdir), outdir);
+  const { times, cpu, peakHeapMb, objects, files } = synthInPhases(() => buildBenchApp(services, outdir), outdir, dumpFile !== undefined);
   let bytes = 0;
   for (const text of files.values()) bytes += Buffer.byteLength(text);
   if (dumpFile) fs.writeFileSync(dumpFile, JSON.stringify(floorInput(objects, files)));
-  process.stdout.write(`${JSON.stringify({ services, load, ...times, cpu, heap, objects: objects.length, files: files.size, bytes })}\n`);
+  const objectCount = objects.length > 0 ? objects.length : countDocuments(files);
+  process.stdout.write(`${JSON.stringify({ services, load, ...times, cpu, peakHeapMb, objects: objectCount, files: files.size, bytes })}\n`);
+}
+
+/** Objects in the files of dist/ (YAML documents outside kustomization.yaml). */
+function countDocuments(files: ReadonlyMap<string, string>): number {
+  let n = 0;
+  for (const [name, text] of files) {
+    if (name.endsWith('kustomization.yaml')) continue;
+    n += 1 + (text.match(/^---$/gm)?.length ?? 0);
+  }
+  return n;
 }

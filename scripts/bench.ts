@@ -211,7 +211,7 @@ function bundleEntries(): { entries: Entries; seconds: number } {
 /** Our synth phase by phase (ms), plus module loading and what it wrote. */
 interface PhaseReport extends PhaseTimes {
   readonly load: number;
-  /** CPU ms per phase: build, render, schema, policy, layout, references, write */
+  /** CPU ms per phase: build, render, schema, policy, checks, layout, references, write */
   readonly cpu: number[];
   readonly objects: number;
   readonly files: number;
@@ -387,9 +387,13 @@ interface FleetResult {
   readonly files: number;
   readonly ms: number;
   readonly cpuMs: number;
+  /** Clusters rendered from a representative with the same settings. */
+  readonly shared: number;
+  /** The same fleet with every cluster built and rendered on its own (no sharing). */
+  readonly unshared?: { readonly ms: number; readonly cpuMs: number };
 }
 
-const inner = (p: PhaseReport) => p.build + p.render + p.policy + p.schema + p.layout + p.references + p.write;
+const inner = (p: PhaseReport) => p.build + p.render + p.policy + p.schema + p.checks + p.layout + p.references + p.write;
 const cpuOf = (p: PhaseReport) => p.cpu.reduce((a, b) => a + b, 0);
 
 function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: number[] } | undefined, args: Args, machine: Machine, fleet: FleetResult[], profileText: string, bundleSeconds?: number): void {
@@ -462,8 +466,8 @@ function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: numbe
   out.push('');
 
   out.push('our synth phase by phase, in process (one run, tsx, ms):');
-  const keys = ['load', 'build', 'render', 'schema', 'policy', 'layout', 'references', 'write'] as const;
-  const prows: string[][] = [['N', 'load', 'build tree', 'render (validate+toJson)', 'schema', 'policy', 'layout+serialize', 'references', 'write', 'total', 'us/obj excl. load']];
+  const keys = ['load', 'build', 'render', 'schema', 'policy', 'checks', 'layout', 'references', 'write'] as const;
+  const prows: string[][] = [['N', 'load', 'build tree', 'render (validate+toJson)', 'schema', 'policy', 'other checks', 'layout', 'references', 'serialize+write', 'total', 'us/obj excl. load']];
   for (const r of results) {
     const p = r.phases;
     const total = keys.reduce((acc, k) => acc + p[k], 0);
@@ -472,7 +476,7 @@ function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: numbe
   out.push(table(prows));
   out.push('');
   out.push('where time goes: CPU time per phase (ms; less sensitive to other load than wall time):');
-  const cpuKeys = ['build', 'render', 'schema', 'policy', 'layout', 'references', 'write'];
+  const cpuKeys = ['build', 'render', 'schema', 'policy', 'checks', 'layout', 'references', 'write'];
   const crow: string[][] = [['N', ...cpuKeys, 'total', 'us/obj']];
   for (const r of results) {
     const total = cpuOf(r.phases);
@@ -496,8 +500,9 @@ function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: numbe
     out.push(`example platform (apps/main.ts): npm run synth ${s(median(cli.npmSynth))} s, npx cdk8s synth --no-check-upgrade ${s(median(cli.cdk8sSynth))} s (median of ${cli.npmSynth.length})`);
   }
   if (fleet.length > 0) {
-    out.push(`fleet: ${fleet[0].services} services on N rings of one environment (in process, build + render + checks + layout, no write):`);
-    out.push(table([['clusters', 'objects', 'files', 's', 'cpu s', 'ms/cluster'], ...fleet.map((f) => [String(f.clusters), String(f.objects), String(f.files), s(f.ms / 1000), s(f.cpuMs / 1000), us(f.ms / f.clusters)])]));
+    out.push(`fleet: ${fleet[0].services} services on N rings of one environment (in process, build + render + checks + layout + serialize, no write);`);
+    out.push('renderings: clusters built, rendered and checked (the others take a representative\'s objects, proven the same); unshared: every cluster on its own');
+    out.push(table([['clusters', 'objects', 'files', 'renderings', 's', 'cpu s', 'ms/cluster', 'unshared cpu s'], ...fleet.map((f) => [String(f.clusters), String(f.objects), String(f.files), String(f.clusters - f.shared), s(f.ms / 1000), s(f.cpuMs / 1000), us(f.ms / f.clusters), f.unshared ? s(f.unshared.cpuMs / 1000) : '-'])]));
   }
   out.push('');
 
@@ -524,6 +529,9 @@ function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: numbe
     const late = (c.cpuMs - b.cpuMs) / (c.clusters - b.clusters);
     verdict(`fleet: a cluster costs at most 1.2x as much from ${b.clusters} to ${c.clusters} clusters as from ${a.clusters} to ${b.clusters} (CPU, linear in clusters)`,
       late / early, (v) => v <= 1.2, (v) => `${ratio(v)} (${us(early)} -> ${us(late)} ms of CPU per cluster)`);
+    verdict('fleet: one rendering per distinct cluster settings (all rings share one)', c.clusters - c.shared, (v) => v <= 2, (v) => `${v} renderings for ${c.clusters} clusters`);
+    const u = c.unshared;
+    if (u) verdict(`fleet: sharing is faster than rendering every cluster (${c.clusters} clusters, CPU)`, c.cpuMs / u.cpuMs, (v) => v < 1, (v) => `${ratio(v)} (${s(c.cpuMs / 1000)} s vs ${s(u.cpuMs / 1000)} s)`);
   } else {
     verdict('fleet: linear in clusters', undefined, () => false, ratio);
   }
@@ -567,7 +575,12 @@ function main(): void {
     const fleet = args.fleet.map((clusters) => {
       log(`fleet: ${clusters} clusters x ${args.fleetServices} services`);
       const r = run('node', ['--import', 'tsx', 'scripts/bench-fleet.ts'], { CLUSTERS: String(clusters), SERVICES: String(args.fleetServices) });
-      return JSON.parse(r.stdout.trim().split('\n').pop()!) as FleetResult;
+      const result = JSON.parse(r.stdout.trim().split('\n').pop()!) as FleetResult;
+      if (clusters !== args.fleet[args.fleet.length - 1]) return result;
+      // the largest fleet once more without sharing, for the comparison
+      const u = run('node', ['--import', 'tsx', 'scripts/bench-fleet.ts'], { CLUSTERS: String(clusters), SERVICES: String(args.fleetServices), SHARING: '0' });
+      const unshared = JSON.parse(u.stdout.trim().split('\n').pop()!) as FleetResult;
+      return { ...result, unshared: { ms: unshared.ms, cpuMs: unshared.cpuMs } };
     });
     let profileText = '';
     if (args.profile > 0) {

@@ -1,8 +1,10 @@
 import type { Capability } from '../environments/capability';
+import type { PreviousTree } from '../environments/rendered';
 import { configGenerationOf, DroppedGeneration, formatDroppedGenerations, retainedConfigGenerations } from './config-generations';
 
 /** Generations the last retention dropped as untrusted (edited, renamed, unmarked, foreign), for the notes. */
 let lastDropped: DroppedGeneration[] = [];
+let lastPrevious: PreviousTree | undefined;
 
 /** The config generations of the previous dist/ that the last synth dropped as untrusted (what synth reports on stderr). */
 export function droppedConfigGenerations(): readonly DroppedGeneration[] {
@@ -16,11 +18,13 @@ export function droppedConfigGenerations(): readonly DroppedGeneration[] {
  */
 export const configCapability: Capability = {
   name: 'config',
+  // called once per target of a synth (all with the same previous tree): a new tree starts a new list
   retain: (objects, previous) => {
-    const dropped: DroppedGeneration[] = [];
-    const kept = retainedConfigGenerations(objects, previous, (d) => dropped.push(d));
-    lastDropped = dropped;
-    return kept;
+    if (previous !== lastPrevious) {
+      lastPrevious = previous;
+      lastDropped = [];
+    }
+    return retainedConfigGenerations(objects, previous, (d) => lastDropped.push(d));
   },
   notes: () => formatDroppedGenerations(lastDropped),
   diff: { generationOf: configGenerationOf },

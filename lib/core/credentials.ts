@@ -43,8 +43,25 @@ const FLAGS = /^(?:true|false|yes|no|on|off|enabled|disabled|required|optional|n
 
 /** Whether a key (env name, ConfigMap key, annotation name, a key inside a config file) is named like a secret. */
 export function isSensitiveKey(key: string): boolean {
-  const k = key.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return SENSITIVE.test(k) && !NOT_SENSITIVE.test(k);
+  return memo(SENSITIVE_KEYS, key, () => {
+    const k = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+    return SENSITIVE.test(k) && !NOT_SENSITIVE.test(k);
+  });
+}
+
+// keys are judged once per process: a platform's objects share a small vocabulary of field and env names, and
+// every string value is judged under its key (bounded, so that hostile or generated keys cannot grow it unbounded)
+const SENSITIVE_KEYS = new Map<string, boolean>();
+const PASSWORD_KEYS = new Map<string, boolean>();
+const MEMO_LIMIT = 50_000;
+
+function memo(cache: Map<string, boolean>, key: string, judge: () => boolean): boolean {
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const v = judge();
+  if (cache.size >= MEMO_LIMIT) cache.clear();
+  cache.set(key, v);
+  return v;
 }
 
 /** The words of a key (`spring.datasource.password` -> [spring, datasource, password], `dbPassword` -> [db, password]). */
@@ -54,8 +71,10 @@ function keyWords(key: string): string[] {
 
 /** Whether a key names a password itself (its last word is password/passwd/pwd/passphrase), not its file, key or length. */
 export function isPasswordKey(key: string): boolean {
-  const w = keyWords(key);
-  return w.length > 0 && PASSWORD_WORDS.has(w[w.length - 1]);
+  return memo(PASSWORD_KEYS, key, () => {
+    const w = keyWords(key);
+    return w.length > 0 && PASSWORD_WORDS.has(w[w.length - 1]);
+  });
 }
 
 /** A reference to a value kept elsewhere, not the value: `${X}`, `$(X)`, `{{ x }}`, `<x>`, `%(x)s`, `***`. */
@@ -218,8 +237,10 @@ export interface CredentialScanOptions {
   readonly skip?: (path: string) => boolean;
 }
 
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 function join(base: string, key: string): string {
-  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return base ? `${base}.${key}` : key;
+  if (IDENTIFIER.test(key)) return base ? `${base}.${key}` : key;
   return `${base}[${JSON.stringify(key)}]`;
 }
 

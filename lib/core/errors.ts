@@ -18,6 +18,33 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A check's error that lists findings per output folder (schema, policy). Synth checks one target at a time and
+ * goes on checking the others after such an error, then reports every target's findings in one error.
+ */
+export interface FindingsError extends Error {
+  readonly findings: readonly { readonly folder: string }[];
+  /** The same kind of error over `findings` (this error's and others', in folder order). */
+  withFindings(findings: readonly { readonly folder: string }[]): Error;
+}
+
+export function isFindingsError(e: unknown): e is FindingsError {
+  return e instanceof Error && Array.isArray((e as any).findings) && typeof (e as any).withFindings === 'function';
+}
+
+/**
+ * One error for what several checks found: findings errors of one kind merged (findings in folder order, each
+ * folder's own order kept), else the first error.
+ */
+export function combineErrors(errors: readonly Error[]): Error {
+  const first = errors[0];
+  if (!isFindingsError(first) || errors.some((e) => !isFindingsError(e) || e.constructor !== first.constructor)) return first;
+  const all = errors.flatMap((e) => [...(e as FindingsError).findings]);
+  // stable: each folder's findings keep the order their check gave them
+  const sorted = all.map((f, i) => ({ f, i })).sort((a, b) => (a.f.folder < b.f.folder ? -1 : a.f.folder > b.f.folder ? 1 : a.i - b.i)).map((x) => x.f);
+  return first.withFindings(sorted);
+}
+
 /** Renders a received value the way it would be typed in code. */
 export function show(value: unknown): string {
   if (value === undefined) return 'undefined';

@@ -27,6 +27,12 @@ export interface ApplyGraphIndex {
   readonly objects: readonly RenderedObject[];
   /** The object of that kind and name (for a Secret, also the object that makes it). */
   find(kind: string, namespace: string | undefined, name: unknown): RenderedObject | undefined;
+  /** Every object named `name` in `namespace` (undefined: cluster-scoped), of any kind, in folder order. */
+  named(namespace: string | undefined, name: string): readonly RenderedObject[];
+  /** Every object of `kind` in `namespace` (undefined: cluster-scoped), in folder order. */
+  ofKind(kind: string, namespace: string | undefined): readonly RenderedObject[];
+  /** Every object whose pod template carries the label `key: value`, in `namespace` (undefined: any), in folder order. */
+  withPodLabel(key: string, value: string, namespace?: string): readonly RenderedObject[];
 }
 
 /** An object another object makes at run time (the Secret an ExternalSecret maintains). */
@@ -139,6 +145,13 @@ export interface RiskNote {
 export interface SynthContext {
   /** The environment targets, in promotion order. */
   readonly targets: readonly Target<any, any>[];
+  /** The app being synthesized (its root construct). */
+  readonly root: IConstruct;
+}
+
+/** What a check before writing knows: the folders about to be written (one target's, or the Argo CD and Flux ones). */
+export interface WriteContext extends SynthContext {
+  readonly folders: readonly string[];
 }
 
 /**
@@ -155,20 +168,35 @@ export interface Capability extends EnvironmentSettings {
    */
   readonly setupTarget?: (scope: IConstruct, target: Target<any, any>) => void;
   /**
-   * A check of every rendered object (targets, Argo CD and Flux), before anything is written; throws to fail synth.
+   * A check of rendered objects before they are written; throws to fail synth. Synth renders one target at a
+   * time: it is called once per target with that target's objects, then once with the Argo CD and Flux objects.
+   * Rules relating objects of different targets belong in `afterTargets`.
    * @default - none
    */
   readonly check?: (objects: readonly RenderedObject[], context: SynthContext) => void;
+  /**
+   * A check once every target is rendered (the target charts may be released by then: keep what it needs while
+   * `release` runs); throws to fail synth.
+   * @default - none
+   */
+  readonly afterTargets?: (context: SynthContext) => void;
+  /**
+   * Called before synth releases a target's constructs (streaming synth frees each target once its files are
+   * written): keep what `afterTargets` needs, drop references into the target's tree.
+   * @default - nothing
+   */
+  readonly release?: (scope: IConstruct, target: Target<any, any>) => void;
   /**
    * Objects carried over from the previous dist/ into the new one (config generations a rollback still mounts).
    * @default - none
    */
   readonly retain?: (objects: readonly RenderedObject[], previous: PreviousTree | undefined) => LaidOutObject[];
   /**
-   * A check against the previous dist/ in `outdir` just before the files are written; throws to fail synth.
+   * A check against the previous dist/ in `outdir` before the files of `folders` are written (one target's folder,
+   * or the Argo CD and Flux folders; `objects` are theirs); throws to fail synth, which then writes nothing.
    * @default - none
    */
-  readonly beforeWrite?: (objects: readonly RenderedObject[], outdir: string) => void;
+  readonly beforeWrite?: (objects: readonly RenderedObject[], outdir: string, context: WriteContext) => void;
   /**
    * Notes synth prints on stderr after writing (the fallbacks chosen for older clusters): text or ''.
    * @default - none

@@ -271,5 +271,17 @@ export function targetOf<N extends string = string, S = {}>(scope: IConstruct): 
  * target's chart (and so starts construct paths) and the Argo CD Application / Flux Kustomization of it.
  */
 export function targetIdOf(target: Target<any, any>): string {
-  return target.env.multiCluster ? target.cluster.name : target.env.name;
+  return target.env.multiCluster ? clusterNameOf(target.cluster) : target.env.name;
+}
+
+/** What a wrapped cluster (see clusterNameOf) returns for this key: the cluster as declared. */
+export const DECLARED_CLUSTER = Symbol.for('typed-manifests.declared-cluster');
+
+/**
+ * A cluster's name for construct ids, paths and messages. Synth may hand constructs a wrapped cluster that
+ * records reads of its name (fleets share one rendering between clusters whose objects do not depend on it, see
+ * gitops SharedRenders); a name read only to say where something is does not make the objects depend on it.
+ */
+export function clusterNameOf(cluster: ClusterProps): string {
+  return ((cluster as any)[DECLARED_CLUSTER] ?? cluster).name;
 }

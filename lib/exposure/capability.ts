@@ -1,6 +1,7 @@
 import type { Capability } from '../environments/capability';
 import './edge-declaration';
-import { PlatformGateway } from './platform-gateway';
+import { releaseCertifiedHostsOf } from './exposed-route';
+import { PlatformGateway, releaseGatewayOf } from './platform-gateway';
 
 /** Kinds that expose workloads beyond the cluster: routes, Ingresses, Gateways. */
 const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'Ingress', 'Gateway']);
@@ -14,6 +15,11 @@ export const exposureCapability: Capability = {
   name: 'exposure',
   setupTarget: (scope) => {
     PlatformGateway.of(scope);
+  },
+  // per-target state held by target: a released target's constructs must not stay reachable (or be reused)
+  release: (_scope, target) => {
+    releaseGatewayOf(target);
+    releaseCertifiedHostsOf(target);
   },
   reservedNamespaces: ({ cluster }) => [
     ...(cluster.gateway ? [{ namespace: cluster.gateway.namespace, what: `the namespace of the Gateway of cluster '${cluster.name}'` }] : []),

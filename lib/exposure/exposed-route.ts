@@ -343,6 +343,11 @@ export class ExposedRoute extends Construct {
 /** Hosts that have a Certificate in a namespace of a target, and its Secret. */
 const CERTIFIED = new WeakMap<object, Map<string, Map<string, string>>>();
 
+/** Forgets the target's certified hosts (a streaming synth released the target's tree with its Certificates). */
+export function releaseCertifiedHostsOf(target: object): void {
+  CERTIFIED.delete(target);
+}
+
 function certifiedHosts(target: object, namespace: string): Map<string, string> {
   let byNs = CERTIFIED.get(target);
   if (!byNs) CERTIFIED.set(target, byNs = new Map());

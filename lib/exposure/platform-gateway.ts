@@ -11,6 +11,11 @@ export type ResolvedGateway = GatewayDeclaration & { readonly rendered: boolean 
 const RESOLVED = new WeakMap<object, ResolvedGateway | undefined>();
 const GATEWAYS = new WeakMap<object, PlatformGateway>();
 
+/** Forgets the target's gateway construct (a streaming synth released the target's tree; a rebuild makes a new one). */
+export function releaseGatewayOf(target: object): void {
+  GATEWAYS.delete(target);
+}
+
 /**
  * The cluster's Gateway as a target sees it: listener host names with `{domain}` replaced by the environment's
  * domain, and, when the platform renders it, every HTTPS listener's certificate Secret named.

@@ -88,6 +88,45 @@ class FolderIndex implements ApplyGraphIndex {
   crdOf(m: any): RenderedObject | undefined {
     return this.crds.get(`${apiGroupOf(m.apiVersion)}/${m.kind}`);
   }
+
+  // the lookups below are built on first use: most folders need none of them
+  private byName?: Map<string, RenderedObject[]>;
+  private byKind?: Map<string, RenderedObject[]>;
+  private byPodLabel?: Map<string, RenderedObject[]>;
+
+  named(namespace: string | undefined, name: string): readonly RenderedObject[] {
+    this.byName ??= groupBy(this.objects, (m) => [`${m.metadata?.namespace ?? ''}/${m.metadata?.name}`]);
+    return this.byName.get(`${namespace ?? ''}/${name}`) ?? [];
+  }
+
+  ofKind(kind: string, namespace: string | undefined): readonly RenderedObject[] {
+    this.byKind ??= groupBy(this.objects, (m) => [`${m.kind}/${m.metadata?.namespace ?? ''}`]);
+    return this.byKind.get(`${kind}/${namespace ?? ''}`) ?? [];
+  }
+
+  withPodLabel(key: string, value: string, namespace?: string): readonly RenderedObject[] {
+    // filed twice: under the namespace and under '*' (any namespace)
+    this.byPodLabel ??= groupBy(this.objects, (m) => Object.entries<unknown>(podTemplateOf(m)?.metadata?.labels ?? {})
+      .flatMap(([k, v]) => [`${m.metadata?.namespace ?? ''}/${k}=${v}`, `*/${k}=${v}`]));
+    return this.byPodLabel.get(`${namespace ?? '*'}/${key}=${value}`) ?? [];
+  }
+}
+
+function groupBy(objects: readonly RenderedObject[], keys: (m: any) => string[]): Map<string, RenderedObject[]> {
+  const out = new Map<string, RenderedObject[]>();
+  for (const o of objects) {
+    for (const key of keys(o.manifest ?? {})) {
+      const list = out.get(key);
+      if (list) list.push(o);
+      else out.set(key, [o]);
+    }
+  }
+  return out;
+}
+
+/** The pod template an object runs, if any (workload controllers, Rollouts, CronJobs). */
+function podTemplateOf(m: any): any | undefined {
+  return m?.spec?.template?.spec?.containers ? m.spec.template : m?.spec?.jobTemplate?.spec?.template;
 }
 
 export const describeObject = (o: RenderedObject): string => `${o.manifest.kind} ${o.manifest.metadata?.namespace ? `${o.manifest.metadata.namespace}/` : ''}${o.manifest.metadata?.name}`;

@@ -67,8 +67,9 @@ export class DistWriteError extends Error {
  */
 export type FileContent = string | (() => string);
 
-export function writeTree(outdir: string, files: ReadonlyMap<string, FileContent>, ops: WriteFile | Partial<WriterOps> = {}, options: WriteTreeOptions = {}): void {
-  for (const rel of files.keys()) assertRelativeFile(rel);
+export function writeTree(outdir: string, files: ReadonlyMap<string, FileContent> | Iterable<[string, FileContent]>, ops: WriteFile | Partial<WriterOps> = {}, options: WriteTreeOptions = {}): void {
+  // a map is checked whole before anything is written; files a generator yields (synth, target by target) as they come
+  if (files instanceof Map) for (const rel of files.keys()) assertRelativeFile(rel);
   const fsOps: WriterOps = typeof ops === 'function' ? { ...DEFAULT_OPS, writeFile: ops } : { ...DEFAULT_OPS, ...ops };
   const warn = options.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
   const target = realTarget(outdir);
@@ -116,7 +117,7 @@ const names = (target: string) => {
   return { staging: `.${base}.staging-`, old: `.${base}.old-`, lock: path.join(path.dirname(target), `.${base}.lock`) };
 };
 
-function write(target: string, files: ReadonlyMap<string, FileContent>, ops: WriterOps, warn: (m: string) => void): void {
+function write(target: string, files: Iterable<[string, FileContent]>, ops: WriterOps, warn: (m: string) => void): void {
   const parent = path.dirname(target);
   const previousStat = statOrUndefined(target);
   if (previousStat && !previousStat.isDirectory()) {
@@ -131,9 +132,17 @@ function write(target: string, files: ReadonlyMap<string, FileContent>, ops: Wri
   try {
     const made = new Set<string>();
     const insidePrevious = new Map<string, boolean>();
-    for (const [rel, content] of files) {
+    const iterator = files[Symbol.iterator]();
+    for (;;) {
       let data: string;
+      let rel: string;
       try {
+        // a generator renders and checks while the writer pulls: its errors are synth's, not the writer's
+        const next = iterator.next();
+        if (next.done) break;
+        const [name, content] = next.value;
+        rel = name;
+        assertRelativeFile(rel);
         data = typeof content === 'string' ? content : content();
       } catch (e) {
         // not a write failure: the rendering's own error, as a synth that serialized first would have thrown it

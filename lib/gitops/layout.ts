@@ -49,6 +49,12 @@ export interface RenderTreeOptions {
    * @default - all
    */
   readonly include?: (obj: ApiObject) => boolean;
+  /**
+   * Drop each object's unresolved manifest once rendered (it cannot be rendered again): for a target synth releases
+   * after writing.
+   * @default false
+   */
+  readonly dropSource?: boolean;
 }
 
 /**
@@ -84,6 +90,9 @@ export function renderTree(root: IConstruct, options: RenderTreeOptions = {}): R
       throw new ConfigError(apiObject.node.path, 'scope', `${apiObject.node.path}: object is not under an environment target, got chart '${Chart.of(apiObject).node.path}'; create it inside app.forEachTarget(...) or a GitOpsApp chart`);
     }
     const manifest = renderObject(apiObject, app!);
+    // a streaming synth renders each object once and releases the tree after writing: the unresolved copy of the
+    // manifest the object holds (cdk8s ApiObject's props) is not needed while its target is checked and written
+    if (options.dropSource) (apiObject as any).props = undefined;
     inheritNamespace(apiObject, manifest);
     // two objects with one identity are the real problem even when they would also share a file: report it first
     const id = `${folder}|${objectKey(manifest)}`;

@@ -65,7 +65,7 @@ export function unresolvedReferences(files: ReadonlyMap<string, unknown>, refs: 
 export function checkReferences(files: ReadonlyMap<string, unknown>, refs: readonly GitOpsReference[]): void {
   const missing = unresolvedReferences(files, refs);
   if (missing.length === 0) return;
-  const folders = [...files.keys()].filter((f) => f.endsWith('/kustomization.yaml')).map((f) => f.slice(0, -'/kustomization.yaml'.length));
+  const folders = [...files.keys()].filter((f) => f.endsWith('/kustomization.yaml')).map((f) => f.slice(0, -'/kustomization.yaml'.length)).sort();
   const lines = missing.map((r) => `${r.from}: ${r.field} of ${r.object} points at a folder synth does not write, got ${JSON.stringify(r.path)}; use one of: ${folders.join(', ')}`);
   throw new ConfigError(missing[0].from, missing[0].field, lines.join('\n'));
 }

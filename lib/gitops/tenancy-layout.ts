@@ -51,8 +51,23 @@ export interface ApplyUnit {
 
 /** The teams declared in a target (looked up on the target's chart, a child of the app named by its id). */
 export function teamsOfTarget(scope: IConstruct, target: Target<any, any>): readonly TargetPart[] {
-  const chart = scope.node.root.node.tryFindChild(targetIdOf(target));
-  return chart ? partsOf(chart) : [];
+  const root = scope.node.root;
+  const chart = root.node.tryFindChild(targetIdOf(target));
+  return chart ? partsOf(chart) : RELEASED_PARTS.get(root)?.get(targetIdOf(target)) ?? [];
+}
+
+/** The parts of the targets a streaming synth released, by app and target id. */
+const RELEASED_PARTS = new WeakMap<IConstruct, Map<string, readonly TargetPart[]>>();
+
+/**
+ * Keeps the parts (teams) of a target whose chart is about to be released (a streaming synth frees each target
+ * once written): the Argo CD and Flux objects, rendered after every target, still name them.
+ */
+export function rememberTeamsOfTarget(scope: IConstruct, target: Target<any, any>, parts: readonly TargetPart[] = teamsOfTarget(scope, target)): void {
+  const root = scope.node.root;
+  let released = RELEASED_PARTS.get(root);
+  if (!released) RELEASED_PARTS.set(root, (released = new Map()));
+  released.set(targetIdOf(target), parts);
 }
 
 /** The folder (below dist/) of a target's platform part: the target itself when it has no teams. */

@@ -18,13 +18,19 @@ const REGISTERED = Symbol.for('typed-manifests.mesh-authorization');
  * `MeshPlaintextPorts`). Registered once per app, by the first PlatformNamespace rendered with the mesh on; one
  * walk over the tree.
  */
+/** Workloads the finalizer has seen (each gets its policies once, however often the finalizer runs). */
+const AUTHORIZED = new WeakSet<IConstruct>();
+
 export function authorizeMeshWorkloads(scope: IConstruct): void {
   const root = scope.node.root as any;
   if (root[REGISTERED]) return;
-  Object.defineProperty(root, REGISTERED, { value: true, enumerable: false });
+  Object.defineProperty(root, REGISTERED, { value: true, enumerable: false, configurable: true });
   addFinalizer(scope, () => {
+    // the next target built (a streaming synth builds one at a time) registers again; a workload is done once
+    delete root[REGISTERED];
     for (const c of scope.node.root.node.findAll()) {
-      if (!isWorkload(c)) continue;
+      if (!isWorkload(c) || AUTHORIZED.has(c)) continue;
+      AUTHORIZED.add(c);
       const mesh = meshOf(c);
       if (!mesh) continue;
       if (!c.pod.meshEnrolment) c.pod.enrolInMesh(podEnrolment(mesh, c.pod.ports.map((p) => p.port), c.controller.kind === 'Job' || c.controller.kind === 'CronJob'));

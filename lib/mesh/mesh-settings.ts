@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { assertDnsLabel, assertLabels, assertLabelValue, configError, isHostname } from '../core';
-import { targetOf } from '../environments/environment';
+import { clusterNameOf, targetOf } from '../environments/environment';
 import { MESH_DEFAULTS as D } from './defaults';
 import { MeshDataplane, MeshOptions, MtlsMode } from './mesh-options';
 
@@ -27,7 +27,7 @@ export function meshOf(scope: IConstruct): ResolvedMesh | undefined {
   if (!target) return undefined;
   const env: MeshOptions = target.env.mesh ?? {};
   const cluster: MeshOptions = target.cluster.mesh ?? {};
-  const where = `environments.${target.env.name}${target.env.multiCluster ? `.clusters[${target.cluster.name}]` : ''}.mesh`;
+  const where = `environments.${target.env.name}${target.env.multiCluster ? `.clusters[${clusterNameOf(target.cluster)}]` : ''}.mesh`;
   const merged = { ...env, ...definedOnly(cluster) };
   if (!(merged.istio ?? D.istio)) return undefined;
   const mtls = merged.mtls ?? D.mtls;

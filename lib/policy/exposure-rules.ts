@@ -1,4 +1,5 @@
 import { apiGroupOf } from './pod-template';
+import { objectsOfKind } from './workloads';
 import { defineRule, Manifest, Rule, RuleContext, Violation } from './rule';
 
 /**
@@ -93,7 +94,7 @@ export const routeHostPathUnique = defineRule({
 
 function namespacesOf(context: RuleContext): Set<string> | undefined {
   if (!NAMESPACES.has(context.objects)) {
-    const names = context.objects.filter((o) => o.kind === 'Namespace' && apiGroupOf(o) === '').map((o) => o.metadata?.name ?? '');
+    const names = objectsOfKind(context, '', 'Namespace').map((o) => o.metadata?.name ?? '');
     NAMESPACES.set(context.objects, names.length > 0 ? new Set(names) : undefined);
   }
   return NAMESPACES.get(context.objects);
@@ -163,7 +164,7 @@ export const routeHostInDomain = defineRule({
 function parentListeners(p: any, routeNs: string, context: RuleContext): any[] | undefined {
   if ((p.group ?? 'gateway.networking.k8s.io') !== 'gateway.networking.k8s.io' || (p.kind ?? 'Gateway') !== 'Gateway') return undefined;
   const ns = p.namespace ?? routeNs;
-  const rendered = context.objects.find((o) => o.kind === 'Gateway' && apiGroupOf(o) === 'gateway.networking.k8s.io' && o.metadata?.name === p.name && o.metadata?.namespace === ns);
+  const rendered = objectsOfKind(context, 'gateway.networking.k8s.io', 'Gateway').find((o) => o.metadata?.name === p.name && o.metadata?.namespace === ns);
   const declared = context.cluster?.gateway;
   const listeners: any[] | undefined = rendered ? (rendered as any).spec?.listeners
     : declared && declared.name === p.name && declared.namespace === ns ? declared.listeners.map((l) => ({ ...l, protocol: l.protocol ?? 'HTTPS' })) : undefined;
@@ -209,7 +210,7 @@ export const routeTlsInProduction = defineRule({
 
 /** Owner of a namespace: its team (the `team` label of the Namespace the folder renders), else the platform. */
 function ownerOf(ns: string, context: RuleContext): string {
-  const n = context.objects.find((o) => o.kind === 'Namespace' && apiGroupOf(o) === '' && o.metadata?.name === ns);
+  const n = objectsOfKind(context, '', 'Namespace').find((o) => o.metadata?.name === ns);
   const team = n?.metadata?.labels?.team;
   return team ? `team ${team}` : 'the platform';
 }
@@ -228,7 +229,9 @@ function hostOwners(context: RuleContext): Map<string, Map<string, Manifest[]>> 
       for (const h of hosts) {
         let owners = map.get(h);
         if (!owners) map.set(h, (owners = new Map()));
-        owners.set(owner, [...(owners.get(owner) ?? []), o]);
+        const routes = owners.get(owner);
+        if (routes) routes.push(o);
+        else owners.set(owner, [o]);
       }
     }
     OWNERS.set(context.objects, map);
@@ -270,6 +273,27 @@ function attachments(m: Manifest): string[] {
     .map((p) => `${p.namespace ?? ns}/${p.name}`);
 }
 
+const ROUTES_BY_HOST = new WeakMap<readonly Manifest[], Map<string, Map<string, Manifest[]>>>();
+
+/** The folder's Gateway API routes of `kind` by each host they serve (lowercase), in folder order. */
+function routesByHost(context: RuleContext, kind: string): Map<string, Manifest[]> {
+  let kinds = ROUTES_BY_HOST.get(context.objects);
+  if (!kinds) ROUTES_BY_HOST.set(context.objects, (kinds = new Map()));
+  let byHost = kinds.get(kind);
+  if (!byHost) {
+    byHost = new Map();
+    for (const o of objectsOfKind(context, 'gateway.networking.k8s.io', kind)) {
+      for (const host of new Set(routeHosts(o).map((x) => x.host.toLowerCase()))) {
+        const list = byHost.get(host);
+        if (list) list.push(o);
+        else byHost.set(host, [o]);
+      }
+    }
+    kinds.set(kind, byHost);
+  }
+  return byHost;
+}
+
 export const routeKindPerHost = defineRule({
   id: 'hygiene-route-kind-per-host',
   title: 'An HTTPRoute and a GRPCRoute do not share a host on one Gateway',
@@ -279,9 +303,9 @@ export const routeKindPerHost = defineRule({
     const other = m.kind === 'HTTPRoute' ? 'GRPCRoute' : 'HTTPRoute';
     const gateways = new Set(attachments(m));
     const out: Violation[] = [];
+    const byHost = routesByHost(context, other);
     for (const h of routeHosts(m)) {
-      const clash = context.objects.filter((o) => o.kind === other && apiGroupOf(o) === 'gateway.networking.k8s.io'
-        && attachments(o).some((g) => gateways.has(g)) && routeHosts(o).some((x) => x.host.toLowerCase() === h.host.toLowerCase()));
+      const clash = (byHost.get(h.host.toLowerCase()) ?? []).filter((o) => attachments(o).some((g) => gateways.has(g)));
       if (clash.length === 0) continue;
       out.push({
         field: h.field,

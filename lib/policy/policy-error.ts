@@ -19,6 +19,11 @@ export class PolicyError extends ConfigError {
     this.name = 'PolicyError';
     this.findings = findings;
   }
+
+  /** The same error over `findings` (synth merges the findings of every target into one error). */
+  public withFindings(findings: readonly PolicyFinding[]): PolicyError {
+    return new PolicyError(findings);
+  }
 }
 
 /** Findings that differ only in their target (folder, and the target's id leading the construct path). */

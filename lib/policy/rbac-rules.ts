@@ -1,5 +1,6 @@
 import { show } from '../core';
 import { apiGroupOf } from './pod-template';
+import { objectsOfKind } from './workloads';
 import { defineRule, Manifest, Rule, RuleContext, Violation } from './rule';
 
 /**
@@ -114,7 +115,7 @@ export const podStreams = rbacRule('tenancy-rbac-pod-exec', 'Roles grant no exec
 /** Whether a role (rendered in the folder, or built in) lets its holder read Secrets. */
 function readsSecrets(roleName: string, context: RuleContext): boolean {
   if (BUILT_IN_SECRET_READERS.includes(roleName)) return true;
-  const role = context.objects.find((o) => o.kind === 'ClusterRole' && apiGroupOf(o) === RBAC && o.metadata?.name === roleName);
+  const role = objectsOfKind(context, RBAC, 'ClusterRole').find((o) => o.metadata?.name === roleName);
   return !!role && rulesOf(role).some((r) => (r.apiGroups.includes('') || r.apiGroups.includes('*'))
     && (r.resources.includes('secrets') || r.resources.includes('*'))
     && r.verbs.some((v) => ['get', 'list', 'watch', '*'].includes(v)));

@@ -108,6 +108,20 @@ function namespaceIndex(context: RuleContext, namespace: string): NamespaceIndex
   return folder.get(namespace);
 }
 
+/** Objects of the folder by `group/kind`, across namespaces (cluster-scoped lookups: Namespaces, ClusterRoles). */
+const KINDS = new WeakMap<readonly Manifest[], Map<string, Manifest[]>>();
+
+/** Every object of `group`/`kind` in the folder, in folder order. */
+export function objectsOfKind(context: RuleContext, group: string, kind: string): readonly Manifest[] {
+  let kinds = KINDS.get(context.objects);
+  if (!kinds) {
+    kinds = new Map();
+    for (const o of context.objects) push(kinds, `${apiGroupOf(o)}/${o.kind}`, o);
+    KINDS.set(context.objects, kinds);
+  }
+  return kinds.get(`${group}/${kind}`) ?? [];
+}
+
 /** The objects of the folder in `namespace` ('' for objects without one). */
 export function objectsInNamespace(context: RuleContext, namespace: string): readonly Manifest[] {
   return namespaceIndex(context, namespace)?.all ?? [];

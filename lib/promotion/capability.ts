@@ -8,11 +8,9 @@ import { Promotion } from './promotion';
  */
 export const promotionCapability: Capability = {
   name: 'promotion',
-  check: (objects) => {
-    if (objects.length > 0) Promotion.of(objects[0].apiObject)?.verify();
-  },
+  // the ledger relates every stage: judged once all targets are rendered
+  afterTargets: ({ root }) => Promotion.of(root)?.verify(),
+  release: (scope) => Promotion.of(scope)?.release(scope),
   // a frozen stage's folders must stay as the previous dist/ holds them
-  beforeWrite: (objects, outdir) => {
-    if (objects.length > 0) Promotion.of(objects[0].apiObject)?.checkFrozen(objects, outdir);
-  },
+  beforeWrite: (objects, outdir, { root, folders }) => Promotion.of(root)?.checkFrozen(objects, outdir, folders),
 };

@@ -138,6 +138,20 @@ export class FreezeWindow {
   public openAt(at: Date): OpenWindow | undefined {
     const minute = 60_000;
     const now = Math.floor(at.getTime() / minute) * minute;
+    // synth asks per stage and per ledger entry, mostly for the same minute: a window of days is a scan of
+    // thousands of minutes each time
+    if (this.openings.has(now)) return this.openings.get(now);
+    const open = this.scanOpenAt(now);
+    if (this.openings.size >= 10_000) this.openings.clear();
+    this.openings.set(now, open);
+    return open;
+  }
+
+  /** openAt by minute (bounded). */
+  private readonly openings = new Map<number, OpenWindow | undefined>();
+
+  private scanOpenAt(now: number): OpenWindow | undefined {
+    const minute = 60_000;
     let offsetHour = NaN;
     let offset = 0;
     for (let i = 0; i < this.durationMinutes; i++) {

@@ -136,7 +136,10 @@ interface Rendered {
   readonly stage: Stage;
   readonly workload: string;
   readonly declared: string;
-  readonly scopes: IConstruct[];
+  /** The workload's scopes in targets not yet released. */
+  scopes: IConstruct[];
+  /** Config generations of the scopes of released targets. */
+  readonly configs: Set<string>;
 }
 
 const PROMOTION = Symbol.for('typed-manifests.promotion');
@@ -464,12 +467,14 @@ export class Promotion<N extends string = string> extends Construct {
    * what its folders of the previous dist/ in `outdir` hold, object for object, unless the ledger records an
    * emergency in that stage since the window opened. Throws naming the window, the folder, the objects and the fix.
    */
-  public checkFrozen(objects: readonly RenderedObject[], outdir: string): void {
+  public checkFrozen(objects: readonly RenderedObject[], outdir: string, folders?: readonly string[]): void {
+    const written = folders ? new Set(folders) : undefined;
     for (const stage of this.stages) {
       const open = this.calendar.frozen(stage.env, this.now);
       if (!open) continue;
       if (this.ledger.entries.some((e) => e.stage === stage.name && e.emergency && Date.parse(e.since) >= open.opened.getTime())) continue;
       for (const folder of stage.folders) {
+        if (written && !written.has(folder)) continue; // written in another batch, checked there
         const previous = previousObjects(path.join(outdir, folder));
         if (previous.size === 0) continue; // a first synth: nothing deployed to compare with
         const next = new Map(objects.filter((o) => o.folder === folder).map((o) => [identity(o.manifest), canonical(o.manifest)]));
@@ -608,7 +613,7 @@ export class Promotion<N extends string = string> extends Construct {
     const k = key(stage.name, workload);
     const r = this.rendered.get(k);
     if (r) r.scopes.push(request.scope);
-    else this.rendered.set(k, { stage, workload, declared: request.image, scopes: [request.scope] });
+    else this.rendered.set(k, { stage, workload, declared: request.image, scopes: [request.scope], configs: new Set() });
     return stage.index === 0 ? request.image : this.ledger.entry(stage.name, workload)?.image ?? request.image;
   }
 
@@ -622,13 +627,23 @@ export class Promotion<N extends string = string> extends Construct {
 
   /** Names of the config generations rendered below the workload (in every cluster of the stage). */
   private configOf(r: Rendered): string[] {
-    const out = new Set<string>();
-    for (const scope of r.scopes) {
-      for (const c of scope.node.findAll()) {
-        if (c instanceof ApiObject && c.kind === 'ConfigMap' && c.metadata.getLabel(CONFIG_SET_LABEL) !== undefined) out.add(c.name);
-      }
-    }
+    const out = new Set<string>(r.configs);
+    for (const scope of r.scopes) configNamesBelow(scope, out);
     return [...out].sort();
+  }
+
+  /**
+   * Synth releases a target's constructs once its files are written (the promotion capability's `release`):
+   * what the ledger check needs of the workloads below `scope` is kept, the constructs are not.
+   */
+  public release(scope: IConstruct): void {
+    const prefix = `${scope.node.path}/`;
+    for (const r of this.rendered.values()) {
+      const below = r.scopes.filter((s) => s.node.path.startsWith(prefix));
+      if (below.length === 0) continue;
+      for (const s of below) configNamesBelow(s, r.configs);
+      r.scopes = r.scopes.filter((s) => !below.includes(s));
+    }
   }
 }
 
@@ -702,4 +717,11 @@ export function releaseVersion(image: string): string {
 function shortName(workload: string, all: readonly { workload: string }[]): string {
   const name = workload.slice(workload.indexOf('/') + 1);
   return all.filter((w) => w.workload.endsWith(`/${name}`)).length > 1 ? workload : name;
+}
+
+/** Adds the names of the config generations (content-named ConfigMaps of a set) below `scope` to `out`. */
+function configNamesBelow(scope: IConstruct, out: Set<string>): void {
+  for (const c of scope.node.findAll()) {
+    if (c instanceof ApiObject && c.kind === 'ConfigMap' && c.metadata.getLabel(CONFIG_SET_LABEL) !== undefined) out.add(c.name);
+  }
 }

@@ -28,6 +28,11 @@ export class SchemaError extends ConfigError {
     this.name = 'SchemaError';
     this.findings = findings;
   }
+
+  /** The same error over `findings` (synth merges the findings of every target into one error). */
+  public withFindings(findings: readonly SchemaFinding[]): SchemaError {
+    return new SchemaError(findings);
+  }
 }
 
 /** The findings as the policy engine's fixed-width table; the RULE column names the schema and version. */

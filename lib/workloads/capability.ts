@@ -28,24 +28,32 @@ function runBeforeEdges(o: RenderedObject, index: ApplyGraphIndex): ApplyEdge[] 
   const before = m?.metadata?.annotations?.[RUN_BEFORE_ANNOTATION];
   if (m?.kind !== 'Job' || typeof before !== 'string') return [];
   const edges: ApplyEdge[] = [];
-  const refs = new Set(before.split(','));
-  for (const w of index.objects) {
-    const wm = w.manifest;
-    if (w !== o && isLongRunning(wm) && refs.has(`${wm.metadata?.namespace}/${wm.metadata?.name}`)) {
-      edges.push({ from: w, to: o, kind: 'after', why: `runs after Job ${m.metadata.name} completes (its run-before)` });
+  // the workloads it runs before, by namespace/name (looked up, not scanned: a platform has a Job per database)
+  const seen = new Set<RenderedObject>();
+  for (const ref of new Set(before.split(','))) {
+    const slash = ref.indexOf('/');
+    if (slash < 0) continue;
+    for (const w of index.named(ref.slice(0, slash), ref.slice(slash + 1))) {
+      if (w !== o && isLongRunning(w.manifest) && !seen.has(w)) {
+        seen.add(w);
+        edges.push({ from: w, to: o, kind: 'after', why: `runs after Job ${m.metadata.name} completes (its run-before)` });
+      }
     }
   }
   const ns = m.metadata?.namespace;
   const labels = podTemplateOf(m)?.metadata?.labels;
-  for (const np of index.objects) {
+  for (const np of index.ofKind('NetworkPolicy', ns)) {
     const nm = np.manifest;
     const own = nm?.spec?.podSelector?.matchLabels;
-    if (nm?.kind !== 'NetworkPolicy' || nm.metadata?.namespace !== ns || !own || !selects(own, labels)) continue;
+    if (!own || !selects(own, labels)) continue;
     for (const peer of (nm.spec?.egress ?? []).flatMap((r: any) => r?.to ?? [])) {
       const sel = peer?.podSelector?.matchLabels;
       if (!sel) continue;
       const peerNs = peer.namespaceSelector ? peer.namespaceSelector.matchLabels?.['kubernetes.io/metadata.name'] : ns;
-      for (const w of index.objects) {
+      // candidates carry the selector's first pair; an empty selector selects every pod
+      const first = Object.entries<string>(sel)[0];
+      const candidates = first ? index.withPodLabel(first[0], first[1], peerNs) : index.objects;
+      for (const w of candidates) {
         const wm = w.manifest;
         if (w === o || !isLongRunning(wm) || (peerNs !== undefined && wm.metadata?.namespace !== peerNs) || !selects(sel, podTemplateOf(wm)?.metadata?.labels)) continue;
         edges.push({ from: o, to: w, kind: 'after', why: `connects to ${wm.kind} ${wm.metadata.namespace}/${wm.metadata.name}, which must be ready before the Job runs` });

@@ -86,9 +86,43 @@ describe('the synth pipeline and the registry', () => {
       const app = new gitops.GitOpsApp({ environments: env.Environments.define({ dev: { clusters: [cluster()] }, prod: { clusters: [cluster({ name: 'prod', server: 'https://prod.example' })] } }) });
       app.forEachTarget(() => undefined);
       const files = app.synthFiles();
-      expect(calls).toEqual(['setup dev', 'setup prod', 'check 2 2']);
+      // once per target (its own objects), then once for the Argo CD and Flux objects
+      expect(calls).toEqual(['setup dev', 'setup prod', 'check 1 2', 'check 1 2', 'check 0 2']);
       expect(files.get('dev/probe/kept.yaml')).toContain('name: kept');
       expect(files.get('prod/probe/kept.yaml')).toContain('name: kept');
+    });
+  });
+
+  it('a streaming synth calls release before freeing each target, afterTargets once all are rendered, beforeWrite per batch', () => {
+    jest.isolateModules(() => {
+      const { env, gitops } = fresh();
+      const fs = require('fs') as typeof import('fs');
+      const os = require('os') as typeof import('os');
+      const path = require('path') as typeof import('path');
+      const calls: string[] = [];
+      env.registerCapability(require('../../lib/schema/capability').schemaCapability);
+      env.registerCapability(require('../../lib/policy/capability').policyCapability);
+      env.registerCapability({
+        name: 'probe',
+        check: (objects) => calls.push(`check ${objects.length}`),
+        // the target's chart is still in the tree when release runs
+        release: (scope, target) => calls.push(`release ${target.path} ${scope.node.root.node.tryFindChild(scope.node.id) === scope}`),
+        afterTargets: ({ root, targets }) => calls.push(`after ${targets.length} charts left ${root.node.children.filter((c) => c.node.id === 'dev' || c.node.id === 'prod').length}`),
+        beforeWrite: (_objects, _outdir, { folders }) => calls.push(`before ${folders.join(',')}`),
+      });
+      const app = new gitops.GitOpsApp({ streaming: true, environments: env.Environments.define({ dev: { clusters: [cluster()] }, prod: { clusters: [cluster({ name: 'prod', server: 'https://prod.example' })] } }) });
+      app.forEachTarget((scope: any) => calls.push(`build ${scope.node.id}`));
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'hooks-'));
+      try {
+        app.synthTo(path.join(out, 'dist'));
+      } finally {
+        fs.rmSync(out, { recursive: true, force: true });
+      }
+      expect(calls).toEqual([
+        'build dev', 'check 0', 'before dev', 'release dev true',
+        'build prod', 'check 0', 'before prod', 'release prod true',
+        'after 2 charts left 0', 'check 3', 'before argocd,flux',
+      ]);
     });
   });
 });
