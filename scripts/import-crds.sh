@@ -39,5 +39,8 @@ done
 # replace imports/ only once every import succeeded
 rm -rf imports
 mkdir -p imports
-cp "$out"/*.ts imports/
+# tsc resolves the generated types for lib/ but skips checking the generated bodies (over half of `tsc -p .`)
+for f in "$out"/*.ts; do
+  { head -n 1 "$f"; echo '// @ts-nocheck (added by scripts/import-crds.sh: generated code; its types still check lib/)'; tail -n +2 "$f"; } > "imports/$(basename "$f")"
+done
 ls imports

@@ -18,13 +18,40 @@ interface Shape {
 }
 
 export function generate(): string {
-  const program = ts.createProgram([path.join(ROOT, 'lib', 'index.ts')], {
+  // lib/ alone is a fraction of the whole program (imports/ and node_modules are nine tenths of it): use it when
+  // nothing the tables read comes from outside lib/, else the whole program (the same tables, only slower)
+  const fast = tablesOf(program(true));
+  return fast.outside.length === 0 ? fast.text : tablesOf(program(false)).text;
+}
+
+/** The program of lib/index.ts; `libOnly`: files outside lib/ (but TypeScript's own lib files) do not exist. */
+function program(libOnly: boolean): ts.Program {
+  const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10,
-    strict: true, esModuleInterop: true, resolveJsonModule: true, skipLibCheck: true, noEmit: true, types: ['node'],
-  });
+    strict: true, esModuleInterop: true, resolveJsonModule: true, skipLibCheck: true, noEmit: true, types: libOnly ? [] : ['node'],
+  };
+  const host = ts.createCompilerHost(options);
+  if (libOnly) {
+    const dirs = [path.join(ROOT, 'lib') + path.sep, path.dirname(host.getDefaultLibFileName(options)) + path.sep];
+    const inside = (f: string) => dirs.some((d) => path.resolve(f).startsWith(d));
+    const fileExists = host.fileExists.bind(host);
+    const getSourceFile = host.getSourceFile.bind(host);
+    host.fileExists = (f) => inside(f) && fileExists(f);
+    host.getSourceFile = (f, ...rest) => (inside(f) ? getSourceFile(f, ...rest) : undefined);
+  }
+  return ts.createProgram([path.join(ROOT, 'lib', 'index.ts')], options, host);
+}
+
+/**
+ * The generated file's text, and where the tables read a type that did not resolve (`outside`: only in a lib/-only
+ * program, where types from elsewhere are errors; non-empty means the text may differ from the whole program's).
+ */
+function tablesOf(program: ts.Program): { text: string; outside: string[] } {
   const checker = program.getTypeChecker();
   const libDir = path.join(ROOT, 'lib') + path.sep;
   const files = program.getSourceFiles().filter((f) => path.resolve(f.fileName).startsWith(libDir) && !f.fileName.endsWith('.generated.ts'));
+  const outside: string[] = [];
+  const unresolved = (t: ts.Type) => (t as { intrinsicName?: string }).intrinsicName === 'error';
 
   const interfaces = new Map<string, ts.InterfaceDeclaration>();
   for (const f of files) {
@@ -36,12 +63,21 @@ export function generate(): string {
     }
   }
 
+  // an unresolved type can only matter when the whole program could find an input shape there: anything but a
+  // plain reference (or array of them) to a type not named like one (`scope: Construct`, `tolerations?: k8s.Toleration[]`)
+  const mayBeShape = (node: ts.TypeNode | undefined): boolean => {
+    if (node && ts.isTypeOperatorNode(node) && node.operator === ts.SyntaxKind.ReadonlyKeyword) return mayBeShape(node.type);
+    if (node && ts.isArrayTypeNode(node)) return mayBeShape(node.elementType);
+    return !node || !ts.isTypeReferenceNode(node) || !!node.typeArguments?.length
+      || interfaces.has(ts.isIdentifier(node.typeName) ? node.typeName.text : node.typeName.right.text);
+  };
   /** The input shape a value of type `t` is (directly, in a union with undefined/false, or as array elements). */
-  const shapeOf = (t: ts.Type): string | null => {
+  const shapeOf = (t: ts.Type, where: string, node: ts.TypeNode | undefined): string | null => {
     const parts = t.isUnion() ? t.types : [t];
+    const elementOf = (p: ts.Type) => (checker.isArrayType(p) || checker.isTupleType(p) ? checker.getTypeArguments(p as ts.TypeReference)[0] ?? p : p);
+    if (parts.some((p) => unresolved(p) || unresolved(elementOf(p))) && mayBeShape(node)) outside.push(where);
     for (const p of parts) {
-      let e = p;
-      if (checker.isArrayType(e) || checker.isTupleType(e)) e = checker.getTypeArguments(e as ts.TypeReference)[0] ?? e;
+      const e = elementOf(p);
       const name = e.aliasSymbol?.name ?? e.getSymbol()?.name;
       if (name && interfaces.has(name)) return name;
     }
@@ -51,11 +87,12 @@ export function generate(): string {
   const shapes = new Map<string, Shape>();
   for (const [name, decl] of [...interfaces].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const type = checker.getDeclaredTypeOfSymbol(checker.getSymbolAtLocation(decl.name)!);
+    for (const h of decl.heritageClauses?.flatMap((c) => c.types) ?? []) if (unresolved(checker.getTypeAtLocation(h))) outside.push(`${name} extends`);
     const props: Record<string, string | null> = {};
     for (const p of checker.getPropertiesOfType(type).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const pt = checker.getTypeOfSymbolAtLocation(p, decl);
       // a prop typed as a function or with methods is not a name a user misspells into silence: still listed
-      props[p.name] = shapeOf(pt);
+      props[p.name] = shapeOf(pt, `${name}.${p.name}`, p.valueDeclaration && ts.isPropertySignature(p.valueDeclaration) ? p.valueDeclaration.type : undefined);
     }
     shapes.set(name, { props });
   }
@@ -68,7 +105,7 @@ export function generate(): string {
       const ctor = s.members.find(ts.isConstructorDeclaration);
       if (!ctor || ctor.modifiers?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword)) continue;
       ctor.parameters.forEach((param, i) => {
-        const shape = param.type ? shapeOf(checker.getTypeFromTypeNode(param.type)) : null;
+        const shape = param.type ? shapeOf(checker.getTypeFromTypeNode(param.type), `${s.name!.text} constructor`, param.type) : null;
         if (shape) users.push({ cls: s.name!.text, module: path.relative(ROOT, f.fileName).replace(/\\/g, '/').replace(/\.ts$/, ''), shape, param: i });
       });
     }
@@ -84,7 +121,7 @@ export function generate(): string {
         if (!ts.isMethodDeclaration(m) || !ts.isIdentifier(m.name) || !m.modifiers?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword)) continue;
         if (m.modifiers.some((x) => x.kind === ts.SyntaxKind.PrivateKeyword || x.kind === ts.SyntaxKind.ProtectedKeyword)) continue;
         m.parameters.forEach((param, i) => {
-          const shape = param.type ? shapeOf(checker.getTypeFromTypeNode(param.type)) : null;
+          const shape = param.type ? shapeOf(checker.getTypeFromTypeNode(param.type), `${s.name!.text}.${(m.name as ts.Identifier).text}`, param.type) : null;
           if (shape) factories.push({ cls: s.name!.text, method: (m.name as ts.Identifier).text, module: path.relative(ROOT, f.fileName).replace(/\\/g, '/').replace(/\.ts$/, ''), shape, param: i });
         });
       }
@@ -113,7 +150,7 @@ export function generate(): string {
   lines.push('export const SHAPE_FACTORIES: readonly { readonly cls: string; readonly method: string; readonly module: string; readonly shape: PropShapeName; readonly param: number }[] = [');
   for (const u of factories) lines.push(`  { cls: ${JSON.stringify(u.cls)}, method: ${JSON.stringify(u.method)}, module: ${JSON.stringify(u.module)}, shape: ${JSON.stringify(u.shape)}, param: ${u.param} },`);
   lines.push('];', '');
-  return lines.join('\n');
+  return { text: lines.join('\n'), outside };
 }
 
 function isExported(s: ts.Node): boolean {

@@ -7,6 +7,7 @@ import { checkProps, ConfigError, didYouMean } from '../../lib/core';
 import { PROP_SHAPES, PropShapeName, SHAPE_FACTORIES, SHAPE_USERS } from '../../lib/core/prop-names.generated';
 import { generate, OUTPUT } from '../../scripts/prop-tables';
 import { prng } from '../fixtures/prng';
+import { removeWithBundles } from '../scripts/run-cache';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -155,7 +156,7 @@ describe('unknown props', () => {
       expect(r.stderr).toContain("did you mean 'secretEnv'?");
       expect(r.stderr).not.toMatch(/\n\s+at /);
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      removeWithBundles(dir);
     }
   }, 120_000);
 });

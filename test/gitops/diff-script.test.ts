@@ -4,16 +4,19 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildApp } from './fixtures/tiny-app';
 import { tempDir } from './helpers';
+import { scriptBundle } from '../scripts/script-bundle';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const APP = 'test/gitops/fixtures/tiny-app.ts';
+// every case but one runs the script bundled (see script-bundle.ts); the first runs it under tsx, as `npm run diff`
+const script = scriptBundle('scripts/diff.ts', [APP, 'test/gitops/helpers.ts']);
 
-function diff(dist: string, args: string[], variant = '') {
-  const r = spawnSync(TSX, ['scripts/diff.ts', '--app', 'test/gitops/fixtures/tiny-app.ts', '--dist', dist, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, TINY_APP_VARIANT: variant },
-  });
+function diff(dist: string, args: string[], variant = '', viaTsx = false) {
+  const env = { ...process.env, TINY_APP_VARIANT: variant };
+  const argv = ['--app', APP, '--dist', dist, ...args];
+  if (!viaTsx) return script.run(argv, { env });
+  const r = spawnSync(TSX, ['scripts/diff.ts', ...argv], { cwd: ROOT, encoding: 'utf8', env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -28,7 +31,7 @@ describe('scripts/diff.ts', () => {
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it('--check exits 0 and says so when dist/ is up to date', () => {
-    const r = diff(dist, ['--check']);
+    const r = diff(dist, ['--check'], '', true);
     expect(r).toMatchObject({ status: 0, stderr: '' });
     expect(r.stdout).toMatch(/dist\/ is up to date\.\n$/);
   });
@@ -75,7 +78,7 @@ describe('scripts/diff.ts', () => {
 
   it('exits 2 on an unknown argument or an app module without buildApp', () => {
     expect(diff(dist, ['--frobnicate']).status).toBe(2);
-    const r = spawnSync(TSX, ['scripts/diff.ts', '--app', 'test/gitops/helpers.ts'], { cwd: ROOT, encoding: 'utf8' });
+    const r = script.run(['--app', 'test/gitops/helpers.ts']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('must export a function buildApp(outdir?: string): GitOpsApp');
   });

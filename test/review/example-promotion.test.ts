@@ -1,14 +1,15 @@
 // The review of the example platform with its promotion stages (`--app apps/main.ts`): prod's two rings are two
 // stages, so a change that reaches both at once is a high risk, and the stage table says what each waits for.
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildApp } from '../../apps/main';
 import { writeTree } from '../../lib/gitops/dist-writer';
 import { bumpApiInProd } from '../../scripts/review-demo';
+import { scriptBundle } from '../scripts/script-bundle';
 
-const ROOT = path.resolve(__dirname, '../..');
+// `npm run review` (tsx scripts/review.ts), bundled with the app it loads (see script-bundle.ts)
+const review = scriptBundle('scripts/review.ts', ['apps/main.ts']);
 
 test('the API bumped in both prod rings at once: HIGH multi-stage-release; the stage table from the ledger', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'review-promotion-'));
@@ -16,9 +17,8 @@ test('the API bumped in both prod rings at once: HIGH multi-stage-release; the s
     const base = buildApp().synthFiles();
     writeTree(path.join(tmp, 'old'), base);
     writeTree(path.join(tmp, 'new'), bumpApiInProd(base));
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'scripts/review.ts'),
-      '--old', path.join(tmp, 'old'), '--new', path.join(tmp, 'new'), '--app', 'apps/main.ts', '--out', path.join(tmp, 'out'), '--check'],
-    { encoding: 'utf8', cwd: ROOT, env: { ...process.env, TYPED_MANIFESTS_NOW: '2026-12-06T08:00:00Z' } });
+    const r = review.run(['--old', path.join(tmp, 'old'), '--new', path.join(tmp, 'new'), '--app', 'apps/main.ts', '--out', path.join(tmp, 'out'), '--check'],
+      { env: { ...process.env, TYPED_MANIFESTS_NOW: '2026-12-06T08:00:00Z' } });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/review: HIGH multi-stage-release prod\/prod-eu-west-1 Deployment\/storefront\/api: storefront\/api changes in 2 stages at once \(prod\/1, prod\/2\): 3\.8\.1 → 3\.9\.0/);
     const md = fs.readFileSync(path.join(tmp, 'out', 'report.md'), 'utf8');

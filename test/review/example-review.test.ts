@@ -1,6 +1,5 @@
 // The review of a real change to the example platform (a new API version in prod), through the library, the
 // CLI and headless Chromium.
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -9,8 +8,10 @@ import { writeTree } from '../../lib/gitops/dist-writer';
 import { buildChangeReport, ChangeReport, reportHtml, reportMarkdown } from '../../lib/review';
 import { findChromium, inspectPage } from '../../scripts/chromium';
 import { bumpApiInProd } from '../../scripts/review-demo';
+import { scriptBundle } from '../scripts/script-bundle';
 
-const ROOT = path.resolve(__dirname, '../..');
+// `npm run review` (tsx scripts/review.ts), bundled once for both runs (see script-bundle.ts)
+const review = scriptBundle('scripts/review.ts');
 
 let base: Map<string, string>;
 let head: Map<string, string>;
@@ -57,8 +58,7 @@ test('a version bump carries no risk flag; --check passes', () => {
   fs.mkdirSync(path.join(tmp, 'cli'), { recursive: true });
   writeTree(path.join(tmp, 'old'), base);
   writeTree(path.join(tmp, 'new'), head);
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'scripts/review.ts'),
-    '--old', path.join(tmp, 'old'), '--new', path.join(tmp, 'new'), '--out', path.join(tmp, 'cli'), '--check'], { encoding: 'utf8', cwd: ROOT });
+  const r = review.run(['--old', path.join(tmp, 'old'), '--new', path.join(tmp, 'new'), '--out', path.join(tmp, 'cli'), '--check']);
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   expect(fs.readFileSync(path.join(tmp, 'cli', 'report.md'), 'utf8')).toBe(reportMarkdown({ ...report, baseLabel: path.join(tmp, 'old'), headLabel: path.join(tmp, 'new') }));
@@ -69,8 +69,7 @@ test('a version bump carries no risk flag; --check passes', () => {
   const file = [...renamed.keys()].find((f) => /^prod\/[^/]+\/storefront\/web\.yaml$/.test(f))!;
   renamed.set(file, renamed.get(file)!.replace('  name: web-preview\n', '  name: web-preview-2\n'));
   writeTree(path.join(tmp, 'new'), renamed);
-  const failed = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'scripts/review.ts'),
-    '--old', path.join(tmp, 'old'), '--new', path.join(tmp, 'new'), '--out', path.join(tmp, 'cli'), '--check'], { encoding: 'utf8', cwd: ROOT });
+  const failed = review.run(['--old', path.join(tmp, 'old'), '--new', path.join(tmp, 'new'), '--out', path.join(tmp, 'cli'), '--check']);
   expect(failed.status).toBe(1);
   expect(failed.stderr).toContain('review: HIGH delete-and-recreate');
   expect(failed.stderr).toContain('Service/storefront/web-preview-2');

@@ -3,13 +3,22 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { scriptBundle } from './script-bundle';
 
 const root = path.resolve(__dirname, '..', '..');
 const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+// the script bundled once (see script-bundle.ts); one call runs under tsx, as `npm run promote` does
+const script = scriptBundle('scripts/promote.ts', ['apps/main.ts']);
 
 /** Runs the script in a copy of the repository's ledger (so the committed one is never rewritten). */
 // async, so that calls which do not depend on each other run side by side
 function promote(args: string[], now = '2026-12-06T08:00:00Z', cwd = root): Promise<{ code: number | null; out: string; err: string }> {
+  return script.start(['--app', path.join(root, 'apps', 'main.ts'), ...args], { cwd, env: { ...process.env, TYPED_MANIFESTS_NOW: now } })
+    .then((r) => ({ code: r.status, out: r.stdout, err: r.stderr }));
+}
+
+/** The same under tsx. */
+function promoteViaTsx(args: string[], now = '2026-12-06T08:00:00Z', cwd = root): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [tsx, path.join(root, 'scripts', 'promote.ts'), '--app', path.join(root, 'apps', 'main.ts'), ...args],
       { cwd, env: { ...process.env, TYPED_MANIFESTS_NOW: now } });
@@ -47,8 +56,9 @@ describe('npm run promote', () => {
       expect(frozen.code).toBe(1);
       expect(frozen.err).toMatch(/prod\/1 is frozen by window year-end \(year-end sales peak\) until 2027-01-04T00:00:00Z/);
       expect(fs.readFileSync(path.join(dir, 'promotion.yaml'), 'utf8')).toBe(ledger);
-      const [hotfix, unknown] = await Promise.all([promote(['prod/1', '--hotfix', 'x'], undefined, dir), promote(['prod/9'], undefined, dir)]);
+      const [hotfix, unknown] = await Promise.all([promoteViaTsx(['prod/1', '--hotfix', 'x'], undefined, dir), promote(['prod/9'], undefined, dir)]);
       expect(hotfix.code).toBe(2);
+      expect(hotfix.err).toContain('promote: --hotfix and --expires go together');
       expect(unknown.err).toMatch(/stage "prod\/9" is not in the chain; use one of dev, staging, prod\/1, prod\/2/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { removeWithBundles } from './run-cache';
 
 const root = path.resolve(__dirname, '../..');
 const runner = path.join(root, 'scripts/run.js');
@@ -16,7 +17,7 @@ describe('scripts/run.js', () => {
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-'));
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => removeWithBundles(dir));
 
   test('runs the app as the main module', () => {
     const app = path.join(dir, 'app.ts');
@@ -197,7 +198,7 @@ app.synth();
       expect(res.stderr).not.toMatch(/^\s+at .+[:(]\d+/m);
       expect(res.stderr).not.toMatch(/SchemaError:/);
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      removeWithBundles(dir);
     }
   });
 });

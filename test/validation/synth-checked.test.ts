@@ -5,6 +5,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { HardenedService, Policy, PolicyError, SchemaError, synthChecked } from '../../lib';
 import { StockChart } from '../fixtures/stock-chart';
+import { removeWithBundles } from '../scripts/run-cache';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -71,7 +72,7 @@ describe('ManifestChecks (the cdk8s validation plugin)', () => {
       expect([...new Set(violations.map((v: any) => v.ruleName))].sort()).toEqual([...new Set(expected)].sort());
       expect(violations[0].violatingConstructs[0].constructPath).toBe('stock/debug');
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      removeWithBundles(dir);
     }
   }, 120_000);
 });
