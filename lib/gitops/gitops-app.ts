@@ -301,16 +301,19 @@ export class GitOpsApp<N extends string = string, S = {}> extends App {
       servers.add(target, objects);
       inventory.set(target.path, targetInventory(target, objects, unitOrders));
       step('render');
+      // what rendering a large target left behind (apply-order edges, indexes) goes before the checks add theirs
+      if (releasing) collectGarbage();
       // after a target failed its checks the others are still checked (one error lists them all), not written
       if (app.tracking(target, () => check(objects)) && failures.length === 0) yield* app.files(objects, [target], options, capabilities, context, step, yieldFiles, phaseKustomizations(unitOrders));
       app.shared_?.rendered(target, { path: target.path, objects, order: targetOrder.get(target.path), parts: teamsOfTarget(app, target) });
       app.shared_?.finished(target);
-      if (releasing) {
-        app.releaseTarget(target);
-        collectReleasedTarget();
-      }
+      if (releasing) app.releaseTarget(target);
     };
-    for (const target of this.targets) yield* pass(this, target);
+    for (const target of this.targets) {
+      yield* pass(this, target);
+      // collected here, once the pass (and its frame holding the target's objects) is over
+      if (options.release !== false && this.streaming_) collectGarbage();
+    }
     // the checks that relate targets (the promotion ledger), once all are rendered
     for (const c of capabilities) c.afterTargets?.(context);
 
@@ -556,16 +559,17 @@ interface PipelineOptions {
   readonly release?: boolean;
 }
 
-/** Heap in use above which a released target is worth a collection before the next target is built. */
+/** Heap in use above which a collection between steps is worth its cost. */
 const COLLECT_ABOVE_BYTES = 256 * 2 ** 20;
 
 /**
- * A streaming synth released a target: when the process exposes the collector (scripts/run.js does, so do
- * `node --expose-gc` runs) and the heap is large, collect it now, so that the next target is built into a clean
- * heap and peak memory is about one target's, not one target's plus the garbage of the previous one. Small
- * heaps (a fleet of small clusters) skip it: a full collection per target would cost more than it frees.
+ * A streaming synth holds one target at a time: when the process exposes the collector (scripts/run.js does, so
+ * do `node --expose-gc` runs) and the heap is large, it collects between targets (the released one goes before
+ * the next is built) and after rendering one (its scratch goes before the checks add theirs), so that peak memory
+ * is about one target's live objects, not that plus garbage V8 has not collected yet. Small heaps (a fleet of
+ * small clusters) skip it: a full collection each time would cost more than it frees.
  */
-function collectReleasedTarget(): void {
+function collectGarbage(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (typeof gc === 'function' && v8.getHeapStatistics().used_heap_size > COLLECT_ABOVE_BYTES) gc();
 }
