@@ -54,6 +54,13 @@ describe('the synth pipeline and the registry', () => {
     env: require('../../lib/environments') as typeof import('../../lib/environments'),
     gitops: require('../../lib/gitops') as typeof import('../../lib/gitops'),
   });
+  /** A fresh registry with the essential checks registered (synth refuses without them). */
+  const withChecks = () => {
+    const modules = fresh();
+    modules.env.registerCapability(require('../../lib/schema/capability').schemaCapability);
+    modules.env.registerCapability(require('../../lib/policy/capability').policyCapability);
+    return modules;
+  };
 
   it('refuses to synth when the schema or policy registration is missing, naming the fix', () => {
     jest.isolateModules(() => {
@@ -69,11 +76,9 @@ describe('the synth pipeline and the registry', () => {
 
   it('runs what a capability registers: per-target setup, checks, retention', () => {
     jest.isolateModules(() => {
-      const { env, gitops } = fresh();
+      const { env, gitops } = withChecks();
       const { ApiObject } = require('cdk8s') as typeof import('cdk8s');
       const calls: string[] = [];
-      env.registerCapability(require('../../lib/schema/capability').schemaCapability);
-      env.registerCapability(require('../../lib/policy/capability').policyCapability);
       env.registerCapability({
         name: 'probe',
         setupTarget: (scope, target) => {
@@ -95,13 +100,11 @@ describe('the synth pipeline and the registry', () => {
 
   it('a streaming synth calls release before freeing each target, afterTargets once all are rendered, beforeWrite per batch', () => {
     jest.isolateModules(() => {
-      const { env, gitops } = fresh();
+      const { env, gitops } = withChecks();
       const fs = require('fs') as typeof import('fs');
       const os = require('os') as typeof import('os');
       const path = require('path') as typeof import('path');
       const calls: string[] = [];
-      env.registerCapability(require('../../lib/schema/capability').schemaCapability);
-      env.registerCapability(require('../../lib/policy/capability').policyCapability);
       env.registerCapability({
         name: 'probe',
         check: (objects) => calls.push(`check ${objects.length}`),
