@@ -123,15 +123,36 @@ function write(target: string, files: Iterable<[string, FileContent]>, ops: Writ
   if (previousStat && !previousStat.isDirectory()) {
     throw new DistWriteError(`${target} is not a folder; move it away, nothing was written`, true);
   }
-  let staging: string;
+  // A re-synth that changes nothing writes nothing: files equal to the previous tree's are only remembered until
+  // the first one that differs; then the staging folder is made and they are linked into it.
+  let staging: string | undefined;
+  const unchanged: string[] = [];
+  const made = new Set<string>();
+  const insidePrevious = new Map<string, boolean>();
+  const place = (rel: string, data: string | undefined) => {
+    const file = path.join(staging!, rel);
+    const dir = path.dirname(file);
+    if (!made.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+      made.add(dir);
+    }
+    if (data === undefined) {
+      // known equal to the previous file: linked, or copied where links are not supported
+      if (!tryLink(ops, path.join(target, rel), file)) ops.writeFile(file, fs.readFileSync(path.join(target, rel), 'utf8'));
+    } else if (!(previousStat && reusable(target, rel, data, insidePrevious) && tryLink(ops, path.join(target, rel), file))) {
+      ops.writeFile(file, data);
+    }
+  };
+  const open = () => {
+    try {
+      staging = ops.mkdtemp(path.join(parent, names(target).staging));
+    } catch (e) {
+      throw new StagingFailure(e);
+    }
+    for (const rel of unchanged) place(rel, undefined);
+    unchanged.length = 0;
+  };
   try {
-    staging = ops.mkdtemp(path.join(parent, names(target).staging));
-  } catch (e) {
-    throw new DistWriteError(`cannot create a staging folder beside ${target}: ${errText(e)}; the previous tree is unchanged`, true);
-  }
-  try {
-    const made = new Set<string>();
-    const insidePrevious = new Map<string, boolean>();
     const iterator = files[Symbol.iterator]();
     for (;;) {
       let data: string;
@@ -148,22 +169,57 @@ function write(target: string, files: Iterable<[string, FileContent]>, ops: Writ
         // not a write failure: the rendering's own error, as a synth that serialized first would have thrown it
         throw new SerializeFailure(e);
       }
-      const file = path.join(staging, rel);
-      const dir = path.dirname(file);
-      if (!made.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-        made.add(dir);
+      if (staging === undefined && previousStat && reusable(target, rel, data, insidePrevious)) {
+        unchanged.push(rel);
+        continue;
       }
-      if (!(previousStat && reusable(target, rel, data, insidePrevious) && tryLink(ops, path.join(target, rel), file))) ops.writeFile(file, data);
+      if (staging === undefined) open();
+      place(rel, data);
+    }
+    if (staging === undefined) {
+      // every file equal: done, unless the previous tree holds more (a removed unit's file, a stray folder)
+      if (previousStat && holdsExactly(target, unchanged)) return;
+      open();
     }
     // mkdtemp creates 0700: give the tree the mode the folder had (0755 for a new one)
-    fs.chmodSync(staging, previousStat ? previousStat.mode & 0o7777 : NEW_OUTDIR_MODE);
+    fs.chmodSync(staging!, previousStat ? previousStat.mode & 0o7777 : NEW_OUTDIR_MODE);
   } catch (e) {
-    discard(staging, ops, warn);
+    if (staging !== undefined) discard(staging, ops, warn);
     if (e instanceof SerializeFailure) throw e.cause;
+    if (e instanceof StagingFailure) throw new DistWriteError(`cannot create a staging folder beside ${target}: ${errText(e.cause)}; the previous tree is unchanged`, true);
     throw new DistWriteError(`writing the new tree failed: ${errText(e)}; the previous tree is unchanged`, true);
   }
-  swapInto(staging, target, previousStat !== undefined, ops, warn);
+  swapInto(staging!, target, previousStat !== undefined, ops, warn);
+}
+
+class StagingFailure {
+  constructor(public readonly cause: unknown) {}
+}
+
+/** Whether the folder holds exactly these files (relative paths) and the folders on their way, nothing else. */
+function holdsExactly(dir: string, files: readonly string[]): boolean {
+  const want = new Set(files);
+  const dirs = new Set<string>();
+  for (const f of files) for (let d = path.dirname(f); d !== '.'; d = path.dirname(d)) dirs.add(d);
+  let seen = 0;
+  const walk = (rel: string): boolean => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const child = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (!dirs.has(child) || !walk(child)) return false;
+      } else if (e.isFile() && want.has(child)) {
+        seen++;
+      } else {
+        return false;
+      }
+    }
+    return true;
+  };
+  try {
+    return walk('') && seen === want.size;
+  } catch {
+    return false;
+  }
 }
 
 class SerializeFailure {

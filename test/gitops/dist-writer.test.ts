@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DistWriteError, readTree, recoverInterruptedSwap, writeTree, WriteFile, WriterOps } from '../../lib/gitops';
 import { tempDir } from './helpers';
+import { prng } from '../fixtures/prng';
 
 const errno = (code: string, what: string) => Object.assign(new Error(`${code}: ${what}`), { code });
 
@@ -119,6 +120,53 @@ describe('writeTree', () => {
     expect(written).toEqual(['b.yaml']);
     expect(fs.statSync(path.join(outdir, 'dev/a.yaml')).ino).toBe(inodeA);
     expect(readTree(outdir)).toEqual(new Map([['dev/a.yaml', 'same\n'], ['dev/b.yaml', 'new\n']]));
+    expect(leftovers(outdir)).toEqual([]);
+  });
+
+  it('writes nothing over an unchanged previous tree: no staging folder, no link, no swap (generated trees)', () => {
+    const random = prng(31);
+    for (let run = 0; run < 20; run++) {
+      const files = new Map<string, string>();
+      for (let i = 0; i < 1 + Math.floor(random() * 12); i++) files.set(`${['dev', 'prod/eu', 'argocd'][i % 3]}/f${Math.floor(random() * 50)}.yaml`, `v${Math.floor(random() * 3)}\n`);
+      const dir = path.join(root, `u${run}`);
+      writeTree(dir, files);
+      const inode = fs.statSync(dir).ino;
+      const calls: string[] = [];
+      const record = (name: string) => () => {
+        calls.push(name);
+        throw new Error(`${name} must not be called`);
+      };
+      writeTree(dir, new Map(files), { writeFile: record('writeFile'), link: record('link'), mkdtemp: record('mkdtemp'), rename: record('rename'), removeTree: record('removeTree') });
+      expect(calls).toEqual([]);
+      expect(fs.statSync(dir).ino).toBe(inode);
+      expect(readTree(dir)).toEqual(files);
+    }
+  });
+
+  it('switches to a staging folder at the first changed file, linking the unchanged ones seen before it', () => {
+    const files = new Map([['dev/a.yaml', 'a\n'], ['dev/b.yaml', 'b\n'], ['dev/z.yaml', 'old\n']]);
+    writeTree(outdir, files);
+    const inodeA = fs.statSync(path.join(outdir, 'dev/a.yaml')).ino;
+    const written: string[] = [];
+    writeTree(outdir, new Map([...files, ['dev/z.yaml', 'new\n']]), (file, data) => {
+      written.push(path.basename(file));
+      fs.writeFileSync(file, data);
+    });
+    expect(written).toEqual(['z.yaml']);
+    expect(fs.statSync(path.join(outdir, 'dev/a.yaml')).ino).toBe(inodeA);
+    expect(readTree(outdir)).toEqual(new Map([...files, ['dev/z.yaml', 'new\n']]));
+    expect(leftovers(outdir)).toEqual([]);
+  });
+
+  it('replaces an unchanged tree that holds more: a stray file or an empty folder goes', () => {
+    const files = new Map([['dev/a.yaml', 'a\n']]);
+    writeTree(outdir, files);
+    fs.writeFileSync(path.join(outdir, 'dev/stray.yaml'), 'x\n');
+    writeTree(outdir, files);
+    expect(readTree(outdir)).toEqual(files);
+    fs.mkdirSync(path.join(outdir, 'empty'));
+    writeTree(outdir, files);
+    expect(fs.existsSync(path.join(outdir, 'empty'))).toBe(false);
     expect(leftovers(outdir)).toEqual([]);
   });
 
