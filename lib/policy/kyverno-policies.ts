@@ -204,7 +204,7 @@ export class KyvernoPolicies extends Construct {
           name,
           namespace: this.exceptionNamespace,
           labels: { 'app.kubernetes.io/managed-by': 'cdk8s' },
-          annotations: Object.fromEntries(lifted.map((x) => [`exemptions.typed-manifests.io/${x.rule}`, `${x.exemption!.reason} (declared on ${x.exemption!.scopePath})`])),
+          annotations: Object.fromEntries(lifted.map((x) => [`exemptions.typed-manifests.io/${x.rule}`, `${x.exemption!.reason} (declared on ${belowTarget(x.exemption!.scopePath)})`])),
         },
         spec: {
           background: true,
@@ -387,4 +387,13 @@ function policyDefs(): PolicyDef[] {
       ],
     },
   ];
+}
+
+/**
+ * A construct path below its target's chart (the exception lives in that target's folder): the same on every
+ * cluster of a fleet, which then shares one rendering (gitops SharedRenders).
+ */
+function belowTarget(scopePath: string): string {
+  const slash = scopePath.indexOf('/');
+  return slash < 0 ? scopePath : scopePath.slice(slash + 1);
 }

@@ -1,6 +1,6 @@
 import { INTERRUPTION_TOLERANT_ANNOTATION } from '../policy/placement-rules';
 import { checkProps, configError } from '../core';
-import { targetOf } from '../environments/environment';
+import { clusterNameOf, targetOf } from '../environments/environment';
 import type { IWorkload, IWorkloadExtension } from '../workloads/workload';
 import { NodePoolProps } from './node-pool-props';
 
@@ -34,7 +34,8 @@ export class NodePool implements IWorkloadExtension {
     }
     const poolsOf = (c: { readonly nodePools?: readonly NodePoolProps[] }) => c.nodePools ?? [];
     // every cluster of the environment gets the same description: a pool missing in one of them is an error too
-    for (const cluster of [target.cluster, ...target.env.clusters.filter((c) => c.name !== target.cluster.name)]) {
+    // (the name compared through clusterNameOf: fleets share a rendering unless the objects depend on the name)
+    for (const cluster of [target.cluster, ...target.env.clusters.filter((c) => c.name !== clusterNameOf(target.cluster))]) {
       if (!poolsOf(cluster).some((p) => p.name === this.name)) {
         const has = poolsOf(cluster).map((p) => p.name);
         throw configError(workload, 'nodePool', `is not a node pool of cluster '${cluster.name}' (environment ${target.env.name}), which has ${has.length > 0 ? has.join(', ') : 'no pools'}`, this.name,

@@ -134,7 +134,7 @@ describe('KyvernoPolicies exceptions (admission parity)', () => {
     expect(e.metadata.namespace).toBe('policy-exceptions');
     expect(e.spec.exceptions).toEqual([{ policyName: 'pss-restricted', ruleNames: ['restricted', 'autogen-restricted', 'autogen-cronjob-restricted'] }]);
     expect(e.spec.podSecurity).toEqual([{ controlName: 'Host Namespaces' }, { controlName: 'Capabilities', images: ['ghcr.io/acme/web:1.4.2'] }]);
-    expect(e.metadata.annotations['exemptions.typed-manifests.io/pss-capabilities']).toBe('needs NET_BIND_SERVICE (declared on dev/web)');
+    expect(e.metadata.annotations['exemptions.typed-manifests.io/pss-capabilities']).toBe('needs NET_BIND_SERVICE (declared on web)');
     const [probes] = exceptionsOf([['pss-host-probes', 'probes the node']]);
     expect(probes.spec.podSecurity).toBeUndefined();
   });
@@ -144,7 +144,7 @@ describe('KyvernoPolicies exceptions (admission parity)', () => {
     const hostile = 'line one\nline two: "quoted" <b>x</b>';
     const list = exceptionsOf([['hygiene-probes', hostile], ['hygiene-pdb-required', 'CI-only rule']]);
     expect(list.map((e) => `${e.metadata.name} ${e.spec.exceptions.map((x: any) => x.policyName).join(',')}`)).toEqual(['deployment-shop-web hygiene-probes']);
-    expect(list[0].metadata.annotations['exemptions.typed-manifests.io/hygiene-probes']).toBe(`${hostile} (declared on dev/web)`);
+    expect(list[0].metadata.annotations['exemptions.typed-manifests.io/hygiene-probes']).toBe(`${hostile} (declared on web)`);
     expect(list[0].spec.match.any.map((f: any) => f.resources.kinds[0])).toEqual(['Deployment', 'ReplicaSet', 'Pod']);
   });
 });
