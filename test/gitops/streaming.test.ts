@@ -45,6 +45,37 @@ describe('streaming synth', () => {
     expect(fs.readFileSync(path.join(root, 'dist/prod/prod-us-1/shop/probe.yaml'), 'utf8')).toContain('AT: prod/prod-us-1');
   });
 
+  it('frees a released target: no construct of it stays reachable once synth moved on (bench platform)', async () => {
+    // the collector, as scripts/run.js exposes it
+    require('v8').setFlagsFromString('--expose-gc');
+    const gc = require('vm').runInNewContext('gc') as () => void;
+    const charts: WeakRef<object>[] = [];
+    const objects: WeakRef<object>[] = [];
+    // the app stays alive (as during a synth, its Argo CD and Flux charts, promotion and targets): only the released
+    // targets' trees may go
+    const app = buildBenchApp(3, undefined, undefined, { streaming: true });
+    app.forEachTarget((scope) => {
+      charts.push(new WeakRef(scope));
+      objects.push(new WeakRef(scope.node.findAll().find((c) => c instanceof ApiObject)!));
+    });
+    app.synthTo(path.join(root, 'dist'));
+    expect(charts.length).toBe(3);
+    // WeakRefs made in this job keep their targets until it ends
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(charts.map((r) => r.deref() === undefined)).toEqual([true, true, true]);
+    expect(objects.map((r) => r.deref() === undefined)).toEqual([true, true, true]);
+    // an app rendered without releasing keeps them: the check above can fail
+    const kept = buildBenchApp(1, undefined, undefined, { streaming: true });
+    const keptCharts: WeakRef<object>[] = [];
+    kept.forEachTarget((scope) => keptCharts.push(new WeakRef(scope)));
+    kept.render();
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(keptCharts.every((r) => r.deref() !== undefined)).toBe(true);
+    expect(app.targets.length + kept.targets.length).toBe(6);
+  });
+
   it('renders every target again after a streamed synth (review, diff): the same objects', () => {
     const app = shopApp({ streaming: true });
     app.synthTo(path.join(root, 'dist'));
