@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { configError, parseQuantity } from '../core';
+import { toYaml } from '../core/serialize';
 import type { RenderedObject } from '../environments/rendered';
 
 /** A volume claim template whose requested size went down. */
@@ -38,23 +39,36 @@ export function shrunkClaims(previous: any, next: any): ClaimShrink[] {
  * in the previous dist/ (the file it was written to) and throws before anything is written.
  */
 export function checkClaimSizes(objects: readonly RenderedObject[], outdir: string): void {
-  const cache = new Map<string, any[]>();
+  const texts = new Map<string, string | undefined>();
+  const parsed = new Map<string, any[]>();
   for (const o of objects) {
     if (o.manifest?.kind !== 'StatefulSet' || !o.manifest.spec?.volumeClaimTemplates) continue;
     const file = path.join(outdir, o.folder, o.file);
-    let docs = cache.get(file);
-    if (!docs) {
-      docs = [];
+    if (!texts.has(file)) {
+      let text: string | undefined;
       try {
-        // only the StatefulSets of the file are compared: parse those documents (separated by a `---` line at
-        // column 0, block scalars being indented), not the whole file, on every re-synth
-        docs = fs.readFileSync(file, 'utf8').split(/^---\n/m).filter((d) => /^kind: StatefulSet$/m.test(d)).map((d) => YAML.parse(d));
+        text = fs.readFileSync(file, 'utf8');
       } catch {
         // no previous file (a new workload) or an unreadable one: nothing to compare
       }
-      cache.set(file, docs);
+      texts.set(file, text);
     }
+    const text = texts.get(file);
+    if (text === undefined) continue;
     const m = o.manifest;
+    // the very document the previous file holds: nothing can have shrunk (a re-synth parses nothing)
+    if (holdsDocument(text, toYaml([m]))) continue;
+    let docs = parsed.get(file);
+    if (!docs) {
+      try {
+        // only the StatefulSets of the file are compared: parse those documents (separated by a `---` line at
+        // column 0, block scalars being indented), not the whole file
+        docs = text.split(/^---\n/m).filter((d) => /^kind: StatefulSet$/m.test(d)).map((d) => YAML.parse(d));
+      } catch {
+        docs = [];
+      }
+      parsed.set(file, docs);
+    }
     const previous = docs.find((d) => d?.kind === 'StatefulSet' && d?.metadata?.name === m.metadata?.name && d?.metadata?.namespace === m.metadata?.namespace);
     const shrunk = previous ? shrunkClaims(previous, m) : [];
     if (shrunk.length > 0) {
@@ -65,4 +79,9 @@ export function checkClaimSizes(objects: readonly RenderedObject[], outdir: stri
         s.next, `keep at least ${s.previous}`);
     }
   }
+}
+
+/** Whether a multi-document file (documents joined by `---` lines) holds `doc` as one of its documents. */
+function holdsDocument(text: string, doc: string): boolean {
+  return text === doc || text.startsWith(`${doc}---\n`) || text.endsWith(`---\n${doc}`) || text.includes(`---\n${doc}---\n`);
 }
