@@ -100,6 +100,23 @@ app.synth();
     expect(fs.existsSync(path.join(out, 'dev/shop/dev.yaml'))).toBe(true);
   });
 
+  test('a bug (not a configuration error) keeps its stack, mapped back to the TypeScript lines', () => {
+    const app = path.join(dir, 'app.ts');
+    fs.writeFileSync(app, `
+function broken(): never {
+  throw new TypeError('boom');
+}
+broken();
+`);
+    const r = run(app, { CDK8S_OUTDIR: path.join(dir, 'dist') });
+    expect(r.status).toBe(1);
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toBe('synth failed, nothing was written: TypeError: boom');
+    // the source map is read only now, when the stack is formatted
+    expect(lines[1]).toBe(`    at broken (${app}:3:9)`);
+    expect(lines[2]).toMatch(new RegExp(`^    at .*${app.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:1\\)?$`));
+  });
+
   test('in the bundle (no type-check), a pick missing an environment names the target chart and the calling line', () => {
     const app = path.join(dir, 'app.ts');
     fs.writeFileSync(app, `
