@@ -1,10 +1,11 @@
 // The "done when" for stateful workloads, checked on the committed dist/ of the example platform.
-import { spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { readTree } from '../../lib/gitops';
 import { APPLY_PHASE_ANNOTATION, SYNC_WAVE_ANNOTATION } from '../../lib/gitops/apply-order';
 import { crdSchemaErrors } from '../fixtures/crd-schema';
+import { spawnCollected } from '../fixtures/spawn';
 
 const dist = path.resolve(__dirname, '../../dist');
 const tree = readTree(dist);
@@ -87,15 +88,7 @@ const builds = new Map<string, Promise<Build>>();
 function kustomize(folder: string): Promise<Build> {
   let b = builds.get(folder);
   if (!b) {
-    b = new Promise<Build>((resolve, reject) => {
-      const p = spawn('kubectl', ['kustomize', path.join(dist, folder)]);
-      let stdout = '';
-      let stderr = '';
-      p.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
-      p.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
-      p.on('error', reject);
-      p.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
+    b = spawnCollected('kubectl', ['kustomize', path.join(dist, folder)]);
     builds.set(folder, b);
   }
   return b;

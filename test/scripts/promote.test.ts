@@ -1,9 +1,9 @@
 // `npm run promote` on the example platform, as CI and a release engineer run it (one process per call).
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { scriptBundle } from './script-bundle';
+import { spawnCollected } from '../fixtures/spawn';
 
 const root = path.resolve(__dirname, '..', '..');
 const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -19,16 +19,8 @@ function promote(args: string[], now = '2026-12-06T08:00:00Z', cwd = root): Prom
 
 /** The same under tsx. */
 function promoteViaTsx(args: string[], now = '2026-12-06T08:00:00Z', cwd = root): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [tsx, path.join(root, 'scripts', 'promote.ts'), '--app', path.join(root, 'apps', 'main.ts'), ...args],
-      { cwd, env: { ...process.env, TYPED_MANIFESTS_NOW: now } });
-    let out = '';
-    let err = '';
-    p.stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });
-    p.stderr.setEncoding('utf8').on('data', (c: string) => { err += c; });
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, out, err }));
-  });
+  return spawnCollected(process.execPath, [tsx, path.join(root, 'scripts', 'promote.ts'), '--app', path.join(root, 'apps', 'main.ts'), ...args],
+    { cwd, env: { ...process.env, TYPED_MANIFESTS_NOW: now } }).then((r) => ({ code: r.status, out: r.stdout, err: r.stderr }));
 }
 
 describe('npm run promote', () => {

@@ -1,10 +1,11 @@
 // A script of scripts/ run as `npm run <name>` runs it (tsx), but bundled once per test file with esbuild, as
 // scripts/run.js bundles apps: each case then starts plain node on one file instead of tsx, which transpiles and
 // loads some 300 modules per process (one to two seconds each time).
-import { spawn, spawnSync, SpawnSyncOptions } from 'child_process';
+import { spawnSync, SpawnSyncOptions } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as esbuild from 'esbuild';
+import { spawnCollected } from '../fixtures/spawn';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -51,15 +52,7 @@ export function scriptBundle(script: string, apps: readonly string[] = []): Scri
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     },
     start(args, options = {}) {
-      return new Promise((resolve, reject) => {
-        const p = spawn(process.execPath, argv(args), { cwd: options.cwd ?? ROOT, env: options.env ?? process.env });
-        let stdout = '';
-        let stderr = '';
-        p.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
-        p.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
-        p.on('error', reject);
-        p.on('close', (status) => resolve({ status, stdout, stderr }));
-      });
+      return spawnCollected(process.execPath, argv(args), { cwd: options.cwd ?? ROOT, env: options.env ?? process.env });
     },
   };
 }
