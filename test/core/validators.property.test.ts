@@ -29,6 +29,27 @@ function gen(seed: number) {
   return { r, int, pick, str };
 }
 
+/**
+ * The generated cases where the validator and the reference disagree (the first 20), asserted once per test with
+ * `expect(d.found).toEqual([])`, which shows each input: an `expect` per generated case costs more than the
+ * validators under test.
+ */
+function disagreements() {
+  const found: unknown[] = [];
+  const record = (c: unknown) => { if (found.length < 20) found.push(c); };
+  return {
+    found,
+    /** Records `input` when `got` is not `expected` (Object.is, as toBe). */
+    same(input: unknown, got: unknown, expected: unknown): void {
+      if (!Object.is(got, expected)) record({ input, got, expected });
+    },
+    /** Records `input` when `got` is not within 10^-digits / 2 of `expected` (as toBeCloseTo). */
+    close(input: unknown, got: number | undefined, expected: number, digits: number): void {
+      if (!(typeof got === 'number' && Math.abs(expected - got) < 10 ** -digits / 2)) record({ input, got, expected });
+    },
+  };
+}
+
 const isAlnum = (c: string) => LOWER.includes(c.toLowerCase()) || DIGITS.includes(c);
 const scope = () => new Chart(new App(), 'probe');
 
@@ -126,14 +147,16 @@ describe('name validators agree with the Kubernetes rules on generated strings',
 
   test('hostnames: labels of a subdomain, each at most 63, wildcards only when allowed', () => {
     const g = gen(42);
+    const d = disagreements();
     for (let i = 0; i < RUNS; i++) {
       const labels = Array.from({ length: 1 + g.int(4) }, () => g.str(LOWER + DIGITS + '-', 0, g.r() < 0.05 ? 70 : 10));
       const host = (g.r() < 0.2 ? '*.' : '') + labels.join('.');
       const plain = host.startsWith('*.') ? host.slice(2) : host;
       const expected = host.length <= 253 && plain.split('.').every(refDnsLabel);
-      expect([host, isHostname(host, true)]).toEqual([host, expected]);
-      expect([host, isHostname(host, false)]).toEqual([host, expected && !host.startsWith('*.')]);
+      d.same({ host, wildcard: true }, isHostname(host, true), expected);
+      d.same({ host, wildcard: false }, isHostname(host, false), expected && !host.startsWith('*.'));
     }
+    expect(d.found).toEqual([]);
   });
 });
 
@@ -154,6 +177,7 @@ describe('CIDR blocks', () => {
 
   test('cidrProblem agrees with Node\'s address parser on generated blocks', () => {
     const g = gen(7);
+    const d = disagreements();
     let valid = 0;
     for (let i = 0; i < RUNS; i++) {
       const v6 = g.r() < 0.4;
@@ -161,9 +185,10 @@ describe('CIDR blocks', () => {
       const prefix = g.r() < 0.05 ? `0${g.int(9)}` : String(g.int(v6 ? 140 : 40));
       const s = g.r() < 0.03 ? ip : `${ip}/${prefix}`;
       const expected = refCidr(s);
-      expect([s, cidrProblem(s) === undefined]).toEqual([s, expected]);
+      d.same(s, cidrProblem(s) === undefined, expected);
       if (expected) valid++;
     }
+    expect(d.found).toEqual([]);
     expect(valid).toBeGreaterThan(RUNS / 3);
   });
 
@@ -173,6 +198,7 @@ describe('CIDR blocks', () => {
 
   test('cidrStrictlyContains agrees with Node\'s BlockList on generated IPv4 and IPv6 pairs', () => {
     const g = gen(11);
+    const d = disagreements();
     let contained = 0;
     let checked = 0;
     for (let i = 0; i < RUNS; i++) {
@@ -190,10 +216,11 @@ describe('CIDR blocks', () => {
       list.addSubnet(outerIp, outerLen, family);
       const expected = innerLen > outerLen && list.check(innerIp, family);
       const got = cidrStrictlyContains(`${outerIp}/${outerLen}`, `${innerIp}/${innerLen}`);
-      expect([outerIp, outerLen, innerIp, innerLen, got]).toEqual([outerIp, outerLen, innerIp, innerLen, expected]);
+      d.same([outerIp, outerLen, innerIp, innerLen], got, expected);
       checked++;
       if (expected) contained++;
     }
+    expect(d.found).toEqual([]);
     expect(contained).toBeGreaterThan(checked / 10);
     expect(contained).toBeLessThan(checked - checked / 10);
   });
@@ -217,15 +244,18 @@ describe('cron schedules', () => {
 
   test('generated valid schedules are accepted', () => {
     const g = gen(3);
+    const d = disagreements();
     for (let i = 0; i < RUNS; i++) {
       const expr = [0, 1, 2, 3, 4].map((f) => field(g, f)).join(' ');
-      expect([expr, cronProblem(expr)]).toEqual([expr, undefined]);
+      d.same(expr, cronProblem(expr), undefined);
     }
+    expect(d.found).toEqual([]);
   });
 
   test('a schedule with one value out of its field\'s range is rejected, naming the field', () => {
     const g = gen(5);
     const names = ['minute', 'hour', 'day of month', 'month', 'day of week'];
+    const d = disagreements();
     for (let i = 0; i < RUNS; i++) {
       const fields = [0, 1, 2, 3, 4].map((f) => field(g, f));
       const bad = g.int(5);
@@ -234,9 +264,10 @@ describe('cron schedules', () => {
       if (out < 0) { fields[bad] = g.pick(['xyz', 'abc', '1-', '-', '5-2', '*/0', '1/2/3', '']); } else fields[bad] = String(out);
       const expr = fields.join(' ');
       const problem = cronProblem(expr);
-      expect([expr, problem === undefined]).toEqual([expr, false]);
-      if (fields[bad] !== '') expect(problem).toContain(names[bad]);
+      d.same(expr, problem === undefined, false);
+      if (fields[bad] !== '') d.same({ expr, problem, names: names[bad] }, problem?.includes(names[bad]), true);
     }
+    expect(d.found).toEqual([]);
   });
 
   test.each(['0 25 * * *', '99 99 99 99 99', '0 0 * xyz abc', '* * * *', '* * * * * *', '60 * * * *', '0 0 0 * *', '0 0 * 13 *', '0 0 * * 8', 'TZ=UTC 0 0 * * *'])('rejects %p', (expr) => {
@@ -249,26 +280,30 @@ describe('durations and quantities', () => {
 
   test('Go durations: generated component lists parse to their sum; noise does not parse', () => {
     const g = gen(13);
+    const d = disagreements();
     for (let i = 0; i < RUNS; i++) {
       const parts = Array.from({ length: 1 + g.int(3) }, () => [g.int(1000), g.pick(UNITS)] as const);
       const text = parts.map(([n, [u]]) => `${n}${u}`).join('');
       const expected = parts.reduce((acc, [n, [, f]]) => acc + n * f, 0);
-      expect(parseGoDuration(text)).toBeCloseTo(expected, 6);
+      d.close(text, parseGoDuration(text), expected, 6);
       const noisy = `${text}${g.pick(['d', 'w', ' ', 'S', 'M', '-1s', 'x'])}`;
-      expect([noisy, parseGoDuration(noisy)]).toEqual([noisy, undefined]);
+      d.same(noisy, parseGoDuration(noisy), undefined);
     }
+    expect(d.found).toEqual([]);
   });
 
   test('quantities: generated number and suffix parse to number times factor', () => {
     const SUFFIXES: [string, number][] = [['', 1], ['m', 1e-3], ['k', 1e3], ['M', 1e6], ['G', 1e9], ['Ki', 1024], ['Mi', 2 ** 20], ['Gi', 2 ** 30], ['e3', 1e3]];
     const g = gen(17);
+    const d = disagreements();
     for (let i = 0; i < RUNS; i++) {
       const n = g.r() < 0.5 ? g.int(5000) : Math.round(g.r() * 10000) / 100;
       const [suffix, factor] = g.pick(SUFFIXES);
-      expect(parseQuantity(`${n}${suffix}`)).toBeCloseTo(n * factor, 3);
+      d.close(`${n}${suffix}`, parseQuantity(`${n}${suffix}`), n * factor, 3);
       const bad = `${n}${g.pick(['MB', 'mi', 'KB', ' Mi', 'g', 'x', '%'])}`;
-      expect([bad, parseQuantity(bad)]).toEqual([bad, undefined]);
+      d.same(bad, parseQuantity(bad), undefined);
     }
+    expect(d.found).toEqual([]);
   });
 });
 
@@ -276,15 +311,20 @@ describe('integer ranges', () => {
   test('assertInt32 accepts exactly the integers in [min, 2^31-1] and shows the value it got', () => {
     const g = gen(19);
     const specials = [NaN, Infinity, -Infinity, -0, 0.5, INT32_MAX, INT32_MAX + 1, 2 ** 53, -1, 1e21];
+    const d = disagreements();
     for (let i = 0; i < RUNS; i++) {
       const v = i < specials.length ? specials[i] : g.r() < 0.5 ? g.int(2 ** 32) - 2 ** 30 : (g.r() - 0.5) * 2 ** 34;
       const expected = Number.isFinite(v) && Math.floor(v) === v && v >= 0 && v <= 2147483647;
       let error: unknown;
       try { assertInt32(scope(), 'replicas', v, 0, 2); } catch (e) { error = e; }
-      expect([v, error === undefined]).toEqual([v, expected]);
-      expect(isIntInRange(v, 0, INT32_MAX)).toBe(expected);
-      if (error) expect((error as ConfigError).message).toContain(`got ${Object.is(v, -0) ? '-0' : String(v)};`);
+      d.same({ v, assertInt32: true }, error === undefined, expected);
+      d.same({ v, isIntInRange: true }, isIntInRange(v, 0, INT32_MAX), expected);
+      if (error) {
+        const shown = `got ${Object.is(v, -0) ? '-0' : String(v)};`;
+        d.same({ v, message: (error as ConfigError).message, shows: shown }, (error as ConfigError).message.includes(shown), true);
+      }
     }
+    expect(d.found).toEqual([]);
   });
 });
 
@@ -304,6 +344,7 @@ describe('tolerations', () => {
 
   test('generated tolerations are judged as the API server judges them', () => {
     const g = gen(23);
+    const d = disagreements();
     let valid = 0;
     for (let i = 0; i < RUNS; i++) {
       const maybe = <T>(p: number, f: () => T): T | undefined => (g.r() < p ? f() : undefined);
@@ -321,9 +362,10 @@ describe('tolerations', () => {
       let ok = true;
       try { assertToleration(scope(), 'tolerations[0]', t); } catch { ok = false; }
       const expected = refToleration(t);
-      expect([t, ok]).toEqual([t, expected]);
+      d.same(t, ok, expected);
       if (expected) valid++;
     }
+    expect(d.found).toEqual([]);
     expect(valid).toBeGreaterThan(RUNS / 20);
   });
 });
@@ -343,6 +385,7 @@ describe('node selector terms', () => {
 
   test('generated requirements are judged as the API server judges them', () => {
     const g = gen(29);
+    const d = disagreements();
     let valid = 0;
     for (let i = 0; i < RUNS; i++) {
       const r: any = {
@@ -353,9 +396,10 @@ describe('node selector terms', () => {
       let ok = true;
       try { assertNodeSelectorTerm(scope(), 'term', { matchExpressions: [r] }); } catch { ok = false; }
       const expected = refRequirement(r);
-      expect([r, ok]).toEqual([r, expected]);
+      d.same(r, ok, expected);
       if (expected) valid++;
     }
+    expect(d.found).toEqual([]);
     expect(valid).toBeGreaterThan(RUNS / 20);
   });
 });
@@ -364,6 +408,7 @@ describe('simple durations', () => {
   test('numbers and s/m/h strings up to the Go duration limit are accepted; past it, or malformed, rejected with the value shown', () => {
     const { parseDuration, GO_DURATION_MAX_SECONDS } = require('../../lib/core');
     const g = gen(31);
+    const d = disagreements();
     for (let i = 0; i < RUNS; i++) {
       const unit = g.pick(['s', 'm', 'h'] as const);
       const factor = unit === 'h' ? 3600 : unit === 'm' ? 60 : 1;
@@ -375,9 +420,10 @@ describe('simple durations', () => {
       let got: string | undefined;
       let message = '';
       try { got = parseDuration(scope(), 'pause', value); } catch (e) { message = (e as Error).message; }
-      expect([value, got !== undefined]).toEqual([value, expected]);
-      if (got !== undefined) expect(got).toBe(asString ? value : `${n}s`);
-      else expect(message).toContain(`got ${JSON.stringify(value)};`);
+      d.same(value, got !== undefined, expected);
+      if (got !== undefined) d.same(value, got, asString ? value : `${n}s`);
+      else d.same({ value, message }, message.includes(`got ${JSON.stringify(value)};`), true);
     }
+    expect(d.found).toEqual([]);
   });
 });
