@@ -6,6 +6,7 @@
 const fs = require('fs');
 const path = require('path');
 const Module = require('module');
+const { lazySourceMaps } = require('./lazy-source-maps');
 
 const entry = process.argv[2];
 if (!entry) {
@@ -134,45 +135,6 @@ process.on('uncaughtException', fail);
 if (typeof globalThis.gc !== 'function') {
   require('v8').setFlagsFromString('--expose-gc');
   globalThis.gc = require('vm').runInNewContext('gc');
-}
-
-/**
- * Stack frames of the bundle, mapped back to the TypeScript sources when a stack is formatted. Node's own source
- * maps (`process.setSourceMapsEnabled`) parse the bundle's map when it loads: a fifth of a warm synth. A stack
- * is only formatted when something fails, or when an error names the line that called (env.pick).
- */
-function lazySourceMaps(bundle) {
-  let map; // undefined: not read yet; null: none
-  const sourceMap = () => {
-    if (map === undefined) {
-      try {
-        map = new Module.SourceMap(JSON.parse(fs.readFileSync(`${bundle}.map`, 'utf8')));
-      } catch {
-        map = null;
-      }
-    }
-    return map;
-  };
-  const frame = (site) => {
-    const text = String(site);
-    const file = site.getFileName();
-    const line = site.getLineNumber();
-    const column = site.getColumnNumber();
-    if (file !== bundle || !line || !column || !sourceMap()) return text;
-    const entry = map.findEntry(line - 1, column - 1);
-    if (!entry || !entry.originalSource) return text;
-    const source = entry.originalSource.startsWith('file://') ? require('url').fileURLToPath(entry.originalSource) : path.resolve(path.dirname(bundle), entry.originalSource);
-    return text.replace(`${file}:${line}:${column}`, `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`);
-  };
-  Error.prepareStackTrace = (error, sites) => {
-    let head;
-    try {
-      head = String(error);
-    } catch {
-      head = 'Error';
-    }
-    return [head, ...sites.map((site) => `    at ${frame(site)}`)].join('\n');
-  };
 }
 
 (async () => {
