@@ -16,7 +16,7 @@ export const PROP_SHAPES = {
   ClusterProps: { "gateway": null, "ingressController": null, "kubernetesVersion": null, "mesh": "MeshOptions", "name": null, "nodePools": "NodePoolProps", "region": null, "server": null, "storageClasses": "StorageClassProps" },
   CompilerOptions: { "enums": null, "freeFormObjects": null, "gatedFields": null, "rootOverrides": null },
   ConfigFilesProps: { "env": null, "files": null, "mountPath": null, "name": null, "retainGenerations": null, "sensitive": null },
-  CredentialScanOptions: { "skip": null },
+  CredentialScanOptions: { "skip": null, "skipFields": null },
   CronTriggerOptions: { "desiredReplicas": null, "end": null, "start": null, "timeZone": null },
   CustomSloMetricsOptions: { "durationBucketsMs": null, "errorRatio": null, "latency": null, "measuredOn": null, "name": null, "slowRatio": null, "successRate": null },
   EnvironmentProps: { "certificateIssuer": null, "clusters": "ClusterProps", "domain": null, "mesh": "MeshOptions", "monitoring": "MonitoringOptions", "production": null, "prometheusAddress": null, "scaling": "ScalingEnvironmentOptions", "secretStores": null, "settings": null },
