@@ -70,6 +70,7 @@ export const PROP_SHAPES = {
   ObjectMetricOptions: { "averageValue": null, "describedObject": null, "metric": null, "selector": null, "value": null },
   PlatformGatewayProps: { "gateway": null },
   PlatformNamespaceProps: { "labels": null, "limitRange": "LimitRangeOptions", "name": null, "podSecurity": null, "quota": "QuotaOptions", "team": null },
+  PodAnnotationOptions: { "replace": null },
   PodTemplateOptions: { "longRunning": "LongRunningOptions", "ports": null, "restartPolicy": null },
   PodsMetricOptions: { "averageValue": null, "metric": null, "selector": null },
   PriorityClassOptions: { "description": null, "globalDefault": null, "name": null, "preemptionPolicy": null, "value": null },
