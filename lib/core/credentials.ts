@@ -297,6 +297,12 @@ export function credentialsInObject(obj: unknown, options: CredentialScanOptions
     }
   };
   const inspectString = (value: string, depth: number, key: string, binary: boolean) => {
+    if (!binary && value.length < 8 && !value.includes('\n')) {
+      // too short for a token, a file or a connection string: only a password under a password key is possible
+      const what = value.length < 6 ? undefined : credentialIn(value, key);
+      if (what) out.push({ path: pathOf(depth), what, length: value.length });
+      return;
+    }
     const known = value.length <= CLEAN_VALUE_MAX ? cleanValues(key, binary) : undefined;
     if (known?.has(value)) return;
     const hit = inspect(value, key, binary);

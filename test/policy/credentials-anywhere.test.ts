@@ -205,6 +205,17 @@ describe('the scan remembers clean strings, by the key they were judged under', 
   });
 });
 
+describe('short values', () => {
+  test('a 6- or 7-character password under a password key is found; shorter values and other keys are not (generated)', () => {
+    for (let i = 0; i < N; i++) {
+      const n = 5 + int(3);
+      const pw = `${chars(LOWER, n - 2)}${chars(DIGITS, 2)}`;
+      const found = credentialsInObject({ kind: 'ConfigMap', data: { DB_PASSWORD: pw, note: pw } }).map((h) => h.path);
+      expect([pw, found]).toEqual([pw, n >= 6 ? ['data.DB_PASSWORD'] : []]);
+    }
+  });
+});
+
 describe('skipFields names fields by their keys, not by a text prefix', () => {
   test('exactly the named fields are not read; their neighbours and namesakes elsewhere are (generated)', () => {
     for (let i = 0; i < N; i++) {
