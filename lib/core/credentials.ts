@@ -235,6 +235,12 @@ export interface CredentialHit {
 export interface CredentialScanOptions {
   /** Value paths not to read (exact paths, or prefixes ending in `.` / `[`). @default - none */
   readonly skip?: (path: string) => boolean;
+  /**
+   * Fields not to read, each as its map keys from the object's root (`['spec', 'encryptedData']`). Unlike
+   * `skip`, they cost nothing on the values that are read: no path is written out unless something is found.
+   * @default - none
+   */
+  readonly skipFields?: readonly (readonly string[])[];
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -244,6 +250,8 @@ function join(base: string, key: string): string {
   return `${base}[${JSON.stringify(key)}]`;
 }
 
+const FLAG_ARG = /^--?[A-Za-z][A-Za-z0-9_.-]*$/;
+
 /**
  * Every credential-looking string of `obj`, keys and values, nested anywhere. The key a value is judged under
  * is its map key, the `name` of a `{ name, value }` pair (env, headers, parameters), or the flag before it in
@@ -252,41 +260,93 @@ function join(base: string, key: string): string {
  */
 export function credentialsInObject(obj: unknown, options: CredentialScanOptions = {}, base = ''): CredentialHit[] {
   const out: CredentialHit[] = [];
-  const skip = options.skip ?? (() => false);
-  const walk = (v: unknown, path: string, key: string, binary: boolean) => {
-    if (skip(path)) return;
+  const skip = options.skip;
+  const skipFields = options.skipFields ?? [];
+  // the path of the value being read, as segments: written out as text only for a hit (or for `skip`), since a
+  // platform's objects hold about a hundred strings each and almost none is a credential
+  const segs: (string | number)[] = [];
+  const pathOf = (depth: number): string => {
+    let p = base;
+    for (let i = 0; i < depth; i++) p = typeof segs[i] === 'number' ? `${p}[${segs[i]}]` : join(p, segs[i] as string);
+    return p;
+  };
+  const skippedField = (depth: number): boolean => skipFields.some((f) => f.length === depth && f.every((k, i) => segs[i] === k));
+  const walk = (v: unknown, depth: number, key: string, binary: boolean) => {
     if (typeof v === 'string') {
-      inspectString(v, path, key, binary, out);
+      inspectString(v, depth, key, binary);
     } else if (Array.isArray(v)) {
-      v.forEach((x, i) => {
+      for (let i = 0; i < v.length; i++) {
+        segs[depth] = i;
+        if (skip && skip(pathOf(depth + 1))) continue;
         const prev = i > 0 ? v[i - 1] : undefined;
-        const flag = typeof prev === 'string' && /^--?[A-Za-z][A-Za-z0-9_.-]*$/.test(prev) ? prev.replace(/^-+/, '') : key;
-        walk(x, `${path}[${i}]`, flag, binary);
-      });
+        const flag = typeof prev === 'string' && FLAG_ARG.test(prev) ? prev.replace(/^-+/, '') : key;
+        walk(v[i], depth + 1, flag, binary);
+      }
     } else if (v !== null && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       const pairName = typeof o.name === 'string' && ('value' in o) ? o.name : undefined;
       for (const k of Object.keys(o)) {
-        const p = join(path, k);
-        if (skip(p)) continue;
+        segs[depth] = k;
+        if (skipFields.length > 0 && skippedField(depth + 1)) continue;
+        if (skip && skip(pathOf(depth + 1))) continue;
         // a key can carry a token too (an annotation or data key); judged on its own, without a key
         const inKey = k.length >= 16 ? credentialIn(k) : undefined;
-        if (inKey) out.push({ path: p, what: inKey, inKey: true, length: k.length });
-        walk(o[k], p, k === 'value' && pairName !== undefined ? pairName : k, binary || k === 'binaryData');
+        if (inKey) out.push({ path: pathOf(depth + 1), what: inKey, inKey: true, length: k.length });
+        walk(o[k], depth + 1, k === 'value' && pairName !== undefined ? pairName : k, binary || k === 'binaryData');
       }
     }
   };
-  walk(obj, base, '', false);
+  const inspectString = (value: string, depth: number, key: string, binary: boolean) => {
+    if (!binary && value.length < 8 && !value.includes('\n')) {
+      // too short for a token, a file or a connection string: only a password under a password key is possible
+      const what = value.length < 6 ? undefined : credentialIn(value, key);
+      if (what) out.push({ path: pathOf(depth), what, length: value.length });
+      return;
+    }
+    const known = value.length <= CLEAN_VALUE_MAX ? cleanValues(key, binary) : undefined;
+    if (known?.has(value)) return;
+    const hit = inspect(value, key, binary);
+    if (hit) out.push({ path: pathOf(depth), ...hit });
+    else if (known) rememberClean(known, value);
+  };
+  if (!(skip && skip(base))) walk(obj, 0, '', false);
   return out;
+}
+
+// Strings judged clean, by the key they were judged under: a platform's objects repeat a few thousand distinct
+// strings (labels, images, ports, probes, config files per environment) a million times. Bounded by characters,
+// so that generated or hostile input cannot grow it without limit.
+const CLEAN_VALUE_MAX = 64 * 1024;
+const CLEAN_CHARS_LIMIT = 16 * 1024 * 1024;
+const CLEAN = new Map<string, Set<string>>();
+const CLEAN_BINARY = new Map<string, Set<string>>();
+let cleanChars = 0;
+
+function cleanValues(key: string, binary: boolean): Set<string> {
+  const byKey = binary ? CLEAN_BINARY : CLEAN;
+  let set = byKey.get(key);
+  if (!set) byKey.set(key, (set = new Set()));
+  return set;
+}
+
+function rememberClean(set: Set<string>, value: string): void {
+  cleanChars += value.length + 16;
+  if (cleanChars > CLEAN_CHARS_LIMIT) {
+    for (const s of CLEAN.values()) s.clear();
+    for (const s of CLEAN_BINARY.values()) s.clear();
+    cleanChars = value.length + 16;
+  }
+  set.add(value);
 }
 
 const FILE_EXT = /\.(json|ya?ml|properties|env|ini|toml|conf|cfg)$/i;
 
-function inspectString(value: string, path: string, key: string, binary: boolean, out: CredentialHit[]): void {
+/** What a string under `key` looks like when it looks like a credential: the hit without its path. */
+function inspect(value: string, key: string, binary: boolean): Omit<CredentialHit, 'path'> | undefined {
   let text = value;
   if (binary) {
     const decoded = decodeText(value);
-    if (decoded === undefined) return; // real binary data: nothing to read
+    if (decoded === undefined) return undefined; // real binary data: nothing to read
     text = decoded;
   }
   const ext = FILE_EXT.exec(key)?.[1]?.toLowerCase();
@@ -295,18 +355,15 @@ function inspectString(value: string, path: string, key: string, binary: boolean
     if (entries) {
       for (const [k, v] of entries) {
         const what = credentialIn(v, k.split('.').pop() ?? k);
-        if (what) {
-          out.push({ path, what, within: k, length: v.length });
-          return;
-        }
+        if (what) return { what, within: k, length: v.length };
       }
       // a token in a comment or a free-text value is still a token
-      if (ANY_PATTERN.test(text)) out.push({ path, what: CREDENTIAL_PATTERNS.find((p) => p.pattern.test(text))!.name, length: value.length });
-      return;
+      if (ANY_PATTERN.test(text)) return { what: CREDENTIAL_PATTERNS.find((p) => p.pattern.test(text))!.name, length: value.length };
+      return undefined;
     }
   }
   const what = credentialIn(text, key);
-  if (what) out.push({ path, what, length: value.length });
+  return what ? { what, length: value.length } : undefined;
 }
 
 /** The text a base64 value decodes to, when it is text (UTF-8, no NUL); undefined for binary data. */

@@ -51,6 +51,19 @@ const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
  */
 export function qualifiedNameProblem(key: unknown): string | undefined {
   if (typeof key !== 'string' || key.length === 0) return 'must be a non-empty string';
+  // every label and annotation key of every object passes here; a platform uses a few hundred distinct ones
+  if (VALID_QUALIFIED_NAMES.has(key)) return undefined;
+  const problem = judgeQualifiedName(key);
+  if (problem === undefined) {
+    if (VALID_QUALIFIED_NAMES.size >= 10_000) VALID_QUALIFIED_NAMES.clear(); // bounded against generated keys
+    VALID_QUALIFIED_NAMES.add(key);
+  }
+  return problem;
+}
+
+const VALID_QUALIFIED_NAMES = new Set<string>();
+
+function judgeQualifiedName(key: string): string | undefined {
   const parts = key.split('/');
   if (parts.length > 2) return "must have at most one '/'";
   const name = parts[parts.length - 1];

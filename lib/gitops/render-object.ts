@@ -170,6 +170,9 @@ function isPlain(v: object): boolean {
  * included), so no key a user may write changes what is rendered.
  */
 function resolveAndSanitize(value: any, sortKeys: boolean, filterEmpty = false): any {
+  // most values of a manifest are strings, numbers and booleans: nothing to resolve
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean') return value;
   for (;;) {
     if (value == null) return undefined;
     if (value instanceof Lazy) {
@@ -190,12 +193,14 @@ function resolveAndSanitize(value: any, sortKeys: boolean, filterEmpty = false):
   if (!isPlain(value)) throw new Error(`can't render non-simple object of type '${Object.getPrototypeOf(value)?.constructor?.name ?? 'unknown'}'`);
   const keys = sortKeys ? Object.keys(value).sort() : Object.keys(value);
   const out: Record<string, unknown> = {};
+  let kept = 0;
   for (const k of keys) {
     const v = resolveAndSanitize(value[k], sortKeys, filterEmpty);
     if (v == null) continue;
+    kept++;
     if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
     else out[k] = v;
   }
-  if (filterEmpty && Object.keys(out).length === 0) return undefined;
+  if (filterEmpty && kept === 0) return undefined;
   return out;
 }

@@ -84,7 +84,7 @@ function run(subjects: readonly Subject[], options: EvaluateOptions): PolicyFind
       ownerOf: (m) => owners.get(m),
     };
     for (const s of list) {
-      const constructPath = s.apiObject?.node.path;
+      let constructPath: string | undefined;
       for (const rule of rules) {
         const findings = rule.check(s.manifest, context);
         if (findings.length === 0) continue;
@@ -92,6 +92,7 @@ function run(subjects: readonly Subject[], options: EvaluateOptions): PolicyFind
           // a value exemption lifts only the finding at its path
           const exemption = s.apiObject ? exemptionOf(s.apiObject, rule, owners.get(s.manifest), f.field) : undefined;
           if (exemption && !options.includeExempted) continue;
+          constructPath ??= s.apiObject?.node.path;
           out.push({ ...f, folder, ...(constructPath !== undefined ? { constructPath } : {}), ...(exemption ? { exemption } : {}) });
         }
       }

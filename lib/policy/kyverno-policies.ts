@@ -176,6 +176,9 @@ export class KyvernoPolicies extends Construct {
     const unit = new Construct(this, 'Exceptions');
     markUnit(unit, 'kyverno-exceptions');
     const seen = new Set<string>();
+    // the kinds each policy matches, worked out once per target rather than per exempted object and rule
+    const kindsMatched = new Map<string, string[]>();
+    const matched = (policy: string) => kindsMatched.get(policy) ?? kindsMatched.set(policy, matchedKinds(policy)).get(policy)!;
     for (const o of root.node.findAll()) {
       if (!(o instanceof ApiObject) || isWithin(o, this)) continue;
       const ns = o.metadata.namespace;
@@ -186,7 +189,7 @@ export class KyvernoPolicies extends Construct {
       if (own.length === 0) continue;
       const lifted = KyvernoPolicies.enforcedRules
         .map((rule) => ({ rule, exemption: own.find((e) => e.rule === rule), policy: rule.startsWith('pss-') ? 'pss-restricted' : rule }))
-        .filter((x) => x.exemption !== undefined && this.ruleNames.has(x.policy) && matchedKinds(x.policy).some((k) => kinds.includes(k) || (k === 'Pod' && kind in CHILDREN)));
+        .filter((x) => x.exemption !== undefined && this.ruleNames.has(x.policy) && matched(x.policy).some((k) => kinds.includes(k) || (k === 'Pod' && kind in CHILDREN)));
       if (lifted.length === 0 || ns === undefined) continue;
       const name = `${kind.toLowerCase()}-${ns}-${o.name}`.slice(0, 253).replace(/[-.]+$/, '');
       if (seen.has(name)) continue;

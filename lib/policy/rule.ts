@@ -138,15 +138,21 @@ export function defineRule(def: RuleDefinition): Rule {
     profile: def.profile,
     ...(def.exemptPerValue ? { exemptPerValue: true } : {}),
     ...(def.exemption ? { exemption: def.exemption } : {}),
-    check: (manifest, context) => def.check(manifest, context).map((v) => ({
-      rule: def.id,
-      object: objectRef(manifest),
-      field: v.field,
-      message: v.message,
-      fix: v.fix,
-    })),
+    check: (manifest, context) => {
+      const violations = def.check(manifest, context);
+      // most checks of most objects find nothing: no second array for them
+      return violations.length === 0 ? NO_FINDINGS : violations.map((v) => ({
+        rule: def.id,
+        object: objectRef(manifest),
+        field: v.field,
+        message: v.message,
+        fix: v.fix,
+      }));
+    },
   };
 }
+
+const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
 
 export function objectRef(manifest: Manifest): ObjectRef {
   const ns = manifest.metadata?.namespace;

@@ -45,16 +45,11 @@ function hidden(length: number): string {
 }
 
 /** Where a rule's own values are judged by another rule, or hold ciphertext: not read for credentials. */
-function credentialSkip(m: Manifest): (path: string) => boolean {
-  const under = (prefix: string) => (p: string) => p === prefix || p.startsWith(`${prefix}.`) || p.startsWith(`${prefix}[`);
-  if (m.kind === 'Secret' && apiGroupOf(m) === '') {
-    // hygiene-no-plaintext-secret reports a Secret's values; its exemption (a Secret kept on purpose) covers them
-    const data = under('data');
-    const stringData = under('stringData');
-    return (p) => data(p) || stringData(p);
-  }
-  if (m.kind === 'SealedSecret' && apiGroupOf(m) === 'bitnami.com') return under('spec.encryptedData'); // ciphertext
-  return () => false;
+function credentialSkip(m: Manifest): readonly (readonly string[])[] {
+  // hygiene-no-plaintext-secret reports a Secret's values; its exemption (a Secret kept on purpose) covers them
+  if (m.kind === 'Secret' && apiGroupOf(m) === '') return [['data'], ['stringData']];
+  if (m.kind === 'SealedSecret' && apiGroupOf(m) === 'bitnami.com') return [['spec', 'encryptedData']]; // ciphertext
+  return [];
 }
 
 export const CREDENTIALS_RULE_ID = 'hygiene-no-plaintext-credentials';
@@ -64,7 +59,7 @@ export const noPlaintextCredentials = defineRule({
   title: 'No credential-looking value anywhere in an object (labels, annotations, args, env, headers, config files, templates, Helm values)',
   profile: 'hygiene',
   exemptPerValue: true,
-  check: (m) => credentialsInObject(m, { skip: credentialSkip(m) }).map((h): Violation => ({
+  check: (m) => credentialsInObject(m, { skipFields: credentialSkip(m) }).map((h): Violation => ({
     field: h.path,
     message: `${h.inKey ? 'the key' : 'the value'} at ${h.path}${h.within ? ` (key ${JSON.stringify(h.within)} of the file)` : ''} looks like ${h.what}, got ${hidden(h.length)}`,
     fix: `${MOVE_IT}; if it is not a credential, exempt this one value: Policy.exemptValue(scope, '${CREDENTIALS_RULE_ID}', ${JSON.stringify(h.path)}, 'why')`,

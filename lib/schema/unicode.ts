@@ -32,24 +32,40 @@ const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** Every key and string value of `value` holding a lone surrogate, by field path. */
 export function unicodeIssues(value: unknown, path = ''): UnicodeIssue[] {
   const out: UnicodeIssue[] = [];
-  const walk = (v: unknown, at: string) => {
+  // the path as segments, written out only for an issue: every string of every object passes through here
+  const segs: (string | number)[] = [];
+  const pathOf = (depth: number): string => {
+    let at = path;
+    for (let d = 0; d < depth; d++) {
+      const k = segs[d];
+      at = typeof k === 'number' ? `${at}[${k}]` : IDENT.test(k) ? (at ? `${at}.${k}` : k) : `${at}[${JSON.stringify(k)}]`;
+    }
+    return at;
+  };
+  const walk = (v: unknown, depth: number) => {
     if (typeof v === 'string') {
-      const i = loneSurrogateIndex(v);
-      if (i >= 0) out.push(issue(at || '<value>', 'value', v, i));
+      if (!wellFormed(v)) out.push(issue(pathOf(depth) || '<value>', 'value', v, loneSurrogateIndex(v)));
     } else if (Array.isArray(v)) {
-      v.forEach((x, i) => walk(x, `${at}[${i}]`));
+      for (let i = 0; i < v.length; i++) {
+        segs[depth] = i;
+        walk(v[i], depth + 1);
+      }
     } else if (v !== null && typeof v === 'object') {
       for (const k of Object.keys(v)) {
-        const sub = IDENT.test(k) ? (at ? `${at}.${k}` : k) : `${at}[${JSON.stringify(k)}]`;
-        const i = loneSurrogateIndex(k);
-        if (i >= 0) out.push(issue(sub, 'key', k, i));
-        walk((v as any)[k], sub);
+        segs[depth] = k;
+        if (!wellFormed(k)) out.push(issue(pathOf(depth + 1), 'key', k, loneSurrogateIndex(k)));
+        walk((v as any)[k], depth + 1);
       }
     }
   };
-  walk(value, path);
+  walk(value, 0);
   return out;
 }
+
+/** Whether `s` has no lone surrogate (native where the runtime has String.prototype.isWellFormed). */
+const wellFormed: (s: string) => boolean = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+  ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
+  : (s) => loneSurrogateIndex(s) < 0;
 
 function issue(path: string, what: 'key' | 'value', s: string, i: number): UnicodeIssue {
   const code = s.charCodeAt(i).toString(16).toUpperCase();

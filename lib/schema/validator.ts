@@ -18,6 +18,8 @@ export type Check = (value: unknown, ctx: CheckContext) => void;
 export interface CheckContext {
   readonly path: (string | number)[];
   readonly issues: SchemaIssue[];
+  /** Only whether the value passes is asked (an anyOf/oneOf/not branch): issues carry no message. @default false */
+  readonly probe?: boolean;
 }
 
 export interface CompilerOptions {
@@ -60,7 +62,14 @@ function typeOf(v: unknown): string {
   return typeof v;
 }
 
+/** What a probing check records: that the branch failed, not where or why (nobody reads it). */
+const PROBE_ISSUE: SchemaIssue = Object.freeze({ path: '', segments: [], problem: '', fix: '', code: 'composition' });
+
 function issue(ctx: CheckContext, code: SchemaIssue['code'], problem: string, fix: string, extra?: string | number): void {
+  if (ctx.probe) {
+    ctx.issues.push(PROBE_ISSUE);
+    return;
+  }
   const segments = extra === undefined ? [...ctx.path] : [...ctx.path, extra];
   ctx.issues.push({ path: formatPath(segments), segments, problem, fix, code });
 }
@@ -408,6 +417,8 @@ export class SchemaCompiler {
     return (v, ctx) => {
       if (v === null && nullable) return;
       if (hasType && !typeOk(v)) {
+        // the common miss of an int-or-string branch: no message to write when only passing is asked
+        if (ctx.probe) return void ctx.issues.push(PROBE_ISSUE);
         issue(ctx, 'type', `must be ${expected}, got ${show(v)}`, typeFix(expected, v));
         return;
       }
@@ -417,7 +428,7 @@ export class SchemaCompiler {
 }
 
 function passes(check: Check, v: unknown, ctx: CheckContext): boolean {
-  const sub: CheckContext = { path: [...ctx.path], issues: [] };
+  const sub: CheckContext = { path: [...ctx.path], issues: [], probe: true };
   check(v, sub);
   return sub.issues.length === 0;
 }

@@ -1,7 +1,7 @@
 import { configError } from '../core';
 import type { IWorkload } from '../workloads/workload';
 import { ExistingSecret } from './existing-secret';
-import { ISecretSource, SECRET_CHECKSUM_ANNOTATION_PREFIX } from './secret-source';
+import { ISecretSource, SECRET_CHECKSUMS_ANNOTATION } from './secret-source';
 
 /**
  * Connects a workload to a secret source: same namespace, only declared keys, the existing-secret marker, and
@@ -26,9 +26,13 @@ export function bindSecretSource(workload: IWorkload, source: ISecretSource, pro
       throw configError(workload, `${prop}.rollOnChange`, `needs a source defined in this repository, but ${source.description} is managed elsewhere`, true,
         'drop rollOnChange and restart the pods when that Secret changes (or run a reloader)');
     }
-    if (source.secretName.length > 63) {
-      throw configError(workload, `${prop}.rollOnChange`, 'needs a Secret name of at most 63 characters (it names the checksum annotation)', source.secretName, 'shorten the name');
-    }
-    annotate(`${SECRET_CHECKSUM_ANNOTATION_PREFIX}${source.secretName}`, source.definitionHash);
+    let hashes = ROLLED_ON.get(workload.pod);
+    if (!hashes) ROLLED_ON.set(workload.pod, (hashes = new Map()));
+    hashes.set(source.secretName, source.definitionHash);
+    // rewritten whole on each binding: the last one carries every Secret the pods roll on
+    workload.pod.addPodAnnotation(SECRET_CHECKSUMS_ANNOTATION, [...hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([n, h]) => `${n}=${h}`).join(','), { replace: true });
   }
 }
+
+/** Per pod template: the Secrets its pods roll on, with their definition hashes. */
+const ROLLED_ON = new WeakMap<object, Map<string, string>>();

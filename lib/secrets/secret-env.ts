@@ -7,7 +7,7 @@ import { checkProps } from '../core';
 export interface SecretEnvOptions {
   /**
    * Roll the pods when the source's definition changes (ExternalSecret spec, SealedSecret ciphertext): the pod
-   * template carries `checksum.secrets.typed-manifests.io/<secret>: <hash of the definition>`. A value rotated
+   * template's `checksum.secrets.typed-manifests.io/definitions` annotation lists `<secret>=<hash of the definition>`. A value rotated
    * in the provider without a definition change is not seen here: use a reloader, or restart.
    * @default false
    */

@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
   assertAbsolutePath, assertAnnotations, assertConfigKey, assertDnsLabel, assertDnsSubdomain, assertEnvName,
-  assertLabels, assertLabelValue, assertNodeSelectorTerm, assertOneOf, assertPort, assertPortName, assertQuantity, assertToleration, configError, INT64_SAFE_MAX, namespaceOf,
+  assertLabels, assertLabelValue, assertNodeSelectorTerm, assertOneOf, assertPort, assertPortName, assertQuantity, assertToleration, checkProps, configError, INT64_SAFE_MAX, namespaceOf,
 } from '../core';
 import { Policy } from '../policy/policy';
 import { Compatibility } from '../schema/compatibility';
@@ -15,7 +15,7 @@ import { WorkloadProps } from './workload-props';
 /** A Kubernetes object or fragment in wire format. */
 // the pod seam's types live with the interface capabilities program against (workload.ts)
 export type { ContainerPort, Manifest, VolumeMountOptions } from './workload';
-import type { ContainerPort, IHardenedPod, Manifest, PodMeshEnrolment, VolumeMountOptions } from './workload';
+import type { ContainerPort, IHardenedPod, Manifest, PodAnnotationOptions, PodMeshEnrolment, VolumeMountOptions } from './workload';
 
 /** Probes and drain of a long-running workload; absent for jobs. */
 export interface LongRunningOptions {
@@ -248,9 +248,10 @@ export class HardenedPod implements IHardenedPod {
   }
 
   /** Adds a pod template annotation (Velero hooks, config checksums, mesh settings). */
-  public addPodAnnotation(key: string, value: string): void {
+  public addPodAnnotation(key: string, value: string, options: PodAnnotationOptions = {}): void {
+    checkProps(this.scope, 'PodAnnotationOptions', options);
     assertAnnotations(this.scope, 'podAnnotations', { [key]: value });
-    if (Object.prototype.hasOwnProperty.call(this.annotations, key) && this.annotations[key] !== value) {
+    if (!options.replace && Object.prototype.hasOwnProperty.call(this.annotations, key) && this.annotations[key] !== value) {
       throw configError(this.scope, `podAnnotations[${JSON.stringify(key)}]`, `is already set to ${JSON.stringify(this.annotations[key])}`, value, 'set each annotation once');
     }
     Object.defineProperty(this.annotations, key, { value, enumerable: true, writable: true, configurable: true });

@@ -17,6 +17,16 @@ export interface ContainerPort {
   readonly prop?: string;
 }
 
+/** How a pod template annotation is set. */
+export interface PodAnnotationOptions {
+  /**
+   * Replace a value set earlier under the same key (for annotations that sum up several declarations, such as
+   * the secret checksums); otherwise a second, different value is an error.
+   * @default false
+   */
+  readonly replace?: boolean;
+}
+
 /** Where and how a volume is mounted into the main container. */
 export interface VolumeMountOptions {
   /** Absolute path; unique in the container. */
@@ -88,7 +98,7 @@ export interface IHardenedPod {
   addVolume(volume: Manifest, mount?: VolumeMountOptions): void;
   addVolumeMount(volumeName: string, mount: VolumeMountOptions): void;
   addPort(port: ContainerPort): void;
-  addPodAnnotation(key: string, value: string): void;
+  addPodAnnotation(key: string, value: string, options?: PodAnnotationOptions): void;
   addToleration(toleration: Manifest): void;
   addNodeSelector(key: string, value: string): void;
   addRequiredNodeAffinityTerm(term: Manifest): void;

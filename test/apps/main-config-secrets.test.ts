@@ -66,7 +66,7 @@ describe('the example dist/: secrets', () => {
   test('the payment token rolls the API pods when its ciphertext changes (checksum on the pod template)', () => {
     for (const t of TARGETS) {
       const dep = objects.find((o) => o.folder === t && o.manifest.kind === 'Deployment' && o.manifest.metadata.name === 'api')!.manifest;
-      expect(dep.spec.template.metadata.annotations['checksum.secrets.typed-manifests.io/payment-provider']).toMatch(/^[0-9a-f]{16}$/);
+      expect(dep.spec.template.metadata.annotations['checksum.secrets.typed-manifests.io/definitions']).toMatch(/^payment-provider=[0-9a-f]{16}$/);
     }
   });
 });

@@ -125,7 +125,12 @@ describe('name validators agree with the Kubernetes rules on generated strings',
     ['DNS label', (s) => isDnsLabel(s), refDnsLabel, LOWER + DIGITS + '-'],
     ['DNS subdomain', (s) => { try { assertDnsSubdomain(scope(), 'name', s); return true; } catch { return false; } }, refDnsSubdomain, LOWER + DIGITS + '-.'],
     ['label value', isLabelValue, refLabelValue, LOWER + UPPER + DIGITS + '-_.'],
-    ['label key', (s) => qualifiedNameProblem(s) === undefined, refQualifiedName, LOWER + UPPER + DIGITS + '-_./'],
+    // asked twice: valid keys are remembered, and the remembered answer must be the judged one
+    ['label key', (s) => {
+      const first = qualifiedNameProblem(s);
+      if (qualifiedNameProblem(s) !== first) throw new Error(`label key: ${JSON.stringify(s)} judged differently the second time`);
+      return first === undefined;
+    }, refQualifiedName, LOWER + UPPER + DIGITS + '-_./'],
     ['port name', isPortName, refPortName, LOWER + DIGITS + '-'],
     ['env name', (s) => { try { assertEnvName(scope(), 'env', s); return true; } catch { return false; } }, refEnvName, LOWER + UPPER + DIGITS + '-_.'],
     ['config key', isConfigKey, refConfigKey, LOWER + UPPER + DIGITS + '-_.'],

@@ -177,6 +177,66 @@ describe('every string of every object (generated)', () => {
   });
 });
 
+describe('the scan remembers clean strings, by the key they were judged under', () => {
+  // the detector keeps strings it judged clean; the same string must still be judged afresh wherever the judgement
+  // depends on more than the string: another key, binary data, a config-file key
+  test('a value clean under one key is still a password under a password key (generated)', () => {
+    for (let i = 0; i < N; i++) {
+      const pw = password();
+      const clean = { kind: 'ConfigMap', data: { [`note${i}`]: pw } };
+      const owned = { kind: 'ConfigMap', data: { [`${word()}_password`]: pw } };
+      expect([pw, credentialsInObject(clean)]).toEqual([pw, []]);
+      expect([pw, credentialsInObject(clean)]).toEqual([pw, []]);
+      expect([pw, credentialsInObject(owned).map((h) => h.what)]).toEqual([pw, [expect.stringMatching(/plaintext password/)]]);
+    }
+  });
+
+  test('text clean as a plain value is still read as a file under a file key, and as text under binaryData', () => {
+    for (let i = 0; i < N; i++) {
+      const t = token();
+      // a token-free first line, then a key that only a file reader attributes to a password
+      const text = `name: ${word()}\npassword: ${password()}\n`;
+      expect(credentialsInObject({ data: { notes: 'x', [`n${i}`]: text.replace(/password/, 'passcode') } })).toEqual([]);
+      expect(credentialsInObject({ data: { [`app${i}.yaml`]: text } }).map((h) => h.within)).toEqual(['password']);
+      const b64 = Buffer.from(`k=${t}`).toString('base64');
+      expect(credentialsInObject({ data: { k: b64 } })).toEqual([]);
+      expect(credentialsInObject({ binaryData: { k: b64 } }).map((h) => h.path)).toEqual(['binaryData.k']);
+    }
+  });
+});
+
+describe('short values', () => {
+  test('a 6- or 7-character password under a password key is found; shorter values and other keys are not (generated)', () => {
+    for (let i = 0; i < N; i++) {
+      const n = 5 + int(3);
+      const pw = `${chars(LOWER, n - 2)}${chars(DIGITS, 2)}`;
+      const found = credentialsInObject({ kind: 'ConfigMap', data: { DB_PASSWORD: pw, note: pw } }).map((h) => h.path);
+      expect([pw, found]).toEqual([pw, n >= 6 ? ['data.DB_PASSWORD'] : []]);
+    }
+  });
+});
+
+describe('skipFields names fields by their keys, not by a text prefix', () => {
+  test('exactly the named fields are not read; their neighbours and namesakes elsewhere are (generated)', () => {
+    for (let i = 0; i < N; i++) {
+      const depth = 1 + int(3);
+      const keys = Array.from({ length: depth }, () => pick(['data', 'spec', 'values', 'encryptedData', 'a.b', 'x y']));
+      const nest = (leaf: unknown, ks: readonly string[]): any => ks.reduceRight((acc, k) => ({ [k]: acc }), leaf);
+      const t = token();
+      const obj = { ...nest({ k: t }, keys), [`${keys[0]}X`]: nest({ k: t }, keys.slice(1)) };
+      const all = credentialsInObject(obj).map((h) => h.path);
+      expect(all).toHaveLength(2);
+      const pathOfKeys = keys.reduce((p, k) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? (p ? `${p}.${k}` : k) : `${p}[${JSON.stringify(k)}]`), '');
+      const under = (p: string) => p === pathOfKeys || p.startsWith(`${pathOfKeys}.`) || p.startsWith(`${pathOfKeys}[`);
+      const skipped = credentialsInObject(obj, { skipFields: [keys] }).map((h) => h.path);
+      expect([keys, skipped]).toEqual([keys, all.filter((p) => !under(p))]);
+      expect(skipped).toHaveLength(1);
+      // the same skip written as a path test gives the same hits
+      expect(credentialsInObject(obj, { skip: (p) => p === pathOfKeys }).map((h) => h.path)).toEqual(skipped);
+    }
+  });
+});
+
 describe('exemptions name one value path', () => {
   const build = () => {
     const chart = new Chart(Testing.app(), 'app', { namespace: 'a' });

@@ -48,6 +48,35 @@ describe('lone surrogates', () => {
     ]);
   });
 
+  test('unicodeIssues finds every lone surrogate at its path in generated nested objects', () => {
+    const r = prng(2510);
+    const keys = ['a', 'b-c', 'data', 'x.y', '0'];
+    for (let i = 0; i < 200; i++) {
+      const expected: string[] = [];
+      // a reference walk that writes every path eagerly, as the first version of the check did
+      const gen = (depth: number, at: string): unknown => {
+        const pick = r();
+        if (depth > 3 || pick < 0.35) {
+          const { s } = text(r, r() < 0.2);
+          if (loneSurrogateIndex(s) >= 0) expected.push(at || '<value>');
+          return s;
+        }
+        if (pick < 0.6) return Array.from({ length: 1 + Math.floor(r() * 3) }, (_, j) => gen(depth + 1, `${at}[${j}]`));
+        const o: Record<string, unknown> = {};
+        for (let j = 0; j < 1 + Math.floor(r() * 3); j++) {
+          const bad = r() < 0.1;
+          const k = `${keys[Math.floor(r() * keys.length)]}${j}${bad ? '\udc81' : ''}`;
+          const sub = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? (at ? `${at}.${k}` : k) : `${at}[${JSON.stringify(k)}]`;
+          if (bad) expected.push(sub);
+          o[k] = gen(depth + 1, sub);
+        }
+        return o;
+      };
+      const value = gen(0, '');
+      expect(unicodeIssues(value).map((x) => x.path)).toEqual(expected);
+    }
+  });
+
   test('synth refuses a raw object or a workload carrying one, by object and field, with the schema table', () => {
     const r = prng(2509);
     for (let i = 0; i < 12; i++) {

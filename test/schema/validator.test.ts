@@ -151,6 +151,27 @@ describe('SchemaCompiler keywords', () => {
     expect(issues({ not: { required: ['x'] }, type: 'object', properties: { x: {} } }, { x: 1 })[0].code).toBe('composition');
   });
 
+  test('a composition passes exactly when its branches, checked on their own, say so (generated values)', () => {
+    // branches are checked in probe mode (no messages); their verdicts must be those of a full check
+    const r = prng(4242);
+    const branches = [
+      { type: 'integer', minimum: 2 }, { type: 'string', pattern: '^[a-z]+$' }, { type: 'string', maxLength: 3 },
+      { type: 'object', required: ['a'], properties: { a: { type: 'integer' } } }, { type: 'array', items: { type: 'integer' } }, { enum: ['x', 'y'] },
+      { anyOf: [{ type: 'boolean' }, { type: 'string', minLength: 2 }] },
+    ];
+    const values = [0, 1, 5, 2.5, 'ab', 'AB', 'abcd', 'x', '', true, false, null, {}, { a: 1 }, { a: 'b' }, [], [1, 'a'], [3]];
+    for (let i = 0; i < 300; i++) {
+      const picked = branches.filter(() => r() < 0.4);
+      if (picked.length === 0) continue;
+      const v = values[Math.floor(r() * values.length)];
+      const ok = picked.map((b) => issues(b, v).length === 0);
+      const n = ok.filter(Boolean).length;
+      expect([picked, v, issues({ anyOf: picked }, v).length === 0]).toEqual([picked, v, n > 0]);
+      expect([picked, v, issues({ oneOf: picked }, v).length === 0]).toEqual([picked, v, n === 1]);
+      expect([picked[0], v, issues({ not: picked[0] }, v).length === 0]).toEqual([picked[0], v, !ok[0]]);
+    }
+  });
+
   test('$ref is followed and recursion terminates', () => {
     const defs = { Node: { type: 'object', properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/definitions/Node' } } } } };
     const c = new SchemaCompiler(defs, { freeFormObjects: true });

@@ -6,7 +6,7 @@ import { fileLevels, referenceEdges } from '../../lib/gitops/apply-order';
 import { PlatformNamespace } from '../../lib/platform';
 import { Policy, PolicyError } from '../../lib/policy';
 import {
-  EXISTING_SECRET_ANNOTATION_PREFIX, ExistingSecret, ExternalSecret, SealedSecret, sealedCiphertextProblem, SECRET_CHECKSUM_ANNOTATION_PREFIX,
+  EXISTING_SECRET_ANNOTATION_PREFIX, ExistingSecret, ExternalSecret, SealedSecret, sealedCiphertextProblem, SECRET_CHECKSUMS_ANNOTATION,
   SecretEnv, SecretFiles, SecretStore, SECRETS_DEFAULTS, VaultAuth,
 } from '../../lib/secrets';
 import { HardenedService, HardenedWorker } from '../../lib/workloads';
@@ -234,16 +234,41 @@ describe('references from workloads', () => {
       ]));
       return o.find((m) => m.kind === 'Deployment').spec.template.metadata.annotations;
     };
-    const base = hashWith({});
-    expect(Object.keys(base)).toEqual([`${SECRET_CHECKSUM_ANNOTATION_PREFIX}db`, `${SECRET_CHECKSUM_ANNOTATION_PREFIX}tls`]);
-    expect(base[`${SECRET_CHECKSUM_ANNOTATION_PREFIX}db`]).toMatch(/^[0-9a-f]{16}$/);
-    expect(hashWith({})).toEqual(base);
-    const moved = hashWith({ data: { url: { key: 'shop/db-v2', property: 'url' } } });
-    expect(moved[`${SECRET_CHECKSUM_ANNOTATION_PREFIX}db`]).not.toBe(base[`${SECRET_CHECKSUM_ANNOTATION_PREFIX}db`]);
-    expect(moved[`${SECRET_CHECKSUM_ANNOTATION_PREFIX}tls`]).toBe(base[`${SECRET_CHECKSUM_ANNOTATION_PREFIX}tls`]);
-    const resealed = hashWith({}, sealed(prng(2)));
-    expect(resealed[`${SECRET_CHECKSUM_ANNOTATION_PREFIX}tls`]).not.toBe(base[`${SECRET_CHECKSUM_ANNOTATION_PREFIX}tls`]);
-    expect(resealed[`${SECRET_CHECKSUM_ANNOTATION_PREFIX}db`]).toBe(base[`${SECRET_CHECKSUM_ANNOTATION_PREFIX}db`]);
+    // one annotation lists `<secret>=<hash>` per Secret, sorted by name
+    const hashes = (annotations: Record<string, string>) => {
+      expect(Object.keys(annotations)).toEqual([SECRET_CHECKSUMS_ANNOTATION]);
+      const entries = annotations[SECRET_CHECKSUMS_ANNOTATION].split(',').map((e) => e.split('='));
+      expect(entries.map(([n]) => n)).toEqual(['db', 'tls']);
+      for (const [, h] of entries) expect(h).toMatch(/^[0-9a-f]{16}$/);
+      return Object.fromEntries(entries) as Record<string, string>;
+    };
+    const base = hashes(hashWith({}));
+    expect(hashes(hashWith({}))).toEqual(base);
+    const moved = hashes(hashWith({ data: { url: { key: 'shop/db-v2', property: 'url' } } }));
+    expect(moved.db).not.toBe(base.db);
+    expect(moved.tls).toBe(base.tls);
+    const resealed = hashes(hashWith({}, sealed(prng(2))));
+    expect(resealed.tls).not.toBe(base.tls);
+    expect(resealed.db).toBe(base.db);
+  });
+
+  test('rollOnChange over generated sets of sources: one entry per Secret, whatever the binding order', () => {
+    const r = prng(77);
+    for (let i = 0; i < 15; i++) {
+      const names = [...new Set(Array.from({ length: 1 + Math.floor(r() * 5) }, () => `s${Math.floor(r() * 9)}`))];
+      const order = [...names].sort(() => r() - 0.5);
+      const annotations = (list: readonly string[]) => build((ns) => {
+        const sources = new Map(names.map((n) => [n, new SealedSecret(ns, n, { encryptedData: { crt: CIPHER } })]));
+        // a Secret read twice (env and files) is listed once
+        svc(ns, list.flatMap((n, k) => [
+          SecretEnv.of(sources.get(n)!, { [`V_${k}`]: 'crt' }, { rollOnChange: true }),
+          ...(k === 0 ? [SecretFiles.of(sources.get(n)!, { mountPath: `/etc/s-${n}`, rollOnChange: true })] : []),
+        ]));
+      }).find((m) => m.kind === 'Deployment').spec.template.metadata.annotations[SECRET_CHECKSUMS_ANNOTATION];
+      const value = annotations(order);
+      expect([order, value.split(',').map((e: string) => e.split('=')[0])]).toEqual([order, [...names].sort()]);
+      expect(annotations(names)).toBe(value);
+    }
   });
 
   test('SecretFiles mounts keys read-only, mode 0440; a colliding mount path names the prop', () => {
