@@ -45,6 +45,22 @@ describe('scripts/run.js', () => {
     expect(run(app).stdout).toBe('second, longer\n');
   });
 
+  test('runs from V8\'s code cache after a first run, and never from the cache of an older bundle', () => {
+    const app = path.join(dir, 'app.ts');
+    const dep = path.join(dir, 'dep.ts');
+    fs.writeFileSync(app, "import { word } from './dep';\nconsole.log(word);\n");
+    const caches = () => fs.readdirSync(path.join(root, '.cache/run')).filter((n) => n.includes(`_${path.basename(dir)}_`) && n.endsWith('.v8cache'));
+    fs.writeFileSync(dep, "export const word = 'aaaa';\n");
+    expect(run(app).stdout).toBe('aaaa\n');
+    expect(caches()).toHaveLength(1);
+    expect(run(app).stdout).toBe('aaaa\n');
+    // V8 accepts a cache for any source of the same length: a rebuilt bundle of the same size must not run old code
+    fs.writeFileSync(dep, "export const word = 'bbbb';\n");
+    const r = run(app);
+    expect([r.stdout, r.stderr]).toEqual(['bbbb\n', '']);
+    expect(caches()).toHaveLength(1);
+  });
+
   test('reports a configuration error as its message, exits 1 and leaves the output folder alone', () => {
     const out = path.join(dir, 'dist');
     fs.mkdirSync(path.join(out, 'dev'), { recursive: true });
