@@ -47,10 +47,11 @@ describe('streaming synth', () => {
 
   it('frees a released target: no construct of it stays reachable once synth moved on (bench platform)', async () => {
     // the collector, as scripts/run.js exposes it; the flag is the worker's, so later test files would get a global
-    // gc() (and synth would collect between targets there): expose it only for this context
+    // gc() (and synth would collect between targets there): set it back unless the worker was started with it
+    const exposed = typeof (globalThis as { gc?: unknown }).gc === 'function';
     require('v8').setFlagsFromString('--expose-gc');
     const gc = require('vm').runInNewContext('gc') as () => void;
-    require('v8').setFlagsFromString('--no-expose-gc');
+    if (!exposed) require('v8').setFlagsFromString('--no-expose-gc');
     const charts: WeakRef<object>[] = [];
     const objects: WeakRef<object>[] = [];
     // the app stays alive (as during a synth, its Argo CD and Flux charts, promotion and targets): only the released
