@@ -40,7 +40,8 @@ function store(file, code, map) {
 
 module.exports = {
   process(source, filename, options) {
-    const config = options && options.config;
+    // `jest --no-cache` bypasses this cache too
+    const config = options && options.config && options.config.cache !== false ? options.config : undefined;
     const key = config && crypto.createHash('sha1').update(SALT).update('\0').update(path.relative(config.rootDir, filename)).update('\0').update(source).digest('hex');
     const file = key && path.join(config.cacheDirectory, 'esbuild-transform', key);
     const hit = file && cached(file, filename);
