@@ -5,11 +5,28 @@ import { defineRule, Manifest, Rule, RuleContext, Violation } from './rule';
 import { namespaceOf } from './workloads';
 
 /**
- * Pod template annotation prefix declaring a Secret that exists on the cluster but is managed outside this
- * repository: `existing.secrets.typed-manifests.io/<secret>: <key>,<key>` (written by lib/secrets' ExistingSecret).
- * The reference rule accepts references to exactly these keys of that Secret from the annotated workload.
+ * Pod template annotation declaring the Secrets that exist on the cluster but are managed outside this
+ * repository, with their keys, as JSON sorted by Secret name: `existing.secrets.typed-manifests.io/declared:
+ * '{"legacy-billing":["account","token"]}'` (written by lib/secrets' ExistingSecret). The reference rule accepts references to
+ * exactly these keys of those Secrets from the annotated workload. One key for all Secrets: a key per Secret
+ * gives every pod template of a large platform an object shape of its own, which slows synth down.
+ */
+export const EXISTING_SECRETS_ANNOTATION = 'existing.secrets.typed-manifests.io/declared';
+
+/**
+ * The per-Secret form earlier versions wrote (`existing.secrets.typed-manifests.io/<secret>: <key>,<key>`), still
+ * read, so that manifests rendered by them (a base branch's dist/ in a review) are judged alike.
  */
 export const EXISTING_SECRET_ANNOTATION_PREFIX = 'existing.secrets.typed-manifests.io/';
+
+/**
+ * The annotation value declaring `secrets` (name -> keys), sorted by name. JSON, which the credential rule reads
+ * as structured text: a list of names under a key that names secrets is not a secret.
+ */
+export function existingSecretsValue(secrets: ReadonlyMap<string, readonly string[]>): string {
+  const entries = [...secrets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([name, keys]) => `${JSON.stringify(name)}:${JSON.stringify(keys)}`).join(',')}}`;
+}
 
 /** Secrets in Git: no plaintext, no credentials hidden in config, every reference to a Secret resolves. */
 
@@ -150,12 +167,28 @@ function usesOf(t: PodTemplate): SecretUse[] {
   return out;
 }
 
-/** Existing Secrets the pod template declares (`existing.secrets.typed-manifests.io/<name>: <keys>`). */
+/** Existing Secrets the pod template declares (EXISTING_SECRETS_ANNOTATION, or the per-Secret form). */
 function declaredExisting(t: PodTemplate): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
+  const add = (name: string, keys: string) => {
+    const set = out.get(name) ?? new Set<string>();
+    for (const k of keys.split(',')) if (k !== '') set.add(k);
+    out.set(name, set);
+  };
   for (const [k, v] of Object.entries(t.metadata?.annotations ?? {})) {
-    if (k.startsWith(EXISTING_SECRET_ANNOTATION_PREFIX) && typeof v === 'string') {
-      out.set(k.slice(EXISTING_SECRET_ANNOTATION_PREFIX.length), new Set(v.split(',').filter((x) => x !== '')));
+    if (typeof v !== 'string' || !k.startsWith(EXISTING_SECRET_ANNOTATION_PREFIX)) continue;
+    // key lists never start with '{': such a value is the JSON form (a Secret named `declared` in the old form is not)
+    if (k === EXISTING_SECRETS_ANNOTATION && v.startsWith('{')) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(v);
+      } catch {
+        continue; // unreadable: nothing is declared, so the references are reported as unresolved
+      }
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) continue;
+      for (const [name, keys] of Object.entries(parsed)) if (Array.isArray(keys)) add(name, keys.filter((x): x is string => typeof x === 'string').join(','));
+    } else {
+      add(k.slice(EXISTING_SECRET_ANNOTATION_PREFIX.length), v);
     }
   }
   return out;

@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { checkProps, configError, isConfigKey, qualifiedNameProblem } from '../core';
 import type { IWorkload, IWorkloadExtension } from '../workloads/workload';
-import { EXISTING_SECRET_ANNOTATION_PREFIX, ISecretSource } from './secret-source';
+import { existingSecretsValue } from '../policy/secret-rules';
+import { EXISTING_SECRET_ANNOTATION_PREFIX, EXISTING_SECRETS_ANNOTATION, ISecretSource } from './secret-source';
 
 export interface ExistingSecretOptions {
   /** Name of the Secret on the cluster. */
@@ -17,7 +18,7 @@ export interface ExistingSecretOptions {
  * operator, a cloud integration): declared with its keys, so references to it are checked like any other.
  *
  * Attach it to a workload (`use: [legacyToken]`) or read it through `SecretEnv`/`SecretFiles`: the workload's
- * pod template then carries `existing.secrets.typed-manifests.io/<name>: <keys>`, the declaration the policy
+ * pod template then lists it with its keys in `existing.secrets.typed-manifests.io/declared`, the declaration the policy
  * rule `hygiene-secret-reference-resolves` reads. Nothing is rendered for the Secret itself.
  */
 export class ExistingSecret implements ISecretSource, IWorkloadExtension {
@@ -42,11 +43,20 @@ export class ExistingSecret implements ISecretSource, IWorkloadExtension {
 
   public bind(workload: IWorkload): void {
     this.validate(workload);
-    workload.pod.addPodAnnotation(`${EXISTING_SECRET_ANNOTATION_PREFIX}${this.secretName}`, this.secretKeys.join(','));
+    this._declareOn(workload);
   }
 
-  public readonly _declareOn = (annotate: (key: string, value: string) => void): void => {
-    annotate(`${EXISTING_SECRET_ANNOTATION_PREFIX}${this.secretName}`, this.secretKeys.join(','));
+  public readonly _declareOn = (workload: IWorkload): void => {
+    let declared = DECLARED.get(workload.pod);
+    if (!declared) DECLARED.set(workload.pod, (declared = new Map()));
+    const before = declared.get(this.secretName);
+    if (before !== undefined && before.join(',') !== this.secretKeys.join(',')) {
+      throw configError(workload, `ExistingSecret(${this.secretName}).keys`, `declares the existing Secret a second time with other keys (first: ${before.join(', ')})`,
+        this.secretKeys, 'declare each existing Secret once, with all its keys, and use that one declaration');
+    }
+    declared.set(this.secretName, this.secretKeys);
+    // rewritten whole on each declaration: the last one lists every existing Secret the pods read
+    workload.pod.addPodAnnotation(EXISTING_SECRETS_ANNOTATION, existingSecretsValue(declared), { replace: true });
   };
 
   /** @internal */
@@ -63,3 +73,6 @@ export class ExistingSecret implements ISecretSource, IWorkloadExtension {
     }
   }
 }
+
+/** Per pod template: the existing Secrets its pods read, with their keys. */
+const DECLARED = new WeakMap<object, Map<string, readonly string[]>>();

@@ -19,8 +19,7 @@ export function bindSecretSource(workload: IWorkload, source: ISecretSource, pro
         `use one of ${source.secretKeys.join(', ')}, or add the key to the source`);
     }
   }
-  const annotate = (key: string, value: string) => workload.pod.addPodAnnotation(key, value);
-  source._declareOn?.(annotate);
+  source._declareOn?.(workload);
   if (rollOnChange) {
     if (source.definitionHash === undefined) {
       throw configError(workload, `${prop}.rollOnChange`, `needs a source defined in this repository, but ${source.description} is managed elsewhere`, true,

@@ -1,7 +1,8 @@
 // What a workload's secret references point at.
+import type { IWorkload } from '../workloads/workload';
 
 // the marker is read by lib/policy's reference rule, which sits below secrets: declared there
-export { EXISTING_SECRET_ANNOTATION_PREFIX } from '../policy/secret-rules';
+export { EXISTING_SECRET_ANNOTATION_PREFIX, EXISTING_SECRETS_ANNOTATION } from '../policy/secret-rules';
 
 /**
  * Pod template annotation carrying the hash of each secret source's definition the pods roll on
@@ -28,5 +29,5 @@ export interface ISecretSource {
   /** `ExternalSecret storefront-db`, for messages. */
   readonly description: string;
   /** Anything the workload needs besides the reference (the existing-secret marker). */
-  readonly _declareOn?: (annotate: (key: string, value: string) => void) => void;
+  readonly _declareOn?: (workload: IWorkload) => void;
 }

@@ -4,9 +4,9 @@ import * as kplus from 'cdk8s-plus-27';
 import { Environments, GitOpsApp } from '../../lib/gitops';
 import { fileLevels, referenceEdges } from '../../lib/gitops/apply-order';
 import { PlatformNamespace } from '../../lib/platform';
-import { Policy, PolicyError } from '../../lib/policy';
+import { evaluateManifests, Policy, PolicyError } from '../../lib/policy';
 import {
-  EXISTING_SECRET_ANNOTATION_PREFIX, ExistingSecret, ExternalSecret, SealedSecret, sealedCiphertextProblem, SECRET_CHECKSUMS_ANNOTATION,
+  EXISTING_SECRET_ANNOTATION_PREFIX, EXISTING_SECRETS_ANNOTATION, ExistingSecret, ExternalSecret, SealedSecret, sealedCiphertextProblem, SECRET_CHECKSUMS_ANNOTATION,
   SecretEnv, SecretFiles, SecretStore, SECRETS_DEFAULTS, VaultAuth,
 } from '../../lib/secrets';
 import { HardenedService, HardenedWorker } from '../../lib/workloads';
@@ -282,11 +282,52 @@ describe('references from workloads', () => {
   test('ExistingSecret declares a Secret managed elsewhere on the pod template; rollOnChange is refused for it', () => {
     const legacy = ExistingSecret.of({ name: 'legacy-billing', keys: ['token', 'account'] });
     const o = build((ns) => svc(ns, [SecretEnv.of(legacy, { BILLING_TOKEN: 'token' })]));
-    expect(o.find((m) => m.kind === 'Deployment').spec.template.metadata.annotations).toEqual({ [`${EXISTING_SECRET_ANNOTATION_PREFIX}legacy-billing`]: 'account,token' });
+    expect(o.find((m) => m.kind === 'Deployment').spec.template.metadata.annotations).toEqual({ [EXISTING_SECRETS_ANNOTATION]: '{"legacy-billing":["account","token"]}' });
     expect(() => build((ns) => svc(ns, [SecretEnv.of(legacy, { T: 'token' }, { rollOnChange: true })])))
       .toThrow('dev/shop/api: secretEnv(legacy-billing).rollOnChange needs a source defined in this repository, but existing Secret legacy-billing is managed elsewhere');
     expect(() => build((ns) => svc(ns, [ExistingSecret.of({ name: 'x', keys: [] })]))).toThrow('dev/shop/api: ExistingSecret(x).keys must list the keys the Secret holds');
     expect(() => build((ns) => svc(ns, [ExistingSecret.of({ name: 'x'.repeat(70), keys: ['k'] })]))).toThrow(/ExistingSecret\.name must be a Secret name .* of at most 63 characters/);
+  });
+});
+
+describe('existing Secrets: one annotation lists them all', () => {
+  const svc = (ns: any, use: any[]) => new HardenedService(ns, 'api', { image, port: 8080, use });
+  test('generated sets of existing Secrets on one workload: listed once each, sorted, whatever the order; references to them resolve', () => {
+    const r = prng(91);
+    for (let i = 0; i < 15; i++) {
+      const names = [...new Set(Array.from({ length: 1 + Math.floor(r() * 5) }, () => `legacy-${Math.floor(r() * 9)}`))];
+      const keysOf = (n: string) => [`k${n.length % 3}`, 'token'];
+      const order = [...names].sort(() => r() - 0.5);
+      const value = (list: readonly string[]) => build((ns) => svc(ns, list.flatMap((n, k) => {
+        const s = ExistingSecret.of({ name: n, keys: keysOf(n) });
+        // read through SecretEnv and attached as an extension: the declaration is the same
+        return k % 2 === 0 ? [SecretEnv.of(s, { [`V_${k}`]: 'token' }) as any] : [s as any];
+      }))).find((m) => m.kind === 'Deployment').spec.template.metadata.annotations[EXISTING_SECRETS_ANNOTATION];
+      const v = value(order);
+      expect([order, v]).toEqual([order, JSON.stringify(Object.fromEntries([...names].sort().map((n) => [n, [...keysOf(n)].sort()])))]);
+      expect(value(names)).toBe(v);
+    }
+  });
+
+  test('one Secret declared twice with other keys on one workload is an error naming both', () => {
+    expect(() => build((ns) => svc(ns, [ExistingSecret.of({ name: 'legacy', keys: ['a'] }), SecretEnv.of(ExistingSecret.of({ name: 'legacy', keys: ['b'] }), { B: 'b' })])))
+      .toThrow("dev/shop/api: ExistingSecret(legacy).keys declares the existing Secret a second time with other keys (first: a), got [\"b\"]");
+  });
+
+  test('the reference rule reads the list form and the per-Secret form earlier versions wrote', () => {
+    const pod = (annotations: Record<string, string>) => ({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop' },
+      spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' }, annotations }, spec: { containers: [{ name: 'api', image, env: [
+        { name: 'A', valueFrom: { secretKeyRef: { name: 'one', key: 'a' } } },
+        { name: 'B', valueFrom: { secretKeyRef: { name: 'two', key: 'b' } } },
+      ] }] } } },
+    });
+    const unresolved = (annotations: Record<string, string>) => evaluateManifests([pod(annotations)]).filter((f) => f.rule === 'hygiene-secret-reference-resolves').map((f) => f.field).sort();
+    expect(unresolved({})).toHaveLength(2);
+    expect(unresolved({ [EXISTING_SECRETS_ANNOTATION]: '{"one":["a"],"two":["b"]}' })).toEqual([]);
+    expect(unresolved({ [`${EXISTING_SECRET_ANNOTATION_PREFIX}one`]: 'a', [`${EXISTING_SECRET_ANNOTATION_PREFIX}two`]: 'b' })).toEqual([]);
+    expect(unresolved({ [EXISTING_SECRETS_ANNOTATION]: '{"one":["a"],"two":["c"]}' })).toHaveLength(1);
+    expect(unresolved({ [EXISTING_SECRETS_ANNOTATION]: '{"one":["a"' })).toHaveLength(2);
   });
 });
 
