@@ -325,18 +325,25 @@ let cleanChars = 0;
 function cleanValues(key: string, binary: boolean): Set<string> {
   const byKey = binary ? CLEAN_BINARY : CLEAN;
   let set = byKey.get(key);
-  if (!set) byKey.set(key, (set = new Set()));
+  if (!set) {
+    byKey.set(key, (set = new Set()));
+    countClean(key.length + 64); // keys count too: generated keys must not grow the memo either
+  }
   return set;
 }
 
 function rememberClean(set: Set<string>, value: string): void {
-  cleanChars += value.length + 16;
-  if (cleanChars > CLEAN_CHARS_LIMIT) {
-    for (const s of CLEAN.values()) s.clear();
-    for (const s of CLEAN_BINARY.values()) s.clear();
-    cleanChars = value.length + 16;
-  }
+  countClean(value.length + 16);
   set.add(value);
+}
+
+function countClean(chars: number): void {
+  cleanChars += chars;
+  if (cleanChars <= CLEAN_CHARS_LIMIT) return;
+  // start over (a set a caller still holds is then only garbage)
+  CLEAN.clear();
+  CLEAN_BINARY.clear();
+  cleanChars = chars;
 }
 
 const FILE_EXT = /\.(json|ya?ml|properties|env|ini|toml|conf|cfg)$/i;
