@@ -92,7 +92,7 @@ function safeText(value: string, text: string, implicitKey: boolean): string | u
   if (ok === undefined) {
     const src = implicitKey ? `${text}: 1\n` : `a: ${text}\n`;
     ok = readsAs(src, value, implicitKey, '1.1') && readsAs(src, value, implicitKey, '1.2');
-    if (verdicts.size < CACHE_LIMIT) verdicts.set(key, ok);
+    remember(verdicts, key, ok);
   }
   return ok ? text : undefined;
 }
@@ -162,12 +162,18 @@ const numbers = new Map<number, string | null>();
 // bounded so a huge platform cannot grow the caches without limit
 const CACHE_LIMIT = 200_000;
 
+/** Caches `value`; a full cache starts over (one that stopped taking entries sent every later value to the library). */
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+}
+
 function keyText(key: string): string | null {
   let text = keys.get(key);
   if (text === undefined && SIMPLE_PLAIN.test(key) && WORDLIKE.test(key) && !riskyPlain(key)) {
     // a field name or label key: plain at every depth, as the library writes it
     text = key;
-    if (keys.size < CACHE_LIMIT) keys.set(key, text);
+    remember(keys, key, text);
   }
   if (text === undefined) {
     const line = YAML.stringify({ [key]: 1 }, OPTIONS);
@@ -175,7 +181,7 @@ function keyText(key: string): string | null {
     // some keys are written differently at the start of a line (document markers such as `---`): only keys
     // written the same at the top and nested take the fast path
     if (text !== null && YAML.stringify({ x: { [key]: 1 } }, OPTIONS) !== `x:\n  ${text}: 1\n`) text = null;
-    if (keys.size < CACHE_LIMIT) keys.set(key, text);
+    remember(keys, key, text);
   }
   return text;
 }
@@ -187,19 +193,19 @@ function scalarText<K extends string | number>(cache: Map<K, string | null>, val
     // a name, label or path with a letter no number, infinity or timestamp contains (readers disagree on
     // forms like `e3`): no reader resolves it to anything else, so it is written plain, as the library would
     text = value;
-    if (cache.size < CACHE_LIMIT) cache.set(value, text);
+    remember(cache, value, text);
   }
   if (text === undefined && typeof value === 'string') {
     // expressions, images, URLs, sentences: decided without a library round trip and two parses per distinct
     // value (most of them occur once), with the library's result (see plainShortcut, quotedShortcut)
     text = plainShortcut(value) ? value : quotedShortcut(value) ? doubleQuoted(value) : undefined;
     // long values (expressions, ciphertext) rarely repeat: deciding again is cheaper than keeping them all
-    if (text !== undefined && value.length <= 128 && cache.size < CACHE_LIMIT) cache.set(value, text);
+    if (text !== undefined && value.length <= 128) remember(cache, value, text);
   }
   if (text === undefined) {
     const line = YAML.stringify({ a: value }, OPTIONS);
     text = line.startsWith('a: ') && line.indexOf('\n') === line.length - 1 ? line.slice(3, -1) : null;
-    if (cache.size < CACHE_LIMIT) cache.set(value, text);
+    remember(cache, value, text);
   }
   return text;
 }

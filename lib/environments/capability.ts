@@ -33,6 +33,12 @@ export interface ApplyGraphIndex {
   ofKind(kind: string, namespace: string | undefined): readonly RenderedObject[];
   /** Every object whose pod template carries the label `key: value`, in `namespace` (undefined: any), in folder order. */
   withPodLabel(key: string, value: string, namespace?: string): readonly RenderedObject[];
+  /**
+   * The objects of `kind` in `namespace` whose `spec.podSelector.matchLabels` (a NetworkPolicy's) all appear in
+   * `labels`, in folder order; objects without matchLabels are left out. Looked up by label, not scanned: a
+   * namespace may hold thousands of them.
+   */
+  selectingPods(kind: string, namespace: string | undefined, labels: Readonly<Record<string, string>> | undefined): readonly RenderedObject[];
 }
 
 /** An object another object makes at run time (the Secret an ExternalSecret maintains). */

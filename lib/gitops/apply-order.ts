@@ -104,12 +104,74 @@ class FolderIndex implements ApplyGraphIndex {
     return this.byKind.get(`${kind}/${namespace ?? ''}`) ?? [];
   }
 
+  selectingPods(kind: string, namespace: string | undefined, labels: Readonly<Record<string, string>> | undefined): readonly RenderedObject[] {
+    this.selectors ??= selectorIndex(this.objects);
+    const scope = `${kind}/${namespace ?? ''}`;
+    let positions = this.selectors.others.get(scope) ?? [];
+    let merged = false;
+    for (const k of Object.keys(labels ?? {})) {
+      const list = this.selectors.byPair.get(`${scope}/${k}=${labels![k]}`);
+      if (!list) continue;
+      positions = positions.concat(list);
+      merged = true;
+    }
+    if (merged) positions = [...new Set(positions)].sort((a, b) => a - b);
+    return positions.map((i) => this.objects[i]).filter((o) => matchesAll(o.manifest.spec.podSelector.matchLabels, labels));
+  }
+
+  private selectors?: SelectorIndex;
+
   withPodLabel(key: string, value: string, namespace?: string): readonly RenderedObject[] {
     // filed twice: under the namespace and under '*' (any namespace)
     this.byPodLabel ??= groupBy(this.objects, (m) => Object.entries<unknown>(podTemplateOf(m)?.metadata?.labels ?? {})
       .flatMap(([k, v]) => [`${m.metadata?.namespace ?? ''}/${k}=${v}`, `*/${k}=${v}`]));
     return this.byPodLabel.get(`${namespace ?? '*'}/${key}=${value}`) ?? [];
   }
+}
+
+/** Objects with `spec.podSelector.matchLabels`, by position: filed under `<kind>/<namespace>`, then one pair. */
+interface SelectorIndex {
+  readonly byPair: Map<string, number[]>;
+  /** Selectors with no pair (empty matchLabels: every pod of the namespace). */
+  readonly others: Map<string, number[]>;
+}
+
+/**
+ * Each selector is filed under the pair of its matchLabels that the fewest selectors share: a pod it selects
+ * carries every pair, so any one finds it, and the rarest keeps the candidates of a lookup few even when every
+ * selector also names a label all pods carry.
+ */
+function selectorIndex(objects: readonly RenderedObject[]): SelectorIndex {
+  const pairsOf = (m: any): string[] | undefined => {
+    const ml = m?.spec?.podSelector?.matchLabels;
+    if (ml === null || typeof ml !== 'object') return undefined;
+    const scope = `${m.kind}/${m.metadata?.namespace ?? ''}`;
+    return Object.keys(ml).map((k) => `${scope}/${k}=${ml[k]}`);
+  };
+  const count = new Map<string, number>();
+  for (const o of objects) for (const p of pairsOf(o.manifest) ?? []) count.set(p, (count.get(p) ?? 0) + 1);
+  const index: SelectorIndex = { byPair: new Map(), others: new Map() };
+  objects.forEach((o, i) => {
+    const pairs = pairsOf(o.manifest);
+    if (!pairs) return;
+    if (pairs.length === 0) {
+      const scope = `${o.manifest.kind}/${o.manifest.metadata?.namespace ?? ''}`;
+      const list = index.others.get(scope);
+      if (list) list.push(i);
+      else index.others.set(scope, [i]);
+      return;
+    }
+    let rarest = pairs[0];
+    for (const p of pairs) if (count.get(p)! < count.get(rarest)!) rarest = p;
+    const list = index.byPair.get(rarest);
+    if (list) list.push(i);
+    else index.byPair.set(rarest, [i]);
+  });
+  return index;
+}
+
+function matchesAll(selector: Readonly<Record<string, unknown>>, labels: Readonly<Record<string, string>> | undefined): boolean {
+  return Object.keys(selector).every((k) => labels?.[k] === selector[k]);
 }
 
 function groupBy(objects: readonly RenderedObject[], keys: (m: any) => string[]): Map<string, RenderedObject[]> {

@@ -2,7 +2,7 @@ import { parseQuantity, show } from '../core';
 import { namespaceFootprint } from './footprint';
 import { apiGroupOf, podTemplateOf } from './pod-template';
 import { defineRule, Manifest, Rule, RuleContext, Violation } from './rule';
-import { namespaceOf, objectsInNamespace } from './workloads';
+import { namespaceOf, objectNamed, objectsOfKind } from './workloads';
 
 /**
  * Tenancy: rules that relate a team's objects to each other and to the platform's (quotas, RBAC, priority
@@ -93,7 +93,7 @@ export const noWildcards = tenancyRule('tenancy-rbac-no-wildcards', 'Roles and C
 export const bindingSubjects = tenancyRule('tenancy-rolebinding-subjects', 'RoleBindings name declared team groups or rendered ServiceAccounts', (m, context) => {
   if ((m.kind !== 'RoleBinding' && m.kind !== 'ClusterRoleBinding') || apiGroupOf(m) !== RBAC) return [];
   const ns = namespaceOf(m);
-  const namespaces = objectsInNamespace(context, '').filter((o) => o.kind === 'Namespace' && apiGroupOf(o) === '');
+  const namespaces = objectsOfKind(context, '', 'Namespace').filter((o) => namespaceOf(o) === '');
   const groupsOf = (o: Manifest) => (o.metadata?.annotations?.[TEAM_GROUPS_ANNOTATION] ?? '').split(',').filter((g) => g !== '');
   const declared = new Set(m.kind === 'RoleBinding'
     ? namespaces.filter((o) => o.metadata?.name === ns).flatMap(groupsOf)
@@ -114,7 +114,8 @@ export const bindingSubjects = tenancyRule('tenancy-rolebinding-subjects', 'Role
     } else if (s?.kind === 'ServiceAccount') {
       const saNs = s.namespace ?? ns;
       // only namespaces this folder manages are known; add-ons installed elsewhere keep their own accounts
-      if (managed.has(saNs) && !objectsInNamespace(context, saNs).some((o) => o.kind === 'ServiceAccount' && o.metadata?.name === s.name)) {
+      // looked up, not scanned: a namespace may hold a binding and an account per workload
+      if (managed.has(saNs) && objectNamed(context, saNs, 'ServiceAccount', s.name) === undefined) {
         out.push({ field: `${field}.name`, message: `binds ServiceAccount ${saNs}/${s.name}, which is not rendered, got ${show(s)}`, fix: 'bind the ServiceAccount of a rendered workload (or render it)' });
       }
     } else {
@@ -128,7 +129,7 @@ export const priorityClassDeclared = tenancyRule('tenancy-priority-class-declare
   const t = podTemplateOf(m);
   const name = t?.spec?.priorityClassName;
   if (!t || name === undefined || SYSTEM_PRIORITY_CLASSES.includes(name)) return [];
-  const declared = objectsInNamespace(context, '').filter((o) => o.kind === 'PriorityClass' && apiGroupOf(o) === 'scheduling.k8s.io').map((o) => o.metadata?.name as string);
+  const declared = objectsOfKind(context, 'scheduling.k8s.io', 'PriorityClass').filter((o) => namespaceOf(o) === '').map((o) => o.metadata?.name as string);
   if (declared.includes(name)) return [];
   return [{
     field: `${t.specPath}.priorityClassName`,

@@ -166,21 +166,28 @@ function selecting(m: Manifest, context: RuleContext, groupKind: string, selecto
   if (!sel) {
     const objects = idx.byKind.get(groupKind) ?? [];
     sel = { byPair: new Map(), others: [], objects };
-    for (let i = 0; i < objects.length; i++) {
-      const s = selectorOf(objects[i]) as LabelSelector | null | undefined;
+    const pairs = objects.map((o) => {
+      const s = selectorOf(o) as LabelSelector | null | undefined;
       const ml = s !== null && typeof s === 'object' ? s.matchLabels : undefined;
-      let pair: string | undefined;
+      const out: string[] = [];
       if (ml !== null && typeof ml === 'object') {
-        for (const k in ml) {
-          if (Object.prototype.hasOwnProperty.call(ml, k)) {
-            pair = `${k}=${ml[k]}`;
-            break;
-          }
-        }
+        for (const k in ml) if (Object.prototype.hasOwnProperty.call(ml, k)) out.push(`${k}=${ml[k]}`);
       }
-      if (pair === undefined) sel.others.push(i);
-      else push(sel.byPair, pair, i);
-    }
+      return out;
+    });
+    // filed under the pair the fewest selectors share: the pods a selector picks carry all its pairs, so any one
+    // finds it, and the rarest keeps a lookup's candidates few when every selector also names a common label
+    const shared = new Map<string, number>();
+    for (const list of pairs) for (const p of list) shared.set(p, (shared.get(p) ?? 0) + 1);
+    pairs.forEach((list, i) => {
+      if (list.length === 0) {
+        sel!.others.push(i);
+        return;
+      }
+      let rarest = list[0];
+      for (const p of list) if (shared.get(p)! < shared.get(rarest)!) rarest = p;
+      push(sel!.byPair, rarest, i);
+    });
     idx.selecting.set(groupKind, sel);
   }
   let positions = sel.others;
@@ -192,7 +199,7 @@ function selecting(m: Manifest, context: RuleContext, groupKind: string, selecto
     positions = positions.concat(list);
     merged = true;
   }
-  if (merged) positions = [...positions].sort((a, b) => a - b);
+  if (merged) positions = [...new Set(positions)].sort((a, b) => a - b);
   const out: Manifest[] = [];
   for (const i of positions) {
     const o = sel.objects[i];
@@ -205,10 +212,11 @@ function selecting(m: Manifest, context: RuleContext, groupKind: string, selecto
 export function workloadsSelectedBy(selector: LabelSelector | null | undefined, namespace: string, context: RuleContext): Manifest[] {
   const idx = namespaceIndex(context, namespace);
   if (!idx) return [];
-  // a matchLabels pair narrows the candidates through the label index: selection stays linear in the folder size
-  const first = selector && typeof selector === 'object' && selector.matchLabels ? Object.entries(selector.matchLabels)[0] : undefined;
+  // a matchLabels pair narrows the candidates through the label index (the pair fewest pods carry, since every
+  // pod may carry a common one): selection stays linear in the folder size
+  const pairs = selector && typeof selector === 'object' && selector.matchLabels ? Object.entries(selector.matchLabels) : [];
   let candidates = idx.podBearing;
-  if (first) {
+  if (pairs.length > 0) {
     if (!idx.byPodLabel) {
       idx.byPodLabel = new Map();
       for (const o of idx.podBearing) {
@@ -216,7 +224,10 @@ export function workloadsSelectedBy(selector: LabelSelector | null | undefined, 
         for (const [k, v] of Object.entries(podTemplateOf(o)?.metadata?.labels ?? {})) push(idx.byPodLabel, `${k}=${v}`, o);
       }
     }
-    candidates = idx.byPodLabel.get(`${first[0]}=${first[1]}`) ?? [];
+    for (const [k, v] of pairs) {
+      const list = idx.byPodLabel.get(`${k}=${v}`) ?? [];
+      if (list.length < candidates.length || candidates === idx.podBearing) candidates = list;
+    }
   }
   return candidates.filter((o) => !workloadRefOf(o) && selectorMatches(selector, podTemplateOf(o)?.metadata?.labels));
 }

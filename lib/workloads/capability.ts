@@ -19,6 +19,10 @@ const podTemplateOf = (m: any) => (m?.spec?.template?.spec?.containers ? m.spec.
 const selects = (selector: Record<string, string>, labels: Record<string, string> | undefined) => Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 const isLongRunning = (m: any) => podTemplateOf(m) !== undefined && m.kind !== 'Job' && m.kind !== 'CronJob';
 
+function rarest<T>(lists: readonly (readonly T[])[]): readonly T[] {
+  return lists.reduce((a, b) => (b.length < a.length ? b : a));
+}
+
 /**
  * A Job annotated `typed-manifests.io/run-before: <ns>/<name>,...`: those workloads come after it; it comes
  * after the workloads its NetworkPolicy lets it connect to (a migration needs its database ready).
@@ -42,17 +46,16 @@ function runBeforeEdges(o: RenderedObject, index: ApplyGraphIndex): ApplyEdge[] 
   }
   const ns = m.metadata?.namespace;
   const labels = podTemplateOf(m)?.metadata?.labels;
-  for (const np of index.ofKind('NetworkPolicy', ns)) {
+  // the policies selecting the Job's pods, looked up by label (a namespace holds a policy per workload)
+  for (const np of index.selectingPods('NetworkPolicy', ns, labels)) {
     const nm = np.manifest;
-    const own = nm?.spec?.podSelector?.matchLabels;
-    if (!own || !selects(own, labels)) continue;
     for (const peer of (nm.spec?.egress ?? []).flatMap((r: any) => r?.to ?? [])) {
       const sel = peer?.podSelector?.matchLabels;
       if (!sel) continue;
       const peerNs = peer.namespaceSelector ? peer.namespaceSelector.matchLabels?.['kubernetes.io/metadata.name'] : ns;
-      // candidates carry the selector's first pair; an empty selector selects every pod
-      const first = Object.entries<string>(sel)[0];
-      const candidates = first ? index.withPodLabel(first[0], first[1], peerNs) : index.objects;
+      // candidates carry every pair of the selector: the pair fewest pods carry narrows them most; an empty
+      // selector selects every pod
+      const candidates = Object.keys(sel).length === 0 ? index.objects : rarest(Object.keys(sel).map((k) => index.withPodLabel(k, String(sel[k]), peerNs)));
       for (const w of candidates) {
         const wm = w.manifest;
         if (w === o || !isLongRunning(wm) || (peerNs !== undefined && wm.metadata?.namespace !== peerNs) || !selects(sel, podTemplateOf(wm)?.metadata?.labels)) continue;

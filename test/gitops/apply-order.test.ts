@@ -167,6 +167,80 @@ describe('the reference graph', () => {
     }
   });
 
+  test('generated namespaces: a Job comes after exactly the workloads its NetworkPolicies let it reach, as a scan of every policy and pod finds them', () => {
+    // the lookups are by label (a namespace holds a policy per workload); the reference reads every object
+    const rand = prng(2323);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const labelsOf = () => {
+      const out: Record<string, string> = {};
+      for (const k of ['app', 'tier', 'team']) if (rand() < 0.6) out[k] = pick(['a', 'b', 'c']);
+      // a label every pod carries: no selector may be looked up through it alone
+      out.part = 'platform';
+      return out;
+    };
+    const selectorOf = () => {
+      const r = rand();
+      if (r < 0.08) return undefined;
+      if (r < 0.15) return {};
+      const all = labelsOf();
+      return Object.fromEntries(Object.entries(all).filter(() => rand() < 0.6));
+    };
+    const scan = (objects: RenderedObject[]) => {
+      const out: string[] = [];
+      const selects = (sel: any, labels: any) => Object.entries(sel).every(([k, v]) => labels?.[k] === v);
+      const podLabels = (m: any) => m.spec?.template?.metadata?.labels;
+      const longRunning = (m: any) => m.spec?.template?.spec?.containers && m.kind !== 'Job';
+      for (const o of objects) {
+        const m = o.manifest;
+        if (m.kind !== 'Job' || typeof m.metadata.annotations?.['typed-manifests.io/run-before'] !== 'string') continue;
+        for (const np of objects) {
+          const nm = np.manifest;
+          const own = nm.spec?.podSelector?.matchLabels;
+          if (nm.kind !== 'NetworkPolicy' || nm.metadata.namespace !== m.metadata.namespace || !own || !selects(own, podLabels(m))) continue;
+          for (const peer of (nm.spec.egress ?? []).flatMap((e: any) => e.to ?? [])) {
+            const sel = peer.podSelector?.matchLabels;
+            if (!sel) continue;
+            const peerNs = peer.namespaceSelector ? peer.namespaceSelector.matchLabels?.['kubernetes.io/metadata.name'] : m.metadata.namespace;
+            for (const w of objects) {
+              const wm = w.manifest;
+              if (w === o || !longRunning(wm) || (peerNs !== undefined && wm.metadata.namespace !== peerNs) || !selects(sel, podLabels(wm))) continue;
+              out.push(`${m.metadata.namespace}/${m.metadata.name} after-reaches ${wm.metadata.namespace}/${wm.metadata.name}`);
+            }
+          }
+        }
+      }
+      return out;
+    };
+    let found = 0;
+    const mismatches: unknown[] = [];
+    for (let round = 0; round < 60; round++) {
+      const objects: RenderedObject[] = [];
+      const n = 4 + Math.floor(rand() * 30);
+      for (let i = 0; i < n; i++) {
+        const ns = pick(['shop', 'pay', 'ops']);
+        const kind = pick(['Deployment', 'StatefulSet', 'Job', 'NetworkPolicy', 'NetworkPolicy']);
+        const name = `o${i}`;
+        if (kind === 'NetworkPolicy') {
+          const egress = Array.from({ length: Math.floor(rand() * 3) }, () => ({
+            to: [{ podSelector: rand() < 0.1 ? {} : { matchLabels: selectorOf() ?? {} }, ...(rand() < 0.3 ? { namespaceSelector: rand() < 0.5 ? { matchLabels: { 'kubernetes.io/metadata.name': pick(['shop', 'pay']) } } : {} } : {}) }],
+          }));
+          objects.push(obj({ apiVersion: 'networking.k8s.io/v1', ...meta('NetworkPolicy', name, ns), spec: { podSelector: rand() < 0.1 ? {} : { matchLabels: selectorOf() }, egress } }));
+        } else {
+          const annotations = kind === 'Job' && rand() < 0.8 ? { 'typed-manifests.io/run-before': `${ns}/none` } : undefined;
+          objects.push(obj({ apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1', ...meta(kind, name, ns, annotations ? { annotations } : {}), spec: { template: { metadata: { labels: labelsOf() }, spec: { containers: [{ name, image: 'x' }] } } } }));
+        }
+      }
+      const expected = scan(objects);
+      const actual = referenceEdges(objects).filter((e) => e.why.startsWith('connects to'))
+        .map((e) => `${e.from.manifest.metadata.namespace}/${e.from.manifest.metadata.name} after-reaches ${e.to.manifest.metadata.namespace}/${e.to.manifest.metadata.name}`);
+      found += expected.length;
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) mismatches.push({ round, expected, actual });
+    }
+    expect(mismatches).toEqual([]);
+    // the generator reaches workloads often enough to mean something
+    expect(found).toBeGreaterThan(100);
+  });
+
   test('a cycle through an ordering edge is an error naming both objects', () => {
     const job = obj({ ...deployment('migrate', {}, 'Job', { 'typed-manifests.io/run-before': 'shop/api' }), apiVersion: 'batch/v1' });
     const np = obj({ apiVersion: 'networking.k8s.io/v1', ...meta('NetworkPolicy', 'migrate'), spec: { podSelector: { matchLabels: { app: 'migrate' } }, egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }] }] } }, job.file);

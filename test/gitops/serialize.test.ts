@@ -308,3 +308,20 @@ describe('keys and hashes without the library', () => {
     expect(differingBytes(docs)).toEqual([]);
   });
 });
+
+describe('the bounded caches', () => {
+  test('past the cache bound (more distinct keys and values than it holds), what is written is still what the library writes', () => {
+    // a fleet writes more distinct strings than the caches keep: a full cache starts over, and every value, seen
+    // before the restart or after it, keeps its bytes
+    const rand = prng(7070);
+    const risky = ['yes', 'On', '0x1F', '1e3', '2026-01-01', 'a: b', ' lead', 'null', '~', '<<', '-', 'a #b', '0755', 'é', 'tab\there'];
+    const sample = (i: number) => (i % 7 === 0 ? risky[i % risky.length] : `v${i}-${Math.floor(rand() * 1e9).toString(36)}`);
+    const before = Array.from({ length: 300 }, (_, i) => sample(i));
+    const flood: Record<string, string> = {};
+    for (let i = 0; i < 205_000; i++) flood[`k${i}`] = `s${i}x`;
+    toYaml([{ before }, flood, { before }]);
+    const docs = [...before, ...Array.from({ length: 300 }, (_, i) => sample(i + 1000))].map((v) => ({ [v]: v, list: [v], nested: { key: v } }));
+    const mismatches = docs.filter((d) => toYaml([d]) !== toYamlReference(d));
+    expect(mismatches).toEqual([]);
+  });
+});

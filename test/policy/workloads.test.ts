@@ -1,4 +1,5 @@
 import { isReplicated, networkPoliciesOf, podDisruptionBudgetsOf, replicasOf, RuleContext, selectorMatches } from '../../lib/policy';
+import { workloadsSelectedBy } from '../../lib/policy/workloads';
 import { prng } from '../fixtures/prng';
 import { deployment, hpa, rolloutRef } from './fixtures';
 
@@ -93,5 +94,32 @@ describe('selection through the matchLabels index', () => {
         expect(networkPoliciesOf(w, context)).toEqual(objects.filter((o) => o.kind === 'NetworkPolicy' && selectorMatches(o.spec.podSelector ?? {}, pods)));
       }
     }
+  });
+
+  test('generated namespaces: the workloads a selector picks are exactly those a scan finds, in order, when every pod carries a common label', () => {
+    const rand = prng(5150);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const keys = ['app', 'tier', 'track'];
+    const labelsOf = () => ({ ...Object.fromEntries(keys.filter(() => rand() < 0.6).map((k) => [k, pick(['a', 'b'])])), part: 'platform' });
+    const mismatches: unknown[] = [];
+    let picked = 0;
+    for (let n = 0; n < 200; n++) {
+      const objects: any[] = [];
+      for (let i = 0; i < 14; i++) {
+        const kind = pick(['Deployment', 'StatefulSet', 'Rollout', 'ConfigMap']);
+        const ns = pick(['ns', 'other']);
+        if (kind === 'ConfigMap') objects.push({ apiVersion: 'v1', kind, metadata: { name: `c${i}`, namespace: ns } });
+        else if (kind === 'Rollout' && rand() < 0.5) objects.push({ ...rolloutRef(2), metadata: { name: `r${i}`, namespace: ns } });
+        else objects.push({ apiVersion: kind === 'Rollout' ? 'argoproj.io/v1alpha1' : 'apps/v1', kind, metadata: { name: `w${i}`, namespace: ns }, spec: { template: { metadata: { labels: labelsOf() }, spec: { containers: [{ name: 'c', image: 'x' }] } } } });
+      }
+      const context: RuleContext = { folder: 'dev', objects };
+      const selector = rand() < 0.1 ? {} : { matchLabels: Object.fromEntries(Object.entries(labelsOf()).filter(() => rand() < 0.5)) };
+      const expected = objects.filter((o) => o.metadata.namespace === 'ns' && o.spec?.template && !o.spec?.workloadRef && selectorMatches(selector, o.spec.template.metadata.labels));
+      picked += expected.length;
+      const actual = workloadsSelectedBy(selector, 'ns', context);
+      if (JSON.stringify(actual.map((o) => o.metadata?.name)) !== JSON.stringify(expected.map((o) => o.metadata.name))) mismatches.push({ n, selector, expected: expected.map((o) => o.metadata.name), actual: actual.map((o) => o.metadata?.name) });
+    }
+    expect(mismatches).toEqual([]);
+    expect(picked).toBeGreaterThan(200);
   });
 });

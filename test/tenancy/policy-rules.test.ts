@@ -135,6 +135,36 @@ describe('tenancy-rolebinding-subjects', () => {
     expect(messages(binding([{ kind: 'User', name: 'alice' }]))).toEqual([expect.stringMatching(/^binds a User directly/)]);
     expect(messages(binding([{ kind: 'Group', name: 'system:authenticated' }], 'ClusterRoleBinding'))).toEqual([expect.stringMatching(/^binds group "system:authenticated", which no team declares/)]);
   });
+
+  test('generated folders: a ServiceAccount subject is missing exactly when no ServiceAccount of that name lives in its managed namespace', () => {
+    const rand = prng(919);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const names = ['api', 'db', 'job', 'web'];
+    const spaces = ['shop', 'pay', 'elsewhere'];
+    let missing = 0;
+    const mismatches: unknown[] = [];
+    for (let round = 0; round < 40; round++) {
+      const objects: any[] = ['shop', 'pay'].map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n } }));
+      for (let i = 0; i < 12; i++) {
+        // namesakes of other kinds must not count as the account
+        objects.push({ apiVersion: 'v1', kind: pick(['ServiceAccount', 'ServiceAccount', 'ConfigMap']), metadata: { name: pick(names), namespace: pick(spaces) } });
+      }
+      const subjects = Array.from({ length: 6 }, () => ({ kind: 'ServiceAccount', name: pick(names), ...(rand() < 0.5 ? { namespace: pick(spaces) } : {}) }));
+      const b = { ...binding(subjects), metadata: { name: 'b', namespace: pick(['shop', 'pay']) } };
+      objects.push(b);
+      const expected = subjects.flatMap((s, i) => {
+        const saNs = s.namespace ?? b.metadata.namespace;
+        const managed = saNs !== 'elsewhere';
+        const rendered = objects.some((o) => o.kind === 'ServiceAccount' && o.metadata.namespace === saNs && o.metadata.name === s.name);
+        return managed && !rendered ? [`subjects[${i}].name binds ServiceAccount ${saNs}/${s.name}`] : [];
+      });
+      missing += expected.length;
+      const actual = evaluateManifests(objects).filter((f) => f.rule === 'tenancy-rolebinding-subjects').map((f) => `${f.field} ${f.message.split(', which')[0]}`);
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) mismatches.push({ round, expected, actual });
+    }
+    expect(mismatches).toEqual([]);
+    expect(missing).toBeGreaterThan(20);
+  });
 });
 
 describe('PriorityClasses and tenancy-priority-class-declared', () => {
