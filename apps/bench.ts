@@ -87,7 +87,7 @@ export const benchEnvironments = Environments.define<EnvName>({
   prod: { production: true, clusters: [benchCluster('prod')], ...envSettings('prod') },
 });
 
-/** The most namespaces the services are spread over. */
+/** The most namespaces the services are spread over (BENCH_NAMESPACES overrides it: 1 is the densest platform). */
 export const BENCH_NAMESPACES = 10;
 /**
  * ServiceAccount, Deployment, Service, NetworkPolicy, HorizontalPodAutoscaler or ScaledObject,
@@ -148,12 +148,21 @@ export interface BenchPlatform {
   readonly services: readonly BenchServiceSpec[];
 }
 
+/** BENCH_NAMESPACES, else BENCH_NAMESPACES' default: how many namespaces the services are spread over. */
+export function namespacesFromEnv(): number {
+  const raw = process.env.BENCH_NAMESPACES;
+  if (raw === undefined || raw === '') return BENCH_NAMESPACES;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new Error(`bench: BENCH_NAMESPACES must be an integer from 1 to 100, got ${JSON.stringify(raw)}; use e.g. 1 (every service in one namespace)`);
+  return n;
+}
+
 /** The platform of `services` services (deterministic: the same number gives the same platform). */
 export function benchPlatform(services: number): BenchPlatform {
   if (!Number.isInteger(services) || services < 1) {
     throw new Error(`bench: SERVICES must be a positive integer, got ${JSON.stringify(services)}; use e.g. ${DEFAULT_SERVICES}`);
   }
-  const nsCount = Math.min(BENCH_NAMESPACES, services);
+  const nsCount = Math.min(namespacesFromEnv(), services);
   const width = String(services - 1).length;
   const namespaces = Array.from({ length: nsCount }, (_, i) => `team-${String(i).padStart(2, '0')}`);
   const specs = Array.from({ length: services }, (_, i): BenchServiceSpec => ({

@@ -53,6 +53,17 @@ interface Args {
   readonly fleetServices: number;
   /** N of the CPU profile whose top costs are printed (0: none). */
   readonly profile: number;
+  /** N of the density case: the same platform in one namespace against ten, in process (0: none). */
+  readonly density: number;
+}
+
+/** The density case: CPU of the in-process synth, all services in one namespace and spread over the default. */
+interface DensityResult {
+  readonly services: number;
+  readonly spreadObjects: number;
+  readonly denseObjects: number;
+  readonly spreadCpuMs: number;
+  readonly denseCpuMs: number;
 }
 
 /** Above this many services only our synth is measured (once): floor and stock would take hours or the dump gigabytes. */
@@ -65,6 +76,7 @@ function parseArgs(argv: string[]): Args {
   let cliRuns = 5;
   let fleet: number[] | undefined;
   let fleetServices = 50;
+  let density: number | undefined;
   let profile: number | undefined;
   let explicitServices = false;
   let keep = false;
@@ -82,6 +94,8 @@ function parseArgs(argv: string[]): Args {
     } else if (a === '--fleet') fleet = positiveInts(a, argv[++i]);
     else if (a === '--fleet-services') fleetServices = positiveInts(a, argv[++i])[0];
     else if (a === '--profile') profile = positiveInts(a, argv[++i])[0];
+    else if (a === '--density') density = positiveInts(a, argv[++i])[0];
+    else if (a === '--no-density') density = 0;
     else if (a === '--no-profile') profile = 0;
     else if (a === '--runs') runs = positiveInts(a, argv[++i])[0];
     else if (a === '--cli-runs') cliRuns = positiveInts(a, argv[++i])[0];
@@ -101,12 +115,13 @@ function parseArgs(argv: string[]): Args {
   return {
     services, runs, modes, cliRuns: explicitServices && cliRuns === 5 ? 0 : cliRuns, keep, tmpdir,
     fleet: fleet ?? (explicitServices ? [] : [10, 50, 100]), fleetServices, profile: profile ?? (explicitServices ? 0 : 1000),
+    density: density ?? (explicitServices ? 0 : 1000),
   };
 }
 
 function usage(problem?: string): never {
   if (problem) process.stderr.write(`bench: ${problem}\n`);
-  process.stderr.write('usage: npx tsx scripts/bench.ts [--services 1000,3000] [--runs 3] [--modes run,tsx,bundle] [--cli-runs 5 | --no-cli] [--fleet 10,50,100] [--fleet-services 50] [--profile 1000 | --no-profile] [--tmpdir <folder>] [--keep]\n');
+  process.stderr.write('usage: npx tsx scripts/bench.ts [--services 1000,3000] [--runs 3] [--modes run,tsx,bundle] [--cli-runs 5 | --no-cli] [--fleet 10,50,100] [--fleet-services 50] [--profile 1000 | --no-profile] [--density 1000 | --no-density] [--tmpdir <folder>] [--keep]\n');
   process.exit(problem ? 2 : 0);
 }
 
@@ -342,6 +357,29 @@ function measure(services: number, args: Args, modes: Map<Mode, Entries>): NResu
   return { services, phases, stockObjects, bytesWritten: reference.bytes, stockBytes, modes: results };
 }
 
+/**
+ * The same platform with every service in one namespace, against the default spread, in process (phase CPU
+ * summed, median of `runs`, alternating): a pass that scans a namespace per object shows up as the dense run
+ * costing more per object.
+ */
+function measureDensity(services: number, runs: number): DensityResult {
+  const cpus = { spread: [] as number[], dense: [] as number[] };
+  const objects = { spread: 0, dense: 0 };
+  for (let i = 0; i < runs; i++) {
+    for (const kind of ['spread', 'dense'] as const) {
+      const out = path.join(tmpRoot, `density-${kind}`);
+      const env = { SERVICES: String(services), ...(kind === 'dense' ? { BENCH_NAMESPACES: '1' } : {}) };
+      const r = run('node', ['--expose-gc', '--import', 'tsx', 'scripts/bench-phases.ts', out], env);
+      const phases: PhaseReport = JSON.parse(r.stdout.trim().split('\n').pop()!);
+      fs.rmSync(out, { recursive: true, force: true });
+      cpus[kind].push(cpuOf(phases));
+      objects[kind] = phases.objects;
+      log(`  ${kind} run ${i + 1}: cpu ${(cpuOf(phases) / 1000).toFixed(2)} s, ${phases.objects} objects`);
+    }
+  }
+  return { services, spreadObjects: objects.spread, denseObjects: objects.dense, spreadCpuMs: median(cpus.spread), denseCpuMs: median(cpus.dense) };
+}
+
 function measureCli(runs: number): { npmSynth: number[]; cdk8sSynth: number[] } {
   const npmSynth: number[] = [];
   const cdk8sSynth: number[] = [];
@@ -407,7 +445,7 @@ interface FleetResult {
 const inner = (p: PhaseReport) => p.build + p.render + p.policy + p.schema + p.checks + p.layout + p.references + p.write;
 const cpuOf = (p: PhaseReport) => p.cpu.reduce((a, b) => a + b, 0);
 
-function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: number[] } | undefined, args: Args, machine: Machine, fleet: FleetResult[], profileText: string, bundleSeconds?: number): void {
+function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: number[] } | undefined, args: Args, machine: Machine, fleet: FleetResult[], profileText: string, bundleSeconds?: number, density?: DensityResult): void {
   const out: string[] = [];
   const objectsOf = (r: NResult) => r.phases.objects;
   out.push('');
@@ -553,6 +591,13 @@ function report(results: NResult[], cli: { npmSynth: number[]; cdk8sSynth: numbe
   } else {
     verdict('fleet: linear in clusters', undefined, () => false, ratio);
   }
+  if (density) {
+    const perObject = (cpuMs: number, objects: number) => (cpuMs * 1000) / objects;
+    const dense = perObject(density.denseCpuMs, density.denseObjects);
+    const spread = perObject(density.spreadCpuMs, density.spreadObjects);
+    verdict(`density: N=${density.services} in one namespace costs at most 1.25x the CPU per object of ${BENCH_NAMESPACES} namespaces (bench guard: no pass scans a namespace per object)`,
+      dense / spread, (v) => v <= 1.25, (v) => `${ratio(v)} (${us(dense)} vs ${us(spread)} us/object in process)`);
+  }
   const cliTarget = (name: string, xs: number[] | undefined, limit: number) => verdict(name, xs && xs.length ? median(xs) : undefined, (v) => v < limit, (v) => `${s(v)} s`);
   cliTarget('example: npm run synth under 0.6 s (warm)', cli?.npmSynth, 0.6);
   cliTarget('example: npx cdk8s synth under 1.5 s', cli?.cdk8sSynth, 1.5);
@@ -605,13 +650,18 @@ function main(): void {
       const unshared = JSON.parse(u.stdout.trim().split('\n').pop()!) as FleetResult;
       return { ...result, unshared: { ms: unshared.ms, cpuMs: unshared.cpuMs } };
     });
+    let density: DensityResult | undefined;
+    if (args.density > 0) {
+      log(`density: N=${args.density} in one namespace and in ${BENCH_NAMESPACES} (in process, median CPU of ${args.runs})`);
+      density = measureDensity(args.density, args.runs);
+    }
     let profileText = '';
     if (args.profile > 0) {
       log(`profile: N=${args.profile}`);
       const r = run('npx', ['--no-install', 'tsx', 'scripts/bench-profile.ts', '--services', String(args.profile), '--top', '12'], {}, false);
       profileText = `top costs, CPU profile of one synth at N=${args.profile} (tsx):\n${r.stdout.trim()}`;
     }
-    report(results, cli, args, machine, fleet, profileText, bundleSeconds);
+    report(results, cli, args, machine, fleet, profileText, bundleSeconds, density);
   } catch (e) {
     if (!(e instanceof ChildFailed)) throw e;
     process.stderr.write(`bench: ${e.message}\n`);

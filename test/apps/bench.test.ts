@@ -155,6 +155,26 @@ describe('the benchmark platform (apps/bench.ts)', () => {
     expect([...prod.values()].filter((i) => i.endsWith(':0.9.0'))).toHaveLength(1);
   });
 
+  test('BENCH_NAMESPACES packs the services into fewer namespaces (the density case), and must be an integer from 1 to 100', () => {
+    const saved = process.env.BENCH_NAMESPACES;
+    try {
+      process.env.BENCH_NAMESPACES = '1';
+      const dense = benchPlatform(25);
+      expect(dense.namespaces).toEqual(['team-00']);
+      expect(new Set(dense.services.map((s) => s.namespace))).toEqual(new Set(['team-00']));
+      // every service of the dense platform renders and passes every check in one namespace
+      const objects = buildBenchApp(12).render();
+      expect(new Set(objects.filter((o) => o.manifest.kind === 'Deployment').map((o) => o.manifest.metadata.namespace))).toEqual(new Set(['team-00']));
+      for (const bad of ['0', '1.5', 'ten', '101']) {
+        process.env.BENCH_NAMESPACES = bad;
+        expect(() => benchPlatform(25)).toThrow(`BENCH_NAMESPACES must be an integer from 1 to 100, got ${JSON.stringify(bad)}`);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.BENCH_NAMESPACES;
+      else process.env.BENCH_NAMESPACES = saved;
+    }
+  });
+
   test('SERVICES must be a positive integer', () => {
     expect(servicesFromEnv(undefined)).toBe(100);
     expect(servicesFromEnv('7')).toBe(7);
