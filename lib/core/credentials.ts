@@ -289,8 +289,9 @@ export function credentialsInObject(obj: unknown, options: CredentialScanOptions
         segs[depth] = k;
         if (skipFields.length > 0 && skippedField(depth + 1)) continue;
         if (skip && skip(pathOf(depth + 1))) continue;
-        // a key can carry a token too (an annotation or data key); judged on its own, without a key
-        const inKey = k.length >= 16 ? credentialIn(k) : undefined;
+        // a key can carry a token too (an annotation or data key); judged on its own, without a key (field and
+        // label names repeat on every object: a clean one is judged once)
+        const inKey = k.length >= 16 ? keyCredential(k) : undefined;
         if (inKey) out.push({ path: pathOf(depth + 1), what: inKey, inKey: true, length: k.length });
         walk(o[k], depth + 1, k === 'value' && pairName !== undefined ? pairName : k, binary || k === 'binaryData');
       }
@@ -322,6 +323,19 @@ const CLEAN = new Map<string, Set<string>>();
 const CLEAN_BINARY = new Map<string, Set<string>>();
 let cleanChars = 0;
 
+const CLEAN_KEYS = new Set<string>();
+
+/** `credentialIn(key)` for a map key, remembering the clean ones. */
+function keyCredential(key: string): string | undefined {
+  if (CLEAN_KEYS.has(key)) return undefined;
+  const what = credentialIn(key);
+  if (what === undefined && key.length <= CLEAN_VALUE_MAX) {
+    countClean(key.length + 16);
+    CLEAN_KEYS.add(key);
+  }
+  return what;
+}
+
 function cleanValues(key: string, binary: boolean): Set<string> {
   const byKey = binary ? CLEAN_BINARY : CLEAN;
   let set = byKey.get(key);
@@ -343,6 +357,7 @@ function countClean(chars: number): void {
   // start over (a set a caller still holds is then only garbage)
   CLEAN.clear();
   CLEAN_BINARY.clear();
+  CLEAN_KEYS.clear();
   cleanChars = chars;
 }
 

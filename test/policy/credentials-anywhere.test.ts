@@ -191,6 +191,19 @@ describe('the scan remembers clean strings, by the key they were judged under', 
     }
   });
 
+  test('map keys: a clean key is judged once, a key holding a token is reported on every object that carries it (generated)', () => {
+    for (let i = 0; i < N; i++) {
+      const t = token();
+      const clean = `acme.example/${word()}-${word()}-${i}`;
+      for (let round = 0; round < 3; round++) {
+        const hits = credentialsInObject({ metadata: { annotations: { [clean]: 'x', [t]: 'y' } }, data: { [clean]: 'z' } });
+        const at = /^[A-Za-z_][A-Za-z0-9_]*$/.test(t) ? `metadata.annotations.${t}` : `metadata.annotations["${t}"]`;
+        expect([t, hits.map((h) => [h.path, h.inKey])]).toEqual([t, [[at, true]]]);
+        expect(credentialIn(clean)).toBeUndefined();
+      }
+    }
+  });
+
   test('text clean as a plain value is still read as a file under a file key, and as text under binaryData', () => {
     for (let i = 0; i < N; i++) {
       const t = token();
