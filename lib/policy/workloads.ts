@@ -63,7 +63,7 @@ interface NamespaceIndex {
 }
 
 /**
- * Objects that select pods (PodDisruptionBudgets, NetworkPolicies), each filed under the first `key=value` of its
+ * Objects that select pods (PodDisruptionBudgets, NetworkPolicies), each filed under the rarest `key=value` of its
  * selector's matchLabels: a workload's pods can only match one whose pair its labels carry. Selectors without
  * matchLabels (empty, expressions only) are `others`, checked for every workload. Positions keep the folder order.
  */
