@@ -424,10 +424,28 @@ export interface UnitApplyOrder extends TargetApplyOrder {
  */
 export function unitApplyOrders(orders: ReadonlyMap<string, TargetApplyOrder>, units: readonly ApplyUnit[]): Map<string, UnitApplyOrder> {
   const out = new Map<string, UnitApplyOrder>();
+  // per target and phase, the positions of its files by first folder: a team's files are looked up, not found by
+  // testing every file of the target once per team (a platform may have a team per few services)
+  const byFolder = new Map<PhaseFiles, Map<string, number[]>>();
+  const filesIn = (p: PhaseFiles, folders: readonly string[]): string[] => {
+    let index = byFolder.get(p);
+    if (!index) {
+      byFolder.set(p, (index = new Map()));
+      p.files.forEach((f, i) => {
+        const folder = f.split('/')[0];
+        const list = index!.get(folder);
+        if (list) list.push(i);
+        else index!.set(folder, [i]);
+      });
+    }
+    const positions = [...new Set(folders)].flatMap((ns) => index.get(ns) ?? []).sort((a, b) => a - b);
+    return positions.map((i) => p.files[i]);
+  };
   for (const unit of units) {
     const order = orders.get(unit.target);
     if (!order) continue;
-    const phases = order.phases.map((p) => ({ ...p, files: p.files.filter(unit.includes) })).filter((p) => p.files.length > 0);
+    const folders = unit.folders;
+    const phases = order.phases.map((p) => ({ ...p, files: folders ? filesIn(p, folders) : p.files.filter(unit.includes) })).filter((p) => p.files.length > 0);
     if (phases.length < 2) continue;
     out.set(unit.folder, { target: unit.target, phases });
   }

@@ -12,6 +12,12 @@ function partsOf(scope: IConstruct): readonly TargetPart[] {
   return out;
 }
 
+/** Whether the target of `scope` declares any part (asked per object: no list of the parts is built). */
+function hasParts(scope: IConstruct): boolean {
+  for (const c of registeredCapabilities()) if (c.layout && c.layout.partsOf(scope).length > 0) return true;
+  return false;
+}
+
 /** The part whose scope created `scope` (ownership by scope), or undefined: the platform's. */
 function ownerOf(scope: IConstruct): TargetPart | undefined {
   for (const c of registeredCapabilities()) {
@@ -47,6 +53,12 @@ export interface ApplyUnit {
   readonly target: string;
   /** Which of the target's files belong to the unit. */
   readonly includes: (file: string) => boolean;
+  /**
+   * The namespace folders whose files are the unit's (a team part), when that is what `includes` tests: the
+   * files are then looked up by folder instead of testing every file of the target once per team.
+   * @default - every file is tested with `includes`
+   */
+  readonly folders?: readonly string[];
 }
 
 /** The teams declared in a target (looked up on the target's chart, a child of the app named by its id). */
@@ -92,13 +104,14 @@ export function applyUnitsOf(scope: IConstruct, targets: readonly Target<any, an
       folder: teamPathOf(target, team.name),
       target: target.path,
       includes: (file: string) => team.namespaces.includes(file.split('/')[0]),
+      folders: team.namespaces,
     }));
   });
 }
 
 /** `_platform/` for platform-owned objects of a target with teams, else ''. Prefixes the object's file path. */
 export function tenancyPrefixOf(apiObject: ApiObject): string {
-  if (partsOf(apiObject).length === 0) return '';
+  if (!hasParts(apiObject)) return '';
   return ownerOf(apiObject) ? '' : `${PLATFORM_DIR}/`;
 }
 

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import * as YAML from 'yaml';
 import { diffTrees, Environments, formatTreeDiff, GitOpsApp, toYaml } from '../../lib/gitops';
-import { APPLY_PHASE_ANNOTATION, fileLevels, referenceEdges, SYNC_WAVE_ANNOTATION, syncWaveOf } from '../../lib/gitops/apply-order';
+import { APPLY_PHASE_ANNOTATION, APPLY_PHASES, fileLevels, referenceEdges, SYNC_WAVE_ANNOTATION, syncWaveOf, unitApplyOrders } from '../../lib/gitops/apply-order';
 import { RenderedObject } from '../../lib/gitops/layout';
 import { prng } from '../fixtures/prng';
 import { PlatformNamespace } from '../../lib/platform';
@@ -239,6 +239,32 @@ describe('the reference graph', () => {
     expect(mismatches).toEqual([]);
     // the generator reaches workloads often enough to mean something
     expect(found).toBeGreaterThan(100);
+  });
+
+  test("generated teams: a team's phases hold exactly the files of its namespace folders, looked up or tested file by file", () => {
+    const rand = prng(8080);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const spaces = ['a', 'b', 'c', 'd', 'e', '_platform', '_cluster'];
+    const mismatches: unknown[] = [];
+    let files = 0;
+    for (let round = 0; round < 50; round++) {
+      const phases = APPLY_PHASES.slice(0, 2 + Math.floor(rand() * 3)).map((phase) => ({
+        phase,
+        runBeforeJobs: rand() < 0.3,
+        files: [...new Set(Array.from({ length: Math.floor(rand() * 12) }, () => `${pick(spaces)}/${pick(['api', 'db', 'job', 'web'])}${rand() < 0.2 ? '/nested' : ''}.yaml`))].sort(),
+      }));
+      const orders = new Map([['dev', { phases }]]);
+      const teams = Array.from({ length: 1 + Math.floor(rand() * 4) }, (_, i) => ({
+        folder: `dev/_teams/t${i}`, target: 'dev',
+        namespaces: [...new Set(Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(spaces.slice(0, 5))))],
+      }));
+      const tested = unitApplyOrders(orders, teams.map((t) => ({ folder: t.folder, target: t.target, includes: (f: string) => t.namespaces.includes(f.split('/')[0]) })));
+      const looked = unitApplyOrders(orders, teams.map((t) => ({ folder: t.folder, target: t.target, includes: () => false, folders: t.namespaces })));
+      files += [...tested.values()].reduce((n, o) => n + o.phases.reduce((m, p) => m + p.files.length, 0), 0);
+      if (JSON.stringify([...looked]) !== JSON.stringify([...tested])) mismatches.push({ round, tested: [...tested], looked: [...looked] });
+    }
+    expect(mismatches).toEqual([]);
+    expect(files).toBeGreaterThan(100);
   });
 
   test('a cycle through an ordering edge is an error naming both objects', () => {
