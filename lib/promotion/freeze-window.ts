@@ -152,6 +152,7 @@ export class FreezeWindow {
 
   private scanOpenAt(now: number): OpenWindow | undefined {
     const minute = 60_000;
+    const [minutes, hours] = this.fields;
     let offsetHour = NaN;
     let offset = 0;
     for (let i = 0; i < this.durationMinutes; i++) {
@@ -161,6 +162,11 @@ export class FreezeWindow {
         offsetHour = hour;
         offset = this.offsetAt(t);
       }
+      // the local minute and hour from the minute count, before any Date: a window that opens at one minute of
+      // one hour rejects the other minutes of a scan of days without building them
+      const local = (t + offset) / minute;
+      if (minutes && !minutes.has(mod(local, 60))) continue;
+      if (hours && !hours.has(mod(Math.floor(local / 60), 24))) continue;
       if (this.matches(new Date(t + offset))) {
         return { window: this, opened: new Date(t), closes: new Date(t + this.durationMinutes * minute) };
       }
@@ -190,6 +196,10 @@ export class FreezeWindow {
     const local = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
     return local - Math.floor(t / 60_000) * 60_000;
   }
+}
+
+function mod(n: number, m: number): number {
+  return ((n % m) + m) % m;
 }
 
 /** The values a cron field allows (`undefined` for a malformed field; `validate` reports it). */

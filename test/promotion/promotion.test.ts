@@ -243,6 +243,46 @@ describe('FreezeWindow', () => {
   });
 });
 
+describe('FreezeWindow: the scan that skips minutes and hours the schedule cannot open in', () => {
+  test('finds the same opening as reading every minute of the window (generated schedules, zones and instants)', () => {
+    const rand = prng(4711);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const mismatches: unknown[] = [];
+    let open = 0;
+    for (let i = 0; i < 60; i++) {
+      const schedule = [
+        pick(['0', '30', '*/15', '5,45', '*']), pick(['0', '18', '9-17', '*/6', '*']), pick(['*', '1', '20', '1-7']),
+        pick(['*', '12', '3-5']), pick(['*', 'fri', 'mon-fri', '0']),
+      ].join(' ');
+      const w = FreezeWindow.cron({ name: 'w', schedule, duration: pick(['30m', '2h', '63h', '240h']), timeZone: pick(['UTC', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Adelaide', 'America/New_York']) });
+      for (let j = 0; j < 4; j++) {
+        const at = new Date(Date.UTC(2026, 0, 1) + Math.floor(rand() * 365 * 24 * 60) * 60_000);
+        // the plain reading: every minute back to the window's length, each as a local date
+        const now = Math.floor(at.getTime() / 60_000) * 60_000;
+        let expected: string | undefined;
+        let offsetHour = NaN;
+        let offset = 0;
+        for (let k = 0; k < (w as any).durationMinutes; k++) {
+          const t = now - k * 60_000;
+          if (Math.floor(t / 3_600_000) !== offsetHour) {
+            offsetHour = Math.floor(t / 3_600_000);
+            offset = (w as any).offsetAt(t);
+          }
+          if ((w as any).matches(new Date(t + offset))) {
+            expected = new Date(t).toISOString();
+            break;
+          }
+        }
+        const actual = w.openAt(at)?.opened.toISOString();
+        if (actual) open++;
+        if (actual !== expected) mismatches.push({ schedule, zone: w.timeZone, at: at.toISOString(), expected, actual });
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(open).toBeGreaterThan(20);
+  });
+});
+
 describe('generated histories: no later stage ever runs a release its upstream has not verified', () => {
   test.each([1, 2, 3])('seed %i', (seed) => {
     const rand = prng(seed);
